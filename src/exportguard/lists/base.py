@@ -1,0 +1,98 @@
+"""What every list parser returns, and small helpers for the fields the formats share."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Protocol
+
+from exportguard.countries import is_country_code
+from exportguard.errors import ListFileError
+from exportguard.model import Address, ListEntry
+
+
+@dataclass(slots=True)
+class ListMeta:
+    """What a file says about itself, read before its entries."""
+
+    source: str
+    format: str
+    generated_at: datetime | None = None
+    retrieved_at: datetime | None = None
+    declared_count: int | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+class ListParser(Protocol):
+    format: str
+
+    def meta(self, path: Path) -> ListMeta: ...
+
+    def entries(self, path: Path) -> Iterator[ListEntry]: ...
+
+
+_MULTI_SPLIT = re.compile(r"\s*;\s*")
+
+
+def split_multi(value: str | None) -> list[str]:
+    """Split a '; '-separated CSL cell into its non-empty parts."""
+    if not value:
+        return []
+    return [part for part in (p.strip() for p in _MULTI_SPLIT.split(value)) if part]
+
+
+def parse_iso_date(
+    value: str | None, *, path: Path, field: str, line: int | None = None, record: int | None = None
+) -> date | None:
+    if value is None or not str(value).strip():
+        return None
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise ListFileError(
+            str(path), f"'{text}' is not an ISO date (YYYY-MM-DD)", line=line, record=record,
+            field=field,
+        ) from None
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def address_from_text(text: str) -> Address:
+    """A CSL address cell 'street, city, state, postal, CC': the last part is the country code."""
+    parts = [p.strip() for p in text.split(",")]
+    country = parts[-1].upper() if parts and is_country_code(parts[-1]) else None
+    return Address(address=text.strip(), country=country)
+
+
+def countries_of(addresses: list[Address]) -> list[str]:
+    seen: dict[str, None] = {}
+    for address in addresses:
+        if address.country:
+            seen.setdefault(address.country, None)
+    return list(seen)
+
+
+def fallback_key(list_code: str, name: str, start: date | None) -> str:
+    """Identity of an entry that carries no id: list, name and start date."""
+    digest = hashlib.sha1(f"{list_code}|{name.strip().casefold()}|{start}".encode()).hexdigest()
+    return f"{list_code}:n{digest[:16]}"
+
+
+def file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

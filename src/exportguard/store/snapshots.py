@@ -1,0 +1,192 @@
+"""Saving and reading list snapshots. A snapshot is written in one transaction, so a load that
+fails part-way leaves the store exactly as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from exportguard.config import database_url
+from exportguard.errors import StoreError
+from exportguard.model import Address, ListEntry, Snapshot
+from exportguard.store.db import create_store_engine, migrate, session_factory
+from exportguard.store.tables import ListEntryRow, SnapshotRow
+
+_BATCH = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotHeader:
+    """What the caller knows about a snapshot before its entries are read."""
+
+    source: str
+    format: str
+    origin: str
+    checksum: str
+    generated_at: datetime | None = None
+    retrieved_at: datetime | None = None
+
+
+class Store:
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or database_url()
+        self.engine: Engine = create_store_engine(self.url)
+        migrate(self.engine)
+        self._sessions = session_factory(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def save_snapshot(
+        self,
+        header: SnapshotHeader,
+        entries: Iterable[ListEntry],
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> Snapshot:
+        """Store a snapshot and all its entries atomically; any exception rolls everything back."""
+        loaded_at = datetime.now(UTC)
+        try:
+            with self._sessions.begin() as session:
+                row = SnapshotRow(
+                    source=header.source, format=header.format, origin=header.origin,
+                    checksum=header.checksum, entry_count=0, lists=[],
+                    generated_at=header.generated_at, retrieved_at=header.retrieved_at,
+                    loaded_at=loaded_at,
+                )
+                session.add(row)
+                session.flush()
+                count = 0
+                lists: dict[str, None] = {}
+                batch: list[dict[str, Any]] = []
+                for entry in entries:
+                    lists.setdefault(entry.list_code, None)
+                    batch.append(_entry_values(row.id, entry))
+                    if len(batch) >= _BATCH:
+                        session.execute(insert(ListEntryRow), batch)
+                        count += len(batch)
+                        batch = []
+                        if progress:
+                            progress(count)
+                if batch:
+                    session.execute(insert(ListEntryRow), batch)
+                    count += len(batch)
+                    if progress:
+                        progress(count)
+                row.entry_count = count
+                row.lists = sorted(lists)
+                session.flush()
+                return _snapshot(row)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not store the snapshot: {exc}") from None
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def current_snapshots(self) -> list[Snapshot]:
+        """The latest snapshot of each source, oldest source first."""
+        with self._sessions() as session:
+            latest = (
+                select(func.max(SnapshotRow.id)).group_by(SnapshotRow.source).scalar_subquery()
+            )
+            rows = session.scalars(
+                select(SnapshotRow).where(SnapshotRow.id.in_(latest)).order_by(SnapshotRow.id)
+            ).all()
+            return [_snapshot(r) for r in rows]
+
+    def snapshots(self, source: str | None = None) -> list[Snapshot]:
+        with self._sessions() as session:
+            query = select(SnapshotRow).order_by(SnapshotRow.id)
+            if source:
+                query = query.where(SnapshotRow.source == source)
+            return [_snapshot(r) for r in session.scalars(query)]
+
+    def entry_count(self, snapshot_id: int) -> int:
+        with self._sessions() as session:
+            return session.scalar(
+                select(func.count()).select_from(ListEntryRow)
+                .where(ListEntryRow.snapshot_id == snapshot_id)
+            ) or 0
+
+    def entries(self, snapshot_ids: Iterable[int]) -> Iterator[tuple[int, ListEntry]]:
+        """(row id, entry) for every entry of the given snapshots, in storage order."""
+        ids = list(snapshot_ids)
+        if not ids:
+            return
+        with self._sessions() as session:
+            result = session.execute(
+                select(ListEntryRow).where(ListEntryRow.snapshot_id.in_(ids))
+                .order_by(ListEntryRow.id)
+                .execution_options(yield_per=5000)
+            )
+            for (row,) in result:
+                yield row.id, _entry(row)
+
+
+def _entry_values(snapshot_id: int, entry: ListEntry) -> dict[str, Any]:
+    return {
+        "snapshot_id": snapshot_id,
+        "key": entry.key[:200],
+        "list_code": entry.list_code,
+        "source_name": entry.source_name,
+        "entity_number": entry.entity_number,
+        "type": entry.type,
+        "name": entry.name,
+        "alt_names": entry.alt_names,
+        "local_names": entry.local_names,
+        "addresses": [a.to_dict() for a in entry.addresses],
+        "countries": entry.countries,
+        "programs": entry.programs,
+        "license_requirement": entry.license_requirement,
+        "license_policy": entry.license_policy,
+        "federal_register": entry.federal_register,
+        "start_date": entry.start_date,
+        "end_date": entry.end_date,
+        "source_list_url": entry.source_list_url,
+        "raw": entry.raw,
+    }
+
+
+def _entry(row: ListEntryRow) -> ListEntry:
+    return ListEntry(
+        list_code=row.list_code,
+        source_name=row.source_name,
+        name=row.name,
+        entity_number=row.entity_number,
+        type=row.type,
+        alt_names=list(row.alt_names or []),
+        local_names=list(row.local_names or []),
+        addresses=[Address(**a) for a in row.addresses or []],
+        countries=list(row.countries or []),
+        programs=list(row.programs or []),
+        license_requirement=row.license_requirement,
+        license_policy=row.license_policy,
+        federal_register=list(row.federal_register or []),
+        start_date=row.start_date,
+        end_date=row.end_date,
+        source_list_url=row.source_list_url,
+        key=row.key,
+        raw=dict(row.raw or {}),
+    )
+
+
+def _snapshot(row: SnapshotRow) -> Snapshot:
+    return Snapshot(
+        id=row.id, source=row.source, format=row.format, origin=row.origin,
+        checksum=row.checksum, entry_count=row.entry_count, lists=tuple(row.lists or ()),
+        generated_at=_utc(row.generated_at), retrieved_at=_utc(row.retrieved_at),
+        loaded_at=_utc(row.loaded_at) or row.loaded_at,
+    )
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; they were stored as UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
