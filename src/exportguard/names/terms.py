@@ -1,0 +1,88 @@
+"""The vocabulary of company names (data/name_terms.yaml) as lookup tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+from pypinyin import lazy_pinyin
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A token sequence that means `canonical`; `legal` phrases are legal forms."""
+
+    canonical: tuple[str, ...]
+    legal: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    phrases: dict[tuple[str, ...], Phrase]
+    pinyin_phrases: dict[tuple[str, ...], Phrase]
+    max_phrase: int
+    stopwords: frozenset[str]
+    han_terms: dict[str, tuple[str, bool]]
+    han_max: int
+    han_places: dict[str, str]
+    han_place_suffixes: tuple[str, ...]
+
+
+def _latin_tokens(text: str) -> tuple[str, ...]:
+    # Imported here to avoid a cycle: normalize uses this module's vocabulary.
+    from exportguard.names.normalize import basic_tokens
+
+    return tuple(basic_tokens(text))
+
+
+def _pinyin_spellings(term: str) -> set[tuple[str, ...]]:
+    """Ways a term is written in pinyin: syllables apart, joined, and in two-syllable words."""
+    syllables = tuple(lazy_pinyin(term))
+    spellings = {syllables, ("".join(syllables),)}
+    if len(syllables) >= 4 and len(syllables) % 2 == 0:
+        spellings.add(tuple("".join(syllables[i : i + 2]) for i in range(0, len(syllables), 2)))
+    return spellings
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    text = resources.files("exportguard").joinpath("data/name_terms.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    phrases: dict[tuple[str, ...], Phrase] = {}
+    legal_canonicals = set()
+    for canonical, variants in data["legal_forms"].items():
+        target = Phrase(_latin_tokens(canonical), legal=True)
+        legal_canonicals.add(canonical)
+        for variant in [canonical, *variants]:
+            phrases[_latin_tokens(variant)] = target
+    for canonical, variants in data["synonyms"].items():
+        target = Phrase(_latin_tokens(canonical), legal=False)
+        for variant in variants:
+            key = _latin_tokens(variant) or (variant,)
+            phrases.setdefault(key, target)
+    han_terms: dict[str, tuple[str, bool]] = {}
+    # Pinyin spellings of the terms apply to names written in Latin letters only: in a name written
+    # in characters the brand's pinyin must not be re-read as a term (中芯 zhongxin is not 中心).
+    pinyin_phrases = dict(phrases)
+    for han, english in data["chinese_terms"].items():
+        legal = english in legal_canonicals
+        han_terms[han] = (english, legal)
+        target = Phrase(_latin_tokens(english), legal=legal)
+        for spelling in _pinyin_spellings(han):
+            if len(spelling) == 1 and len(spelling[0]) <= 3:
+                continue  # a lone short syllable ("an", "xin") is too ambiguous to rewrite
+            # A pinyin spelling never overrides an English word.
+            pinyin_phrases.setdefault(spelling, target)
+    places = dict(data["chinese_places"])
+    return Vocabulary(
+        phrases=phrases,
+        pinyin_phrases=pinyin_phrases,
+        max_phrase=max(len(k) for k in pinyin_phrases),
+        stopwords=frozenset(data["stopwords"]),
+        han_terms=han_terms,
+        han_max=max(len(k) for k in [*han_terms, *places]),
+        han_places=places,
+        han_place_suffixes=tuple(sorted(data["chinese_place_suffixes"], key=len, reverse=True)),
+    )
