@@ -86,3 +86,24 @@ def vocabulary() -> Vocabulary:
         han_places=places,
         han_place_suffixes=tuple(sorted(data["chinese_place_suffixes"], key=len, reverse=True)),
     )
+
+
+@cache
+def generic_tokens() -> frozenset[str]:
+    """Words that describe a business or a place rather than name it: industry vocabulary, place
+    names and country names. They count for less when two names are compared."""
+    import pycountry
+
+    from exportguard.names.normalize import basic_tokens
+
+    text = resources.files("exportguard").joinpath("data/name_terms.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    words: set[str] = set()
+    for phrase in [*data["synonyms"], *data["chinese_terms"].values(),
+                   *data["chinese_places"].values()]:
+        words.update(basic_tokens(phrase))
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name"):
+            words.update(basic_tokens(getattr(country, attribute, "") or ""))
+    words.update(data["extra_generic"])
+    return frozenset(words - set(data["stopwords"]))

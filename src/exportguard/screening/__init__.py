@@ -1,0 +1,11 @@
+"""Restricted-party screening: fuzzy, cross-script name matching with explanations."""
+
+from exportguard.screening.screener import (
+    DEFAULT_THRESHOLD,
+    Match,
+    Screener,
+    ScreenResult,
+    validate_query,
+)
+
+__all__ = ["DEFAULT_THRESHOLD", "Match", "ScreenResult", "Screener", "validate_query"]
