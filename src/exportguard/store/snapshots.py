@@ -114,6 +114,25 @@ class Store:
                 .where(ListEntryRow.snapshot_id == snapshot_id)
             ) or 0
 
+    def screening_entries(self, snapshot_ids: Iterable[int]) -> list[ListEntry]:
+        """Entries of the given snapshots without their raw records: what screening needs, read
+        with one plain query (several times faster than loading ORM objects)."""
+        ids = list(snapshot_ids)
+        if not ids:
+            return []
+        table = ListEntryRow.__table__
+        columns = [table.c[name] for name in _SCREENING_COLUMNS]
+        out: list[ListEntry] = []
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(*columns).where(table.c.snapshot_id.in_(ids)).order_by(table.c.id)
+            )
+            for row in rows:
+                values = dict(zip(_SCREENING_COLUMNS, row, strict=True))
+                values["addresses"] = [Address(**a) for a in values["addresses"] or []]
+                out.append(ListEntry(**values))
+        return out
+
     def entries(self, snapshot_ids: Iterable[int]) -> Iterator[tuple[int, ListEntry]]:
         """(row id, entry) for every entry of the given snapshots, in storage order."""
         ids = list(snapshot_ids)
@@ -127,6 +146,13 @@ class Store:
             )
             for (row,) in result:
                 yield row.id, _entry(row)
+
+
+_SCREENING_COLUMNS = (
+    "list_code", "source_name", "name", "entity_number", "type", "alt_names", "local_names",
+    "addresses", "countries", "programs", "license_requirement", "license_policy",
+    "federal_register", "start_date", "end_date", "source_list_url", "key",
+)
 
 
 def _entry_values(snapshot_id: int, entry: ListEntry) -> dict[str, Any]:

@@ -1,0 +1,191 @@
+"""The `exportguard` command line: a thin layer over the library's verbs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from exportguard.errors import ExportGuardError
+from exportguard.lists.codes import parse_list_codes
+from exportguard.lists.detect import parser_for
+from exportguard.lists.loader import ensure_starter, load_file
+from exportguard.screening import ScreenResult
+from exportguard.screening.loaded import current_screener
+from exportguard.store import Store
+
+CSL_CSV_URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
+
+app = typer.Typer(
+    help="Export-control compliance engine: screen parties against the U.S. lists.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _friendly(func: F) -> F:
+    """Errors a user can act on become one line on stderr and exit code 2, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ExportGuardError as exc:
+            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("interrupted; nothing was changed")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.command()
+@_friendly
+def screen(
+    name: Annotated[str, typer.Argument(help="Party name, in any script.")],
+    country: Annotated[str | None, typer.Option(help="ISO-2 country of the party.")] = None,
+    lists: Annotated[str | None, typer.Option(help="Only these lists, e.g. EL,SDN.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many matches.")] = 10,
+    min_score: Annotated[
+        float | None, typer.Option(help="Score threshold in [0, 1] (default: tuned).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Screen a name against the loaded lists and explain every match."""
+    codes = parse_list_codes(lists)
+    store = Store()
+    result = current_screener(store).screen(name, country, codes, limit, min_score)
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_screen(result)
+
+
+def _print_screen(result: ScreenResult) -> None:
+    sources = ", ".join(
+        f"{s.source} #{s.id} ({s.entry_count:,} entries"
+        + (f", generated {s.generated_at:%Y-%m-%d}" if s.generated_at else "")
+        + f", loaded {s.loaded_at:%Y-%m-%d})"
+        for s in result.snapshots
+    )
+    out.print(f"Screened [bold]{result.query}[/] against {sources}", highlight=False)
+    if result.starter_only:
+        _starter_warning()
+    if not result.matches:
+        out.print(f"No match at or above {result.threshold:.2f}.")
+        return
+    table = Table(show_lines=True)
+    for column in ("score", "list", "listed name", "matched on", "countries", "FR", "why"):
+        table.add_column(column, overflow="fold")
+    for match in result.matches:
+        why = ", ".join(f"{f.name} {f.contribution:+.2f}" for f in match.features)
+        table.add_row(
+            f"{match.score:.2f}", match.entry.list_code, match.entry.name,
+            f"{match.matched_name} ({match.matched_origin})", ", ".join(match.entry.countries),
+            "; ".join(match.entry.federal_register), why,
+        )
+    out.print(table)
+    best = result.matches[0]
+    out.print(f"Why [bold]{best.entry.name}[/] scored {best.score:.2f} (query read as "
+              f"'{best.query_form}'):", highlight=False)
+    for feature in best.features:
+        out.print(f"  {feature.name} {feature.contribution:+.2f}  {feature.detail}",
+                  highlight=False)
+    out.print("Use --json for every match's explanation.")
+
+
+def _starter_warning() -> None:
+    err.print(
+        "[yellow]Only the built-in starter set is loaded[/] (the seed companies of the Entity "
+        "List, NS-CMIC and FCC Covered List). For the full U.S. lists, download the Consolidated "
+        f"Screening List ({CSL_CSV_URL}) and run: exportguard load consolidated.csv",
+        highlight=False,
+    )
+
+
+@app.command()
+@_friendly
+def load(
+    file: Annotated[Path, typer.Argument(help="A list file (CSL CSV or JSON).")],
+    format: Annotated[
+        str | None, typer.Option(help="csl-csv, csl-json or csl-compact (default: detect).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Store a new snapshot even if unchanged.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Load a list file as a new snapshot. A file that fails leaves the lists unchanged."""
+    parser = parser_for(file, format)
+    declared = parser.meta(file).declared_count
+    store = Store()
+    with Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(),
+        TextColumn("{task.completed:,} entries"), TimeElapsedColumn(),
+        console=err, disable=as_json or not err.is_terminal, transient=True,
+    ) as progress:
+        task = progress.add_task(f"loading {file.name}", total=declared)
+        result = load_file(store, file, format, force=force,
+                           progress=lambda n: progress.update(task, completed=n))
+    snapshot = result.snapshot
+    if as_json:
+        print(json.dumps({"unchanged": result.unchanged, "snapshot": snapshot.to_dict()},
+                         indent=2))
+        return
+    if result.unchanged:
+        out.print(f"{file} is identical to snapshot #{snapshot.id} of '{snapshot.source}'; "
+                  "nothing loaded (use --force to store it again).")
+        return
+    out.print(
+        f"Loaded {snapshot.entry_count:,} entries from {file} as snapshot #{snapshot.id} of "
+        f"'{snapshot.source}' ({snapshot.format}; lists {', '.join(snapshot.lists)}).",
+        highlight=False,
+    )
+
+
+@app.command("lists")
+@_friendly
+def lists_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Show the snapshots in force: source, dates and entry counts."""
+    store = Store()
+    ensure_starter(store)
+    snapshots = store.current_snapshots()
+    if as_json:
+        print(json.dumps({"snapshots": [s.to_dict() for s in snapshots]}, indent=2))
+        return
+    table = Table(title="Snapshots in force")
+    for column in ("id", "source", "format", "entries", "lists", "generated", "loaded", "origin"):
+        table.add_column(column, overflow="fold")
+    for s in snapshots:
+        table.add_row(
+            str(s.id), s.source, s.format, f"{s.entry_count:,}", ", ".join(s.lists),
+            f"{s.generated_at:%Y-%m-%d %H:%M}" if s.generated_at else "",
+            f"{s.loaded_at:%Y-%m-%d %H:%M}", s.origin,
+        )
+    out.print(table)
+    if all(s.source == "starter" for s in snapshots):
+        _starter_warning()
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        sys.stderr.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""Loading a list file into the store as a new snapshot, atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from exportguard.errors import ListFileError
+from exportguard.lists.base import file_checksum
+from exportguard.lists.detect import parser_for
+from exportguard.lists.starter import STARTER_SOURCE, starter_checksum, starter_entries
+from exportguard.model import ListEntry, Snapshot
+from exportguard.store import Store
+from exportguard.store.snapshots import SnapshotHeader
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    snapshot: Snapshot
+    unchanged: bool  # the file equals the source's current snapshot; nothing was written
+
+
+def load_file(
+    store: Store,
+    path: Path,
+    format: str | None = None,
+    *,
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> LoadResult:
+    """Parse and store `path`. Any parse or validation error leaves the store as it was."""
+    parser = parser_for(path, format)
+    meta = parser.meta(path)
+    checksum = file_checksum(path)
+    current = {s.source: s for s in store.current_snapshots()}.get(meta.source)
+    if current is not None and current.checksum == checksum and not force:
+        return LoadResult(current, unchanged=True)
+    header = SnapshotHeader(
+        source=meta.source, format=meta.format, origin=str(path.resolve()), checksum=checksum,
+        generated_at=meta.generated_at, retrieved_at=meta.retrieved_at,
+    )
+    floor = 0 if force or current is None else int(current.entry_count * (1 - MAX_DROP))
+    snapshot = store.save_snapshot(
+        header, _checked(parser.entries(path), path, floor, current), progress=progress
+    )
+    return LoadResult(snapshot, unchanged=False)
+
+
+# A new snapshot with more than this share fewer entries than the one in force is refused unless
+# forced: it is far more often a partial file or a sample than a real mass delisting.
+MAX_DROP = 0.10
+
+
+def _checked(
+    entries: Iterator[ListEntry], path: Path, floor: int, current: Snapshot | None
+) -> Iterator[ListEntry]:
+    """Pass entries through; raising at the end (inside the store's transaction) rolls back."""
+    count = 0
+    for entry in entries:
+        count += 1
+        yield entry
+    if count == 0:
+        raise ListFileError(str(path), "holds no list entries")
+    if current is not None and count < floor:
+        raise ListFileError(
+            str(path),
+            f"holds {count:,} entries, more than {MAX_DROP:.0%} fewer than the "
+            f"{current.entry_count:,} of snapshot #{current.id} in force; refused (use --force "
+            "if the lists really shrank)",
+        )
+
+
+def ensure_starter(store: Store) -> Snapshot:
+    """Load the built-in starter set unless the store already holds this version of it."""
+    checksum = starter_checksum()
+    for snapshot in store.current_snapshots():
+        if snapshot.source == STARTER_SOURCE and snapshot.checksum == checksum:
+            return snapshot
+    header = SnapshotHeader(source=STARTER_SOURCE, format="exportguard-yaml",
+                            origin="exportguard/data/starter_entities.yaml", checksum=checksum)
+    return store.save_snapshot(header, starter_entries())

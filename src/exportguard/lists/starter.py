@@ -1,0 +1,90 @@
+"""The built-in starter set (data/starter_entities.yaml) and the curated names in Chinese script
+(data/local_names.yaml). Both are written by the project; every record cites its source."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from exportguard.lists.codes import LIST_NAMES
+from exportguard.model import Address, ListEntry
+from exportguard.names.normalize import name_forms
+
+STARTER_SOURCE = "starter"
+_STARTER_FILE = "data/starter_entities.yaml"
+_LOCAL_NAMES_FILE = "data/local_names.yaml"
+
+
+def _text(name: str) -> str:
+    return resources.files("exportguard").joinpath(name).read_text("utf-8")
+
+
+def starter_checksum() -> str:
+    return hashlib.sha256(_text(_STARTER_FILE).encode("utf-8")).hexdigest()
+
+
+def starter_entries() -> Iterator[ListEntry]:
+    data = yaml.safe_load(_text(_STARTER_FILE))
+    for record in data["entries"]:
+        yield _entry(record)
+
+
+def _date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _entry(record: dict[str, Any]) -> ListEntry:
+    code = record["list"]
+    raw = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in record.items()}
+    return ListEntry(
+        list_code=code,
+        source_name=LIST_NAMES.get(code, code),
+        name=record["name"],
+        entity_number=record.get("entity_number"),
+        type=record.get("type"),
+        alt_names=list(record.get("alt_names") or []),
+        local_names=list(record.get("local_names") or []),
+        addresses=[Address(**a) for a in record.get("addresses") or []],
+        countries=list(record.get("countries") or []),
+        programs=list(record.get("programs") or []),
+        license_requirement=record.get("license_requirement"),
+        license_policy=record.get("license_policy"),
+        federal_register=list(record.get("federal_register") or []),
+        start_date=_date(record.get("start_date")),
+        end_date=_date(record.get("end_date")),
+        source_list_url=(record.get("citation") or {}).get("source_url"),
+        key=f"starter:{record['id']}",
+        raw=raw,
+    )
+
+
+@cache
+def local_names_by_name() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Curated names in the party's own script, keyed by the core of the listed name they belong
+    to, so they reach entries of any loaded list (the official lists carry none)."""
+    data = yaml.safe_load(_text(_LOCAL_NAMES_FILE))
+    found: dict[tuple[str, ...], list[str]] = {}
+    for record in data["names"]:
+        for form in name_forms(record["listed_name"]):
+            found.setdefault(form.tokens, []).extend(record["local_names"])
+    return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
+
+
+def with_local_names(entry: ListEntry) -> ListEntry:
+    """The entry with the curated local names of any of its names added."""
+    curated = local_names_by_name()
+    extra: list[str] = []
+    for text in (entry.name, *entry.alt_names):
+        for form in name_forms(text):
+            extra.extend(curated.get(form.tokens, ()))
+    if extra:
+        entry.local_names = list(dict.fromkeys([*entry.local_names, *extra]))
+    return entry

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from exportguard.lists.csl import CslCompactParser
+from exportguard.screening import Screener
+from exportguard.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT.parent / "shared" / "reference"
+CSL_COMPACT = REFERENCE / "csl" / "csl-2026-07-31.compact.json"
+CSL_SAMPLE = REFERENCE / "csl" / "csl-sample.csv"
+CSL_SAMPLE_IDS = REFERENCE / "csl" / "csl-sample-with-ids.csv"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not CSL_COMPACT.exists():
+        raise pytest.UsageError(
+            f"reference data not found at {REFERENCE}: the tests need ../shared/reference"
+        )
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test touches the user's real data directory or database."""
+    monkeypatch.setenv("EXPORTGUARD_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("EXPORTGUARD_DB", raising=False)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(f"sqlite:///{tmp_path / 'eg.db'}")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def csl_entries():
+    return list(CslCompactParser().entries(CSL_COMPACT))
+
+
+@pytest.fixture(scope="session")
+def full_screener(csl_entries) -> Screener:
+    """The full reference CSL with the curated local names, as `current_screener` builds it."""
+    from exportguard.lists.starter import with_local_names
+
+    return Screener.from_entries([with_local_names(e) for e in csl_entries])
+
+
+def postgres_url() -> str:
+    return os.environ.get(
+        "EXPORTGUARD_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
