@@ -70,6 +70,8 @@ def screen(
     result = current_screener(store).screen(name, country, codes, limit, min_score)
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        if result.starter_only:
+            _starter_warning()
         return
     _print_screen(result)
 

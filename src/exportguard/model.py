@@ -29,9 +29,9 @@ class Address:
 class ListEntry:
     """One record of a restricted-party list, as the source publishes it.
 
-    `list_code` is the CSL short code (EL, SDN, DPL, ...). `local_names` are names in the party's own
-    script that the project curates (never part of the official record); `key` identifies the same
-    party across snapshots of one source.
+    `list_code` is the CSL short code (EL, SDN, DPL, ...). `local_names` are names in the party's
+    own script that the project curates (never part of the official record); `key` identifies
+    the same party across snapshots of one source.
     """
 
     list_code: str

@@ -13,7 +13,9 @@ LIST_NAMES: dict[str, str] = {
     "MEU": "Military End User (MEU) List - Bureau of Industry and Security",
     "SDN": "Specially Designated Nationals (SDN) - Treasury Department",
     "SSI": "Sectoral Sanctions Identifications List (SSI) - Treasury Department",
-    "CMIC": "Non-SDN Chinese Military-Industrial Complex Companies List (CMIC) - Treasury Department",
+    "CMIC": (
+        "Non-SDN Chinese Military-Industrial Complex Companies List (CMIC) - Treasury Department"
+    ),
     "NS-MBS": "Non-SDN Menu-Based Sanctions List (NS-MBS List) - Treasury Department",
     "PLC": "Palestinian Legislative Council List (PLC) - Treasury Department",
     "CAP": "Capta List (CAP) - Treasury Department",

@@ -48,7 +48,9 @@ CSV_COLUMNS = (
 MAX_FIELD_CHARS = 1_000_000
 
 
-def _code_for(source: str, *, path: Path, line: int | None = None, record: int | None = None) -> str:
+def _code_for(
+    source: str, *, path: Path, line: int | None = None, record: int | None = None
+) -> str:
     if not source or not source.strip():
         raise ListFileError(str(path), "is empty", line=line, record=record, field="source")
     code = list_code(source)
@@ -97,7 +99,7 @@ class CslCsvParser:
         header = self._header(path)
         csv.field_size_limit(MAX_FIELD_CHARS)
         with _open_text(path) as handle:
-            reader = csv.reader(handle)
+            reader = csv.reader(handle, strict=True)
             line = 1
             try:
                 next(reader)

@@ -2,8 +2,8 @@
 
 `name_forms(text)` turns a name into the forms the matcher compares. A Latin-script name has one
 form; so does a name in Chinese characters, with its company-name terms translated
-(科技 -> technology) and the rest in pinyin (商汤 -> shangtang). Each form keeps the legal forms it dropped so a
-match can say whether they agreed.
+(科技 -> technology) and the rest in pinyin (商汤 -> shangtang). Each form keeps the legal
+forms it dropped so a match can say whether they agreed.
 """
 
 from __future__ import annotations

@@ -1,0 +1,66 @@
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from exportguard.cli import app
+from tests.conftest import CSL_SAMPLE, CSL_SAMPLE_IDS
+
+runner = CliRunner()
+
+
+def test_screen_on_the_starter_set_says_so_and_finds_sensetime():
+    result = runner.invoke(app, ["screen", "北京市商汤科技开发有限公司", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["snapshot"]["starter_only"] is True
+    first = data["matches"][0]
+    assert first["list"] == "EL"
+    assert first["name"] == "Beijing Sensetime Technology Development Co., Ltd."
+    assert first["score"] == 1.0
+    assert "Only the built-in starter set is loaded" in result.stderr
+
+
+def test_screen_table_and_no_match_exit_zero():
+    result = runner.invoke(app, ["screen", "Hikvision", "--lists", "EL"])
+    assert result.exit_code == 0
+    assert "Hangzhou Hikvision" in result.stdout and "exact_alias" in result.stdout
+    nothing = runner.invoke(app, ["screen", "Toyota Motor Corporation"])
+    assert nothing.exit_code == 0 and "No match" in nothing.stdout
+
+
+def test_load_then_lists():
+    loaded = runner.invoke(app, ["load", str(CSL_SAMPLE), "--json"])
+    assert loaded.exit_code == 0, loaded.output
+    assert json.loads(loaded.stdout)["snapshot"]["entry_count"] == 115
+    listed = runner.invoke(app, ["lists", "--json"])
+    sources = {s["source"]: s["entry_count"] for s in json.loads(listed.stdout)["snapshots"]}
+    assert sources["csl"] == 115 and sources["starter"] >= 60
+
+
+def test_bad_inputs_are_one_line_errors_without_traceback(tmp_path):
+    truncated = tmp_path / "cut.csv"
+    truncated.write_text(CSL_SAMPLE_IDS.read_text(encoding="utf-8")[:3000], encoding="utf-8")
+    cases = [
+        ["load", str(truncated)],
+        ["load", str(tmp_path / "missing.csv")],
+        ["load", str(CSL_SAMPLE), "--format", "xlsx"],
+        ["screen", ""],
+        ["screen", "x" * 10_000],
+        ["screen", "Huawei", "--country", "QQ"],
+        ["screen", "Huawei", "--lists", "EL,NOPE"],
+    ]
+    for args in cases:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output
+        assert result.stderr.startswith("error:"), (args, result.stderr)
+    state = json.loads(runner.invoke(app, ["lists", "--json"]).stdout)["snapshots"]
+    assert [s["source"] for s in state] == ["starter"]
+
+
+def test_console_script_runs():
+    result = subprocess.run([sys.executable, "-m", "exportguard.cli", "--help"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and "screen" in result.stdout

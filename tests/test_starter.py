@@ -1,0 +1,71 @@
+from datetime import date
+
+import yaml
+
+from exportguard.lists.codes import LIST_NAMES
+from exportguard.lists.starter import local_names_by_name, starter_entries
+from exportguard.names.normalize import name_forms
+
+EIGHT = {
+    "Dahua Technology", "Hangzhou Hikvision Digital Technology Co., Ltd.", "IFLYTEK",
+    "Megvii Technology", "Beijing Sensetime Technology Development Co., Ltd.",
+    "Xiamen Meiya Pico Information Co. Ltd.", "Yitu Technologies",
+    "Yixin Science and Technology Co. Ltd.",
+}
+
+
+def test_starter_set_size_and_lists():
+    entries = list(starter_entries())
+    assert len(entries) >= 60
+    assert {e.list_code for e in entries} <= set(LIST_NAMES)
+    assert {"EL", "CMIC", "FCC"} <= {e.list_code for e in entries}
+    assert len({e.key for e in entries}) == len(entries)
+
+
+def test_every_record_cites_a_source():
+    for entry in starter_entries():
+        citation = entry.raw["citation"]
+        assert citation["source_url"].startswith("https://"), entry.key
+        assert citation["cfr"], entry.key
+
+
+def test_the_eight_companies_of_84_fr_54002():
+    el = {e.name: e for e in starter_entries() if e.list_code == "EL"}
+    assert set(el) >= EIGHT
+    for name in EIGHT:
+        entry = el[name]
+        assert entry.start_date == date(2019, 10, 9), name
+        assert entry.federal_register[0].startswith("84 FR 54002"), name
+        requirement = entry.license_requirement.lower()
+        assert requirement.startswith("for all items subject to the ear"), name
+
+
+def test_footnote_4_where_87_fr_62202_applied():
+    el = {e.name: e for e in starter_entries() if e.list_code == "EL"}
+    for name in ("IFLYTEK", "Megvii Technology", "Yitu Technologies",
+                 "Beijing Sensetime Technology Development Co., Ltd."):
+        assert 4 in el[name].raw["footnotes"], name
+        assert any("87 FR 62202" in fr for fr in el[name].federal_register), name
+
+
+def test_chinese_names_of_the_seed_firms(csl_entries):
+    curated = local_names_by_name()
+    wanted = {"海康威视", "科大讯飞", "商汤科技", "华为", "中芯国际"}
+    found = {n for names in curated.values() for n in names}
+    assert wanted <= found
+    # Every curated name hangs off a name the official list really carries.
+    listed = {f.tokens for e in csl_entries for t in (e.name, *e.alt_names)
+              for f in name_forms(t)}
+    starter = {f.tokens for e in starter_entries() for t in (e.name, *e.alt_names)
+               for f in name_forms(t)}
+    assert set(curated) <= listed | starter
+
+
+def test_yaml_dates_are_real_dates():
+    from importlib import resources
+
+    data = yaml.safe_load(resources.files("exportguard").joinpath(
+        "data/starter_entities.yaml").read_text("utf-8"))
+    for record in data["entries"]:
+        start = record.get("start_date")
+        assert start is None or isinstance(start, date), record["id"]
