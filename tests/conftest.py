@@ -55,3 +55,9 @@ def postgres_url() -> str:
     return os.environ.get(
         "EXPORTGUARD_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # pytest's "no tests collected" (exit code 5) must never pass as success.
+    if session.testscollected == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
