@@ -3,7 +3,6 @@ and its contribution, and the contributions add up to the score."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -50,9 +49,11 @@ def _token_similarity(a: str, b: str) -> tuple[float, str]:
     if a == b:
         return 1.0, "exact"
     best, how = 0.0, ""
-    if min(len(a), len(b)) >= 4:
-        similarity = Levenshtein.normalized_similarity(a, b)
-        if similarity >= _TYPO_FLOOR:
+    shorter, longer = sorted((len(a), len(b)))
+    # One edit in four characters is the loosest typo; beyond that lengths alone rule it out.
+    if shorter >= 4 and shorter >= longer * _TYPO_FLOOR:
+        similarity = Levenshtein.normalized_similarity(a, b, score_cutoff=_TYPO_FLOOR)
+        if similarity:
             best, how = similarity, "typo"
     if best < _PHONETIC_SIMILARITY and a[0] == b[0]:
         # Same sound and same first letter ("Mohammed" / "Muhammad"); metaphone alone conflates
@@ -64,43 +65,62 @@ def _token_similarity(a: str, b: str) -> tuple[float, str]:
 
 
 def align_tokens(
-    query: tuple[str, ...], listed: tuple[str, ...], weight: Callable[[str], float]
-) -> tuple[float, float, list[TokenPair]]:
+    query: tuple[str, ...], q_weights: tuple[float, ...],
+    listed: tuple[str, ...], n_weights: tuple[float, ...],
+    pairs: list[TokenPair] | None = None,
+) -> tuple[float, float]:
     """Weighted share of the query's tokens found in the listed name and of the listed name's
-    tokens found in the query (rare words weigh more), with the pairs that matched."""
+    tokens found in the query (rare words weigh more). Matched pairs are appended to `pairs`."""
     q_best = [0.0] * len(query)
     n_best = [0.0] * len(listed)
-    pairs: list[TokenPair] = []
+    positions: dict[str, list[int]] = {}
+    for j, b in enumerate(listed):
+        positions.setdefault(b, []).append(j)
     for i, a in enumerate(query):
-        for j, b in enumerate(listed):
-            similarity, how = _token_similarity(a, b)
-            if similarity > 0:
-                if similarity > q_best[i]:
-                    q_best[i] = similarity
-                n_best[j] = max(n_best[j], similarity)
-                pairs.append(TokenPair(a, b, how, similarity))
-    # Words written apart on one side and together on the other ("Sense Time" / "SenseTime").
+        for j in positions.get(a, ()):
+            q_best[i] = n_best[j] = 1.0
+            if pairs is not None:
+                pairs.append(TokenPair(a, a, "exact", 1.0))
+    if 0.0 in q_best and 0.0 in n_best:
+        for i, a in enumerate(query):
+            if q_best[i] == 1.0:
+                continue
+            for j, b in enumerate(listed):
+                if n_best[j] == 1.0:
+                    continue
+                similarity, how = _token_similarity(a, b)
+                if similarity > 0:
+                    q_best[i] = max(q_best[i], similarity)
+                    n_best[j] = max(n_best[j], similarity)
+                    if pairs is not None:
+                        pairs.append(TokenPair(a, b, how, similarity))
+        if min(q_best) < 1.0 and min(n_best) < 1.0 and (len(query) > 1 or len(listed) > 1):
+            _align_joined(query, listed, q_best, n_best, pairs)
+    q_cov = sum(w * s for w, s in zip(q_weights, q_best, strict=True)) / (sum(q_weights) or 1.0)
+    n_cov = sum(w * s for w, s in zip(n_weights, n_best, strict=True)) / (sum(n_weights) or 1.0)
+    return q_cov, n_cov
+
+
+def _align_joined(
+    query: tuple[str, ...], listed: tuple[str, ...], q_best: list[float], n_best: list[float],
+    pairs: list[TokenPair] | None,
+) -> None:
+    """Words written apart on one side and together on the other ("Sense Time" / "SenseTime")."""
     for left, right, left_best, right_best, flip in (
         (query, listed, q_best, n_best, False),
         (listed, query, n_best, q_best, True),
     ):
         for i in range(len(left) - 1):
+            if left_best[i] == 1.0 and left_best[i + 1] == 1.0:
+                continue
             joined = left[i] + left[i + 1]
             for j, b in enumerate(right):
-                similarity = 1.0 if joined == b else (
-                    Levenshtein.normalized_similarity(joined, b) if len(b) >= 6 else 0.0)
-                if similarity >= 0.85 and similarity > min(left_best[i], left_best[i + 1]):
-                    left_best[i] = max(left_best[i], similarity)
-                    left_best[i + 1] = max(left_best[i + 1], similarity)
-                    right_best[j] = max(right_best[j], similarity)
-                    text = f"{left[i]} {left[i + 1]}"
-                    pairs.append(TokenPair(b, text, "joined", similarity) if flip
-                                 else TokenPair(text, b, "joined", similarity))
-    q_total = sum(weight(t) for t in query) or 1.0
-    n_total = sum(weight(t) for t in listed) or 1.0
-    q_cov = sum(weight(t) * s for t, s in zip(query, q_best, strict=True)) / q_total
-    n_cov = sum(weight(t) * s for t, s in zip(listed, n_best, strict=True)) / n_total
-    return q_cov, n_cov, pairs
+                if b == joined:
+                    left_best[i] = left_best[i + 1] = right_best[j] = 1.0
+                    if pairs is not None:
+                        text = f"{left[i]} {left[i + 1]}"
+                        pairs.append(TokenPair(b, text, "joined", 1.0) if flip
+                                     else TokenPair(text, b, "joined", 1.0))
 
 
 def _describe(pairs: list[TokenPair]) -> str:
@@ -115,21 +135,34 @@ def _describe(pairs: list[TokenPair]) -> str:
     return ", ".join(shown) if shown else "no shared words"
 
 
-def compare(
-    query: NameForm, listed: NameForm, weight: Callable[[str], float]
-) -> tuple[float, list[Feature]]:
-    """Score in [0, 1] of one query form against one listed form, before country adjustment."""
+def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
+          n_weights: tuple[float, ...]) -> float:
+    """Score in [0, 1] of one query form against one listed form, before country adjustment.
+    The weights are those of each form's tokens (see NameIndex.weights)."""
+    if query.tokens == listed.tokens:
+        return 1.0
+    q_cov, n_cov = align_tokens(query.tokens, q_weights, listed.tokens, n_weights)
+    overlap = 2 * q_cov * n_cov / (q_cov + n_cov) if q_cov + n_cov else 0.0
+    return TOKEN_WEIGHT * overlap + STRING_WEIGHT * fuzz.ratio(query.compact, listed.compact) / 100
+
+
+def explain(
+    query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
+    n_weights: tuple[float, ...],
+) -> list[Feature]:
+    """The features behind `score` for the same pair; their contributions add up to it."""
     if query.tokens == listed.tokens:
         detail = f"'{query.core}' equals the listed name's core"
         if query.legal_forms != listed.legal_forms:
             detail += " (legal forms differ: "
             detail += f"{'/'.join(query.legal_forms) or 'none'} vs "
             detail += f"{'/'.join(listed.legal_forms) or 'none'})"
-        return 1.0, [Feature("exact_alias", 1.0, 1.0, 1.0, detail)]
-    q_cov, n_cov, pairs = align_tokens(query.tokens, listed.tokens, weight)
+        return [Feature("exact_alias", 1.0, 1.0, 1.0, detail)]
+    pairs: list[TokenPair] = []
+    q_cov, n_cov = align_tokens(query.tokens, q_weights, listed.tokens, n_weights, pairs)
     overlap = 2 * q_cov * n_cov / (q_cov + n_cov) if q_cov + n_cov else 0.0
     string = fuzz.ratio(query.compact, listed.compact) / 100.0
-    features = [
+    return [
         Feature(
             "token_overlap", overlap, TOKEN_WEIGHT, TOKEN_WEIGHT * overlap,
             f"{_describe(pairs)}; query words found {q_cov:.0%}, listed words found {n_cov:.0%} "
@@ -140,7 +173,6 @@ def compare(
             f"character similarity of '{query.compact}' and '{listed.compact}'",
         ),
     ]
-    return TOKEN_WEIGHT * overlap + STRING_WEIGHT * string, features
 
 
 def country_feature(query_country: str | None, listed: list[str]) -> Feature | None:

@@ -8,6 +8,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jellyfish
 import numpy as np
@@ -32,6 +33,7 @@ def trigrams(compact: str) -> set[str]:
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
+@lru_cache(maxsize=200_000)
 def phonetic(token: str) -> str:
     return jellyfish.metaphone(token) if token.isalpha() and len(token) > 3 else ""
 
@@ -40,7 +42,7 @@ class NameIndex:
     """Names of a set of entries, with postings for candidate selection and token weights."""
 
     # A trigram shared by more than this share of all names selects nothing useful.
-    _MAX_TRIGRAM_SHARE = 0.05
+    _MAX_TRIGRAM_SHARE = 0.01
 
     def __init__(self, entries: Sequence[ListEntry]) -> None:
         self.entries = list(entries)
@@ -89,6 +91,7 @@ class NameIndex:
             # Place names and industry words say little about identity whatever their frequency.
             self.token_weight[token] = (idf * (0.35 if token in generic else 1.0)) ** 2
         self.unseen_weight = math.log((total + 1) / 0.5) ** 2
+        self.name_weights = [self.weights(name.form) for name in self.names]
         self.token_postings = {t: np.asarray(p, dtype=np.int32) for t, p in tokens.items()}
         self.sound_postings = {s: np.asarray(p, dtype=np.int32) for s, p in sounds.items()}
         limit = max(int(total * self._MAX_TRIGRAM_SHARE), 50)
@@ -98,6 +101,10 @@ class NameIndex:
 
     def weight(self, token: str) -> float:
         return self.token_weight.get(token, self.unseen_weight)
+
+    def weights(self, form: NameForm) -> tuple[float, ...]:
+        """Weight of each token of `form`: squared IDF, less for generic words."""
+        return tuple(self.token_weight.get(t, self.unseen_weight) for t in form.tokens)
 
     def candidates(self, form: NameForm, limit: int) -> np.ndarray:
         """Name numbers most likely to match `form`, by shared tokens, trigrams and sounds."""

@@ -11,7 +11,7 @@ from exportguard.countries import parse_country
 from exportguard.errors import InputError
 from exportguard.model import ListEntry, Snapshot
 from exportguard.names.normalize import MAX_NAME_CHARS, NameForm, clean, han_key, name_forms
-from exportguard.screening.features import Feature, compare, country_feature
+from exportguard.screening.features import Feature, country_feature, explain, score
 from exportguard.screening.index import IndexedName, NameIndex
 
 # Chosen from measured precision and recall on the labelled set (bench/quality.py,
@@ -128,63 +128,75 @@ class Screener:
         threshold = DEFAULT_THRESHOLD if min_score is None else min_score
         if not 0.0 <= threshold <= 1.0:
             raise InputError("min_score", f"must be between 0 and 1, got {min_score}")
-        best: dict[int, Match] = {}
-        for form, number, score, features in self._scored(text, lists):
-            name = self.index.names[number]
-            entry = self.index.entries[name.entry]
-            adjusted = list(features)
-            country_fit = country_feature(code, entry.countries)
-            if country_fit is not None:
-                adjusted.append(country_fit)
-                score += country_fit.contribution
-            score = min(max(score, 0.0), 1.0)
-            current = best.get(name.entry)
-            if current is None or score > current.score:
-                best[name.entry] = Match(entry, score, name.text, name.origin, form.text,
-                                         form.kind, adjusted)
-        ranked = sorted(best.items(), key=lambda item: (-item[1].score, item[0]))
-        matches = [m for _, m in ranked if m.score >= threshold][:limit]
+        # Score every candidate cheaply, keep each entry's best name, explain only what is shown.
+        best: dict[int, tuple[float, NameForm, int, Feature | None]] = {}
+        for form, number, value, exact in self._scored(text, lists):
+            entry_number = self.index.names[number].entry
+            if code is not None:
+                value += _country_adjustment(code, self.index.entries[entry_number].countries)
+            value = min(max(value, 0.0), 1.0)
+            current = best.get(entry_number)
+            if current is None or value > current[0]:
+                best[entry_number] = (value, form, number, exact)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
+        matches = [
+            self._match(value, form, number, exact, code)
+            for _, (value, form, number, exact) in ranked
+            if value >= threshold
+        ][:limit]
         return ScreenResult(text, matches, threshold, code, lists, self.snapshots,
                             self.starter_only)
 
+    def _match(self, value: float, form: NameForm, number: int, exact: Feature | None,
+               code: str | None) -> Match:
+        name = self.index.names[number]
+        entry = self.index.entries[name.entry]
+        features = [exact] if exact is not None else explain(
+            form, self.index.weights(form), name.form, self.index.name_weights[number])
+        if form.kind == "han-translated" and exact is None:
+            features.append(_transliteration(form))
+        country_fit = country_feature(code, entry.countries)
+        if country_fit is not None:
+            features.append(country_fit)
+        return Match(entry, value, name.text, name.origin, form.text, form.kind, features)
+
     def _scored(
         self, text: str, lists: frozenset[str] | None
-    ) -> list[tuple[NameForm, int, float, list[Feature]]]:
+    ) -> list[tuple[NameForm, int, float, Feature | None]]:
         index = self.index
-        out: list[tuple[NameForm, int, float, list[Feature]]] = []
+        out: list[tuple[NameForm, int, float, Feature | None]] = []
         key = han_key(text)
         if key:
             for number in index.han_exact.get(key, ()):
-                if self._wanted(index.names[number], lists):
-                    form = index.names[number].form
+                name = index.names[number]
+                if self._wanted(name, lists):
                     feature = Feature(
                         "exact_alias", 1.0, 1.0, 1.0,
                         f"the characters {key} equal the listed "
-                        f"{'curated local ' if index.names[number].origin == 'local' else ''}"
-                        "name",
+                        f"{'curated local ' if name.origin == 'local' else ''}name",
                     )
-                    out.append((form, number, 1.0, [feature]))
+                    out.append((name.form, number, 1.0, feature))
         for form in name_forms(text):
+            weights = index.weights(form)
             numbers = set(index.exact.get(form.core, ()))
-            numbers.update(int(n) for n in index.candidates(form, _CANDIDATES))
-            transliterated = _transliteration(form)
+            numbers.update(index.candidates(form, _CANDIDATES).tolist())
             for number in numbers:
                 name = index.names[number]
-                if not self._wanted(name, lists):
-                    continue
-                score, features = compare(form, name.form, index.weight)
-                if transliterated is not None:
-                    features = [*features, transliterated]
-                out.append((form, number, score, features))
+                if self._wanted(name, lists):
+                    value = score(form, weights, name.form, index.name_weights[number])
+                    out.append((form, number, value, None))
         return out
 
     def _wanted(self, name: IndexedName, lists: frozenset[str] | None) -> bool:
         return lists is None or self.index.entries[name.entry].list_code in lists
 
 
-def _transliteration(form: NameForm) -> Feature | None:
-    if form.kind != "han-translated":
-        return None
+def _country_adjustment(code: str, countries: list[str]) -> float:
+    fit = country_feature(code, countries)
+    return fit.contribution if fit is not None else 0.0
+
+
+def _transliteration(form: NameForm) -> Feature:
     return Feature(
         "transliteration", 1.0, 0.0, 0.0,
         f"'{form.original}' read as '{form.text}' (company-name terms translated, the rest in "
