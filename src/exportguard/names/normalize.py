@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from anyascii import anyascii
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from exportguard.names.terms import vocabulary
 
@@ -87,14 +89,34 @@ def _rewrite(tokens: list[str], read_pinyin: bool) -> tuple[list[str], list[str]
                 i += size
                 break
         else:
-            out.append(tokens[i])
-            core.append(tokens[i])
+            token = _spelling(tokens[i])
+            phrase = table.get((token,))
+            if phrase is not None and not phrase.legal:
+                out.extend(phrase.canonical)
+                core.extend(phrase.canonical)
+            else:
+                out.append(token)
+                core.append(token)
             i += 1
     core = [t for t in core if t not in vocab.stopwords] or [t for t in core]
     if not core and legal:
         # A name that is nothing but a legal form ("Limited") keeps it as its core.
         core = [t for form in legal for t in form.split()]
     return out, core, legal
+
+
+@lru_cache(maxsize=200_000)
+def _spelling(token: str) -> str:
+    """A long word one or two edits from a vocabulary word is that word misspelt
+    ("Technoloogies", "Electroinc"); anything else is left alone."""
+    if len(token) < 7 or not token.isalpha():
+        return token
+    words = vocabulary().long_words
+    if token in words:
+        return token
+    found = process.extractOne(token, words, scorer=OSA.normalized_similarity,
+                               score_cutoff=0.84)
+    return found[0] if found else token
 
 
 def _latin_form(original: str, text: str, kind: str) -> NameForm:

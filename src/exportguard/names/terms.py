@@ -28,6 +28,7 @@ class Vocabulary:
     han_max: int
     han_places: dict[str, str]
     han_place_suffixes: tuple[str, ...]
+    long_words: tuple[str, ...]  # single vocabulary words of 7+ letters, for spelling repair
 
 
 def _latin_tokens(text: str) -> tuple[str, ...]:
@@ -76,6 +77,10 @@ def vocabulary() -> Vocabulary:
             # A pinyin spelling never overrides an English word.
             pinyin_phrases.setdefault(spelling, target)
     places = dict(data["chinese_places"])
+    long_words = tuple(sorted(
+        {k[0] for k, p in phrases.items() if len(k) == 1 and len(k[0]) >= 7 and k[0].isalpha()}
+        | {t for p in phrases.values() for t in p.canonical if len(t) >= 7}
+    ))
     return Vocabulary(
         phrases=phrases,
         pinyin_phrases=pinyin_phrases,
@@ -85,6 +90,7 @@ def vocabulary() -> Vocabulary:
         han_max=max(len(k) for k in [*han_terms, *places]),
         han_places=places,
         han_place_suffixes=tuple(sorted(data["chinese_place_suffixes"], key=len, reverse=True)),
+        long_words=long_words,
     )
 
 
@@ -107,3 +113,20 @@ def generic_tokens() -> frozenset[str]:
             words.update(basic_tokens(getattr(country, attribute, "") or ""))
     words.update(data["extra_generic"])
     return frozenset(words - set(data["stopwords"]))
+
+
+@cache
+def place_tokens() -> frozenset[str]:
+    """One-word place names (countries, Chinese provinces and cities, other cities the lists
+    name). Two names that each carry a different place are likely different branches."""
+    import pycountry
+
+    text = resources.files("exportguard").joinpath("data/name_terms.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    words = {w for w in data["chinese_places"].values() if " " not in w}
+    words.update(data["cities"])
+    for country in pycountry.countries:
+        name = getattr(country, "common_name", None) or country.name
+        if " " not in name and "," not in name:
+            words.add(name.casefold())
+    return frozenset(words)

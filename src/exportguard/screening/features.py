@@ -6,15 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from exportguard.names.normalize import NameForm
+from exportguard.names.terms import place_tokens
 from exportguard.screening.index import phonetic
 
 TOKEN_WEIGHT = 0.85
 STRING_WEIGHT = 0.15
 COUNTRY_AGREES = 0.05
 COUNTRY_DISAGREES = -0.15
+PLACE_CONFLICT = -0.15
 _TYPO_FLOOR = 0.75
 _PHONETIC_SIMILARITY = 0.85
 
@@ -50,9 +52,10 @@ def _token_similarity(a: str, b: str) -> tuple[float, str]:
         return 1.0, "exact"
     best, how = 0.0, ""
     shorter, longer = sorted((len(a), len(b)))
-    # One edit in four characters is the loosest typo; beyond that lengths alone rule it out.
-    if shorter >= 4 and shorter >= longer * _TYPO_FLOOR:
-        similarity = Levenshtein.normalized_similarity(a, b, score_cutoff=_TYPO_FLOOR)
+    # One edit (a transposition counts as one) in four characters is the loosest typo; beyond
+    # that the lengths alone rule it out.
+    if shorter >= 3 and shorter >= longer * _TYPO_FLOOR:
+        similarity = OSA.normalized_similarity(a, b, score_cutoff=_TYPO_FLOOR)
         if similarity:
             best, how = similarity, "typo"
     if best < _PHONETIC_SIMILARITY and a[0] == b[0]:
@@ -68,9 +71,10 @@ def align_tokens(
     query: tuple[str, ...], q_weights: tuple[float, ...],
     listed: tuple[str, ...], n_weights: tuple[float, ...],
     pairs: list[TokenPair] | None = None,
-) -> tuple[float, float]:
+) -> tuple[float, float, list[float], list[float]]:
     """Weighted share of the query's tokens found in the listed name and of the listed name's
-    tokens found in the query (rare words weigh more). Matched pairs are appended to `pairs`."""
+    tokens found in the query (rare words weigh more), with each token's best similarity.
+    Matched pairs are appended to `pairs`."""
     q_best = [0.0] * len(query)
     n_best = [0.0] * len(listed)
     positions: dict[str, list[int]] = {}
@@ -98,7 +102,21 @@ def align_tokens(
             _align_joined(query, listed, q_best, n_best, pairs)
     q_cov = sum(w * s for w, s in zip(q_weights, q_best, strict=True)) / (sum(q_weights) or 1.0)
     n_cov = sum(w * s for w, s in zip(n_weights, n_best, strict=True)) / (sum(n_weights) or 1.0)
-    return q_cov, n_cov
+    return q_cov, n_cov, q_best, n_best
+
+
+def place_conflict(
+    query: tuple[str, ...], q_best: list[float], listed: tuple[str, ...], n_best: list[float]
+) -> tuple[str, str] | None:
+    """A place named on each side and matched on neither (Guangzhou centre vs Shenzhen centre)."""
+    places = place_tokens()
+    mine = next((t for t, s in zip(query, q_best, strict=True) if s < _TYPO_FLOOR and t in places),
+                None)
+    if mine is None:
+        return None
+    theirs = next((t for t, s in zip(listed, n_best, strict=True)
+                   if s < _TYPO_FLOOR and t in places), None)
+    return (mine, theirs) if theirs is not None else None
 
 
 def _align_joined(
@@ -141,9 +159,12 @@ def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
     The weights are those of each form's tokens (see NameIndex.weights)."""
     if query.tokens == listed.tokens:
         return 1.0
-    q_cov, n_cov = align_tokens(query.tokens, q_weights, listed.tokens, n_weights)
+    q_cov, n_cov, q_best, n_best = align_tokens(query.tokens, q_weights, listed.tokens, n_weights)
     overlap = 2 * q_cov * n_cov / (q_cov + n_cov) if q_cov + n_cov else 0.0
-    return TOKEN_WEIGHT * overlap + STRING_WEIGHT * fuzz.ratio(query.compact, listed.compact) / 100
+    value = TOKEN_WEIGHT * overlap + STRING_WEIGHT * fuzz.ratio(query.compact, listed.compact) / 100
+    if place_conflict(query.tokens, q_best, listed.tokens, n_best):
+        value += PLACE_CONFLICT
+    return value
 
 
 def explain(
@@ -159,9 +180,15 @@ def explain(
             detail += f"{'/'.join(listed.legal_forms) or 'none'})"
         return [Feature("exact_alias", 1.0, 1.0, 1.0, detail)]
     pairs: list[TokenPair] = []
-    q_cov, n_cov = align_tokens(query.tokens, q_weights, listed.tokens, n_weights, pairs)
+    q_cov, n_cov, q_best, n_best = align_tokens(
+        query.tokens, q_weights, listed.tokens, n_weights, pairs)
     overlap = 2 * q_cov * n_cov / (q_cov + n_cov) if q_cov + n_cov else 0.0
     string = fuzz.ratio(query.compact, listed.compact) / 100.0
+    conflict = place_conflict(query.tokens, q_best, listed.tokens, n_best)
+    extra = [] if conflict is None else [Feature(
+        "place_conflict", 1.0, PLACE_CONFLICT, PLACE_CONFLICT,
+        f"the query names {conflict[0]}, the listed name {conflict[1]}: likely another branch",
+    )]
     return [
         Feature(
             "token_overlap", overlap, TOKEN_WEIGHT, TOKEN_WEIGHT * overlap,
@@ -172,6 +199,7 @@ def explain(
             "edit_distance", string, STRING_WEIGHT, STRING_WEIGHT * string,
             f"character similarity of '{query.compact}' and '{listed.compact}'",
         ),
+        *extra,
     ]
 
 

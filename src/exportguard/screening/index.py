@@ -5,8 +5,9 @@ that share something with it."""
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,6 +27,20 @@ class IndexedName:
     origin: str  # 'name', 'alias' or 'local' (a curated name in the party's own script)
     text: str
     form: NameForm
+
+
+_BRACKETED = re.compile(r"\s*[(（][^()（）]*[)）]\s*")
+
+
+def _with_variants(texts: Iterable[str]) -> Iterator[str]:
+    """Each name, then the name without its bracketed parts: "National Supercomputing Center
+    Guangzhou (NSCC-GZ)" is also known as "National Supercomputing Center Guangzhou"."""
+    for text in texts:
+        yield text
+        if "(" in text or "（" in text:
+            bare = _BRACKETED.sub(" ", text).strip()
+            if bare and bare != text:
+                yield bare
 
 
 def trigrams(compact: str) -> set[str]:
@@ -59,7 +74,7 @@ class NameIndex:
 
     def _add(self, entry: int, origin: str, texts: Iterable[str]) -> None:
         seen: set[tuple[str, ...]] = set()
-        for text in texts:
+        for text in _with_variants(texts):
             key = han_key(text)
             for form in name_forms(text):
                 if form.tokens in seen:
