@@ -131,3 +131,19 @@ def test_bad_input_names_the_field(full_screener, kwargs, field):
     with pytest.raises(InputError) as info:
         full_screener.screen(**kwargs)
     assert info.value.field == field
+
+
+def test_a_different_city_is_another_branch(full_screener):
+    matches = full_screener.screen("National Supercomputing Guangzhou Center", min_score=0).matches
+    assert matches[0].entry.name == "National Supercomputing Center Guangzhou (NSCC-GZ)"
+    assert matches[0].matched_name == "National Supercomputing Center Guangzhou"
+    shenzhen = next(m for m in matches if "Shenzhen" in m.entry.name)
+    assert "place_conflict" in [f.name for f in shenzhen.features]
+    assert shenzhen.score < DEFAULT_THRESHOLD
+
+
+def test_transposed_and_misspelt_words(full_screener):
+    assert top(full_screener, "Mihnoo Logistics Limited").entry.name.upper() \
+        == "MINHOO LOGISTICS LIMITED"
+    assert top(full_screener, "Poly Technoloogies Inc.").entry.name.upper().startswith(
+        "POLY TECHNOLOGIES")
