@@ -27,14 +27,22 @@ CHINESE_NAMES = DATA_DIR / "chinese_names.csv"
 if str(BENCH_DIR) not in sys.path:  # lets the scripts import each other without a package
     sys.path.insert(0, str(BENCH_DIR))
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # Legal-form tokens after `simple_norm`'s punctuation handling ("S.A." -> "sa", "Co., Ltd." ->
 # "co ltd", "A/S" -> "as").
 LEGAL_FORM_TOKENS = frozenset(
-    """
-    co company companies ltd limited corp corporation inc incorporated llc lc llp lp plc pllc
-    ag se sa sas sarl nv bv gmbh kg kgaa mbh spa srl sl oyj abp asa ab as aps kk pte pvt private
-    jsc ojsc cjsc pjsc ooo oao zao pao ao tov fze fzco fzc fzllc fz sdn bhd tbk pt cv sal
-    """.split()
+    _words(
+        """
+        co company companies ltd limited corp corporation inc incorporated llc lc llp lp plc pllc
+        ag se sa sas sarl nv bv gmbh kg kgaa mbh spa srl sl oyj abp asa ab as aps kk pte pvt
+        private jsc ojsc cjsc pjsc ooo oao zao pao ao tov fze fzco fzc fzllc fz sdn bhd tbk pt cv
+        sal
+        """
+    )
 )
 STOPWORDS = frozenset({"the"})
 
@@ -42,9 +50,17 @@ _PUNCT = re.compile(r"[^\w\s]+", re.UNICODE)
 _DOTS = re.compile(r"[.'’`/]")
 
 
+_MULTIWORD_FORMS = re.compile(
+    r"\b(?:(?:closed|open|public|private)\s+)?joint[\s-]+stock\s+company\b"
+    r"|\blimited\s+liability\s+(?:company|partnership)\b"
+    r"|\bsociedad\s+an[oó]nima\b|\bsociete\s+anonyme\b",
+)
+
+
 def simple_norm(name: str) -> str:
     """Casefold, strip punctuation, drop legal forms: the bench's ruler for "same name"."""
     text = unicodedata.normalize("NFKC", name).casefold()
+    text = _MULTIWORD_FORMS.sub(" ", text)
     text = text.replace("&", " and ")
     text = _DOTS.sub("", text)
     text = _PUNCT.sub(" ", text).replace("_", " ")
@@ -103,16 +119,22 @@ def read_negatives(path: Path = NEGATIVES) -> list[str]:
     return out
 
 
-def filter_negatives(negatives: list[str], entries: list) -> tuple[list[str], list[tuple[str, str]]]:
-    """Drop negatives whose simple_norm equals a CSL name or alias; returns (kept, dropped) where
-    dropped holds (negative, the CSL name it collided with)."""
+def filter_negatives(
+    negatives: list[str], entries: list
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Drop negatives whose simple_norm equals a CSL name or alias (also compared with the spaces
+    removed, so "Semi-Conductor" equals "Semiconductor"); returns (kept, dropped) where dropped
+    holds (negative, the CSL name it collided with)."""
     by_norm: dict[str, str] = {}
     for entry in entries:
         for name in names_of(entry):
-            by_norm.setdefault(simple_norm(name), f"{entry.key}: {name}")
+            norm = simple_norm(name)
+            by_norm.setdefault(norm, f"{entry.key}: {name}")
+            by_norm.setdefault(norm.replace(" ", ""), f"{entry.key}: {name}")
     kept, dropped = [], []
     for neg in negatives:
-        hit = by_norm.get(simple_norm(neg))
+        norm = simple_norm(neg)
+        hit = by_norm.get(norm) or by_norm.get(norm.replace(" ", ""))
         if hit is None:
             kept.append(neg)
         else:
@@ -145,3 +167,18 @@ def import_screener():
     except ImportError as exc:
         raise SystemExit(f"exportguard.screening is not importable yet: {exc}") from None
     return Screener, DEFAULT_THRESHOLD
+
+
+def matcher_fingerprint() -> str:
+    """Short hash of the matcher's source (screening/ and names/), so runs of the bench against a
+    matcher that is still changing can be told apart."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    src = REPO_ROOT / "src" / "exportguard"
+    for sub in ("screening", "names", "data"):
+        for path in sorted((src / sub).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".yaml", ".json", ".txt", ".csv"):
+                digest.update(path.relative_to(src).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

@@ -7,6 +7,7 @@ to the database, keyed by the snapshots it was built from and the vocabulary it 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -51,10 +52,8 @@ def _cache_path(store: Store, snapshots: list[Snapshot]) -> Path:
     digest.update(store.url.encode())
     for snapshot in snapshots:
         digest.update(f"{snapshot.id}:{snapshot.checksum};".encode())
-    try:
+    with contextlib.suppress(PackageNotFoundError):
         digest.update(version("exportguard").encode())
-    except PackageNotFoundError:
-        pass
     data = resources.files("exportguard").joinpath("data")
     for name in ("name_terms.yaml", "local_names.yaml"):
         digest.update(data.joinpath(name).read_bytes())
