@@ -147,3 +147,17 @@ def test_transposed_and_misspelt_words(full_screener):
         == "MINHOO LOGISTICS LIMITED"
     assert top(full_screener, "Poly Technoloogies Inc.").entry.name.upper().startswith(
         "POLY TECHNOLOGIES")
+
+
+def test_group_is_part_of_the_name_not_the_legal_form(full_screener):
+    match = top(full_screener, "China Electronics Technology Group Co., Ltd.")
+    assert match.entry.name == "China Electronics Technology Group Corporation"
+    assert match.entry.list_code == "CMIC"
+
+
+def test_company_query_against_an_individual_is_marked(full_screener):
+    matches = full_screener.screen("Lang Chao Ji Tuan You Xian Gong Si", min_score=0).matches
+    assert matches[0].entry.name.upper() == "INSPUR GROUP CO., LTD."
+    person = next(m for m in matches if m.entry.type == "Individual")
+    assert "entity_type" in [f.name for f in person.features]
+    assert person.score < DEFAULT_THRESHOLD

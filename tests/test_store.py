@@ -102,3 +102,10 @@ def test_postgresql_round_trip():
         with admin.begin() as connection:
             connection.execute(text(f'drop schema "{schema}" cascade'))
         admin.dispose()
+
+
+def test_every_entry_of_a_snapshot_has_its_own_key(store):
+    snapshot = load_file(store, CSL_COMPACT).snapshot
+    keys = [e.key for e in store.screening_entries([snapshot.id])]
+    assert len(keys) == len(set(keys)) == 25921
+    assert sum("#" in k for k in keys) > 0  # same list, same name, no id: numbered

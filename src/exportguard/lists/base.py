@@ -96,3 +96,15 @@ def file_checksum(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def unique_keys(entries: Iterator[ListEntry]) -> Iterator[ListEntry]:
+    """Entries whose derived key repeats within one file (same list, same name, no id) get an
+    occurrence suffix, so every entry of a snapshot has its own key."""
+    seen: dict[str, int] = {}
+    for entry in entries:
+        count = seen.get(entry.key, 0) + 1
+        seen[entry.key] = count
+        if count > 1:
+            entry.key = f"{entry.key}#{count}"
+        yield entry

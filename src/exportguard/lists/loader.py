@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exportguard.errors import ListFileError
-from exportguard.lists.base import file_checksum
+from exportguard.lists.base import file_checksum, unique_keys
 from exportguard.lists.detect import parser_for
 from exportguard.lists.starter import STARTER_SOURCE, starter_checksum, starter_entries
 from exportguard.model import ListEntry, Snapshot
@@ -42,7 +42,8 @@ def load_file(
     )
     floor = 0 if force or current is None else int(current.entry_count * (1 - MAX_DROP))
     snapshot = store.save_snapshot(
-        header, _checked(parser.entries(path), path, floor, current), progress=progress
+        header, _checked(unique_keys(parser.entries(path)), path, floor, current),
+        progress=progress,
     )
     return LoadResult(snapshot, unchanged=False)
 

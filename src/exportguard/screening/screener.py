@@ -19,6 +19,7 @@ from exportguard.screening.index import IndexedName, NameIndex
 # alarms on real unlisted names, 0.90 loses 2.4 points of recall.
 DEFAULT_THRESHOLD = 0.85
 MAX_LIMIT = 100
+TYPE_MISMATCH = -0.15
 _CANDIDATES = 40
 
 
@@ -133,8 +134,11 @@ class Screener:
         best: dict[int, tuple[float, NameForm, int, Feature | None]] = {}
         for form, number, value, exact in self._scored(text, lists):
             entry_number = self.index.names[number].entry
+            entry = self.index.entries[entry_number]
             if code is not None:
-                value += _country_adjustment(code, self.index.entries[entry_number].countries)
+                value += _country_adjustment(code, entry.countries)
+            if form.legal_forms and entry.type == "Individual":
+                value += TYPE_MISMATCH
             value = min(max(value, 0.0), 1.0)
             current = best.get(entry_number)
             if current is None or value > current[0]:
@@ -159,6 +163,12 @@ class Screener:
         country_fit = country_feature(code, entry.countries)
         if country_fit is not None:
             features.append(country_fit)
+        if form.legal_forms and entry.type == "Individual":
+            features.append(Feature(
+                "entity_type", 1.0, TYPE_MISMATCH, TYPE_MISMATCH,
+                f"the query carries a company legal form ({', '.join(form.legal_forms)}); the "
+                "listed party is an individual",
+            ))
         return Match(entry, value, name.text, name.origin, form.text, form.kind, features)
 
     def _scored(
