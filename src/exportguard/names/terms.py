@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import yaml
 from pypinyin import lazy_pinyin
@@ -48,9 +49,14 @@ def _pinyin_spellings(term: str) -> set[tuple[str, ...]]:
 
 
 @cache
-def vocabulary() -> Vocabulary:
+def _terms_data() -> dict[str, Any]:
     text = resources.files("exportguard").joinpath("data/name_terms.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    return yaml.safe_load(text)
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    data = _terms_data()
     phrases: dict[tuple[str, ...], Phrase] = {}
     legal_canonicals = set()
     for canonical, variants in data["legal_forms"].items():
@@ -102,8 +108,7 @@ def generic_tokens() -> frozenset[str]:
 
     from exportguard.names.normalize import basic_tokens
 
-    text = resources.files("exportguard").joinpath("data/name_terms.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = _terms_data()
     words: set[str] = set()
     for phrase in [*data["synonyms"], *data["chinese_terms"].values(),
                    *data["chinese_places"].values()]:
@@ -121,8 +126,7 @@ def place_tokens() -> frozenset[str]:
     name). Two names that each carry a different place are likely different branches."""
     import pycountry
 
-    text = resources.files("exportguard").joinpath("data/name_terms.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = _terms_data()
     words = {w for w in data["chinese_places"].values() if " " not in w}
     words.update(data["cities"])
     for country in pycountry.countries:
