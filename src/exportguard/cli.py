@@ -16,7 +16,6 @@ from rich.table import Table
 
 from exportguard.errors import ExportGuardError
 from exportguard.lists.codes import parse_list_codes
-from exportguard.lists.detect import parser_for
 from exportguard.lists.loader import ensure_starter, load_file
 from exportguard.screening import ScreenResult
 from exportguard.screening.loaded import current_screener
@@ -129,17 +128,16 @@ def load(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Load a list file as a new snapshot. A file that fails leaves the lists unchanged."""
-    parser = parser_for(file, format)
-    declared = parser.meta(file).declared_count
     store = Store()
     with Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(),
         TextColumn("{task.completed:,} entries"), TimeElapsedColumn(),
         console=err, disable=as_json or not err.is_terminal, transient=True,
     ) as progress:
-        task = progress.add_task(f"loading {file.name}", total=declared)
+        task = progress.add_task(f"loading {file.name}", total=None)
         result = load_file(store, file, format, force=force,
-                           progress=lambda n: progress.update(task, completed=n))
+                           progress=lambda n, total: progress.update(task, completed=n,
+                                                                     total=total))
     snapshot = result.snapshot
     if as_json:
         print(json.dumps({"unchanged": result.unchanged, "snapshot": snapshot.to_dict()},

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from exportguard.errors import InputError
+
 # The CSL names each source "Full Name (CODE) - Department"; the code in brackets is the short code
 # users know. Sources outside the CSL carry their own code.
 LIST_NAMES: dict[str, str] = {
@@ -39,8 +41,6 @@ def list_code(source_name: str) -> str | None:
 
 def parse_list_codes(value: str | None, field: str = "lists") -> frozenset[str] | None:
     """Parse a comma-separated list filter such as 'EL,SDN'; unknown codes are an error."""
-    from exportguard.errors import InputError
-
     if value is None or not value.strip():
         return None
     codes = {part.strip().upper() for part in value.split(",") if part.strip()}

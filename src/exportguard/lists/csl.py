@@ -230,11 +230,20 @@ class CslCompactParser:
     format = "csl-compact"
     _META_KEYS = ("sourceGeneratedAt", "retrievedAt", "entryCount")
 
+    def __init__(self) -> None:
+        self._heads: dict[Path, tuple[ListMeta, dict[str, list[Any]]]] = {}
+
     def meta(self, path: Path) -> ListMeta:
         meta, _ = self._head(path)
         return meta
 
     def _head(self, path: Path) -> tuple[ListMeta, dict[str, list[Any]]]:
+        """Metadata and lookup tables, read in one pass over the file and kept for `entries`."""
+        if path not in self._heads:
+            self._heads[path] = self._read_head(path)
+        return self._heads[path]
+
+    def _read_head(self, path: Path) -> tuple[ListMeta, dict[str, list[Any]]]:
         scalars: dict[str, Any] = {}
         tables: dict[str, list[Any]] | None = None
         with path.open("rb") as handle:

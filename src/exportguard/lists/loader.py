@@ -27,9 +27,10 @@ def load_file(
     format: str | None = None,
     *,
     force: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> LoadResult:
-    """Parse and store `path`. Any parse or validation error leaves the store as it was."""
+    """Parse and store `path`. Any parse or validation error leaves the store as it was.
+    `progress(done, declared_total)` is called as entries are stored."""
     parser = parser_for(path, format)
     meta = parser.meta(path)
     checksum = file_checksum(path)
@@ -43,7 +44,7 @@ def load_file(
     floor = 0 if force or current is None else int(current.entry_count * (1 - MAX_DROP))
     snapshot = store.save_snapshot(
         header, _checked(unique_keys(parser.entries(path)), path, floor, current),
-        progress=progress,
+        progress=(lambda done: progress(done, meta.declared_count)) if progress else None,
     )
     return LoadResult(snapshot, unchanged=False)
 

@@ -17,6 +17,7 @@ from exportguard.model import Address, ListEntry
 from exportguard.names.normalize import name_forms
 
 STARTER_SOURCE = "starter"
+STARTER_KEY_PREFIX = "starter:"
 _STARTER_FILE = "data/starter_entities.yaml"
 _LOCAL_NAMES_FILE = "data/local_names.yaml"
 
@@ -61,7 +62,7 @@ def _entry(record: dict[str, Any]) -> ListEntry:
         start_date=_date(record.get("start_date")),
         end_date=_date(record.get("end_date")),
         source_list_url=(record.get("citation") or {}).get("source_url"),
-        key=f"starter:{record['id']}",
+        key=f"{STARTER_KEY_PREFIX}{record['id']}",
         raw=raw,
     )
 

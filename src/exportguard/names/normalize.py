@@ -98,7 +98,7 @@ def _rewrite(tokens: list[str], read_pinyin: bool) -> tuple[list[str], list[str]
                 out.append(token)
                 core.append(token)
             i += 1
-    core = [t for t in core if t not in vocab.stopwords] or [t for t in core]
+    core = [t for t in core if t not in vocab.stopwords] or core
     if not core and legal:
         # A name that is nothing but a legal form ("Limited") keeps it as its core.
         core = [t for form in legal for t in form.split()]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from exportguard.config import data_dir
 from exportguard.lists.loader import ensure_starter
-from exportguard.lists.starter import STARTER_SOURCE, with_local_names
+from exportguard.lists.starter import STARTER_KEY_PREFIX, STARTER_SOURCE, with_local_names
 from exportguard.model import Snapshot
 from exportguard.screening.index import NameIndex
 from exportguard.screening.screener import Screener
@@ -42,7 +42,7 @@ def current_screener(store: Store, *, cache: bool = True) -> Screener:
         index = NameIndex([with_local_names(e) for e in entries])
         if path:
             _write_cache(path, index)
-    if not any(e.key.startswith("starter:") for e in index.entries):
+    if not any(e.key.startswith(STARTER_KEY_PREFIX) for e in index.entries):
         used = official
     return Screener(index, used, starter_only=not official)
 

@@ -207,7 +207,7 @@ def _snapshot(row: SnapshotRow) -> Snapshot:
         id=row.id, source=row.source, format=row.format, origin=row.origin,
         checksum=row.checksum, entry_count=row.entry_count, lists=tuple(row.lists or ()),
         generated_at=_utc(row.generated_at), retrieved_at=_utc(row.retrieved_at),
-        loaded_at=_utc(row.loaded_at) or row.loaded_at,
+        loaded_at=_utc(row.loaded_at),  # type: ignore[arg-type]
     )
 
 
