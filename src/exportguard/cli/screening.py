@@ -1,20 +1,16 @@
-"""The `exportguard` command line: a thin layer over the library's verbs."""
+"""`screen`, `load` and `lists`: the restricted-party commands."""
 
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from exportguard.errors import ExportGuardError
+from exportguard.cli._app import _friendly, app, err, out
 from exportguard.lists.codes import parse_list_codes
 from exportguard.lists.loader import ensure_starter, load_file
 from exportguard.screening import ScreenResult
@@ -22,34 +18,6 @@ from exportguard.screening.loaded import current_screener
 from exportguard.store import Store
 
 CSL_CSV_URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
-
-app = typer.Typer(
-    help="Export-control compliance engine: screen parties against the U.S. lists.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-out = Console()
-err = Console(stderr=True)
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _friendly(func: F) -> F:
-    """Errors a user can act on become one line on stderr and exit code 2, never a traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ExportGuardError as exc:
-            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
-            raise typer.Exit(2) from None
-        except KeyboardInterrupt:
-            err.print("interrupted; nothing was changed")
-            raise typer.Exit(130) from None
-
-    return wrapper  # type: ignore[return-value]
-
 
 @app.command()
 @_friendly
@@ -178,14 +146,3 @@ def lists_command(
     out.print(table)
     if all(s.source == "starter" for s in snapshots):
         _starter_warning()
-
-
-def main() -> None:
-    try:
-        app()
-    except BrokenPipeError:
-        sys.stderr.close()
-
-
-if __name__ == "__main__":
-    main()
