@@ -10,6 +10,7 @@ document it comes from.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -85,6 +86,16 @@ class ItemMeasure(Dated):
     items: tuple[str, ...]
     effect: str
     destinations: str
+    vendor: str | None = None
+    also_when: Condition | None = None
+
+    def covers(self, item_id: str | None, vendor: str | None, facts: Mapping[str, Any]) -> bool:
+        """Named in the measure, or a part of the same vendor meeting its `also_when` test."""
+        if item_id in self.items:
+            return True
+        if self.also_when is None or vendor is None or vendor != self.vendor:
+            return False
+        return self.also_when.evaluate(facts) is True
 
 
 @dataclass(frozen=True)
@@ -108,8 +119,10 @@ class AdvancedComputingRules:
     def review_bands_on(self, day: date) -> list[ReviewBand]:
         return [b for b in self.review_bands if b.in_force(day)]
 
-    def measures_on(self, day: date, item_id: str) -> list[ItemMeasure]:
-        return [m for m in self.measures if item_id in m.items and m.in_force(day)]
+    def measures_on(
+        self, day: date, item_id: str | None, vendor: str | None, facts: Mapping[str, Any]
+    ) -> list[ItemMeasure]:
+        return [m for m in self.measures if m.in_force(day) and m.covers(item_id, vendor, facts)]
 
     def first_effective(self) -> date:
         return min(p.period.effective_from for p in self.paragraphs)
@@ -194,4 +207,8 @@ def _measure(record: dict[str, Any], where: str) -> ItemMeasure:
         items=tuple(record["items"]),
         effect=str(record["effect"]),
         destinations=str(record["destinations"]),
+        vendor=record.get("vendor"),
+        also_when=parse_condition(record["also_when"], f"{where}.also_when")
+        if record.get("also_when")
+        else None,
     )
