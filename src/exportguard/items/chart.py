@@ -40,6 +40,12 @@ def draw_chart(day: date, path: Path, resolution: int = 240) -> ChartResult:
     import matplotlib
 
     matplotlib.use("Agg")
+    # text stays text in SVG: searchable, selectable and readable by screen readers
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        return _draw(day, path, resolution)
+
+
+def _draw(day: date, path: Path, resolution: int) -> ChartResult:
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
 

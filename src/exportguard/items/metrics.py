@@ -26,10 +26,11 @@ BIT_LENGTH: dict[str, int] = {
     "int8": 8,
     "fp16": 16,
     "bf16": 16,
-    # TF32 multiplies 19 significant bits held in 32-bit registers. "Largest bit-length of the
-    # inputs" is read as 32, the common reading; on every catalogued part TF32 runs at half the
-    # FP16 rate, so this choice never changes a TPP.
-    "tf32": 32,
+    # TF32 operands are 19-bit values (sign, 8-bit exponent, 10-bit mantissa) taken from FP32
+    # registers; the Technical Note counts "the largest bit-length of the inputs to the multiply
+    # operation", which is 19. It never sets a catalogued part's TPP (TF32 runs at half the FP16
+    # rate); reading it as 32 would let a rounded figure (B100's "1.8 PF") inflate the TPP.
+    "tf32": 19,
     "fp32": 32,
     "fp64": 64,
 }
