@@ -7,6 +7,7 @@ more), so the picture always shows what the rules data says.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -55,35 +56,34 @@ def _draw(day: date, path: Path, resolution: int) -> ChartResult:
     fig, ax = plt.subplots(figsize=(11, 7.5), dpi=110)
     cmap = ListedColormap(["#ffffff", "#fde0c5", "#f9c0c0"])
     ax.pcolormesh(tpps, pds, grid, cmap=cmap, vmin=0, vmax=2, shading="nearest", rasterized=True)
-    plotted, skipped_names = 0, []
+    points: dict[tuple[float, float, str | None], list[str]] = {}
+    skipped_names: list[str] = []
+    edge = _PD_RANGE[0] * 1.4
     for item in catalog().items:
         if item.kind != "accelerator":
             continue
         result = classify(item, day)
-        if result.tpp is None or result.pd is None:
+        if result.tpp is None:
             skipped_names.append(item.name)
             continue
+        # a part without a known die area sits on the bottom edge, marked x
+        pd = edge if result.pd is None else result.pd
         key = result.eccn if result.controlled else ("?" if result.controlled is None else None)
-        marker = "o" if item.datacenter else ("^" if item.datacenter is False else "s")
-        ax.scatter(
-            result.tpp,
-            result.pd,
-            c=_COLOURS.get(key, "#7f7f7f"),
-            marker=marker,
-            s=42,
-            edgecolors="black",
-            linewidths=0.5,
-            zorder=3,
-        )
-        ax.annotate(
-            _short(item.name),
-            (result.tpp, result.pd),
-            fontsize=6.5,
-            xytext=(4, 3),
-            textcoords="offset points",
-            zorder=4,
-        )
-        plotted += 1
+        marker = "x" if result.pd is None else (
+            "o" if item.datacenter else ("^" if item.datacenter is False else "s"))
+        ax.scatter(result.tpp, pd, c=_COLOURS.get(key, "#7f7f7f"), marker=marker,
+                   s=42, edgecolors="black" if marker != "x" else None, linewidths=0.5, zorder=3)
+        points.setdefault((round(result.tpp, -1), round(pd, 1), key), []).append(
+            _short(item.name))
+    stacked: dict[tuple[float, float], int] = {}
+    for (tpp, pd, _key), names in points.items():
+        label = " / ".join(dict.fromkeys(names))
+        # parts at one spot but classified differently get one label line each
+        line = stacked[(tpp, pd)] = stacked.get((tpp, pd), -1) + 1
+        ax.annotate(label, (tpp, pd), fontsize=6.5, xytext=(4, 3 - 9 * line),
+                    textcoords="offset points", zorder=4,
+                    rotation=30 if pd == round(edge, 1) else 0)
+    plotted = sum(len(names) for names in points.values())
     for band in advanced_computing_rules().review_bands_on(day):
         ax.axvline(21_000, color="#1f77b4", linestyle="--", linewidth=1)
         ax.text(
@@ -117,10 +117,10 @@ def _draw(day: date, path: Path, resolution: int) -> ChartResult:
             else ""
         )
         + ". Points: red .a, orange .b, green outside, grey undecided; o datacenter, ^ consumer "
-        "(Note 2), square unknown.",
+        "(Note 2), square unknown, x die area unknown (drawn on the bottom edge).",
     ]
     if skipped_names:
-        caption.append("Not plotted (TPP or die area unknown): " + ", ".join(skipped_names) + ".")
+        caption.append("Not plotted (TPP unknown): " + ", ".join(skipped_names) + ".")
     if memory:
         caption.append("Memory (3A090.c, not on this plane): " + "; ".join(memory[:6]) + ".")
     fig.text(0.01, 0.01, "\n".join(caption), fontsize=7, wrap=True, va="bottom")
@@ -147,6 +147,9 @@ def _region_grid(day: date, tpps: np.ndarray, pds: np.ndarray) -> np.ndarray:
 
 
 def _short(name: str) -> str:
-    for prefix in ("NVIDIA ", "AMD Instinct ", "AMD ", "Intel ", "Huawei ", "Google ", "GeForce "):
+    """'NVIDIA H100 SXM5 80GB' -> 'H100 SXM5': vendor, memory size and configuration dropped."""
+    for prefix in ("NVIDIA ", "AMD Instinct ", "AMD ", "Intel ", "Huawei ", "Google Cloud ",
+                   "GeForce ", "Jingjia Micro "):
         name = name.replace(prefix, "")
-    return name
+    name = re.sub(r"\s*\(.*?\)", "", name)
+    return re.sub(r"\s*\b\d+\s?GB\b", "", name).strip()

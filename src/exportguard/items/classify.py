@@ -113,6 +113,9 @@ def _classify_item(
     notes = []
     if item.die_area_estimate:
         notes.append("the die area is an estimate; see the catalog record's sources")
+    if item.released and day < item.released:
+        notes.append(f"{item.name} was announced on {item.released}, after {day}; it is classified "
+                     "by the rules in force on the date asked, as if it had existed then.")
     if item.notes:
         notes.append(" ".join(item.notes.split()))
     facts = _facts(
