@@ -125,6 +125,8 @@ def _print_classification(result: Classification) -> None:
         verdict = f"[bold red]{result.eccn}[/] (paragraph {result.paragraph})"
     else:
         verdict = "[green]not in 3A090/4A090[/]"
+    for measure in result.measures:
+        verdict += f"; [bold red]{measure['effect'].replace('_', ' ')}[/] by {measure['id']}"
     out.print(f"[bold]{result.item}[/] on {result.as_of}: {verdict}", highlight=False)
     metrics = [
         ("TPP", result.tpp, ",.0f"),
