@@ -1,0 +1,307 @@
+"""`check`: item x parties x destination x end use on a date -> a `Determination`.
+
+The item is classified on the date (items/), the parties are screened against the entries in
+force on the date (screening/), the destination's country groups are read for the date (regime/),
+and every licence rule in force is evaluated over those facts with three values. The most
+restrictive outcome wins and every reason is kept. A fact the answer depends on but nobody gave
+turns the decision into `review` and is named in `missing_facts`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from exportguard.check.determination import (
+    DECISION_RANK,
+    POLICY_RANK,
+    CheckReason,
+    Determination,
+    Party,
+    ScreenedParty,
+)
+from exportguard.check.parties import list_reasons, screen_party
+from exportguard.check.rules import LicenceRule, licensing_rules
+from exportguard.countries import parse_country
+from exportguard.errors import InputError
+from exportguard.items import Classification, Spec, classify
+from exportguard.regime.advanced_computing import advanced_computing_rules
+from exportguard.regime.conditions import unknown_facts
+from exportguard.regime.country_groups import groups_of
+from exportguard.regime.dated import parse_as_of
+from exportguard.screening import Screener
+
+_ECCN = re.compile(r"^(EAR99|[0-9][A-E][0-9]{3}(\.[a-z](\.[0-9]+)?)?)$")
+HONG_KONG_AS_CHINA_FROM = date(2020, 12, 23)
+"""85 FR 83765: Hong Kong removed as a separate destination; the EAR treats it as China."""
+_END_USES = {
+    "supercomputer": ("supercomputer", "super computer", "超算", "超级计算"),
+    "advanced_node": (
+        "advanced node",
+        "advanced-node",
+        "fab",
+        "wafer",
+        "foundry",
+        "semiconductor manufacturing",
+        "ic production",
+    ),
+}
+MAX_PARTIES = 20
+MAX_END_USE_CHARS = 500
+
+
+def check(
+    *,
+    destination: str,
+    parties: list[Party],
+    item: str | Spec | None = None,
+    item_eccn: str | None = None,
+    on: str | date | None = None,
+    end_use: str | None = None,
+    foreign_made: bool = False,
+    screener: Screener,
+) -> Determination:
+    """Decide whether a licence is needed; see the module docstring."""
+    day = parse_as_of(on, "date")
+    dest = _destination(destination)
+    if (item is None) == (item_eccn is None):
+        raise InputError(
+            "item",
+            "give exactly one of an item (catalog name or figures) and an ECCN (--item-eccn)",
+        )
+    if not parties:
+        raise InputError("party", "at least one party is required")
+    if len(parties) > MAX_PARTIES:
+        raise InputError("party", f"at most {MAX_PARTIES} parties per check")
+    parties = [_checked_party(p) for p in parties]
+    assumptions: list[str] = []
+    classification = classify(item, day) if item is not None else None
+    eccn = classification.eccn if classification else _eccn(item_eccn)
+    facts: dict[str, Any] = {}
+    facts.update(_item_facts(classification, eccn, day))
+    facts.update(_destination_facts(dest, day))
+    facts.update(_party_facts(parties, day, assumptions))
+    facts.update(_end_use_facts(end_use, assumptions))
+    if not foreign_made:
+        assumptions.append(
+            "The item is of U.S. origin or otherwise subject to the EAR "
+            "(use --foreign-made for a foreign-made item)."
+        )
+    reasons: list[CheckReason] = []
+    missing: list[str] = []
+    rules = licensing_rules()
+    for rule in rules.rules_on(day):
+        assert rule.condition is not None
+        state = rule.condition.evaluate(facts)
+        if state is None:
+            wanted = unknown_facts(rule.condition, facts)
+            missing.extend(f for f in wanted if f not in missing)
+            reasons.append(
+                _reason(
+                    rule,
+                    "review",
+                    "review",
+                    None,
+                    f"Undecided, it depends on {', '.join(wanted)}: {rule.summary}",
+                )
+            )
+        elif state:
+            if rule.effect == "not_enforced":
+                reasons.append(_reason(rule, "not_enforced", "not_enforced", None, rule.summary))
+                continue
+            policy = rule.review_policy
+            if rule.review_policy_from:
+                headquarters = rule.review_policy_from == "advanced_computing_headquarters_policy"
+                policy = _advanced_computing_policy(facts, classification,
+                                                    headquarters=headquarters)
+            reasons.append(_reason(rule, "applies", rule.effect, policy, rule.summary))
+    screened: list[ScreenedParty] = []
+    for party in parties:
+        result = screen_party(screener, party, day)
+        screened.append(result)
+        reasons.extend(list_reasons(result, eccn, foreign_made))
+    if classification is not None and classification.controlled is None:
+        missing.extend(f for f in classification.missing_facts if f not in missing)
+    decision, policy = _decide(reasons, missing)
+    return Determination(
+        as_of=day,
+        destination=dest,
+        decision=decision,
+        review_policy=policy,
+        reasons=reasons,
+        item=_item_dict(classification, eccn),
+        parties=screened,
+        end_use=end_use,
+        assumptions=assumptions,
+        missing_facts=missing,
+        rules_version=f"licensing {rules.version}; 3A090 {advanced_computing_rules().version}",
+        lists=_lists_dict(screener),
+    )
+
+
+def _decide(reasons: list[CheckReason], missing: list[str]) -> tuple[str, str | None]:
+    decision = "no_license_required"
+    for reason in reasons:
+        if reason.outcome in ("applies", "review") and (
+            DECISION_RANK.get(reason.effect, 0) > DECISION_RANK[decision]
+        ):
+            decision = reason.effect
+    if missing and DECISION_RANK[decision] < DECISION_RANK["review"]:
+        decision = "review"
+    if decision != "license_required":
+        return decision, None
+    policies = [
+        r.review_policy
+        for r in reasons
+        if r.outcome == "applies" and r.effect == "license_required" and r.review_policy
+    ]
+    if not policies:
+        return decision, None
+    return decision, max(policies, key=lambda p: POLICY_RANK[p])
+
+
+def _advanced_computing_policy(
+    facts: dict[str, Any], item: Classification | None, *, headquarters: bool
+) -> str:
+    """742.6(b)(10): presumption of denial for Macau, D:5 and D:5-headquartered parties;
+    case-by-case inside the 2026 band for exports to China or Macau; case-by-case recorded for
+    the other D:1/D:4 destinations."""
+    china = facts.get("dest_cn") or facts.get("dest_mo")
+    band = item.review_band if item else None
+    if china and band and band.get("inside"):
+        return "case_by_case"
+    if headquarters or facts.get("dest_mo") or facts.get("dest_d5"):
+        return "presumption_of_denial"
+    return "case_by_case"
+
+
+def _item_facts(item: Classification | None, eccn: str | None, day: date) -> dict[str, Any]:
+    undecided = item is not None and item.controlled is None
+
+    def has(prefix: str) -> bool | None:
+        if undecided:
+            return None
+        return bool(eccn and (eccn == prefix or eccn.startswith(prefix + ".")))
+
+    facts = {
+        "item_3a090_a": has("3A090.a"),
+        "item_3a090_b": has("3A090.b"),
+        "item_3a090_c": has("3A090.c"),
+        "item_4a090_a": has("4A090.a"),
+        "item_4a090_b": has("4A090.b"),
+        "item_ear99": eccn == "EAR99",
+    }
+    ac = [facts[k] for k in ("item_3a090_a", "item_3a090_b", "item_4a090_a", "item_4a090_b")]
+    facts["item_ac"] = True if True in ac else (None if None in ac else False)
+    measures = {m["id"] for m in item.measures} if item else set()
+    facts["item_h20_letter"] = any("h20" in m for m in measures)
+    facts["item_mi308_letter"] = any("mi308" in m for m in measures)
+    return facts
+
+
+def _destination_facts(dest: str, day: date) -> dict[str, Any]:
+    as_china = dest == "HK" and day >= HONG_KONG_AS_CHINA_FROM
+    groups = groups_of("CN" if as_china else dest, day)
+    facts: dict[str, Any] = {"dest_cn": dest == "CN" or as_china, "dest_mo": dest == "MO"}
+    for group in ("A:5", "A:6", "D:1", "D:4", "D:5", "E:1", "E:2"):
+        facts["dest_" + group.replace(":", "").lower()] = group in groups
+    return facts
+
+
+def _party_facts(parties: list[Party], day: date, assumptions: list[str]) -> dict[str, Any]:
+    states: list[bool | None] = []
+    for party in parties:
+        hq = party.hq
+        if hq is None and party.country is not None:
+            hq = party.country
+            assumptions.append(f"{party.name}: headquartered where it is located ({hq}).")
+        if party.parent is None and party.parent_hq is None and hq is not None:
+            assumptions.append(
+                f"{party.name}: no ultimate parent headquartered elsewhere "
+                "(give --parent and --parent-hq if there is one)."
+            )
+        places = [c for c in (hq, party.parent_hq) if c is not None]
+        if not places:
+            states.append(None)
+            continue
+        states.append(any(c == "MO" or "D:5" in groups_of(c, day) or c == "HK" for c in places))
+    value = True if True in states else (None if None in states else False)
+    return {"party_hq_d5_or_mo": value}
+
+
+def _end_use_facts(end_use: str | None, assumptions: list[str]) -> dict[str, Any]:
+    if end_use is not None and len(end_use) > MAX_END_USE_CHARS:
+        raise InputError("end_use", f"longer than {MAX_END_USE_CHARS} characters")
+    text = (end_use or "").lower()
+    facts = {
+        f"end_use_{key}": any(word in text for word in words) for key, words in _END_USES.items()
+    }
+    if not end_use:
+        assumptions.append(
+            "No knowledge of a supercomputer, advanced-node IC or military end use "
+            "(--end-use states one)."
+        )
+    elif not any(facts.values()):
+        assumptions.append(
+            f"End use '{end_use}' was read for supercomputer and advanced-node IC "
+            "keywords only and matched neither."
+        )
+    return facts
+
+
+def _destination(value: str) -> str:
+    if not value or not value.strip():
+        raise InputError("destination", "a destination country (ISO code) is required")
+    return parse_country(value, "destination")
+
+
+def _checked_party(party: Party) -> Party:
+    if not party.name or not party.name.strip():
+        raise InputError("party", "a party name is required")
+    if party.parent_hq and not party.parent:
+        raise InputError("parent", "--parent-hq needs --parent (the parent's name)")
+    return Party(
+        name=party.name.strip(),
+        role=party.role,
+        country=parse_country(party.country, "party_country") if party.country else None,
+        hq=parse_country(party.hq, "party_hq") if party.hq else None,
+        parent=party.parent.strip() if party.parent else None,
+        parent_hq=parse_country(party.parent_hq, "parent_hq") if party.parent_hq else None,
+    )
+
+
+def _eccn(value: str | None) -> str:
+    text = (value or "").strip()
+    text = text.upper() if text.upper() == "EAR99" else text[:5].upper() + text[5:].lower()
+    if not _ECCN.match(text):
+        raise InputError("item_eccn", f"'{value}' is not an ECCN like EAR99, 3A090.a or 5A992.c")
+    return text
+
+
+def _reason(
+    rule: LicenceRule, outcome: str, effect: str, policy: str | None, summary: str
+) -> CheckReason:
+    return CheckReason(
+        rule_id=rule.id,
+        outcome=outcome,
+        effect=effect,
+        review_policy=policy,
+        summary=summary,
+        citation=rule.citation.text(),
+        source=rule.citation.url,
+        effective_from=rule.period.effective_from,
+        effective_to=rule.period.effective_to,
+        caveat=rule.caveat,
+    )
+
+
+def _item_dict(item: Classification | None, eccn: str | None) -> dict[str, Any]:
+    if item is not None:
+        return item.to_dict()
+    return {"item": eccn, "eccn": eccn, "paragraph": eccn, "given_as": "eccn"}
+
+
+def _lists_dict(screener: Screener) -> dict[str, Any]:
+    snapshots = getattr(screener, "snapshots", None) or []
+    return {"snapshots": [s.to_dict() for s in snapshots]}

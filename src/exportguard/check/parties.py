@@ -1,0 +1,213 @@
+"""Screening the parties of a transaction as the lists stood on the date asked."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from exportguard.check.determination import CheckReason, Party, ScreenedParty
+from exportguard.check.listing_dates import listing_date
+from exportguard.check.rules import LicenceRule, licensing_rules
+from exportguard.screening import Match, Screener
+
+CONFIRMED_SCORE = 0.999
+"""A score of 1 is an exact name, alias or curated local name: the party is the listed one. Lower
+scores above the screening threshold are possible matches that a person must decide."""
+_FOOTNOTE_FDP = re.compile(r"734\.9\(e\)")
+_INFO_LISTS = {
+    "CMIC": "NS-CMIC list: an investment restriction on U.S. persons (EO 14032, 31 CFR Part 586), "
+    "not an export control; see `exportguard invest`.",
+    "FCC": "FCC Covered List: equipment and services may not be bought with federal USF money "
+    "(47 CFR 1.50002); not an export control.",
+}
+
+
+def screen_party(screener: Screener, party: Party, day: date) -> ScreenedParty:
+    """Matches of a party (and its named parent) against entries in force on `day`."""
+    result = ScreenedParty(party)
+    names = [(party.name, party.country)]
+    if party.parent:
+        names.append((party.parent, party.parent_hq))
+    for name, country in names:
+        screened = screener.screen(name, country=country, limit=10)
+        for match in screened.matches:
+            row = _match_row(match, name)
+            entry = match.entry
+            when = listing_date(entry)
+            row["listed_from"] = when.day.isoformat() if when.day else when.year
+            row["listed_from_basis"] = when.basis
+            listed = when.listed_on(day)
+            if listed is False:
+                result.not_yet_listed.append(row)
+            elif entry.end_date and entry.end_date < day:
+                continue
+            elif listed is None:
+                row["undated"] = True
+                result.possible.append(row)
+            elif match.score >= CONFIRMED_SCORE:
+                result.listed.append(row)
+            else:
+                result.possible.append(row)
+    return result
+
+
+def _match_row(match: Match, queried: str) -> dict[str, Any]:
+    row = match.to_dict()
+    row["queried"] = queried
+    row["_entry"] = match.entry
+    return row
+
+
+def list_reasons(
+    screened: ScreenedParty, eccn: str | None, foreign_made: bool
+) -> list[CheckReason]:
+    """The list rules that a party's confirmed and possible matches bring into play."""
+    rules = licensing_rules().lists
+    reasons: list[CheckReason] = []
+    for row in screened.listed:
+        entry = row["_entry"]
+        code = entry.list_code
+        if code in _INFO_LISTS:
+            reasons.append(
+                _list_reason(
+                    None,
+                    row,
+                    "info",
+                    "no_license_required",
+                    None,
+                    _INFO_LISTS[code],
+                    screened.party.name,
+                )
+            )
+            continue
+        rule = rules.get(code)
+        if rule is None:
+            reasons.append(
+                _list_reason(
+                    None,
+                    row,
+                    "review",
+                    "review",
+                    None,
+                    f"The party is on the {code} list, which exportguard "
+                    "does not evaluate; a person must decide.",
+                    screened.party.name,
+                )
+            )
+            continue
+        effect, policy, caveat = rule.effect, rule.review_policy, rule.caveat
+        outcome = "review" if effect == "review" else "applies"
+        summary = rule.summary
+        if code == "EL":
+            policy, note = entity_list_policy(entry.license_policy or "", eccn)
+            caveat = " ".join(filter(None, [note, rule.caveat]))
+            summary += f" Licence requirement: {entry.license_requirement or 'not stated'}."
+            if foreign_made and not _FOOTNOTE_FDP.search(entry.license_requirement or ""):
+                effect, outcome = "review", "review"
+                summary += (
+                    " The item is foreign-made and the entry carries no foreign direct "
+                    "product footnote: whether it is subject to the EAR (de minimis, "
+                    "other FDP rules) decides."
+                )
+        reasons.append(
+            _list_reason(rule, row, outcome, effect, policy, summary, screened.party.name, caveat)
+        )
+    for row in screened.possible:
+        entry = row["_entry"]
+        if row.get("undated"):
+            text = (
+                f"'{row['queried']}' matches {entry.list_code} entry '{entry.name}' (score "
+                f"{row['score']:.2f}), listed in {row['listed_from']} on a day the list "
+                "record does not give: whether it was listed on the date asked decides."
+            )
+        else:
+            text = (
+                f"Possible match (score {row['score']:.2f}) of '{row['queried']}' with "
+                f"{entry.list_code} entry '{entry.name}': a person must confirm or clear it."
+            )
+        reasons.append(
+            _list_reason(
+                rules.get(entry.list_code),
+                row,
+                "review",
+                "review",
+                None,
+                text,
+                screened.party.name,
+                rule_id="possible-match",
+            )
+        )
+    for row in screened.not_yet_listed:
+        entry = row["_entry"]
+        reasons.append(
+            _list_reason(
+                None,
+                row,
+                "info",
+                "no_license_required",
+                None,
+                f"'{entry.name}' ({entry.list_code}) was listed from {row['listed_from']} "
+                f"({row['listed_from_basis']}), after the date asked; it did not apply then.",
+                screened.party.name,
+                rule_id="listed-later",
+            )
+        )
+    return reasons
+
+
+def entity_list_policy(text: str, eccn: str | None) -> tuple[str | None, str | None]:
+    """The review policy an Entity List entry's policy text sets for this item, and a note."""
+    lower = text.lower()
+    denial = "presumption of denial" in lower
+    case = "case-by-case" in lower or "case by case" in lower
+    approval = "presumption of approval" in lower
+    if not (denial or case or approval):
+        return None, "The entry's licence review policy was not recognised; read it in full."
+    if case and eccn and eccn.lower() != "ear99":
+        base = eccn.lower()
+        named = re.findall(r"\b\d[a-e]\d{3}(?:\.[a-z0-9]+)*", lower.split("presumption of")[0])
+        if any(base == n or base.startswith(n + ".") for n in named):
+            return "case_by_case", f"The entry names {eccn} for case-by-case review."
+    if denial and ("all other" in lower or not case):
+        note = None
+        if case:
+            note = (
+                "The entry reviews a few named items case by case (read the entry); this "
+                "item falls under its presumption of denial."
+            )
+        return "presumption_of_denial", note
+    if case and denial:
+        return "mixed", "The entry mixes policies; read it for this item."
+    if case:
+        return "case_by_case", None
+    return "presumption_of_approval", None
+
+
+def _list_reason(
+    rule: LicenceRule | None,
+    row: dict[str, Any],
+    outcome: str,
+    effect: str,
+    policy: str | None,
+    summary: str,
+    party: str,
+    caveat: str | None = None,
+    rule_id: str | None = None,
+) -> CheckReason:
+    entry = row["_entry"]
+    notices = "; ".join(entry.federal_register) or "no notice in the list record"
+    citation = f"{rule.citation.cfr}; {notices}" if rule else notices
+    return CheckReason(
+        rule_id=rule_id or (rule.id if rule else f"list-{entry.list_code.lower()}"),
+        outcome=outcome,
+        effect=effect,
+        review_policy=policy,
+        summary=f"{summary} Listed entry: {entry.name} ({entry.list_code}).",
+        citation=citation,
+        source=rule.citation.url if rule else (entry.source_list_url or ""),
+        effective_from=entry.start_date,
+        effective_to=entry.end_date,
+        caveat=caveat if caveat is not None else (rule.caveat if rule else None),
+        party=party,
+    )

@@ -1,0 +1,149 @@
+"""`check`: may we ship this item to this party in this country on this date?"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from exportguard.check import Determination, Party, check
+from exportguard.cli._app import _friendly, app, err, out
+from exportguard.cli.items import _figure
+from exportguard.errors import InputError
+from exportguard.items import spec
+from exportguard.items.result import FACT_QUESTIONS
+from exportguard.screening.loaded import current_screener
+from exportguard.store import Store
+
+_DECISION_STYLE = {
+    "prohibited": "[bold white on red] PROHIBITED [/]",
+    "license_required": "[bold red]LICENCE REQUIRED[/]",
+    "review": "[bold yellow]REVIEW[/] (a person must decide)",
+    "no_license_required": "[bold green]NO LICENCE REQUIRED[/]",
+}
+CHECK_QUESTIONS = {
+    **FACT_QUESTIONS,
+    "party_hq_d5_or_mo": "where the party and its ultimate parent are headquartered "
+    "(--party-hq, --parent/--parent-hq)",
+}
+
+
+@app.command("check")
+@_friendly
+def check_command(
+    destination: Annotated[str, typer.Option(help="Destination country, ISO code (e.g. CN).")],
+    party: Annotated[list[str], typer.Option(help="Party name (repeatable: end user, consignee).")],
+    item: Annotated[str | None, typer.Option(help="A catalogued item, e.g. A100.")] = None,
+    item_eccn: Annotated[
+        str | None, typer.Option(help="The item's ECCN, e.g. EAR99 or 3A090.a.")
+    ] = None,
+    tpp: Annotated[float | None, typer.Option(help="Item from figures: TPP.")] = None,
+    figure: Annotated[
+        list[str] | None, typer.Option("--throughput", help="Item from figures: PRECISION=TFLOPS.")
+    ] = None,
+    die_area: Annotated[
+        float | None, typer.Option(help="Item from figures: applicable die area, mm^2.")
+    ] = None,
+    datacenter: Annotated[
+        bool | None,
+        typer.Option("--datacenter/--consumer", help="Item from figures: datacenter part or not."),
+    ] = None,
+    party_country: Annotated[
+        str | None, typer.Option(help="Where the (first) party is located.")
+    ] = None,
+    party_hq: Annotated[
+        str | None, typer.Option(help="Where the (first) party is headquartered.")
+    ] = None,
+    parent: Annotated[str | None, typer.Option(help="The (first) party's ultimate parent.")] = None,
+    parent_hq: Annotated[
+        str | None, typer.Option(help="Where the ultimate parent is headquartered.")
+    ] = None,
+    end_use: Annotated[str | None, typer.Option(help="The end use, in words.")] = None,
+    foreign_made: Annotated[bool, typer.Option(help="The item is made outside the U.S.")] = False,
+    date: Annotated[str | None, typer.Option(help="Decide as of this date (YYYY-MM-DD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Decide whether a licence is needed, with every reason and its citation."""
+    figures = tpp is not None or figure or die_area is not None
+    if figures and item is not None:
+        raise InputError("item", "give --item or figures (--tpp, --throughput ...), not both")
+    the_item = item
+    if figures:
+        the_item = spec(
+            tpp=tpp,
+            throughput=[_figure(t, False) for t in figure or []],
+            die_area_mm2=die_area,
+            datacenter=datacenter,
+        )
+    parties = [Party(name=name) for name in party]
+    if parties:
+        parties[0] = Party(
+            name=party[0], country=party_country, hq=party_hq, parent=parent, parent_hq=parent_hq
+        )
+    store = Store()
+    screener = current_screener(store)
+    result = check(
+        destination=destination,
+        parties=parties,
+        item=the_item,
+        item_eccn=item_eccn,
+        on=date,
+        end_use=end_use,
+        foreign_made=foreign_made,
+        screener=screener,
+    )
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_memo(result)
+    if getattr(screener, "starter_only", False):
+        err.print(
+            "[yellow]Only the built-in starter set of list entries is loaded[/]; load the "
+            "Consolidated Screening List for a complete party screening "
+            "(exportguard load FILE).",
+            highlight=False,
+        )
+
+
+def _print_memo(result: Determination) -> None:
+    item = result.item.get("item") or "item"
+    policy = (
+        f", review policy {result.review_policy.replace('_', ' ')}" if result.review_policy else ""
+    )
+    out.print(f"{_DECISION_STYLE[result.decision]}{policy}", highlight=False)
+    names = ", ".join(p.party.name for p in result.parties)
+    eccn = result.item.get("paragraph") or result.item.get("eccn") or "not 3A090/4A090"
+    out.print(
+        f"Export of {item} ({eccn}) to {names} in {result.destination}, as of {result.as_of}.",
+        highlight=False,
+    )
+    applied = [r for r in result.reasons if r.outcome in ("applies", "review")]
+    out.print("\n[bold]Reasons[/]" if applied else "\nNo rule in force requires a licence.")
+    for n, reason in enumerate(applied, 1):
+        policy = f" ({reason.review_policy.replace('_', ' ')})" if reason.review_policy else ""
+        out.print(
+            f" {n}. [bold]{reason.rule_id}[/] -> {reason.effect.replace('_', ' ')}{policy}: "
+            f"{reason.summary}",
+            highlight=False,
+        )
+        span = f"in force {reason.effective_from or '?'} to {reason.effective_to or 'now'}"
+        out.print(f"    {reason.citation}; {span}. {reason.source}", highlight=False)
+        if reason.caveat:
+            out.print(f"    [yellow]caveat:[/] {reason.caveat}", highlight=False)
+    others = [r for r in result.reasons if r.outcome not in ("applies", "review")]
+    if others:
+        out.print("\n[bold]Also noted[/]")
+        for reason in others:
+            out.print(
+                f" - {reason.rule_id} ({reason.outcome.replace('_', ' ')}): {reason.summary}",
+                highlight=False,
+            )
+    if result.missing_facts:
+        out.print("\n[bold]Facts needed[/]")
+        for fact in result.missing_facts:
+            out.print(f" - {CHECK_QUESTIONS.get(fact, fact)}", highlight=False)
+    out.print("\n[bold]Assumptions[/]")
+    for assumption in result.assumptions:
+        out.print(f" - {assumption}", highlight=False)
+    out.print(f"\n[dim]Rules: {result.rules_version}[/]", highlight=False)

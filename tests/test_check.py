@@ -1,0 +1,236 @@
+"""Licence determination: dated scenarios from the regulation text, each pinning a decision,
+a review policy and the rules that fired. Parties are screened against the reference CSL."""
+
+from __future__ import annotations
+
+import pytest
+
+from exportguard.check import Party, check
+from exportguard.errors import InputError
+
+UNLISTED_CN = Party("Shenzhen Example Trading Co., Ltd.", country="CN")
+JP_SUB_OF_CN = Party("Example Japan KK", country="JP", parent="Example Group Holdings",
+                     parent_hq="CN")
+JP_SUB_OF_HK = Party("Example Japan KK", country="JP", parent="Example Group Holdings",
+                     parent_hq="HK")
+JP_INDEPENDENT = Party("Example Japan KK", country="JP", hq="JP")
+MEGVII = Party("Megvii Technology")
+HIKVISION = Party("Hangzhou Hikvision Digital Technology Co., Ltd.")
+
+# (id, destination, parties, item, item_eccn, date, decision, policy, fired rule ids, kwargs)
+SCENARIOS = [
+    ("megvii-ear99-day-before", "CN", [MEGVII], None, "EAR99", "2019-10-08",
+     "no_license_required", None, [], {}),
+    ("megvii-ear99-listing-day", "CN", [MEGVII], None, "EAR99", "2019-10-09",
+     "license_required", "presumption_of_denial", ["entity-list"], {}),
+    ("megvii-ear99-day-after", "CN", [MEGVII], None, "EAR99", "2019-10-10",
+     "license_required", "presumption_of_denial", ["entity-list"], {}),
+    ("megvii-named-eccn-case-by-case", "CN", [MEGVII], None, "1A004.c", "2020-01-01",
+     "license_required", "case_by_case", ["entity-list"], {}),
+    ("hikvision-ear99-2024", "CN", [HIKVISION], None, "EAR99", "2024-01-01",
+     "license_required", "presumption_of_denial", ["entity-list"], {}),
+    ("a100-unlisted-cn-day-before-2022-rule", "CN", [UNLISTED_CN], "A100", None, "2022-10-20",
+     "no_license_required", None, [], {}),
+    ("a100-unlisted-cn-2022-rule-day", "CN", [UNLISTED_CN], "A100", None, "2022-10-21",
+     "license_required", "presumption_of_denial", ["ac-2022-china"], {}),
+    ("a100-unlisted-cn-dec-2022", "CN", [UNLISTED_CN], "A100", None, "2022-12-15",
+     "license_required", "presumption_of_denial", ["ac-2022-china"], {}),
+    ("a800-unlisted-cn-2023-passes-io-test", "CN", [UNLISTED_CN], "A800", None, "2023-03-01",
+     "no_license_required", None, [], {}),
+    ("h800-unlisted-cn-june-2023", "CN", [UNLISTED_CN], "H800", None, "2023-06-01",
+     "no_license_required", None, [], {}),
+    ("h800-unlisted-cn-day-before-2023-rule", "CN", [UNLISTED_CN], "H800", None, "2023-11-16",
+     "no_license_required", None, [], {}),
+    ("h800-unlisted-cn-2023-rule-day", "CN", [UNLISTED_CN], "H800", None, "2023-11-17",
+     "license_required", "presumption_of_denial",
+     ["ac-2023-destinations", "ac-2023-headquarters"], {}),
+    ("h800-unlisted-cn-dec-2023", "CN", [UNLISTED_CN], "H800", None, "2023-12-15",
+     "license_required", "presumption_of_denial",
+     ["ac-2023-destinations", "ac-2023-headquarters"], {}),
+    ("a100-macau-day-before", "MO", [Party("Macau Example Ltd", country="MO")], "A100", None,
+     "2023-01-16", "no_license_required", None, [], {}),
+    ("a100-macau-added", "MO", [Party("Macau Example Ltd", country="MO")], "A100", None,
+     "2023-01-17", "license_required", "presumption_of_denial", ["ac-2022-macau"], {}),
+    ("a100-jp-subsidiary-of-cn-group-jan-2023", "JP", [JP_SUB_OF_CN], "A100", None,
+     "2023-01-10", "no_license_required", None, [], {}),
+    ("a100-jp-subsidiary-of-cn-group-dec-2023", "JP", [JP_SUB_OF_CN], "A100", None,
+     "2023-12-10", "license_required", "presumption_of_denial", ["ac-2023-headquarters"], {}),
+    ("a100-jp-subsidiary-of-hk-group-dec-2023", "JP", [JP_SUB_OF_HK], "A100", None,
+     "2023-12-10", "license_required", "presumption_of_denial", ["ac-2023-headquarters"], {}),
+    ("a100-jp-independent-dec-2023", "JP", [JP_INDEPENDENT], "A100", None, "2023-12-10",
+     "no_license_required", None, [], {}),
+    ("a100-jp-headquarters-unknown", "JP", [Party("Example Japan KK")], "A100", None,
+     "2023-12-10", "review", None, ["ac-2023-headquarters"], {}),
+    ("h100-vietnam-d1-not-d5", "VN", [Party("Hanoi Example JSC", country="VN")], "H100", None,
+     "2024-06-01", "license_required", "case_by_case", ["ac-2023-destinations"], {}),
+    ("h100-germany-a5", "DE", [Party("Example GmbH", country="DE")], "H100", None,
+     "2024-06-01", "no_license_required", None, [], {}),
+    ("h100-germany-diffusion-text-not-enforced", "DE", [Party("Example GmbH", country="DE")],
+     "H100", None, "2025-06-01", "no_license_required", None, [], {}),
+    ("h20-cn-2024", "CN", [UNLISTED_CN], "H20", None, "2024-06-01",
+     "no_license_required", None, [], {}),
+    ("h20-cn-day-before-letter", "CN", [UNLISTED_CN], "H20", None, "2025-04-08",
+     "no_license_required", None, [], {}),
+    ("h20-cn-letter-day", "CN", [UNLISTED_CN], "H20", None, "2025-04-09",
+     "license_required", None, ["is-informed-2025-h20"], {}),
+    ("h20-cn-may-2025", "CN", [UNLISTED_CN], "H20", None, "2025-05-15",
+     "license_required", None, ["is-informed-2025-h20"], {}),
+    ("h20-jp-2025-independent", "JP", [JP_INDEPENDENT], "H20", None, "2025-05-15",
+     "no_license_required", None, [], {}),
+    ("h200-cn-day-before-band", "CN", [UNLISTED_CN], "H200", None, "2026-01-14",
+     "license_required", "presumption_of_denial",
+     ["ac-2023-destinations", "ac-2023-headquarters"], {}),
+    ("h200-cn-feb-2026-case-by-case", "CN", [UNLISTED_CN], "H200", None, "2026-02-01",
+     "license_required", "case_by_case", ["ac-2023-destinations", "ac-2023-headquarters"], {}),
+    ("b200-cn-feb-2026-outside-band", "CN", [UNLISTED_CN], "B200", None, "2026-02-01",
+     "license_required", "presumption_of_denial",
+     ["ac-2023-destinations", "ac-2023-headquarters"], {}),
+    ("h200-jp-sub-of-cn-2026-stays-denial", "JP", [JP_SUB_OF_CN], "H200", None, "2026-02-01",
+     "license_required", "presumption_of_denial", ["ac-2023-headquarters"], {}),
+    ("hbm3e-cn-day-before", "CN", [UNLISTED_CN], "HBM3E", None, "2024-12-01",
+     "no_license_required", None, [], {}),
+    ("hbm3e-cn-rule-day", "CN", [UNLISTED_CN], "HBM3E", None, "2024-12-02",
+     "license_required", "presumption_of_denial", ["ac-2024-hbm"], {}),
+    ("hbm3e-korea", "KR", [Party("Example Korea Co", country="KR")], "HBM3E", None,
+     "2025-01-10", "no_license_required", None, [], {}),
+    ("rtx4090-cn-2024", "CN", [UNLISTED_CN], "RTX 4090", None, "2024-06-01",
+     "license_required", "presumption_of_denial",
+     ["ac-2023-destinations", "ac-2023-headquarters"], {}),
+    ("rtx4090d-cn-2024", "CN", [UNLISTED_CN], "RTX 4090D", None, "2024-06-01",
+     "no_license_required", None, [], {}),
+    ("l20-cn-2024", "CN", [UNLISTED_CN], "L20", None, "2024-06-01",
+     "no_license_required", None, [], {}),
+    ("ear99-unlisted-cn", "CN", [UNLISTED_CN], None, "EAR99", "2024-06-01",
+     "no_license_required", None, [], {}),
+    ("ear99-cuba-embargo", "CU", [Party("Example SA", country="CU")], None, "EAR99",
+     "2024-06-01", "license_required", "presumption_of_denial", ["embargo-e1-e2"], {}),
+    ("supercomputer-end-use-cn-2023", "CN", [UNLISTED_CN], None, "EAR99", "2023-03-01",
+     "license_required", "presumption_of_denial", ["supercomputer-end-use-2022"],
+     {"end_use": "exascale supercomputer centre"}),
+    ("supercomputer-end-use-day-before-rule", "CN", [UNLISTED_CN], None, "EAR99",
+     "2022-10-20", "no_license_required", None, [], {"end_use": "supercomputer"}),
+    ("advanced-node-end-use-cn", "CN", [UNLISTED_CN], None, "EAR99", "2024-06-01",
+     "license_required", "presumption_of_denial", ["advanced-node-end-use"],
+     {"end_use": "spare parts for a 7 nm wafer fab"}),
+    ("dpl-party-prohibited", "US", [Party("William Chi-Wai Tsu")], None, "EAR99", "2024-06-01",
+     "prohibited", None, ["denied-persons"], {}),
+    ("dpl-party-day-before-order", "MX", [Party("Ruben Beltran-Ramos")], None, "EAR99",
+     "2020-01-07", "no_license_required", None, [], {}),
+    ("dpl-party-order-day", "MX", [Party("Ruben Beltran-Ramos")], None, "EAR99",
+     "2020-01-08", "prohibited", None, ["denied-persons"], {}),
+    ("sdn-party-prohibited", "US", [Party("Global Relief Foundation, Inc.")], None, "EAR99",
+     "2024-06-01", "prohibited", None, ["sdn-blocking"], {}),
+    ("meu-party-year-only-listing-undecided", "CN",
+     [Party("Academy of Aerospace Solid Propulsion Technology")], None, "3A991", "2020-06-01",
+     "review", None, ["possible-match"], {}),
+    ("meu-party-listed", "CN", [Party("Academy of Aerospace Solid Propulsion Technology")],
+     None, "3A991", "2021-06-01", "license_required", "presumption_of_denial",
+     ["military-end-user"], {}),
+    ("a100-from-figures-cn", "CN", [UNLISTED_CN], "figures-a100", None, "2024-06-01",
+     "license_required", "presumption_of_denial",
+     ["ac-2023-destinations", "ac-2023-headquarters"], {}),
+    ("undecided-item-cn", "CN", [UNLISTED_CN], "figures-4090d-unknown-market", None,
+     "2024-06-01", "review", None, ["ac-2023-destinations", "ac-2023-headquarters"], {}),
+    ("foreign-made-ear99-hikvision-no-fdp-footnote", "CN", [HIKVISION], None, "EAR99",
+     "2024-06-01", "review", None, ["entity-list"], {"foreign_made": True}),
+    ("foreign-made-ear99-megvii-footnote-4", "CN", [MEGVII], None, "EAR99", "2024-06-01",
+     "license_required", "presumption_of_denial", ["entity-list"], {"foreign_made": True}),
+]
+
+
+def _item(name):
+    from exportguard.items import spec
+
+    if name == "figures-a100":
+        return spec(tpp=4992, die_area_mm2=826, datacenter=True)
+    if name == "figures-4090d-unknown-market":
+        return spec(tpp=4708, die_area_mm2=609)
+    return name
+
+
+@pytest.mark.parametrize(
+    ("destination", "parties", "item", "eccn", "day", "decision", "policy", "fired", "kwargs"),
+    [s[1:] for s in SCENARIOS], ids=[s[0] for s in SCENARIOS],
+)
+def test_scenario(full_screener, destination, parties, item, eccn, day, decision, policy, fired,
+                  kwargs):
+    result = check(destination=destination, parties=parties, item=_item(item) if item else None,
+                   item_eccn=eccn, on=day, screener=full_screener, **kwargs)
+    assert result.decision == decision, [r.to_dict() for r in result.reasons]
+    assert result.review_policy == policy
+    assert [r for r in dict.fromkeys(result.fired) if r != "possible-match" or
+            "possible-match" in fired] == fired
+
+
+def test_there_are_at_least_forty_scenarios():
+    assert len(SCENARIOS) >= 40
+
+
+def test_reasons_carry_citations_and_dates(full_screener):
+    result = check(destination="CN", parties=[UNLISTED_CN], item="H800", on="2023-12-15",
+                   screener=full_screener)
+    for reason in result.reasons:
+        assert reason.citation and reason.source.startswith("https://")
+    rule = next(r for r in result.reasons if r.rule_id == "ac-2023-destinations")
+    assert rule.effective_from.isoformat() == "2023-11-17"
+    assert "88 FR 73458" in rule.citation
+    data = result.to_dict()
+    assert data["item"]["paragraph"] == "3A090.a.1"
+    assert data["as_of"] == "2023-12-15" and data["rules_version"]
+    assert any("headquartered where it is located" in a for a in data["assumptions"])
+
+
+def test_the_megvii_listing_date_comes_from_its_federal_register_notice(full_screener):
+    before = check(destination="CN", parties=[MEGVII], item_eccn="EAR99", on="2019-10-08",
+                   screener=full_screener)
+    later = [r for r in before.reasons if r.rule_id == "listed-later"]
+    assert later and "2019-10-09" in later[0].summary and "84 FR 54002" in later[0].summary
+
+
+def test_the_ai_diffusion_text_is_shown_not_applied(full_screener):
+    result = check(destination="DE", parties=[Party("Example GmbH", country="DE")], item="H100",
+                   on="2025-06-01", screener=full_screener)
+    noted = [r for r in result.reasons if r.rule_id == "ai-diffusion-2025"]
+    assert noted and noted[0].outcome == "not_enforced"
+
+
+def test_missing_headquarters_is_named(full_screener):
+    result = check(destination="JP", parties=[Party("Example Japan KK")], item="A100",
+                   on="2023-12-10", screener=full_screener)
+    assert result.missing_facts == ["party_hq_d5_or_mo"]
+
+
+def test_same_input_same_answer(full_screener):
+    args = {"destination": "CN", "parties": [MEGVII], "item": "A100", "on": "2024-01-01",
+            "screener": full_screener}
+    assert check(**args).to_dict() == check(**args).to_dict()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"destination": "XX", "item_eccn": "EAR99"}, "destination"),
+        ({"destination": "CN", "item_eccn": "EAR99", "on": "2019-02-30"}, "date"),
+        ({"destination": "CN", "item_eccn": "EAR99", "on": "2017-06-01"}, "date"),
+        ({"destination": "CN", "item": "H1000"}, "item"),
+        ({"destination": "CN", "item": "A100", "item_eccn": "3A090.a"}, "item"),
+        ({"destination": "CN"}, "item"),
+        ({"destination": "CN", "item_eccn": "3A09"}, "item_eccn"),
+        ({"destination": "CN", "item_eccn": "EAR99", "end_use": "x" * 501}, "end_use"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field(full_screener, kwargs, field):
+    with pytest.raises(InputError) as caught:
+        check(parties=[UNLISTED_CN], screener=full_screener, **kwargs)
+    assert caught.value.field == field
+
+
+def test_contradictory_party_input_is_refused(full_screener):
+    with pytest.raises(InputError) as caught:
+        check(destination="JP", parties=[Party("X KK", parent_hq="CN")], item="A100",
+              screener=full_screener)
+    assert caught.value.field == "parent"
+    with pytest.raises(InputError) as caught:
+        check(destination="JP", parties=[Party("X KK", country="ZZ")], item="A100",
+              screener=full_screener)
+    assert caught.value.field == "party_country"
