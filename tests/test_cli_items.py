@@ -93,3 +93,30 @@ def test_chart_writes_png_and_svg_with_the_thresholds_of_the_date(tmp_path):
     assert "87 FR 62186" in old.read_text() and "review-policy" not in old.read_text()
     bad = runner.invoke(app, ["chart", "--out", str(tmp_path / "chips.pdf")])
     assert bad.exit_code == 2 and ".png or .svg" in bad.stderr
+
+
+def test_check_memo_and_json():
+    args = ["check", "--item", "A100", "--party", "Example Japan KK", "--party-country", "JP",
+            "--parent", "Example Group Holdings", "--parent-hq", "CN", "--destination", "JP",
+            "--date", "2023-12-10"]
+    memo = runner.invoke(app, args)
+    assert memo.exit_code == 0, memo.output
+    assert memo.stdout.startswith("LICENCE REQUIRED, review policy presumption of denial")
+    assert "ac-2023-headquarters" in memo.stdout and "88 FR 73458" in memo.stdout
+    data = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert (data["decision"], data["review_policy"]) == ("license_required",
+                                                          "presumption_of_denial")
+    assert data["item"]["paragraph"] == "3A090.a.1"
+    earlier = json.loads(runner.invoke(app, [*args[:-1], "2023-01-10", "--json"]).stdout)
+    assert earlier["decision"] == "no_license_required"
+
+
+def test_check_errors_exit_2():
+    for args, message in [
+        (["check", "--item", "A100", "--party", "X", "--destination", "XX"], "destination"),
+        (["check", "--party", "X", "--destination", "CN"], "item"),
+        (["check", "--item-eccn", "EAR99", "--party", "X", "--destination", "CN",
+          "--date", "2021-13-01"], "date"),
+    ]:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and message in result.stderr, (args, result.stderr)

@@ -118,6 +118,11 @@ def _print_memo(result: Determination) -> None:
         f"Export of {item} ({eccn}) to {names} in {result.destination}, as of {result.as_of}.",
         highlight=False,
     )
+    for screened in result.parties:
+        found = len(screened.listed) + len(screened.possible)
+        out.print(f"Screened {screened.party.name}"
+                  + (f" (parent {screened.party.parent})" if screened.party.parent else "")
+                  + f": {found} list match(es) in force on the date.", highlight=False)
     applied = [r for r in result.reasons if r.outcome in ("applies", "review")]
     out.print("\n[bold]Reasons[/]" if applied else "\nNo rule in force requires a licence.")
     for n, reason in enumerate(applied, 1):
