@@ -135,6 +135,27 @@ SCENARIOS = [
      "2024-06-01", "review", None, ["entity-list"], {"foreign_made": True}),
     ("foreign-made-ear99-megvii-footnote-4", "CN", [MEGVII], None, "EAR99", "2024-06-01",
      "license_required", "presumption_of_denial", ["entity-list"], {"foreign_made": True}),
+    ("a100-cn-last-day-of-2022-text", "CN", [UNLISTED_CN], "A100", None, "2023-11-16",
+     "license_required", "presumption_of_denial", ["ac-2022-china"], {}),
+    ("a100-cn-first-day-of-2023-text", "CN", [UNLISTED_CN], "A100", None, "2023-11-17",
+     "license_required", "presumption_of_denial",
+     ["ac-2023-destinations", "ac-2023-headquarters"], {}),
+    ("mi308-cn-day-before-letter-undecided", "CN", [UNLISTED_CN], "MI308", None, "2025-04-14",
+     "review", None, ["ac-2023-destinations", "ac-2023-headquarters"], {}),
+    ("mi308-cn-letter-day", "CN", [UNLISTED_CN], "MI308", None, "2025-04-15",
+     "license_required", None,
+     ["ac-2023-destinations", "ac-2023-headquarters", "is-informed-2025-mi308"], {}),
+    ("supercomputer-end-use-rule-day", "CN", [UNLISTED_CN], None, "EAR99", "2022-10-21",
+     "license_required", "presumption_of_denial", ["supercomputer-end-use-2022"],
+     {"end_use": "supercomputer"}),
+    ("supercomputer-end-use-2023-text", "CN", [UNLISTED_CN], None, "EAR99", "2023-11-17",
+     "license_required", "presumption_of_denial", ["supercomputer-end-use-2023"],
+     {"end_use": "supercomputer"}),
+    ("advanced-node-day-before-rule", "CN", [UNLISTED_CN], None, "EAR99", "2022-10-20",
+     "no_license_required", None, [], {"end_use": "wafer fab"}),
+    ("advanced-node-rule-day", "CN", [UNLISTED_CN], None, "EAR99", "2022-10-21",
+     "license_required", "presumption_of_denial", ["advanced-node-end-use"],
+     {"end_use": "wafer fab"}),
 ]
 
 
@@ -188,10 +209,14 @@ def test_the_megvii_listing_date_comes_from_its_federal_register_notice(full_scr
 
 
 def test_the_ai_diffusion_text_is_shown_not_applied(full_screener):
-    result = check(destination="DE", parties=[Party("Example GmbH", country="DE")], item="H100",
-                   on="2025-06-01", screener=full_screener)
-    noted = [r for r in result.reasons if r.rule_id == "ai-diffusion-2025"]
-    assert noted and noted[0].outcome == "not_enforced"
+    def noted(day):
+        result = check(destination="DE", parties=[Party("Example GmbH", country="DE")],
+                       item="H100", on=day, screener=full_screener)
+        assert result.decision == "no_license_required"
+        return [r.outcome for r in result.reasons if r.rule_id == "ai-diffusion-2025"]
+
+    assert noted("2025-01-12") == []
+    assert noted("2025-01-13") == ["not_enforced"]
 
 
 def test_missing_headquarters_is_named(full_screener):

@@ -94,6 +94,8 @@ def check(
     for rule in rules.rules_on(day):
         assert rule.condition is not None
         state = rule.condition.evaluate(facts)
+        if state is None and rule.effect == "not_enforced":
+            continue
         if state is None:
             wanted = unknown_facts(rule.condition, facts)
             missing.extend(f for f in wanted if f not in missing)
@@ -178,8 +180,14 @@ def _advanced_computing_policy(
 
 def _item_facts(item: Classification | None, eccn: str | None, day: date) -> dict[str, Any]:
     undecided = item is not None and item.controlled is None
+    kind = item.kind if item is not None else None
 
     def has(prefix: str) -> bool | None:
+        # a memory part is never 3A090.a/.b, an accelerator never 3A090.c, whatever is unknown
+        if (kind == "memory" and prefix != "3A090.c") or (
+            kind in ("accelerator", "system") and prefix == "3A090.c"
+        ):
+            return False
         if undecided:
             return None
         return bool(eccn and (eccn == prefix or eccn.startswith(prefix + ".")))
