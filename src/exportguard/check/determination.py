@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from exportguard.regime.dated import iso
+
 DECISION_RANK = {"no_license_required": 0, "review": 1, "license_required": 2, "prohibited": 3}
 POLICY_RANK = {
     "presumption_of_approval": 0,
@@ -50,8 +52,8 @@ class CheckReason:
             "summary": self.summary,
             "citation": self.citation,
             "source": self.source,
-            "effective_from": _iso(self.effective_from),
-            "effective_to": _iso(self.effective_to),
+            "effective_from": iso(self.effective_from),
+            "effective_to": iso(self.effective_to),
             "caveat": self.caveat,
             "party": self.party,
         }
@@ -118,6 +120,3 @@ class Determination:
 def _public(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if not k.startswith("_")}
 
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None

@@ -28,13 +28,11 @@ from exportguard.errors import InputError
 from exportguard.items import Classification, Spec, classify
 from exportguard.regime.advanced_computing import advanced_computing_rules
 from exportguard.regime.conditions import unknown_facts
-from exportguard.regime.country_groups import groups_of
+from exportguard.regime.country_groups import groups_of, treated_as
 from exportguard.regime.dated import parse_as_of
 from exportguard.screening import Screener
 
 _ECCN = re.compile(r"^(EAR99|[0-9][A-E][0-9]{3}(\.[a-z](\.[0-9]+)?)?)$")
-HONG_KONG_AS_CHINA_FROM = date(2020, 12, 23)
-"""85 FR 83765: Hong Kong removed as a separate destination; the EAR treats it as China."""
 _END_USES = {
     "supercomputer": ("supercomputer", "super computer", "超算", "超级计算"),
     "advanced_node": (
@@ -91,8 +89,11 @@ def check(
     reasons: list[CheckReason] = []
     missing: list[str] = []
     rules = licensing_rules()
+    named_in = {m["id"] for m in classification.measures} if classification else set()
     for rule in rules.rules_on(day):
         assert rule.condition is not None
+        if rule.measure is not None and rule.measure not in named_in:
+            continue  # a letter's licence requirement reaches only the items it names
         state = rule.condition.evaluate(facts)
         if state is None and rule.effect == "not_enforced":
             continue
@@ -202,16 +203,14 @@ def _item_facts(item: Classification | None, eccn: str | None, day: date) -> dic
     }
     ac = [facts[k] for k in ("item_3a090_a", "item_3a090_b", "item_4a090_a", "item_4a090_b")]
     facts["item_ac"] = True if True in ac else (None if None in ac else False)
-    measures = {m["id"] for m in item.measures} if item else set()
-    facts["item_h20_letter"] = any("h20" in m for m in measures)
-    facts["item_mi308_letter"] = any("mi308" in m for m in measures)
     return facts
 
 
 def _destination_facts(dest: str, day: date) -> dict[str, Any]:
-    as_china = dest == "HK" and day >= HONG_KONG_AS_CHINA_FROM
-    groups = groups_of("CN" if as_china else dest, day)
-    facts: dict[str, Any] = {"dest_cn": dest == "CN" or as_china, "dest_mo": dest == "MO"}
+    # Hong Kong is China for the EAR from 2020-12-23 (country_groups.yaml notes)
+    treated = treated_as(dest, day)
+    groups = groups_of(treated, day)
+    facts: dict[str, Any] = {"dest_cn": treated == "CN", "dest_mo": treated == "MO"}
     for group in ("A:5", "A:6", "D:1", "D:4", "D:5", "E:1", "E:2"):
         facts["dest_" + group.replace(":", "").lower()] = group in groups
     return facts
@@ -233,7 +232,8 @@ def _party_facts(parties: list[Party], day: date, assumptions: list[str]) -> dic
         if not places:
             states.append(None)
             continue
-        states.append(any(c == "MO" or "D:5" in groups_of(c, day) or c == "HK" for c in places))
+        treated = [treated_as(c, day) for c in places]
+        states.append(any(c == "MO" or "D:5" in groups_of(c, day) for c in treated))
     value = True if True in states else (None if None in states else False)
     return {"party_hq_d5_or_mo": value}
 
@@ -311,5 +311,5 @@ def _item_dict(item: Classification | None, eccn: str | None) -> dict[str, Any]:
 
 
 def _lists_dict(screener: Screener) -> dict[str, Any]:
-    snapshots = getattr(screener, "snapshots", None) or []
-    return {"snapshots": [s.to_dict() for s in snapshots]}
+    return {"snapshots": [s.to_dict() for s in screener.snapshots],
+            "starter_only": screener.starter_only}

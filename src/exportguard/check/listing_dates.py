@@ -48,15 +48,7 @@ def listing_date(entry: ListEntry) -> ListingDate:
         for cite in _CITE.finditer(text):
             vol, page = int(cite["vol"]), int(cite["page"])
             label = f"{vol} FR {page}"
-            if cite["y"]:
-                year = int(cite["y"])
-                year += 2000 if year < 50 else (1900 if year < 100 else 0)
-                try:
-                    found.append((date(year, int(cite["m"]), int(cite["d"])), True, label))
-                    continue
-                except ValueError:
-                    pass
-            known = known_document_dates().get((vol, page))
+            known = _cited_date(cite) or known_document_dates().get((vol, page))
             if known:
                 found.append((known, True, label))
             elif 1 <= vol <= 200:
@@ -80,12 +72,19 @@ def known_document_dates() -> dict[tuple[int, int], date]:
     for entry in starter_entries():
         for text in entry.federal_register:
             for cite in _CITE.finditer(text):
-                if cite["y"]:
-                    year = int(cite["y"])
-                    year += 2000 if year < 50 else (1900 if year < 100 else 0)
-                    try:
-                        day = date(year, int(cite["m"]), int(cite["d"]))
-                    except ValueError:
-                        continue
+                day = _cited_date(cite)
+                if day:
                     table.setdefault((int(cite["vol"]), int(cite["page"])), day)
     return table
+
+
+def _cited_date(cite: re.Match[str]) -> date | None:
+    """The date written after a citation ('84 FR 54002, 10/9/19'), if any and valid."""
+    if not cite["y"]:
+        return None
+    year = int(cite["y"])
+    year += 2000 if year < 50 else (1900 if year < 100 else 0)
+    try:
+        return date(year, int(cite["m"]), int(cite["d"]))
+    except ValueError:
+        return None

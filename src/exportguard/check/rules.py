@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from exportguard.regime.advanced_computing import advanced_computing_rules
 from exportguard.regime.conditions import Condition, parse_condition
 from exportguard.regime.dated import Citation, Period
 
@@ -31,6 +32,7 @@ class LicenceRule:
     review_policy_from: str | None
     condition: Condition | None = None
     list_code: str | None = None
+    measure: str | None = None
 
     def in_force(self, day: date) -> bool:
         return self.period.contains(day)
@@ -60,6 +62,8 @@ def licensing_rules() -> LicensingRules:
 
 
 def _rule(record: dict[str, Any], where: str, *, with_condition: bool) -> LicenceRule:
+    if record.get("measure"):
+        record = {**_from_measure(str(record["measure"]), where), **record}
     for key in ("id", "summary", "effect", "citation", "effective_from"):
         if not record.get(key):
             raise ValueError(f"{DATA_FILE} {where}: '{key}' is required")
@@ -80,7 +84,24 @@ def _rule(record: dict[str, Any], where: str, *, with_condition: bool) -> Licenc
         review_policy_from=_policy_source(record.get("review_policy_from"), where),
         condition=parse_condition(record["when"], f"{where}.when") if with_condition else None,
         list_code=record.get("list"),
+        measure=record.get("measure"),
     )
+
+
+def _from_measure(measure_id: str, where: str) -> dict[str, Any]:
+    """A rule that enforces a product letter takes its summary, dates and citation from the
+    letter's one record in advanced_computing.yaml, so the two can never disagree."""
+    found = [m for m in advanced_computing_rules().measures if m.id == measure_id]
+    if not found:
+        raise ValueError(f"{DATA_FILE} {where}: unknown measure '{measure_id}'")
+    measure = found[0]
+    return {
+        "summary": measure.summary,
+        "effective_from": measure.period.effective_from,
+        "effective_to": measure.period.effective_to,
+        "citation": measure.citation.to_dict(),
+        "caveat": measure.caveat,
+    }
 
 
 COMPUTED_POLICIES = ("advanced_computing_policy", "advanced_computing_headquarters_policy")

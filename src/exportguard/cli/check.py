@@ -97,7 +97,7 @@ def check_command(
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
         _print_memo(result)
-    if getattr(screener, "starter_only", False):
+    if screener.starter_only:
         err.print(
             "[yellow]Only the built-in starter set of list entries is loaded[/]; load the "
             "Consolidated Screening List for a complete party screening "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -12,7 +12,7 @@ from rich.table import Table
 from exportguard.cli._app import _friendly, app, out
 from exportguard.errors import InputError
 from exportguard.items import Classification, catalog, classify, spec, throughput
-from exportguard.items.catalog import KINDS
+from exportguard.items.catalog import KINDS, Item
 from exportguard.items.result import FACT_QUESTIONS
 from exportguard.regime.dated import parse_as_of
 
@@ -170,36 +170,8 @@ def items_command(
     items = [i for i in catalog().items if kind is None or i.kind == kind]
     results = [(item, classify(item, day)) for item in items]
     if as_json:
-        print(
-            json.dumps(
-                {
-                    "as_of": day.isoformat(),
-                    "items": [
-                        {
-                            "id": item.id,
-                            "name": item.name,
-                            "vendor": item.vendor,
-                            "kind": item.kind,
-                            "aliases": list(item.aliases),
-                            "tpp": c.to_dict()["tpp"],
-                            "pd": c.to_dict()["pd"],
-                            "die_area_mm2": item.die_area_mm2,
-                            "io_rate": item.io_rate,
-                            "memory_bandwidth_gbps": item.memory_bandwidth_gbps,
-                            "memory_bandwidth_density": c.to_dict()["memory_bandwidth_density"],
-                            "datacenter": item.datacenter,
-                            "eccn": c.eccn,
-                            "paragraph": c.paragraph,
-                            "controlled": c.controlled,
-                            "sources": list(item.sources),
-                        }
-                        for item, c in results
-                    ],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        rows = [_item_row(item, c.to_dict()) for item, c in results]
+        print(json.dumps({"as_of": day.isoformat(), "items": rows}, ensure_ascii=False, indent=2))
         return
     table = Table(title=f"Catalog: {len(items)} items, classified on {day}")
     for column in ("id", "name", "TPP", "PD", "I/O GB/s", "DRAM GB/s", "DC", "on date"):
@@ -217,6 +189,19 @@ def items_command(
             verdict or "-",
         )
     out.print(table)
+
+
+def _item_row(item: Item, c: dict[str, Any]) -> dict[str, Any]:
+    """A catalog record with its figures and its classification on the date, for --json."""
+    return {
+        "id": item.id, "name": item.name, "vendor": item.vendor, "kind": item.kind,
+        "aliases": list(item.aliases), "tpp": c["tpp"], "pd": c["pd"],
+        "die_area_mm2": item.die_area_mm2, "io_rate": item.io_rate,
+        "memory_bandwidth_gbps": item.memory_bandwidth_gbps,
+        "memory_bandwidth_density": c["memory_bandwidth_density"],
+        "datacenter": item.datacenter, "eccn": c["eccn"], "paragraph": c["paragraph"],
+        "controlled": c["controlled"], "sources": list(item.sources),
+    }
 
 
 def _num(value: float | None, fmt: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -91,7 +91,6 @@ class Item:
     reference: str | None = None
     notes: str | None = None
     contains: Contains | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def tpp_working(self) -> TppWorking | None:
@@ -163,17 +162,16 @@ class Catalog:
         raise InputError(field_name, f"'{text}' is not in the catalog{self._suggest(text)}")
 
     def _suggest(self, text: str) -> str:
-        choices = {key: item_id for key, item_id in self._keys.items()}
         hits = process.extract(
             _key(text, strip_vendor=True),
-            list(choices),
+            list(self._keys),
             scorer=fuzz.WRatio,
             limit=12,
             score_cutoff=60,
         )
         names: list[str] = []
         for key, _score, _ in hits:
-            name = self._by_id[choices[key]].name
+            name = self._by_id[self._keys[key]].name
             if name not in names:
                 names.append(name)
         if not names:

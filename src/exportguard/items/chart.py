@@ -18,6 +18,7 @@ from exportguard.errors import InputError
 from exportguard.items.catalog import catalog
 from exportguard.items.classify import classify
 from exportguard.regime.advanced_computing import advanced_computing_rules
+from exportguard.regime.conditions import Combination, Comparison, Condition
 
 _FORMATS = (".png", ".svg")
 _COLOURS = {"3A090.a": "#d62728", "3A090.b": "#ff7f0e", None: "#2ca02c", "?": "#7f7f7f"}
@@ -85,11 +86,14 @@ def _draw(day: date, path: Path, resolution: int) -> ChartResult:
                     rotation=30 if pd == round(edge, 1) else 0)
     plotted = sum(len(names) for names in points.values())
     for band in advanced_computing_rules().review_bands_on(day):
-        ax.axvline(21_000, color="#1f77b4", linestyle="--", linewidth=1)
+        limit = _tpp_limit(band.condition)
+        if limit is None:
+            continue
+        ax.axvline(limit, color="#1f77b4", linestyle="--", linewidth=1)
         ax.text(
-            21_500,
+            limit * 1.02,
             _PD_RANGE[0] * 1.15,
-            f"{band.id}: case-by-case below\nTPP 21,000 (and DRAM < 6,500 GB/s)",
+            f"{band.id}: {band.inside_policy.replace('_', '-')} when\n{band.condition.text()}",
             fontsize=7,
             color="#1f77b4",
         )
@@ -144,6 +148,15 @@ def _region_grid(day: date, tpps: np.ndarray, pds: np.ndarray) -> np.ndarray:
                     level = max(level, 2 if paragraph.eccn == "3A090.a" else 1)
             grid[i, j] = level
     return grid
+
+
+def _tpp_limit(condition: Condition) -> float | None:
+    """The TPP bound a band's condition sets ("tpp < 21000"), to draw it."""
+    parts = condition.parts if isinstance(condition, Combination) else (condition,)
+    for part in parts:
+        if isinstance(part, Comparison) and part.fact == "tpp" and isinstance(part.value, float):
+            return part.value
+    return None
 
 
 def _short(name: str) -> str:

@@ -21,7 +21,7 @@ from exportguard.items.metrics import (
     performance_density,
     total_processing_performance,
 )
-from exportguard.items.result import Classification, Reason, iso
+from exportguard.items.result import Classification, Reason
 from exportguard.items.spec import Spec, checked
 from exportguard.regime.advanced_computing import (
     AdvancedComputingRules,
@@ -30,7 +30,7 @@ from exportguard.regime.advanced_computing import (
     advanced_computing_rules,
 )
 from exportguard.regime.conditions import Condition, unknown_facts
-from exportguard.regime.dated import parse_as_of
+from exportguard.regime.dated import iso, parse_as_of
 
 _RESTRICTIVENESS = ("3A090.a", "4A090.a", "3A090.b", "4A090.b", "3A090.c")
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from exportguard.regime.dated import iso
+
 FACT_QUESTIONS = {
     "tpp": "the total processing performance (--tpp, or datasheet figures with --throughput)",
     "pd": "the applicable die area in mm^2 of non-planar logic dies (--die-area)",
@@ -97,8 +99,6 @@ class Classification:
         }
 
 
-def iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def _round(value: float | None) -> float | None:

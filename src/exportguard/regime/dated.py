@@ -83,6 +83,11 @@ class Period:
         return cls(start, end)
 
 
+def iso(day: date | None) -> str | None:
+    """A date as ISO text for JSON, or None."""
+    return day.isoformat() if day else None
+
+
 def _data_date(value: object, where: str) -> date | None:
     if value is None:
         return None
