@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TextIO
 
 from exportguard.countries import is_country_code
 from exportguard.errors import ListFileError
@@ -88,6 +88,40 @@ def fallback_key(list_code: str, name: str, start: date | None) -> str:
     """Identity of an entry that carries no id: list, name and start date."""
     digest = hashlib.sha1(f"{list_code}|{name.strip().casefold()}|{start}".encode()).hexdigest()
     return f"{list_code}:n{digest[:16]}"
+
+
+# No line of a list file is anywhere near this long; a longer one is a corrupt or hostile file, and
+# reading it whole would hold it in memory. Parsers read lines through `bounded_lines`.
+MAX_LINE_CHARS = 1_000_000
+
+
+def open_text(path: Path, encoding: str = "utf-8-sig") -> TextIO:
+    """A list file opened as text for the csv module (universal newlines left to csv)."""
+    return path.open("r", encoding=encoding, newline="")
+
+
+def bounded_lines(
+    handle: TextIO, path: Path, limit: int = MAX_LINE_CHARS
+) -> Iterator[str]:
+    """The lines of `handle`, refusing (without reading it whole) any line over `limit`
+    characters, and turning a decoding error into a ListFileError naming the line."""
+    number = 0
+    while True:
+        try:
+            line = handle.readline(limit + 1)
+        except UnicodeDecodeError as exc:
+            raise ListFileError(
+                str(path), f"is not valid {handle.encoding} text: {exc.reason}", line=number + 1
+            ) from None
+        if not line:
+            return
+        number += 1
+        if len(line) > limit:
+            raise ListFileError(
+                str(path), f"has a line longer than {limit:,} characters; refused (corrupt or "
+                "hostile file)", line=number,
+            )
+        yield line
 
 
 def file_checksum(path: Path) -> str:

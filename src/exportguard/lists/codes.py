@@ -25,6 +25,8 @@ LIST_NAMES: dict[str, str] = {
     "DTC": "ITAR Debarred (DTC) - State Department",
     "ISN": "Nonproliferation Sanctions (ISN) - State Department",
     "FCC": "Covered List (FCC) - Federal Communications Commission",
+    "UN": "United Nations Security Council Consolidated List (UN)",
+    "FTM": "Other sanctions data in FollowTheMoney format (FTM), e.g. OpenSanctions datasets",
 }
 
 _CODE_IN_NAME = re.compile(r"\(([A-Z][A-Z-]*?)(?: List)?\)")

@@ -7,7 +7,6 @@ CSL columns: https://www.trade.gov/consolidated-screening-list (data dictionary)
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,10 @@ from exportguard.errors import ListFileError
 from exportguard.lists.base import (
     ListMeta,
     address_from_text,
+    bounded_lines,
     countries_of,
     fallback_key,
+    open_text,
     parse_iso_date,
     parse_timestamp,
     split_multi,
@@ -79,7 +80,7 @@ class CslCsvParser:
         return ListMeta(source="csl", format=self.format, extra={"has_id": "_id" in header})
 
     def _header(self, path: Path) -> list[str]:
-        with _open_text(path) as handle:
+        with open_text(path) as handle:
             try:
                 header = next(csv.reader(handle), None)
             except (csv.Error, UnicodeDecodeError) as exc:
@@ -98,8 +99,8 @@ class CslCsvParser:
     def entries(self, path: Path) -> Iterator[ListEntry]:
         header = self._header(path)
         csv.field_size_limit(MAX_FIELD_CHARS)
-        with _open_text(path) as handle:
-            reader = csv.reader(handle, strict=True)
+        with open_text(path) as handle:
+            reader = csv.reader(bounded_lines(handle, path), strict=True)
             line = 1
             try:
                 next(reader)
@@ -336,10 +337,6 @@ class CslCompactParser:
             key=key,
             raw=_jsonable(item),
         )
-
-
-def _open_text(path: Path) -> io.TextIOWrapper:
-    return path.open("r", encoding="utf-8-sig", newline="")
 
 
 def _first_char(path: Path) -> str:
