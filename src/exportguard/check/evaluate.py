@@ -312,4 +312,5 @@ def _item_dict(item: Classification | None, eccn: str | None) -> dict[str, Any]:
 
 def _lists_dict(screener: Screener) -> dict[str, Any]:
     return {"snapshots": [s.to_dict() for s in screener.snapshots],
+            "in_force": [f.to_dict() for f in screener.in_force],
             "starter_only": screener.starter_only}

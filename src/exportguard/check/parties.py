@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from exportguard.check.determination import CheckReason, Party, ScreenedParty
-from exportguard.check.listing_dates import listing_date
 from exportguard.check.rules import LicenceRule, licensing_rules
+from exportguard.lists.listing_dates import listing_date
 from exportguard.screening import Match, Screener
 
 CONFIRMED_SCORE = 0.999

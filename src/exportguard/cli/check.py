@@ -13,7 +13,8 @@ from exportguard.cli.items import _figure
 from exportguard.errors import InputError
 from exportguard.items import spec
 from exportguard.items.result import FACT_QUESTIONS
-from exportguard.screening.loaded import current_screener
+from exportguard.regime.dated import parse_as_of
+from exportguard.screening.loaded import screener_for
 from exportguard.store import Store
 
 _DECISION_STYLE = {
@@ -82,7 +83,7 @@ def check_command(
             name=party[0], country=party_country, hq=party_hq, parent=parent, parent_hq=parent_hq
         )
     store = Store()
-    screener = current_screener(store)
+    screener = screener_for(store, parse_as_of(date), filter_dates=False)
     result = check(
         destination=destination,
         parties=parties,

@@ -12,9 +12,10 @@ from rich.table import Table
 
 from exportguard.cli._app import _friendly, app, err, out
 from exportguard.lists.codes import parse_list_codes
-from exportguard.lists.loader import ensure_starter, load_file
+from exportguard.lists.loader import load_file
+from exportguard.regime.dated import parse_as_of
 from exportguard.screening import ScreenResult
-from exportguard.screening.loaded import current_screener
+from exportguard.screening.loaded import screener_for
 from exportguard.store import Store
 
 CSL_CSV_URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
@@ -29,16 +30,22 @@ def screen(
     min_score: Annotated[
         float | None, typer.Option(help="Score threshold in [0, 1] (default: tuned).")
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Screen against the lists as they stood on this date "
+                     "(YYYY-MM-DD)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Screen a name against the loaded lists and explain every match."""
     codes = parse_list_codes(lists)
+    day = parse_as_of(as_of, "as_of") if as_of is not None else None
     store = Store()
-    result = current_screener(store).screen(name, country, codes, limit, min_score)
+    result = screener_for(store, day).screen(name, country, codes, limit, min_score)
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         if result.starter_only:
-            _starter_warning()
+            starter_warning()
         return
     _print_screen(result)
 
@@ -51,21 +58,33 @@ def _print_screen(result: ScreenResult) -> None:
         for s in result.snapshots
     )
     out.print(f"Screened [bold]{result.query}[/] against {sources}", highlight=False)
+    if result.as_of is not None:
+        out.print(f"As the lists stood on [bold]{result.as_of.isoformat()}[/]:", highlight=False)
+        for in_force in result.in_force:
+            out.print(f"  {in_force.snapshot.source}: {in_force.basis()}", highlight=False)
     if result.starter_only:
-        _starter_warning()
+        starter_warning()
     if not result.matches:
         out.print(f"No match at or above {result.threshold:.2f}.")
         return
     table = Table(show_lines=True)
-    for column in ("score", "list", "listed name", "matched on", "countries", "FR", "why"):
+    columns = ["score", "list", "listed name", "matched on", "countries", "FR", "why"]
+    if result.as_of is not None:
+        columns.insert(5, "listed from")
+    for column in columns:
         table.add_column(column, overflow="fold")
     for match in result.matches:
         why = ", ".join(f"{f.name} {f.contribution:+.2f}" for f in match.features)
-        table.add_row(
+        row = [
             f"{match.score:.2f}", match.entry.list_code, match.entry.name,
             f"{match.matched_name} ({match.matched_origin})", ", ".join(match.entry.countries),
             "; ".join(match.entry.federal_register), why,
-        )
+        ]
+        if result.as_of is not None:
+            row.insert(5, f"{match.listed_from or 'undated'}"
+                       + (" (day not known: may not apply yet)" if match.listing_undecided
+                          else ""))
+        table.add_row(*row)
     out.print(table)
     best = result.matches[0]
     out.print(f"Why [bold]{best.entry.name}[/] scored {best.score:.2f} (query read as "
@@ -76,7 +95,7 @@ def _print_screen(result: ScreenResult) -> None:
     out.print("Use --json for every match's explanation.")
 
 
-def _starter_warning() -> None:
+def starter_warning() -> None:
     err.print(
         "[yellow]Only the built-in starter set is loaded[/] (the seed companies of the Entity "
         "List, NS-CMIC and FCC Covered List). For the full U.S. lists, download the Consolidated "
@@ -120,29 +139,3 @@ def load(
         f"'{snapshot.source}' ({snapshot.format}; lists {', '.join(snapshot.lists)}).",
         highlight=False,
     )
-
-
-@app.command("lists")
-@_friendly
-def lists_command(
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-) -> None:
-    """Show the snapshots in force: source, dates and entry counts."""
-    store = Store()
-    ensure_starter(store)
-    snapshots = store.current_snapshots()
-    if as_json:
-        print(json.dumps({"snapshots": [s.to_dict() for s in snapshots]}, indent=2))
-        return
-    table = Table(title="Snapshots in force")
-    for column in ("id", "source", "format", "entries", "lists", "generated", "loaded", "origin"):
-        table.add_column(column, overflow="fold")
-    for s in snapshots:
-        table.add_row(
-            str(s.id), s.source, s.format, f"{s.entry_count:,}", ", ".join(s.lists),
-            f"{s.generated_at:%Y-%m-%d %H:%M}" if s.generated_at else "",
-            f"{s.loaded_at:%Y-%m-%d %H:%M}", s.origin,
-        )
-    out.print(table)
-    if all(s.source == "starter" for s in snapshots):
-        _starter_warning()

@@ -1,5 +1,7 @@
-"""A Screener over what the store holds now: the current snapshot of each source, with the
-starter set standing in only for lists no official snapshot covers.
+"""A Screener over what the store holds: the snapshot of each source in force on the date asked
+(the latest when no date is given), each list served by one snapshot (see
+`lists.history.serving_snapshots`), the starter set standing in only for lists no official
+snapshot covers.
 
 Building the index for the full CSL takes a few seconds, so the built index is cached on disk next
 to the database, keyed by the snapshots it was built from and the vocabulary it was built with.
@@ -11,11 +13,13 @@ import contextlib
 import hashlib
 import os
 import pickle
+from datetime import date
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from exportguard.config import data_dir
+from exportguard.lists.history import serving_snapshots, snapshots_in_force
 from exportguard.lists.loader import ensure_starter
 from exportguard.lists.starter import STARTER_KEY_PREFIX, STARTER_SOURCE, with_local_names
 from exportguard.model import Snapshot
@@ -24,34 +28,62 @@ from exportguard.screening.screener import Screener
 from exportguard.store import Store
 
 _CACHE_PREFIX = "index-"
+_CACHES_KEPT = 3
 
 
 def current_screener(store: Store, *, cache: bool = True) -> Screener:
+    """Screen against the latest snapshot of every source."""
+    return screener_for(store, None, cache=cache)
+
+
+def screener_for(
+    store: Store, on: date | None, *, filter_dates: bool = True, cache: bool = True
+) -> Screener:
+    """Screen against the lists as they stood on `on`: for each source the snapshot in force that
+    day, and of its entries only those listed by then (see lists.history). None means today's
+    latest snapshots with no date filter. `filter_dates=False` picks the snapshots of `on` but
+    leaves judging each entry's listing date to the caller (the licence check reports entries
+    listed later as such rather than hiding them)."""
     ensure_starter(store)
-    snapshots = store.current_snapshots()
-    official = [s for s in snapshots if s.source != STARTER_SOURCE]
-    starter = [s for s in snapshots if s.source == STARTER_SOURCE]
-    covered = {code for s in official for code in s.lists}
-    used = official + starter
-    path = _cache_path(store, used) if cache else None
+    in_force = snapshots_in_force(store, on)
+    serving = serving_snapshots(f.snapshot for f in in_force)
+    used_ids = sorted(set(serving.values()))
+    used = [f for f in in_force if f.snapshot.id in used_ids]
+    snapshots = [f.snapshot for f in used]
+    path = _cache_path(store, snapshots, serving) if cache else None
     index = _read_cache(path) if path else None
     if index is None:
-        entries = store.screening_entries([s.id for s in official])
-        entries += [e for e in store.screening_entries([s.id for s in starter])
-                    if e.list_code not in covered]
+        entries = [e for sid in used_ids for e in store.screening_entries([sid])
+                   if serving.get(e.list_code) == sid]
         index = NameIndex([with_local_names(e) for e in entries])
         if path:
             _write_cache(path, index)
-    if not any(e.key.startswith(STARTER_KEY_PREFIX) for e in index.entries):
-        used = official
-    return Screener(index, used, starter_only=not official)
+    official = [s for s in snapshots if s.source != STARTER_SOURCE]
+    return Screener(index, snapshots, starter_only=not official,
+                    on=on if filter_dates else None,
+                    in_force=[f for f in used if f.snapshot.source != STARTER_SOURCE])
 
 
-def _cache_path(store: Store, snapshots: list[Snapshot]) -> Path:
+def history_screener(store: Store, *, cache: bool = True) -> Screener:
+    """A screener over the latest stored version of every entry ever loaded, removed ones
+    included: what `history NAME` searches."""
+    snapshots = [s for s in store.snapshots() if s.source != STARTER_SOURCE]
+    path = _cache_path(store, snapshots, {"history": 1}) if cache else None
+    index = _read_cache(path) if path else None
+    if index is None:
+        index = NameIndex([e for e in store.latest_versions()
+                           if not e.key.startswith(STARTER_KEY_PREFIX)])
+        if path:
+            _write_cache(path, index)
+    return Screener(index, snapshots)
+
+
+def _cache_path(store: Store, snapshots: list[Snapshot], serving: dict[str, int]) -> Path:
     digest = hashlib.sha256()
     digest.update(store.url.encode())
     for snapshot in snapshots:
         digest.update(f"{snapshot.id}:{snapshot.checksum};".encode())
+    digest.update(repr(sorted(serving.items())).encode())
     with contextlib.suppress(PackageNotFoundError):
         digest.update(version("exportguard").encode())
     data = resources.files("exportguard").joinpath("data")
@@ -72,15 +104,17 @@ def _read_cache(path: Path) -> NameIndex | None:
 
 
 def _write_cache(path: Path, index: NameIndex) -> None:
-    """Write atomically and keep only the newest cache; a failure only costs speed."""
+    """Write atomically and keep the few newest caches (today's lists and a date or two asked
+    with --as-of); a failure only costs speed."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         with temporary.open("wb") as handle:
             pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(path)
-        for old in path.parent.glob(f"{_CACHE_PREFIX}*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        caches = sorted(path.parent.glob(f"{_CACHE_PREFIX}*.pickle"),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in caches[_CACHES_KEPT:]:
+            old.unlink(missing_ok=True)
     except OSError:
         return

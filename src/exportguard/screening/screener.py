@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from exportguard.countries import parse_country
 from exportguard.errors import InputError
+from exportguard.lists.history import InForce, in_force_on
+from exportguard.lists.listing_dates import listing_date
 from exportguard.model import ListEntry, Snapshot
 from exportguard.names.normalize import MAX_NAME_CHARS, NameForm, clean, han_key, name_forms
 from exportguard.screening.features import Feature, country_feature, explain, score
@@ -21,6 +24,7 @@ DEFAULT_THRESHOLD = 0.85
 MAX_LIMIT = 100
 TYPE_MISMATCH = -0.15
 _CANDIDATES = 40
+_UNSEEN = object()
 
 
 @dataclass(slots=True)
@@ -32,6 +36,9 @@ class Match:
     query_form: str
     query_form_kind: str
     features: list[Feature]
+    listed_from: str | int | None = None
+    listed_from_basis: str | None = None
+    listing_undecided: bool = False
 
     @property
     def entry_id(self) -> str:
@@ -50,6 +57,9 @@ class Match:
             "license_policy": self.entry.license_policy,
             "federal_register": self.entry.federal_register,
             "start_date": self.entry.start_date.isoformat() if self.entry.start_date else None,
+            **({"listed_from": self.listed_from, "listed_from_basis": self.listed_from_basis,
+                "listing_undecided": self.listing_undecided}
+               if self.listed_from_basis is not None else {}),
             "explanation": {
                 "query_form": self.query_form,
                 "query_form_kind": self.query_form_kind,
@@ -69,6 +79,8 @@ class ScreenResult:
     lists: frozenset[str] | None = None
     snapshots: list[Snapshot] = field(default_factory=list)
     starter_only: bool = False
+    as_of: date | None = None
+    in_force: list[InForce] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -76,10 +88,12 @@ class ScreenResult:
             "country": self.country,
             "lists": sorted(self.lists) if self.lists else None,
             "threshold": self.threshold,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
             "snapshot": {
                 "ids": [s.id for s in self.snapshots],
                 "sources": [s.to_dict() for s in self.snapshots],
                 "starter_only": self.starter_only,
+                "in_force": [f.to_dict() for f in self.in_force],
             },
             "matches": [m.to_dict() for m in self.matches],
         }
@@ -105,10 +119,18 @@ class Screener:
         snapshots: Sequence[Snapshot] = (),
         *,
         starter_only: bool = False,
+        on: date | None = None,
+        in_force: Sequence[InForce] = (),
     ) -> None:
+        """`on`: screen as the lists stood that day; entries not yet listed (or already expired)
+        then are never matched, and entries listed in that year on a day the record does not give
+        are matched and flagged. `in_force` says which snapshot stood for each source."""
         self.index = index
         self.snapshots = list(snapshots)
         self.starter_only = starter_only
+        self.on = on
+        self.in_force = list(in_force)
+        self._dated: dict[int, bool | None] = {}
 
     @classmethod
     def from_entries(cls, entries: Sequence[ListEntry], snapshots: Sequence[Snapshot] = (),
@@ -149,8 +171,18 @@ class Screener:
             for _, (value, form, number, exact) in ranked
             if value >= threshold
         ][:limit]
+        if self.on is not None:
+            for match in matches:
+                when = listing_date(match.entry)
+                match.listed_from = when.day.isoformat() if when.day else when.year
+                match.listed_from_basis = when.basis
+                # Year-only dates inside the year asked are undecided; so is an undated entry
+                # read from a snapshot made after the date asked (it may have come later).
+                match.listing_undecided = when.listed_on(self.on) is None or (
+                    when.day is None and when.year is None
+                    and any(f.reconstructed for f in self.in_force))
         return ScreenResult(text, matches, threshold, code, lists, self.snapshots,
-                            self.starter_only)
+                            self.starter_only, self.on, self.in_force)
 
     def _match(self, value: float, form: NameForm, number: int, exact: Feature | None,
                code: str | None) -> Match:
@@ -199,7 +231,15 @@ class Screener:
         return out
 
     def _wanted(self, name: IndexedName, lists: frozenset[str] | None) -> bool:
-        return lists is None or self.index.entries[name.entry].list_code in lists
+        entry = self.index.entries[name.entry]
+        if lists is not None and entry.list_code not in lists:
+            return False
+        if self.on is None:
+            return True
+        dated = self._dated.get(name.entry, _UNSEEN)
+        if dated is _UNSEEN:
+            dated = self._dated[name.entry] = in_force_on(entry, self.on)
+        return dated is not False
 
 
 def _country_adjustment(code: str, countries: list[str]) -> float:

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from exportguard.config import database_url
-from exportguard.errors import StoreError
+from exportguard.errors import InputError, StoreError
 from exportguard.model import Address, ListEntry, Snapshot
 from exportguard.store.db import create_store_engine, migrate, session_factory
 from exportguard.store.tables import ListEntryRow, SnapshotRow
@@ -107,6 +107,13 @@ class Store:
                 query = query.where(SnapshotRow.source == source)
             return [_snapshot(r) for r in session.scalars(query)]
 
+    def snapshot(self, snapshot_id: int, field: str = "snapshot") -> Snapshot:
+        with self._sessions() as session:
+            row = session.get(SnapshotRow, snapshot_id)
+            if row is None:
+                raise InputError(field, f"there is no snapshot #{snapshot_id}")
+            return _snapshot(row)
+
     def entry_count(self, snapshot_id: int) -> int:
         with self._sessions() as session:
             return session.scalar(
@@ -127,11 +134,38 @@ class Store:
             rows = connection.execute(
                 select(*columns).where(table.c.snapshot_id.in_(ids)).order_by(table.c.id)
             )
-            for row in rows:
-                values = dict(zip(_SCREENING_COLUMNS, row, strict=True))
-                values["addresses"] = [Address(**a) for a in values["addresses"] or []]
-                out.append(ListEntry(**values))
+            out.extend(_screening_entry(row) for row in rows)
         return out
+
+    def entry_versions(self, keys: Iterable[str]) -> list[tuple[int, ListEntry]]:
+        """(snapshot id, entry) for every stored version of the entries with these keys, oldest
+        snapshot first: the raw material of an entry's history."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return []
+        table = ListEntryRow.__table__
+        columns = [table.c.snapshot_id, *(table.c[name] for name in _SCREENING_COLUMNS)]
+        out: list[tuple[int, ListEntry]] = []
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                rows = connection.execute(
+                    select(*columns).where(table.c.key.in_(wanted[start:start + 500]))
+                )
+                out.extend((row[0], _screening_entry(row[1:])) for row in rows)
+        out.sort(key=lambda item: item[0])
+        return out
+
+    def latest_versions(self) -> list[ListEntry]:
+        """The most recent stored version of every entry key ever loaded, from any snapshot: what
+        a search over the whole history matches against."""
+        table = ListEntryRow.__table__
+        latest = select(func.max(table.c.id)).group_by(table.c.key).scalar_subquery()
+        columns = [table.c[name] for name in _SCREENING_COLUMNS]
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(*columns).where(table.c.id.in_(latest)).order_by(table.c.id)
+            )
+            return [_screening_entry(row) for row in rows]
 
     def entries(self, snapshot_ids: Iterable[int]) -> Iterator[tuple[int, ListEntry]]:
         """(row id, entry) for every entry of the given snapshots, in storage order."""
@@ -153,6 +187,12 @@ _SCREENING_COLUMNS = (
     "addresses", "countries", "programs", "license_requirement", "license_policy",
     "federal_register", "start_date", "end_date", "source_list_url", "key",
 )
+
+
+def _screening_entry(row: Any) -> ListEntry:
+    values = dict(zip(_SCREENING_COLUMNS, row, strict=True))
+    values["addresses"] = [Address(**a) for a in values["addresses"] or []]
+    return ListEntry(**values)
 
 
 def _entry_values(snapshot_id: int, entry: ListEntry) -> dict[str, Any]:

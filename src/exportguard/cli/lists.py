@@ -1,0 +1,149 @@
+"""`lists`, `diff` and `history`: what the store holds, what changed, and when."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from exportguard.cli._app import _friendly, app, out
+from exportguard.cli.screening import starter_warning
+from exportguard.lists.history import (
+    default_pair,
+    diff_snapshots,
+    entry_histories,
+    serving_snapshots,
+    snapshot_day,
+    snapshots_in_force,
+)
+from exportguard.lists.loader import ensure_starter
+from exportguard.lists.starter import STARTER_SOURCE
+from exportguard.screening.loaded import history_screener
+from exportguard.store import Store
+
+_JSON = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+
+
+@app.command("lists")
+@_friendly
+def lists_command(
+    all_snapshots: Annotated[
+        bool, typer.Option("--all", help="Every snapshot kept, not only those in force.")
+    ] = False,
+    as_json: _JSON = False,
+) -> None:
+    """Show the sources, their snapshots (dates, entry counts) and which serves each list."""
+    store = Store()
+    ensure_starter(store)
+    current = [f.snapshot for f in snapshots_in_force(store)]
+    serving = serving_snapshots(current)
+    shown = store.snapshots() if all_snapshots else current
+    if as_json:
+        print(json.dumps({
+            "snapshots": [_snapshot_dict(s, s in current) for s in shown],
+            "serving": dict(sorted(serving.items())),
+        }, indent=2))
+        return
+    table = Table(title="All snapshots kept" if all_snapshots else "Snapshots in force")
+    for column in ("id", "source", "format", "entries", "lists served", "as of", "loaded",
+                   "origin"):
+        table.add_column(column, overflow="fold")
+    for s in shown:
+        served = sorted(code for code, sid in serving.items() if sid == s.id)
+        lists = ", ".join(served) if s in current else "(superseded)"
+        if s in current and len(served) < len(s.lists):
+            lists += f" (of {', '.join(s.lists)})"
+        table.add_row(
+            str(s.id), s.source, s.format, f"{s.entry_count:,}", lists,
+            snapshot_day(s).isoformat(), f"{s.loaded_at:%Y-%m-%d %H:%M}", s.origin,
+        )
+    out.print(table)
+    if all(s.source == STARTER_SOURCE for s in current):
+        starter_warning()
+
+
+def _snapshot_dict(snapshot: Any, in_force: bool) -> dict[str, Any]:
+    data = snapshot.to_dict()
+    data["as_of_day"] = snapshot_day(snapshot).isoformat()
+    data["in_force"] = in_force
+    return data
+
+
+@app.command()
+@_friendly
+def diff(
+    from_id: Annotated[
+        int | None, typer.Option("--from", help="Older snapshot id (default: the one before).")
+    ] = None,
+    to_id: Annotated[
+        int | None, typer.Option("--to", help="Newer snapshot id (default: the latest).")
+    ] = None,
+    as_json: _JSON = False,
+) -> None:
+    """Entries added, removed and changed between two snapshots of a source, by list."""
+    store = Store()
+    diffs = [diff_snapshots(store, old, new) for old, new in default_pair(store, from_id, to_id)]
+    if as_json:
+        print(json.dumps({"diffs": [d.to_dict() for d in diffs]}, ensure_ascii=False, indent=2))
+        return
+    for d in diffs:
+        out.print(
+            f"[bold]{d.source}[/]: snapshot #{d.old.id} ({snapshot_day(d.old)}) -> #{d.new.id} "
+            f"({snapshot_day(d.new)}): {len(d.added)} added, {len(d.removed)} removed, "
+            f"{len(d.changed)} changed", highlight=False,
+        )
+        data = d.to_dict()
+        for code, groups in data["lists"].items():
+            out.print(f"  [bold]{code}[/]", highlight=False)
+            for entry in groups["added"]:
+                out.print(f"    + {entry['name']} ({', '.join(entry['countries'])}) "
+                          f"{'; '.join(entry['federal_register'])}", highlight=False)
+            for entry in groups["removed"]:
+                out.print(f"    - {entry['name']} ({', '.join(entry['countries'])})",
+                          highlight=False)
+            for change in groups["changed"]:
+                out.print(f"    ~ {change['name']}: {', '.join(change['fields'])}",
+                          highlight=False)
+
+
+@app.command()
+@_friendly
+def history(
+    name: Annotated[str, typer.Argument(help="Party name, in any script.")],
+    limit: Annotated[int, typer.Option(help="At most this many entries.")] = 5,
+    as_json: _JSON = False,
+) -> None:
+    """When an entity was added, changed and removed, across every snapshot kept."""
+    store = Store()
+    result = history_screener(store).screen(name, limit=limit)
+    keys = [m.entry.key for m in result.matches]
+    scores = {m.entry.key: m.score for m in result.matches}
+    histories = sorted(entry_histories(store, keys), key=lambda h: -scores[h.key])
+    if as_json:
+        print(json.dumps({
+            "query": result.query,
+            "entries": [{**h.to_dict(), "score": round(scores[h.key], 4)} for h in histories],
+        }, ensure_ascii=False, indent=2))
+        return
+    if not histories:
+        out.print(f"No entry matching '{result.query}' in any snapshot kept.")
+        return
+    for h in histories:
+        data = h.to_dict()
+        out.print(
+            f"[bold]{h.entry.name}[/] ({h.entry.list_code}, {h.source}, score "
+            f"{scores[h.key]:.2f}); listed from {data['listed_from'] or 'an unknown date'} "
+            f"({data['listed_from_basis']})", highlight=False,
+        )
+        if h.entry.federal_register:
+            out.print(f"  Federal Register: {'; '.join(h.entry.federal_register)}",
+                      highlight=False)
+        out.print(f"  first seen in snapshot #{h.first_seen.id} ({snapshot_day(h.first_seen)}), "
+                  f"last seen in #{h.last_seen.id} ({snapshot_day(h.last_seen)})"
+                  + ("" if h.in_latest else "; not in the latest snapshot"), highlight=False)
+        for event in h.events:
+            fields = f": {', '.join(event.fields)}" if event.fields else ""
+            out.print(f"  {snapshot_day(event.snapshot)} #{event.snapshot.id} "
+                      f"{event.kind}{fields}", highlight=False)

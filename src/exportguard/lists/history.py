@@ -1,0 +1,335 @@
+"""Lists as dated data: which snapshot was in force on a day, what changed between two snapshots,
+and the story of one entry across every snapshot kept.
+
+Every load is kept as its own snapshot (nothing is overwritten), so these are plain reads. An
+entry is followed across snapshots of one source by its `key` (the source's own id where it has
+one; otherwise list, name and start date).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from exportguard.errors import InputError
+from exportguard.lists.listing_dates import listing_date
+from exportguard.lists.starter import STARTER_SOURCE
+from exportguard.model import ListEntry, Snapshot
+from exportguard.store import Store
+
+# The fields a change is reported on (curated local names are the project's, not the source's).
+COMPARED_FIELDS = (
+    "name", "type", "entity_number", "alt_names", "addresses", "countries", "programs",
+    "license_requirement", "license_policy", "federal_register", "start_date", "end_date",
+    "source_list_url",
+)
+
+
+def snapshot_day(snapshot: Snapshot) -> date:
+    """The day a snapshot speaks for: the day the source generated it when the file says so,
+    otherwise the day it was downloaded, otherwise the day it was loaded."""
+    when = snapshot.generated_at or snapshot.retrieved_at or snapshot.loaded_at
+    return when.date()
+
+
+@dataclass(frozen=True, slots=True)
+class InForce:
+    """The snapshot of one source used for a date, and how far it can be trusted for it."""
+
+    snapshot: Snapshot
+    reconstructed: bool  # no snapshot of this source existed yet on the date asked
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "snapshot": self.snapshot.id,
+            "source": self.snapshot.source,
+            "snapshot_day": snapshot_day(self.snapshot).isoformat(),
+            "reconstructed": self.reconstructed,
+            "basis": self.basis(),
+        }
+
+    def basis(self) -> str:
+        day = snapshot_day(self.snapshot).isoformat()
+        if not self.reconstructed:
+            return f"snapshot #{self.snapshot.id} of {day}, the latest on or before the date"
+        return (
+            f"no earlier snapshot is kept: reconstructed from snapshot #{self.snapshot.id} of "
+            f"{day} by each entry's listing date; entries removed before {day} are not known"
+        )
+
+
+def snapshots_in_force(store: Store, on: date | None = None) -> list[InForce]:
+    """For each source, the snapshot in force on `on` (today's latest when None)."""
+    by_source: dict[str, list[Snapshot]] = {}
+    for snapshot in store.snapshots():
+        by_source.setdefault(snapshot.source, []).append(snapshot)
+    chosen: list[InForce] = []
+    for snapshots in by_source.values():
+        if on is None or snapshots[-1].source == STARTER_SOURCE:
+            # The starter set is curated data dated record by record: its latest version speaks
+            # for every day.
+            chosen.append(InForce(snapshots[-1], reconstructed=False))
+            continue
+        earlier = [s for s in snapshots if snapshot_day(s) <= on]
+        if earlier:
+            chosen.append(InForce(max(earlier, key=lambda s: (snapshot_day(s), s.id)), False))
+        else:
+            chosen.append(InForce(min(snapshots, key=lambda s: (snapshot_day(s), s.id)), True))
+    chosen.sort(key=lambda f: f.snapshot.id)
+    return chosen
+
+
+def serving_snapshots(snapshots: Iterable[Snapshot]) -> dict[str, int]:
+    """Which snapshot serves each list code when several sources carry it (the CSL and OFAC's own
+    SDN file both carry SDN): the one that speaks for the latest day, an official source before
+    the starter set. Screening uses only the serving snapshot's entries of each list, so one party
+    is not reported twice from two copies of the same list."""
+    serving: dict[str, tuple[tuple[int, date, int], int]] = {}
+    for snapshot in snapshots:
+        rank = (0 if snapshot.source == STARTER_SOURCE else 1, snapshot_day(snapshot), snapshot.id)
+        for code in snapshot.lists:
+            if code not in serving or rank > serving[code][0]:
+                serving[code] = (rank, snapshot.id)
+    return {code: snapshot_id for code, (_, snapshot_id) in serving.items()}
+
+
+def in_force_on(entry: ListEntry, day: date) -> bool | None:
+    """Whether an entry applied on `day` by its own dates: True, False, or None when only the
+    year of its listing is known and `day` falls inside that year."""
+    if entry.end_date is not None and entry.end_date < day:
+        return False
+    return listing_date(entry).listed_on(day)
+
+
+# --- diff --------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class EntryChange:
+    key: str
+    list_code: str
+    name: str
+    fields: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "list": self.list_code, "name": self.name,
+                "fields": self.fields}
+
+
+@dataclass(slots=True)
+class SnapshotDiff:
+    source: str
+    old: Snapshot
+    new: Snapshot
+    added: list[ListEntry] = field(default_factory=list)
+    removed: list[ListEntry] = field(default_factory=list)
+    changed: list[EntryChange] = field(default_factory=list)
+    # Entries of the new snapshot that were added or changed: what re-screening must look at.
+    touched: list[ListEntry] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.added) + len(self.removed) + len(self.changed)
+
+    def to_dict(self) -> dict[str, Any]:
+        lists: dict[str, dict[str, list[Any]]] = {}
+
+        def group(code: str) -> dict[str, list[Any]]:
+            return lists.setdefault(code, {"added": [], "removed": [], "changed": []})
+
+        for entry in self.added:
+            group(entry.list_code)["added"].append(_brief(entry))
+        for entry in self.removed:
+            group(entry.list_code)["removed"].append(_brief(entry))
+        for change in self.changed:
+            group(change.list_code)["changed"].append(change.to_dict())
+        return {
+            "source": self.source,
+            "from": self.old.to_dict(),
+            "to": self.new.to_dict(),
+            "counts": {"added": len(self.added), "removed": len(self.removed),
+                       "changed": len(self.changed)},
+            "lists": dict(sorted(lists.items())),
+        }
+
+
+def diff_snapshots(store: Store, old_id: int, new_id: int) -> SnapshotDiff:
+    old = store.snapshot(old_id, "from")
+    new = store.snapshot(new_id, "to")
+    if old.source != new.source:
+        raise InputError(
+            "from", f"snapshot #{old.id} is of '{old.source}' and #{new.id} of '{new.source}'; "
+            "a diff compares two snapshots of one source",
+        )
+    before = {e.key: e for e in store.screening_entries([old.id])}
+    after = {e.key: e for e in store.screening_entries([new.id])}
+    diff = SnapshotDiff(old.source, old, new)
+    for key, entry in after.items():
+        previous = before.get(key)
+        if previous is None:
+            diff.added.append(entry)
+            diff.touched.append(entry)
+            continue
+        fields = changed_fields(previous, entry)
+        if fields:
+            diff.changed.append(EntryChange(key, entry.list_code, entry.name, fields))
+            diff.touched.append(entry)
+    diff.removed = [entry for key, entry in before.items() if key not in after]
+    return diff
+
+
+def default_pair(store: Store, from_id: int | None, to_id: int | None) -> list[tuple[int, int]]:
+    """The snapshot pairs a diff compares when not both ends are given: the newest snapshot of a
+    source against the one before it."""
+    if from_id is not None and to_id is not None:
+        return [(from_id, to_id)]
+    if to_id is not None:
+        new = store.snapshot(to_id, "to")
+        return [(_previous(store, new, "to").id, new.id)]
+    if from_id is not None:
+        old = store.snapshot(from_id, "from")
+        latest = store.snapshots(old.source)[-1]
+        if latest.id == old.id:
+            raise InputError("from", f"snapshot #{old.id} is the latest of '{old.source}'; "
+                             "there is nothing newer to compare it with")
+        return [(old.id, latest.id)]
+    pairs = []
+    by_source: dict[str, list[Snapshot]] = {}
+    for snapshot in store.snapshots():
+        by_source.setdefault(snapshot.source, []).append(snapshot)
+    for snapshots in by_source.values():
+        if len(snapshots) >= 2:
+            pairs.append((snapshots[-2].id, snapshots[-1].id))
+    if not pairs:
+        raise InputError("from", "no source has two snapshots yet; load or update a list twice, "
+                         "or name the snapshots with --from and --to")
+    return pairs
+
+
+def _previous(store: Store, snapshot: Snapshot, field_name: str) -> Snapshot:
+    earlier = [s for s in store.snapshots(snapshot.source) if s.id < snapshot.id]
+    if not earlier:
+        raise InputError(field_name, f"snapshot #{snapshot.id} is the first of "
+                         f"'{snapshot.source}'; there is nothing before it to compare with")
+    return earlier[-1]
+
+
+def changed_fields(old: ListEntry, new: ListEntry) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for name in COMPARED_FIELDS:
+        before, after = _comparable(getattr(old, name)), _comparable(getattr(new, name))
+        if before != after:
+            out[name] = {"from": before, "to": after}
+    return out
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [v.to_dict() if hasattr(v, "to_dict") else v for v in value]
+    return value
+
+
+def _brief(entry: ListEntry) -> dict[str, Any]:
+    return {
+        "key": entry.key,
+        "name": entry.name,
+        "countries": entry.countries,
+        "federal_register": entry.federal_register,
+        "start_date": entry.start_date.isoformat() if entry.start_date else None,
+    }
+
+
+# --- one entry's history -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class HistoryEvent:
+    snapshot: Snapshot
+    kind: str  # listed | changed | removed | relisted
+    fields: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "snapshot": self.snapshot.id,
+            "snapshot_day": snapshot_day(self.snapshot).isoformat(),
+            "fields": self.fields,
+        }
+
+
+@dataclass(slots=True)
+class EntryHistory:
+    source: str
+    key: str
+    entry: ListEntry  # the latest version stored
+    first_seen: Snapshot
+    last_seen: Snapshot
+    in_latest: bool
+    events: list[HistoryEvent]
+
+    def to_dict(self) -> dict[str, Any]:
+        when = listing_date(self.entry)
+        return {
+            "source": self.source,
+            "key": self.key,
+            "list": self.entry.list_code,
+            "name": self.entry.name,
+            "alt_names": self.entry.alt_names,
+            "countries": self.entry.countries,
+            "federal_register": self.entry.federal_register,
+            "start_date": self.entry.start_date.isoformat() if self.entry.start_date else None,
+            "end_date": self.entry.end_date.isoformat() if self.entry.end_date else None,
+            "listed_from": when.day.isoformat() if when.day else when.year,
+            "listed_from_basis": when.basis,
+            "first_seen": {"snapshot": self.first_seen.id,
+                           "day": snapshot_day(self.first_seen).isoformat()},
+            "last_seen": {"snapshot": self.last_seen.id,
+                          "day": snapshot_day(self.last_seen).isoformat()},
+            "in_latest_snapshot": self.in_latest,
+            "events": [e.to_dict() for e in self.events],
+        }
+
+
+def entry_histories(store: Store, keys: Iterable[str]) -> list[EntryHistory]:
+    """The history of each key in every source that carried it."""
+    snapshots = {s.id: s for s in store.snapshots()}
+    by_source: dict[str, list[Snapshot]] = {}
+    for snapshot in snapshots.values():
+        by_source.setdefault(snapshot.source, []).append(snapshot)
+    versions: dict[tuple[str, str], dict[int, ListEntry]] = {}
+    for snapshot_id, entry in store.entry_versions(keys):
+        source = snapshots[snapshot_id].source
+        versions.setdefault((source, entry.key), {})[snapshot_id] = entry
+    out: list[EntryHistory] = []
+    for (source, key), seen in versions.items():
+        events: list[HistoryEvent] = []
+        previous: ListEntry | None = None
+        was_present = False
+        for snapshot in by_source[source]:
+            entry = seen.get(snapshot.id)
+            if entry is None:
+                if was_present:
+                    events.append(HistoryEvent(snapshot, "removed"))
+                was_present = False
+                continue
+            if previous is None:
+                events.append(HistoryEvent(snapshot, "listed"))
+            elif not was_present:
+                events.append(HistoryEvent(snapshot, "relisted",
+                                           changed_fields(previous, entry)))
+            else:
+                fields = changed_fields(previous, entry)
+                if fields:
+                    events.append(HistoryEvent(snapshot, "changed", fields))
+            previous, was_present = entry, True
+        ids = sorted(seen)
+        out.append(EntryHistory(
+            source, key, seen[ids[-1]], snapshots[ids[0]], snapshots[ids[-1]],
+            in_latest=by_source[source][-1].id in seen, events=events,
+        ))
+    out.sort(key=lambda h: (h.source, h.key))
+    return out
