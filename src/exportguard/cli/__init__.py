@@ -1,6 +1,6 @@
 """The `exportguard` command line: a thin layer over the library's verbs."""
 
-from exportguard.cli import check, invest, items, lists, screening
+from exportguard.cli import check, invest, items, lists, screening, update, watch
 from exportguard.cli._app import app, main
 
-__all__ = ["app", "check", "invest", "items", "lists", "main", "screening"]
+__all__ = ["app", "check", "invest", "items", "lists", "main", "screening", "update", "watch"]

@@ -17,6 +17,7 @@ from exportguard.regime.dated import parse_as_of
 from exportguard.screening import ScreenResult
 from exportguard.screening.loaded import screener_for
 from exportguard.store import Store
+from exportguard.watch import rescreen
 
 CSL_CSV_URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
 
@@ -126,9 +127,10 @@ def load(
                            progress=lambda n, total: progress.update(task, completed=n,
                                                                      total=total))
     snapshot = result.snapshot
+    run = None if result.unchanged else rescreen(store)
     if as_json:
-        print(json.dumps({"unchanged": result.unchanged, "snapshot": snapshot.to_dict()},
-                         indent=2))
+        print(json.dumps({"unchanged": result.unchanged, "snapshot": snapshot.to_dict(),
+                          "watchlist": run.to_dict() if run else None}, indent=2))
         return
     if result.unchanged:
         out.print(f"{file} is identical to snapshot #{snapshot.id} of '{snapshot.source}'; "
@@ -139,3 +141,8 @@ def load(
         f"'{snapshot.source}' ({snapshot.format}; lists {', '.join(snapshot.lists)}).",
         highlight=False,
     )
+    if run is not None:
+        out.print(
+            f"Watchlist re-screened ({run.kind}): {run.customers_screened:,} customers, "
+            f"{run.new_hits} new, {run.changed_hits} changed, {run.cleared_hits} cleared hits. "
+            "See `exportguard alerts`.", highlight=False)

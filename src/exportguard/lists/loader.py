@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from exportguard.errors import ListFileError
@@ -28,20 +29,31 @@ def load_file(
     *,
     force: bool = False,
     progress: Callable[[int, int | None], None] | None = None,
+    expected_source: str | None = None,
+    min_entries: int = 1,
+    origin: str | None = None,
+    retrieved_at: datetime | None = None,
 ) -> LoadResult:
-    """Parse and store `path`. Any parse or validation error leaves the store as it was.
-    `progress(done, declared_total)` is called as entries are stored."""
+    """Parse and store `path` (a file, or a folder for multi-file formats). Any parse or
+    validation error leaves the store as it was. `progress(done, declared_total)` is called as
+    entries are stored. `expected_source` refuses a file of another list; fewer than
+    `min_entries` entries are refused whatever the previous snapshot held."""
     parser = parser_for(path, format)
     meta = parser.meta(path)
+    if expected_source is not None and meta.source != expected_source:
+        raise ListFileError(str(path), f"holds the '{meta.source}' list, not the expected "
+                            f"'{expected_source}'; refused")
     checksum = file_checksum(path)
     current = {s.source: s for s in store.current_snapshots()}.get(meta.source)
     if current is not None and current.checksum == checksum and not force:
         return LoadResult(current, unchanged=True)
     header = SnapshotHeader(
-        source=meta.source, format=meta.format, origin=str(path.resolve()), checksum=checksum,
-        generated_at=meta.generated_at, retrieved_at=meta.retrieved_at,
+        source=meta.source, format=meta.format, origin=origin or str(path.resolve()),
+        checksum=checksum, generated_at=meta.generated_at,
+        retrieved_at=retrieved_at or meta.retrieved_at,
     )
     floor = 0 if force or current is None else int(current.entry_count * (1 - MAX_DROP))
+    floor = max(floor, min_entries)
     snapshot = store.save_snapshot(
         header, _checked(unique_keys(parser.entries(path)), path, floor, current),
         progress=(lambda done: progress(done, meta.declared_count)) if progress else None,
@@ -64,6 +76,9 @@ def _checked(
         yield entry
     if count == 0:
         raise ListFileError(str(path), "holds no list entries")
+    if current is None and count < floor:
+        raise ListFileError(str(path), f"holds {count:,} entries, fewer than the {floor:,} a "
+                            "real copy of this list has; refused as implausible")
     if current is not None and count < floor:
         raise ListFileError(
             str(path),

@@ -32,7 +32,7 @@ class IndexedName:
 _BRACKETED = re.compile(r"\s*[(（][^()（）]*[)）]\s*")
 
 
-def _with_variants(texts: Iterable[str]) -> Iterator[str]:
+def name_variants(texts: Iterable[str]) -> Iterator[str]:
     """Each name, then the name without its bracketed parts: "National Supercomputing Center
     Guangzhou (NSCC-GZ)" is also known as "National Supercomputing Center Guangzhou"."""
     for text in texts:
@@ -74,7 +74,7 @@ class NameIndex:
 
     def _add(self, entry: int, origin: str, texts: Iterable[str]) -> None:
         seen: set[tuple[str, ...]] = set()
-        for text in _with_variants(texts):
+        for text in name_variants(texts):
             key = han_key(text)
             for form in name_forms(text):
                 if form.tokens in seen:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -54,3 +54,68 @@ class ListEntryRow(Base):
     end_date: Mapped[date | None] = mapped_column(Date)
     source_list_url: Mapped[str | None] = mapped_column(Text)
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class CustomerRow(Base):
+    """A counterparty on the watchlist: re-screened whenever the lists change."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ref: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(2))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CustomerHitRow(Base):
+    """A list entry a customer currently matches (the result of its latest screening)."""
+
+    __tablename__ = "customer_hits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    entry_key: Mapped[str] = mapped_column(String(200), index=True)
+    list_code: Mapped[str] = mapped_column(String(16))
+    entry_name: Mapped[str] = mapped_column(Text)
+    score: Mapped[float] = mapped_column(Float)
+    snapshot_ids: Mapped[list[int]] = mapped_column(JSON)
+
+
+class AlertRow(Base):
+    """A new, changed or cleared hit found by re-screening. Kept when the customer is removed."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("watch_runs.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(16))
+    customer_ref: Mapped[str] = mapped_column(String(200), index=True)
+    customer_name: Mapped[str] = mapped_column(Text)
+    entry_key: Mapped[str] = mapped_column(String(200))
+    list_code: Mapped[str] = mapped_column(String(16))
+    entry_name: Mapped[str] = mapped_column(Text)
+    score: Mapped[float | None] = mapped_column(Float)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WatchRunRow(Base):
+    """One re-screening of the watchlist: why, against which snapshots, and what it found."""
+
+    __tablename__ = "watch_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(16))  # import | delta | full
+    cause: Mapped[str] = mapped_column(Text)
+    snapshot_ids: Mapped[list[int]] = mapped_column(JSON)
+    customers_screened: Mapped[int] = mapped_column(Integer)
+    new_hits: Mapped[int] = mapped_column(Integer)
+    cleared_hits: Mapped[int] = mapped_column(Integer)
+    changed_hits: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float] = mapped_column(Float)

@@ -1,0 +1,241 @@
+"""Re-screening the watchlist when the lists change, and the alerts it raises.
+
+A full re-screen screens every customer against the lists in force. A delta re-screen, after new
+snapshots replace old ones, screens only the customers whose result could change:
+
+- customers whose current hits include an entry that was removed or changed, and
+- customers whose names come near an added or changed entry's names. These are found the other
+  way round: the touched entries (a few hundred at most) are searched in an index of the customer
+  names, with a candidate floor well below the screening threshold, so a customer the forward
+  screening would match is not missed.
+
+Those customers are then screened exactly as a full re-screen would, and their hits compared with
+the stored ones: a hit that appears is a `new` alert, one that disappears is `cleared`, and one on
+an entry whose record changed is `changed` (with the fields). Token weights depend on the whole
+list, so a list change can shift other customers' scores very slightly; `bench/watch_delta.py`
+measures whether that ever changes a result, and `rescreen(full=True)` re-screens everyone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from exportguard.config import data_dir
+from exportguard.errors import InputError
+from exportguard.lists.history import diff_snapshots, serving_snapshots
+from exportguard.lists.starter import with_local_names
+from exportguard.model import ListEntry, Snapshot
+from exportguard.names.normalize import han_key, name_forms
+from exportguard.screening.features import score
+from exportguard.screening.index import NameIndex, name_variants
+from exportguard.screening.loaded import current_screener
+from exportguard.screening.screener import Screener, validate_query
+from exportguard.store import Store
+from exportguard.store.watchlist import Alert, Customer, Hit, WatchlistStore, WatchRun
+from exportguard.watch.customers import CustomerRecord
+
+HITS_PER_CUSTOMER = 20
+# Reverse search floor: far enough below the screening threshold (0.85) to cover the country and
+# type adjustments and the difference between the two indexes' token weights.
+CANDIDATE_FLOOR = 0.55
+_REVERSE_CANDIDATES = 500
+
+
+@dataclass(slots=True)
+class RescreenPlan:
+    kind: str  # full | delta | none
+    cause: str
+    customer_ids: list[int] | None  # None: everyone
+    changed_fields: dict[str, dict[str, Any]]
+
+
+def import_customers(
+    store: Store, records: Sequence[CustomerRecord], *, replace: bool = False
+) -> tuple[WatchRun, int]:
+    """Store customers (insert or update by id) and screen those that are new or changed.
+    Returns the run (with `new` alerts for their hits) and how many customers were removed."""
+    watch = WatchlistStore(store)
+    started, clock = datetime.now(UTC), time.monotonic()
+    changed, removed = watch.upsert_customers([r.row() for r in records], replace)
+    screener = current_screener(store)
+    customers = watch.customers(changed)
+    screened = screen_customers(screener, customers)
+    alerts = compare({}, screened, {c.id: c for c in customers}, {})
+    run = watch.record_run(
+        kind="import", cause=f"{len(records):,} customers imported ({len(changed):,} new or "
+        "changed)", snapshot_ids=[s.id for s in screener.snapshots], screened=screened,
+        alerts=alerts, started_at=started, seconds=time.monotonic() - clock,
+    )
+    return run, removed
+
+
+def rescreen(store: Store, *, full: bool = False, cause: str | None = None) -> WatchRun | None:
+    """Re-screen after the lists changed: the delta when it can be worked out, else everyone.
+    None when the watchlist is empty or the lists have not changed since the last run."""
+    watch = WatchlistStore(store)
+    if watch.customer_count() == 0:
+        return None
+    started, clock = datetime.now(UTC), time.monotonic()
+    screener = current_screener(store)
+    plan = plan_rescreen(store, watch, screener, full)
+    if plan.kind == "none":
+        return None
+    customers = watch.customers(plan.customer_ids)
+    old = watch.hits([c.id for c in customers] if plan.customer_ids is not None else None)
+    screened = screen_customers(screener, customers)
+    alerts = compare(old, screened, {c.id: c for c in customers}, plan.changed_fields)
+    return watch.record_run(
+        kind=plan.kind, cause=cause or plan.cause,
+        snapshot_ids=[s.id for s in screener.snapshots], screened=screened, alerts=alerts,
+        started_at=started, seconds=time.monotonic() - clock,
+    )
+
+
+def plan_rescreen(
+    store: Store, watch: WatchlistStore, screener: Screener, full: bool
+) -> RescreenPlan:
+    new = {s.id: s for s in screener.snapshots}
+    last = watch.last_run()
+    if full or last is None:
+        return RescreenPlan("full", "full re-screen" if full else "first screening", None, {})
+    if set(last.snapshot_ids) == set(new):
+        return RescreenPlan("none", "lists unchanged", [], {})
+    old = {s.id: s for s in store.snapshots() if s.id in set(last.snapshot_ids)}
+    old_by_source = {s.source: s for s in old.values()}
+    new_by_source = {s.source: s for s in new.values()}
+    if set(old_by_source) != set(new_by_source) or _served_by(old) != _served_by(new):
+        return RescreenPlan("full", "a list moved to another source: full re-screen", None, {})
+    touched: list[ListEntry] = []
+    gone: set[str] = set()
+    changed: dict[str, dict[str, Any]] = {}
+    causes = []
+    for source, after in new_by_source.items():
+        before = old_by_source[source]
+        if before.id == after.id:
+            continue
+        diff = diff_snapshots(store, before.id, after.id)
+        causes.append(f"{source} #{before.id}->#{after.id}: {len(diff.added)} added, "
+                      f"{len(diff.removed)} removed, {len(diff.changed)} changed")
+        touched.extend(diff.touched)
+        gone.update(e.key for e in diff.removed)
+        for change in diff.changed:
+            changed[change.key] = change.fields
+            gone.add(change.key)
+    ids = watch.customers_hitting(gone)
+    if touched:
+        ids |= reverse_candidates(customer_index(store, watch), touched)
+    return RescreenPlan("delta", "; ".join(causes), sorted(ids), changed)
+
+
+def _served_by(snapshots: dict[int, Snapshot]) -> dict[str, str]:
+    return {code: snapshots[sid].source
+            for code, sid in serving_snapshots(snapshots.values()).items()}
+
+
+def screen_customers(
+    screener: Screener, customers: Sequence[Customer]
+) -> dict[int, dict[str, Hit]]:
+    out: dict[int, dict[str, Hit]] = {}
+    for customer in customers:
+        try:
+            result = screener.screen(customer.name, customer.country, limit=HITS_PER_CUSTOMER)
+        except InputError:  # validated on import; a name the rules now refuse has no hits
+            out[customer.id] = {}
+            continue
+        out[customer.id] = {
+            m.entry.key: Hit(m.entry.key, m.entry.list_code, m.entry.name, m.score)
+            for m in result.matches
+        }
+    return out
+
+
+def compare(
+    old: dict[int, dict[str, Hit]],
+    new: dict[int, dict[str, Hit]],
+    customers: dict[int, Customer],
+    changed_fields: dict[str, dict[str, Any]],
+) -> list[Alert]:
+    alerts: list[Alert] = []
+    for cid, hits in new.items():
+        customer = customers[cid]
+        before = old.get(cid, {})
+        for key, hit in hits.items():
+            if key not in before:
+                alerts.append(_alert("new", customer, hit, {}))
+            elif key in changed_fields:
+                alerts.append(_alert("changed", customer, hit,
+                                     {"fields": changed_fields[key],
+                                      "previous_score": round(before[key].score, 4)}))
+        for key, hit in before.items():
+            if key not in hits:
+                alerts.append(_alert("cleared", customer, hit,
+                                     {"previous_score": round(hit.score, 4)}, score=None))
+    return alerts
+
+
+def _alert(kind: str, customer: Customer, hit: Hit, detail: dict[str, Any],
+           score: float | str | None = "hit") -> Alert:
+    return Alert(kind, customer.ref, customer.name, hit.entry_key, hit.list_code,
+                 hit.entry_name, hit.score if score == "hit" else None, detail)
+
+
+# --- finding the customers near touched entries -------------------------------------------------
+
+
+def customer_index(store: Store, watch: WatchlistStore) -> NameIndex:
+    """An index of the customer names (cached on disk until the customers change)."""
+    digest = hashlib.sha256(f"{store.url}|{watch.version()}".encode()).hexdigest()[:24]
+    path = data_dir() / f"customers-{digest}.pickle"
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        with path.open("rb") as handle:
+            index = pickle.load(handle)
+        if isinstance(index, NameIndex):
+            return index
+    index = NameIndex([
+        ListEntry(list_code="CUSTOMER", name=c.name, countries=[c.country] if c.country else [],
+                  key=str(c.id))
+        for c in watch.customers()
+    ])
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("customers-*.pickle"):
+            old.unlink(missing_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+    return index
+
+
+def reverse_candidates(index: NameIndex, entries: Sequence[ListEntry]) -> set[int]:
+    """Ids of customers whose names come within CANDIDATE_FLOOR of any name of `entries`."""
+    found: set[int] = set()
+    for entry in entries:
+        named = with_local_names(entry)
+        texts = [named.name, *named.alt_names, *named.local_names]
+        for text in name_variants(texts):
+            try:
+                query = validate_query(text)
+            except InputError:
+                continue
+            key = han_key(query)
+            if key:
+                found.update(index.names[n].entry for n in index.han_exact.get(key, ()))
+            for form in name_forms(query):
+                weights = index.weights(form)
+                numbers = set(index.exact.get(form.core, ()))
+                numbers.update(index.candidates(form, _REVERSE_CANDIDATES).tolist())
+                for number in numbers:
+                    name = index.names[number]
+                    if score(form, weights, name.form, index.name_weights[number]) \
+                            >= CANDIDATE_FLOOR:
+                        found.add(name.entry)
+    return {int(index.entries[n].key) for n in found}
