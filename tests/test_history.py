@@ -1,0 +1,219 @@
+"""Snapshots kept as history: diff, entry histories, --as-of and which source serves a list."""
+
+import copy
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+from typer.testing import CliRunner
+
+from exportguard.cli import app
+from exportguard.errors import InputError
+from exportguard.lists.base import unique_keys
+from exportguard.lists.csl import CslCsvParser
+from exportguard.lists.history import (
+    default_pair,
+    diff_snapshots,
+    entry_histories,
+    serving_snapshots,
+    snapshots_in_force,
+)
+from exportguard.screening.loaded import history_screener, screener_for
+from exportguard.store import Store
+from exportguard.store.snapshots import SnapshotHeader
+from tests.conftest import CSL_SAMPLE
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return list(unique_keys(CslCsvParser().entries(CSL_SAMPLE)))
+
+
+def _save(store, entries, day, source="csl", checksum=None):
+    header = SnapshotHeader(
+        source=source, format="csl-csv", origin="test", checksum=checksum or f"{source}{day}",
+        generated_at=datetime.combine(day, datetime.min.time(), UTC),
+    )
+    return store.save_snapshot(header, [copy.deepcopy(e) for e in entries])
+
+
+def _edit(sample):
+    """Version B of the sample: 3 removed, 2 added back from outside, 2 changed."""
+    base = [copy.deepcopy(e) for e in sample[:100]]
+    extra = [copy.deepcopy(e) for e in sample[100:102]]
+    removed = base[10:13]
+    after = copy.deepcopy(base[:10] + base[13:]) + extra
+    after[0].license_policy = "Presumption of denial (changed for the test)."
+    after[1].alt_names = [*after[1].alt_names, "A New Alias Ltd"]
+    return base, after, removed, extra
+
+
+def test_diff_reports_exactly_the_changes_made(store, sample):
+    before, after, removed, extra = _edit(sample)
+    old = _save(store, before, date(2024, 1, 1))
+    new = _save(store, after, date(2024, 2, 1))
+    diff = diff_snapshots(store, old.id, new.id)
+    assert sorted(e.key for e in diff.added) == sorted(e.key for e in extra)
+    assert sorted(e.key for e in diff.removed) == sorted(e.key for e in removed)
+    changes = {c.key: c.fields for c in diff.changed}
+    assert set(changes) == {after[0].key, after[1].key}
+    assert set(changes[after[0].key]) == {"license_policy"}
+    assert changes[after[0].key]["license_policy"]["to"].endswith("(changed for the test).")
+    assert changes[after[1].key]["alt_names"]["to"][-1] == "A New Alias Ltd"
+    assert len(diff.touched) == 4
+    data = diff.to_dict()
+    assert data["counts"] == {"added": 2, "removed": 3, "changed": 2}
+    grouped = sum(len(g["added"]) + len(g["removed"]) + len(g["changed"])
+                  for g in data["lists"].values())
+    assert grouped == 7
+    # The default pair is the latest snapshot against the one before it.
+    assert default_pair(store, None, None) == [(old.id, new.id)]
+    assert default_pair(store, None, new.id) == [(old.id, new.id)]
+
+
+def test_diff_refuses_snapshots_of_two_sources_and_missing_ones(store, sample):
+    a = _save(store, sample[:5], date(2024, 1, 1), source="csl")
+    b = _save(store, sample[:5], date(2024, 1, 1), source="dpl")
+    with pytest.raises(InputError, match="one source") as info:
+        diff_snapshots(store, a.id, b.id)
+    assert info.value.field == "from"
+    with pytest.raises(InputError, match="no snapshot #99"):
+        diff_snapshots(store, a.id, 99)
+    with pytest.raises(InputError, match="first of 'csl'"):
+        default_pair(store, None, a.id)
+    with pytest.raises(InputError, match="two snapshots"):
+        default_pair(store, None, None)
+
+
+def test_entry_history_follows_listing_change_removal_and_relisting(store, sample):
+    entry = copy.deepcopy(sample[5])
+    others = sample[20:30]
+    changed = copy.deepcopy(entry)
+    changed.federal_register = [*entry.federal_register, "89 FR 12345"]
+    s1 = _save(store, others, date(2023, 1, 1))
+    s2 = _save(store, [*others, entry], date(2023, 6, 1))
+    s3 = _save(store, [*others, changed], date(2024, 1, 1))
+    s4 = _save(store, others, date(2024, 6, 1))
+    s5 = _save(store, [*others, changed], date(2025, 1, 1))
+    [history] = entry_histories(store, [entry.key])
+    assert [(e.kind, e.snapshot.id) for e in history.events] == [
+        ("listed", s2.id), ("changed", s3.id), ("removed", s4.id), ("relisted", s5.id),
+    ]
+    assert history.events[1].fields["federal_register"]["to"][-1] == "89 FR 12345"
+    assert history.first_seen.id == s2.id and history.last_seen.id == s5.id
+    assert history.in_latest
+    assert s1.id not in {e.snapshot.id for e in history.events}
+    # The name search behind `history NAME` finds it, removed or not.
+    found = history_screener(store).screen(entry.name, limit=3)
+    assert found.matches[0].entry.key == entry.key
+
+
+def test_history_cli_shows_added_and_removed(store, sample, monkeypatch, tmp_path):
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("EXPORTGUARD_DB", db)
+    cli_store = Store(db)
+    entry = sample[7]
+    _save(cli_store, [*sample[20:30], entry], date(2023, 6, 1))
+    _save(cli_store, sample[20:30], date(2024, 6, 1))
+    result = runner.invoke(app, ["history", entry.name, "--json"])
+    assert result.exit_code == 0, result.output
+    first = json.loads(result.stdout)["entries"][0]
+    assert first["name"] == entry.name
+    assert [e["kind"] for e in first["events"]] == ["listed", "removed"]
+    assert first["events"][1]["snapshot_day"] == "2024-06-01"
+    assert first["in_latest_snapshot"] is False
+    text = " ".join(runner.invoke(app, ["history", entry.name]).stdout.split())
+    assert "2024-06-01 #2 removed" in text and "not in the latest snapshot" in text
+    diffed = runner.invoke(app, ["diff", "--json"])
+    assert diffed.exit_code == 0, diffed.output
+    [d] = json.loads(diffed.stdout)["diffs"]
+    assert d["counts"] == {"added": 0, "removed": 1, "changed": 0}
+    bad = runner.invoke(app, ["diff", "--from", "1", "--to", "77"])
+    assert bad.exit_code == 2 and "no snapshot #77" in bad.stderr
+
+
+def test_snapshot_in_force_on_a_date(store, sample):
+    a = _save(store, sample[:10], date(2024, 1, 10))
+    b = _save(store, sample[:12], date(2024, 3, 1))
+    def chosen(day):
+        return {f.snapshot.source: (f.snapshot.id, f.reconstructed)
+                for f in snapshots_in_force(store, day)}
+    assert chosen(date(2024, 1, 9))["csl"] == (a.id, True)
+    assert chosen(date(2024, 1, 10))["csl"] == (a.id, False)
+    assert chosen(date(2024, 2, 29))["csl"] == (a.id, False)
+    assert chosen(date(2024, 3, 1))["csl"] == (b.id, False)
+    assert chosen(None)["csl"] == (b.id, False)
+
+
+def test_as_of_uses_the_snapshot_of_the_day(store, sample):
+    target = copy.deepcopy(sample[40])
+    target.start_date = None
+    target.federal_register = []
+    _save(store, sample[:30], date(2024, 1, 1))
+    _save(store, [*sample[:30], target], date(2025, 1, 1))
+
+    def found(day):
+        screener = screener_for(store, day, cache=False)
+        return any(m.entry.key == target.key
+                   for m in screener.screen(target.name, limit=5).matches)
+
+    assert not found(date(2024, 12, 31))
+    assert found(date(2025, 1, 1))
+    assert found(None)
+
+
+def test_as_of_before_and_after_the_listing_date(store, csl_entries):
+    """Megvii's Entity List entry is dated by its FR notice (84 FR 54002, 10/9/19): screening
+    as of the day before does not find it, as of that day does, and the answer says the
+    snapshot was reconstructed by listing dates."""
+    el = [e for e in csl_entries if e.list_code == "EL" and "CN" in e.countries]
+    _save(store, el, date(2026, 7, 31))
+
+    def megvii(day):
+        result = screener_for(store, day, cache=False).screen(
+            "Megvii Technology Limited", lists=frozenset({"EL"}))
+        return result, [m for m in result.matches if m.entry.name.startswith("Megvii")]
+
+    result, before = megvii(date(2019, 10, 8))
+    assert before == []
+    assert result.in_force[0].reconstructed
+    result, after = megvii(date(2019, 10, 9))
+    assert after and after[0].listed_from == "2019-10-09"
+    assert not after[0].listing_undecided
+    data = result.to_dict()
+    assert data["as_of"] == "2019-10-09"
+    assert data["matches"][0]["listed_from_basis"].startswith("the earliest Federal Register")
+
+
+def test_screen_as_of_cli_and_bad_dates(monkeypatch, tmp_path, csl_entries):
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("EXPORTGUARD_DB", db)
+    el = [e for e in csl_entries if e.list_code == "EL" and "CN" in e.countries]
+    _save(Store(db), el, date(2026, 7, 31))
+    args = ["screen", "Beijing Sensetime Technology Development Co., Ltd.", "--lists", "EL",
+            "--json", "--as-of"]
+    before = json.loads(runner.invoke(app, [*args, "2019-10-08"]).stdout)
+    after = json.loads(runner.invoke(app, [*args, "2019-10-09"]).stdout)
+    assert before["matches"] == []
+    assert after["matches"][0]["listed_from"] == "2019-10-09"
+    assert after["snapshot"]["in_force"][0]["reconstructed"] is True
+    for bad, message in (("2019-02-30", "not a real calendar date"),
+                         ("10/09/2019", "YYYY-MM-DD"), ("1999-01-01", "before 2018")):
+        result = runner.invoke(app, ["screen", "Megvii", "--as-of", bad])
+        assert result.exit_code == 2 and "as_of" in result.stderr and message in result.stderr
+
+
+def test_one_snapshot_serves_each_list(store, sample):
+    """Two sources carrying the same list: the one speaking for the later day serves it, and
+    a party is not reported twice."""
+    sdn = [copy.deepcopy(e) for e in sample if e.list_code == "SDN"][:5]
+    assert sdn
+    old = _save(store, sdn, date(2021, 1, 1), source="ofac-sdn")
+    new = _save(store, sdn, date(2026, 7, 31), source="csl")
+    assert serving_snapshots([old, new])["SDN"] == new.id
+    result = screener_for(store, None, cache=False).screen(sdn[0].name, limit=10)
+    same = [m for m in result.matches if m.entry.key == sdn[0].key]
+    assert len(same) == 1
+    assert [s.id for s in result.snapshots if s.source != "starter"] == [new.id]
