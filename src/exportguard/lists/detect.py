@@ -8,19 +8,28 @@ from pathlib import Path
 from exportguard.errors import InputError, ListFileError
 from exportguard.lists.base import ListParser
 from exportguard.lists.csl import CslCompactParser, CslCsvParser, CslJsonParser
+from exportguard.lists.dpl import DplTxtParser
+from exportguard.lists.un import UnXmlParser
 
+# In the order formats are tried when none is given. Parsers with a `sniff(path, head)` say
+# themselves whether a file is theirs; the CSL formats are told apart below.
 PARSERS: dict[str, type[ListParser]] = {
     "csl-csv": CslCsvParser,
     "csl-json": CslJsonParser,
     "csl-compact": CslCompactParser,
+    "un-xml": UnXmlParser,
+    "dpl-txt": DplTxtParser,
 }
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_HEAD_BYTES = 65536
 
 
 def parser_for(path: Path, format: str | None = None) -> ListParser:
     if format is not None:
         if format not in PARSERS:
             raise InputError("format", f"unknown format '{format}'; known: {', '.join(PARSERS)}")
+        if not path.exists():
+            raise ListFileError(str(path), "no such file")
         return PARSERS[format]()
     return PARSERS[detect_format(path)]()
 
@@ -28,10 +37,19 @@ def parser_for(path: Path, format: str | None = None) -> ListParser:
 def detect_format(path: Path) -> str:
     if not path.exists():
         raise ListFileError(str(path), "no such file")
-    if not path.is_file():
+    head = b""
+    if path.is_file():
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    elif not path.is_dir():
         raise ListFileError(str(path), "is not a file")
-    with path.open("rb") as handle:
-        head = handle.read(65536)
+    for name, parser in PARSERS.items():
+        sniff = getattr(parser, "sniff", None)
+        if sniff is not None and sniff(path, head):
+            return name
+    if path.is_dir():
+        raise ListFileError(str(path), "is a folder that holds no list this version reads "
+                            "(an OFAC legacy CSV folder has sdn.csv or cons_prim.csv)")
     body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not body:
         raise ListFileError(str(path), "is empty")
@@ -42,8 +60,8 @@ def detect_format(path: Path) -> str:
                 "resolved)", line=1,
             )
         raise ListFileError(
-            str(path), "is XML; this version loads the Consolidated Screening List as CSV or JSON "
-            "(use --format csl-csv, csl-json or csl-compact)", line=1,
+            str(path), "is XML of no known list format; pass --format "
+            f"({', '.join(PARSERS)})", line=1,
         )
     if body[:1] in (b"{", b"["):
         if b'"fieldKey"' in head or b'"tables"' in head:
@@ -53,6 +71,6 @@ def detect_format(path: Path) -> str:
     if b"source" in first_line and b"name" in first_line and b"," in first_line:
         return "csl-csv"
     raise ListFileError(
-        str(path), "cannot tell the format: not a CSL CSV header nor JSON; pass --format "
+        str(path), "cannot tell the format; pass --format "
         f"({', '.join(PARSERS)})", line=1,
     )

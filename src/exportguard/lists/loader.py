@@ -53,9 +53,8 @@ def load_file(
         retrieved_at=retrieved_at or meta.retrieved_at,
     )
     floor = 0 if force or current is None else int(current.entry_count * (1 - MAX_DROP))
-    floor = max(floor, min_entries)
     snapshot = store.save_snapshot(
-        header, _checked(unique_keys(parser.entries(path)), path, floor, current),
+        header, _checked(unique_keys(parser.entries(path)), path, min_entries, floor, current),
         progress=(lambda done: progress(done, meta.declared_count)) if progress else None,
     )
     return LoadResult(snapshot, unchanged=False)
@@ -67,7 +66,8 @@ MAX_DROP = 0.10
 
 
 def _checked(
-    entries: Iterator[ListEntry], path: Path, floor: int, current: Snapshot | None
+    entries: Iterator[ListEntry], path: Path, min_entries: int, floor: int,
+    current: Snapshot | None,
 ) -> Iterator[ListEntry]:
     """Pass entries through; raising at the end (inside the store's transaction) rolls back."""
     count = 0
@@ -76,9 +76,10 @@ def _checked(
         yield entry
     if count == 0:
         raise ListFileError(str(path), "holds no list entries")
-    if current is None and count < floor:
-        raise ListFileError(str(path), f"holds {count:,} entries, fewer than the {floor:,} a "
-                            "real copy of this list has; refused as implausible")
+    if count < min_entries:
+        raise ListFileError(str(path), f"holds {count:,} entries, fewer than the "
+                            f"{min_entries:,} a real copy of this list has; refused as "
+                            "implausible")
     if current is not None and count < floor:
         raise ListFileError(
             str(path),

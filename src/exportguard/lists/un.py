@@ -168,8 +168,8 @@ class UnXmlParser:
                     if expected is not None:
                         if _local(elem.tag) != expected:
                             raise ListFileError(
-                                str(path), f"unexpected <{elem.tag}> inside <{container}> (expected "
-                                f"<{expected}>)", record=record + 1,
+                                str(path), f"unexpected <{elem.tag}> inside <{container}> "
+                                f"(expected <{expected}>)", record=record + 1,
                             )
                         record += 1
                         yield self._entry(elem, expected, path, record)

@@ -25,7 +25,7 @@ import httpx
 import yaml
 
 from exportguard.config import data_dir
-from exportguard.errors import ExportGuardError, InputError
+from exportguard.errors import ExportGuardError, InputError, ListFileError
 from exportguard.lists.loader import LoadResult, load_file
 from exportguard.model import Snapshot
 from exportguard.store import Store
@@ -248,11 +248,18 @@ def _update_one(
                 _verify_checksum(client, config, folder, urls)
         path = folder if config.files else folder / next(iter(urls))
         origin = next(iter(urls.values())) if len(urls) == 1 else ", ".join(urls.values())
-        result = load_file(
-            store, path, config.format, force=force, expected_source=config.source,
-            min_entries=config.min_entries, origin=origin, retrieved_at=retrieved_at,
-            progress=lambda done, total: report.parse(config.name, done, total),
-        )
+        try:
+            result = load_file(
+                store, path, config.format, force=force, expected_source=config.source,
+                min_entries=config.min_entries, origin=origin, retrieved_at=retrieved_at,
+                progress=lambda done, total: report.parse(config.name, done, total),
+            )
+        except ListFileError as exc:
+            # Name the URL, not the temporary file it was saved to.
+            text = str(exc)
+            if text.startswith(exc.path):
+                text = text[len(exc.path):].lstrip(":, ")
+            raise DownloadError(f"{config.name}: {origin}: {text}") from None
         return result, size
     finally:
         shutil.rmtree(folder, ignore_errors=True)
