@@ -32,7 +32,7 @@ def _friendly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ExportGuardError as exc:
-            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             err.print("interrupted; nothing was changed")

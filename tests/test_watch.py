@@ -1,0 +1,157 @@
+"""The watchlist: customer import, delta re-screening after a list change, alerts."""
+
+import copy
+import json
+from datetime import UTC, datetime
+
+import pytest
+from typer.testing import CliRunner
+
+from exportguard.cli import app
+from exportguard.errors import ListFileError
+from exportguard.store.snapshots import SnapshotHeader
+from exportguard.store.watchlist import WatchlistStore
+from exportguard.watch import import_customers, read_customers, rescreen
+from exportguard.watch.rescreen import plan_rescreen
+from exportguard.screening.loaded import current_screener
+
+runner = CliRunner()
+
+ADDED = (
+    "Beijing Sensetime Technology Development Co., Ltd.",
+    "Megvii Technology",
+    "Hangzhou Hikvision Digital Technology Co., Ltd.",
+)
+
+
+@pytest.fixture(scope="module")
+def china_el(csl_entries):
+    return [e for e in csl_entries if e.list_code == "EL" and "CN" in e.countries]
+
+
+def _save(store, entries, day, checksum):
+    header = SnapshotHeader(source="csl", format="csl-compact", origin="test", checksum=checksum,
+                            generated_at=datetime(2026, 1, day, tzinfo=UTC))
+    return store.save_snapshot(header, [copy.deepcopy(e) for e in entries])
+
+
+def _customers(tmp_path, rows, header="id,name,country"):
+    path = tmp_path / "customers.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _book(china_el):
+    """Customers: variants of three entries the update adds, exact names of entries already
+    listed, and ordinary companies."""
+    rows = [
+        "c1,Beijing SenseTime Technology Development Co Ltd,CN",
+        "c2,MEGVII TECHNOLOGY LIMITED,CN",
+        "c3,北京市商汤科技开发有限公司,CN",
+        "c4,Hangzhou Hikvision Digital Technology Company Limited,CN",
+    ]
+    kept = [e for e in china_el if e.name not in ADDED][:30]
+    rows += [f"k{n},\"{e.name}\",CN" for n, e in enumerate(kept)]
+    rows += [f"o{n},\"{name}\",{cc}" for n, (name, cc) in enumerate([
+        ("Toyota Motor Corporation", "JP"), ("Siemens AG", "DE"), ("Acme Widgets LLC", "US"),
+        ("Shenzhen Sunrise Garments Co., Ltd.", "CN"), ("Banco Santander S.A.", "ES"),
+    ])]
+    return rows, kept
+
+
+def test_delta_rescreen_finds_exactly_what_a_full_rescreen_finds(store, tmp_path, china_el):
+    rows, kept = _book(china_el)
+    before = [e for e in china_el if e.name not in ADDED]
+    after = list(china_el)
+    changed = next(e for e in after if e.name == kept[0].name)
+    after = [copy.deepcopy(e) for e in after]
+    target = next(e for e in after if e.key == changed.key)
+    target.license_policy = "Presumption of denial (test change)."
+    removed_key = kept[1].key
+    after = [e for e in after if e.key != removed_key]
+    _save(store, before, 1, "a")
+    run, _ = import_customers(store, read_customers(_customers(tmp_path, rows)))
+    assert run.kind == "import" and run.customers_screened == len(rows)
+    hits_before = WatchlistStore(store).hits()
+
+    _save(store, after, 2, "b")
+    watch = WatchlistStore(store)
+    plan = plan_rescreen(store, watch, current_screener(store), full=False)
+    assert plan.kind == "delta"
+    assert len(plan.customer_ids) < len(rows)
+    delta = rescreen(store)
+    assert delta.kind == "delta"
+    alerts = watch.alerts(run_id=delta.id)
+    new = {(a.customer_ref, a.entry_name) for a in alerts if a.kind == "new"}
+    assert ("c1", "Beijing Sensetime Technology Development Co., Ltd.") in new
+    assert ("c3", "Beijing Sensetime Technology Development Co., Ltd.") in new
+    assert ("c2", "Megvii Technology") in new
+    assert any(ref == "c4" and "Hikvision" in name for ref, name in new)
+    assert {a.customer_ref for a in alerts if a.kind == "cleared"} >= {"k1"}
+    changes = [a for a in alerts if a.kind == "changed"]
+    assert any(a.customer_ref == "k0" and "license_policy" in a.detail["fields"]
+               for a in changes)
+    assert not any(a.customer_ref.startswith("o") for a in alerts)
+    delta_hits = watch.hits()
+
+    # The same book screened in full against the new lists gives the same hits.
+    full = rescreen(store, full=True)
+    assert full.kind == "full" and full.customers_screened == len(rows)
+    assert full.new_hits == 0 and full.cleared_hits == 0
+    assert {c: set(h) for c, h in watch.hits().items()} == \
+        {c: set(h) for c, h in delta_hits.items()}
+    assert hits_before != delta_hits
+    # Nothing changed since: nothing to do.
+    assert rescreen(store) is None
+
+
+def test_import_refuses_bad_rows_and_stores_nothing(store, tmp_path):
+    path = _customers(tmp_path, ["1,Good Co,DE", "2,,CN", "3,Bad Country Ltd,XX", "1,Again,US"])
+    with pytest.raises(ListFileError) as info:
+        read_customers(path)
+    text = str(info.value)
+    assert "3 bad row(s), nothing imported" in text
+    assert "line 3, column 'name': is empty" in text
+    assert "line 4, column 'country'" in text and "'XX'" in text
+    assert "line 5, column 'id': id '1' repeats line 2" in text
+    with pytest.raises(ListFileError, match="no 'name' column"):
+        read_customers(_customers(tmp_path, ["1,x"], header="id,company"))
+    assert read_customers(_customers(tmp_path, ["1,x"], header="id,company"),
+                          name_column="company")[0].name == "x"
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(ListFileError, match="no header"):
+        read_customers(empty)
+    assert WatchlistStore(store).customer_count() == 0
+
+
+def test_reimport_updates_changed_customers_only(store, tmp_path, china_el):
+    _save(store, china_el, 1, "a")
+    first, _ = import_customers(store, read_customers(_customers(
+        tmp_path, ["1,Toyota Motor Corporation,JP", "2,Siemens AG,DE"])))
+    assert first.customers_screened == 2 and first.new_hits == 0
+    second, removed = import_customers(store, read_customers(_customers(
+        tmp_path, ["1,Toyota Motor Corporation,JP", "2,Megvii Technology,CN"])), replace=True)
+    assert second.customers_screened == 1 and removed == 0
+    assert second.new_hits >= 1
+    third, removed = import_customers(store, read_customers(_customers(
+        tmp_path, ["1,Toyota Motor Corporation,JP"])), replace=True)
+    assert removed == 1 and WatchlistStore(store).customer_count() == 1
+
+
+def test_customers_and_alerts_cli(tmp_path):
+    path = _customers(tmp_path, ["a1,Hikvision,CN", "a2,Siemens AG,DE"])
+    imported = runner.invoke(app, ["customers", "import", str(path), "--json"])
+    assert imported.exit_code == 0, imported.output
+    run = json.loads(imported.stdout)["run"]
+    assert run["customers_screened"] == 2 and run["new_hits"] >= 1
+    listed = json.loads(runner.invoke(app, ["alerts", "--json"]).stdout)
+    assert {a["customer"] for a in listed["alerts"]} == {"a1"}
+    assert all(a["kind"] == "new" for a in listed["alerts"])
+    acked = runner.invoke(app, ["alerts", "--ack"])
+    assert acked.exit_code == 0
+    assert json.loads(runner.invoke(app, ["alerts", "--json"]).stdout)["alerts"] == []
+    shown = json.loads(runner.invoke(app, ["customers", "list", "--hits", "--json"]).stdout)
+    assert [c["id"] for c in shown["customers"]] == ["a1"]
+    bad = runner.invoke(app, ["customers", "import", str(tmp_path / "nope.csv")])
+    assert bad.exit_code == 2 and "no such file" in bad.stderr
