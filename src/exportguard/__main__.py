@@ -1,0 +1,3 @@
+from exportguard.cli import main
+
+main()
