@@ -182,3 +182,60 @@ def matcher_fingerprint() -> str:
                 digest.update(path.relative_to(src).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+_PLACES = ("Global", "Pacific", "Atlantic", "Northern", "Eastern", "Alpine", "Nordic", "Asia",
+           "Euro", "Andes", "Sahara", "Baltic", "Delta", "Harbor", "Summit", "Valley", "Metro")
+_TRADES = ("Logistics", "Trading", "Foods", "Textiles", "Machinery", "Software", "Holdings",
+           "Pharma", "Energy", "Plastics", "Freight", "Packaging", "Instruments", "Components",
+           "Retail", "Consulting", "Electric", "Motors", "Optics", "Marine")
+_FORMS = ("Co., Ltd.", "Ltd", "LLC", "Inc.", "GmbH", "S.A.", "B.V.", "Pte. Ltd.", "Corp.",
+          "S.r.l.", "AG", "Limited", "K.K.", "Sdn. Bhd.", "")
+
+
+def synthetic_book(n: int, entries: list, *, listed_share: float = 0.02, seed: int = 7,
+                   variants_of: list | None = None) -> list[tuple[str, str, str]]:
+    """`n` counterparties (id, name, country), deterministic for a seed: real unlisted company
+    names and recombinations of their words with places, trades and legal forms (most of the
+    book), plus `listed_share` of variants of real listed names (case, punctuation and legal form
+    changed), drawn from `variants_of` when given, else from all `entries`."""
+    import random
+
+    rng = random.Random(seed)
+    negatives = read_negatives()
+    words = sorted({w for name in negatives for w in name.replace(",", " ").split()
+                    if w.isalpha() and len(w) > 3 and w[0].isupper()})
+    countries = ("CN", "US", "DE", "JP", "GB", "FR", "IN", "SG", "KR", "BR", "AE", "TR", "")
+    pool = variants_of or [e for e in entries if e.type != "Individual"]
+    book: list[tuple[str, str, str]] = []
+    for number in range(n):
+        roll = rng.random()
+        if roll < listed_share:
+            entry = rng.choice(pool)
+            name = rng.choice([entry.name, *entry.alt_names])
+            name = _variant(name, rng)
+            country = entry.countries[0] if entry.countries else ""
+        elif roll < 0.1:
+            name, country = rng.choice(negatives), rng.choice(countries)
+        else:
+            parts = [rng.choice(words), rng.choice(_PLACES + tuple(words[:50])),
+                     rng.choice(_TRADES)]
+            rng.shuffle(parts[:2])
+            name = " ".join(parts[: rng.choice((2, 3, 3))] + [rng.choice(_FORMS)]).strip()
+            country = rng.choice(countries)
+        book.append((f"C{number:07d}", name, country))
+    return book
+
+
+def _variant(name: str, rng) -> str:
+    choice = rng.random()
+    if choice < 0.25:
+        return name.upper()
+    if choice < 0.5:
+        return name.replace(",", "").replace(".", "")
+    if choice < 0.75:
+        for old, new in ((" Co., Ltd.", " Company Limited"), (" Ltd.", " Limited"),
+                         (" Inc.", " Incorporated"), (" LLC", " L.L.C.")):
+            if old in name:
+                return name.replace(old, new)
+    return name

@@ -110,8 +110,11 @@ def bounded_lines(
         try:
             line = handle.readline(limit + 1)
         except UnicodeDecodeError as exc:
+            # The text layer decodes ahead in blocks: the bad byte is on this line or a
+            # little further on.
             raise ListFileError(
-                str(path), f"is not valid {handle.encoding} text: {exc.reason}", line=number + 1
+                str(path), f"is not valid {handle.encoding} text ({exc.reason}) at or after "
+                f"line {number + 1}",
             ) from None
         if not line:
             return

@@ -9,6 +9,7 @@ from exportguard.errors import InputError, ListFileError
 from exportguard.lists.base import ListParser
 from exportguard.lists.csl import CslCompactParser, CslCsvParser, CslJsonParser
 from exportguard.lists.dpl import DplTxtParser
+from exportguard.lists.ofac import OfacCsvParser, OfacXmlParser
 from exportguard.lists.un import UnXmlParser
 
 # In the order formats are tried when none is given. Parsers with a `sniff(path, head)` say
@@ -17,7 +18,9 @@ PARSERS: dict[str, type[ListParser]] = {
     "csl-csv": CslCsvParser,
     "csl-json": CslJsonParser,
     "csl-compact": CslCompactParser,
+    "ofac-sdn-xml": OfacXmlParser,
     "un-xml": UnXmlParser,
+    "ofac-csv": OfacCsvParser,
     "dpl-txt": DplTxtParser,
 }
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
