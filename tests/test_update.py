@@ -218,7 +218,7 @@ def test_every_built_in_source_has_a_parser():
 def test_update_cli_reports_each_source_and_exits_1_on_failure(tmp_path, server, monkeypatch):
     config = tmp_path / "sources.yaml"
     config.write_text(yaml.safe_dump({"sources": {
-        "csl": {"url": server + "/csl.csv", "timeout": 5},
+        "csl": {"url": server + "/csl.csv", "timeout": 5, "min_entries": 100},
         "dpl": {"url": server + "/missing", "timeout": 5},
     }}))
     result = runner.invoke(app, ["update", "--config", str(config), "-s", "csl", "-s", "dpl",
