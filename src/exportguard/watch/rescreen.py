@@ -11,9 +11,14 @@ snapshots replace old ones, screens only the customers whose result could change
 
 Those customers are then screened exactly as a full re-screen would, and their hits compared with
 the stored ones: a hit that appears is a `new` alert, one that disappears is `cleared`, and one on
-an entry whose record changed is `changed` (with the fields). Token weights depend on the whole
-list, so a list change can shift other customers' scores very slightly; `bench/watch_delta.py`
-measures whether that ever changes a result, and `rescreen(full=True)` re-screens everyone.
+an entry whose record changed is `changed` (with the fields).
+
+What the delta promises: every hit on an entry the update added, changed or removed is found,
+as a full re-screen would find it. What it does not look at: token weights depend on the whole
+list, so adding names nudges every score a little, and a customer's score against an entry the
+update did not touch can cross the threshold. That is drift of the scoring, not a list change;
+bench/watch_delta.py counts it (a handful in 100,000) and a scheduled `customers rescreen
+--full` picks it up.
 """
 
 from __future__ import annotations
