@@ -214,7 +214,8 @@ def synthetic_book(n: int, entries: list, *, listed_share: float = 0.02, seed: i
             entry = rng.choice(pool)
             name = rng.choice([entry.name, *entry.alt_names])
             name = _variant(name, rng)
-            country = entry.countries[0] if entry.countries else ""
+            # Some list records carry region names ("REGION: CRIMEA") among their countries.
+            country = next((c for c in entry.countries if len(c) == 2 and c.isalpha()), "")
         elif roll < 0.1:
             name, country = rng.choice(negatives), rng.choice(countries)
         else:
