@@ -155,3 +155,36 @@ def test_customers_and_alerts_cli(tmp_path):
     assert [c["id"] for c in shown["customers"]] == ["a1"]
     bad = runner.invoke(app, ["customers", "import", str(tmp_path / "nope.csv")])
     assert bad.exit_code == 2 and "no such file" in bad.stderr
+
+
+@pytest.mark.postgres
+def test_watchlist_and_history_on_postgresql(tmp_path, china_el):
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from exportguard.lists.history import diff_snapshots
+    from exportguard.store import Store
+    from tests.conftest import postgres_url
+
+    schema = f"eg_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_url())
+    with admin.begin() as connection:
+        connection.execute(text(f'create schema "{schema}"'))
+    try:
+        store = Store(f"{postgres_url()}?options=-csearch_path%3D{schema}")
+        old = _save(store, [e for e in china_el if e.name != ADDED[1]], 1, "a")
+        import_customers(store, read_customers(_customers(
+            tmp_path, ["c2,MEGVII TECHNOLOGY LIMITED,CN", "x,Siemens AG,DE"])))
+        new = _save(store, china_el, 2, "b")
+        assert [e.name for e in diff_snapshots(store, old.id, new.id).added] == [ADDED[1]]
+        run = rescreen(store)
+        assert run.kind == "delta" and run.new_hits >= 1
+        alerts = WatchlistStore(store).alerts(run_id=run.id)
+        assert {(a.kind, a.customer_ref, a.entry_name) for a in alerts} >= \
+            {("new", "c2", "Megvii Technology")}
+        store.close()
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'drop schema "{schema}" cascade'))
+        admin.dispose()
