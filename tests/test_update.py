@@ -6,6 +6,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -13,6 +14,7 @@ import yaml
 from typer.testing import CliRunner
 
 from exportguard.cli import app
+from exportguard.errors import InputError
 from exportguard.lists.update import (
     DownloadError,
     SourceConfig,
@@ -21,14 +23,13 @@ from exportguard.lists.update import (
     source_configs,
     update,
 )
-from exportguard.errors import InputError
 from tests.conftest import CSL_SAMPLE, CSL_SAMPLE_IDS, REFERENCE
 
 runner = CliRunner()
 
 
 class _Handler(BaseHTTPRequestHandler):
-    routes: dict[str, Path] = {}
+    routes: ClassVar[dict[str, Path]] = {}
 
     def log_message(self, *args):  # keep test output quiet
         pass

@@ -9,11 +9,11 @@ from typer.testing import CliRunner
 
 from exportguard.cli import app
 from exportguard.errors import ListFileError
+from exportguard.screening.loaded import current_screener
 from exportguard.store.snapshots import SnapshotHeader
 from exportguard.store.watchlist import WatchlistStore
 from exportguard.watch import import_customers, read_customers, rescreen
 from exportguard.watch.rescreen import plan_rescreen
-from exportguard.screening.loaded import current_screener
 
 runner = CliRunner()
 
@@ -134,7 +134,7 @@ def test_reimport_updates_changed_customers_only(store, tmp_path, china_el):
         tmp_path, ["1,Toyota Motor Corporation,JP", "2,Megvii Technology,CN"])), replace=True)
     assert second.customers_screened == 1 and removed == 0
     assert second.new_hits >= 1
-    third, removed = import_customers(store, read_customers(_customers(
+    _, removed = import_customers(store, read_customers(_customers(
         tmp_path, ["1,Toyota Motor Corporation,JP"])), replace=True)
     assert removed == 1 and WatchlistStore(store).customer_count() == 1
 

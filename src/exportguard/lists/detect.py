@@ -9,6 +9,9 @@ from exportguard.errors import InputError, ListFileError
 from exportguard.lists.base import ListParser
 from exportguard.lists.csl import CslCompactParser, CslCsvParser, CslJsonParser
 from exportguard.lists.dpl import DplTxtParser
+from exportguard.lists.ecfr import EcfrEntityListParser
+from exportguard.lists.fcc import FccCoveredListParser
+from exportguard.lists.ftm import FtmParser
 from exportguard.lists.ofac import OfacCsvParser, OfacXmlParser
 from exportguard.lists.un import UnXmlParser
 
@@ -20,8 +23,11 @@ PARSERS: dict[str, type[ListParser]] = {
     "csl-compact": CslCompactParser,
     "ofac-sdn-xml": OfacXmlParser,
     "un-xml": UnXmlParser,
+    "ecfr-el": EcfrEntityListParser,
+    "fcc-covered": FccCoveredListParser,
     "ofac-csv": OfacCsvParser,
     "dpl-txt": DplTxtParser,
+    "ftm-json": FtmParser,
 }
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _HEAD_BYTES = 65536
