@@ -213,6 +213,11 @@ def test_one_snapshot_serves_each_list(store, sample):
     old = _save(store, sdn, date(2021, 1, 1), source="ofac-sdn")
     new = _save(store, sdn, date(2026, 7, 31), source="csl")
     assert serving_snapshots([old, new])["SDN"] == new.id
+    # A partial copy, however recent, never displaces a full one.
+    partial = _save(store, sdn[:1], date(2026, 11, 1), source="ftm")
+    counts = store.list_counts([old.id, new.id, partial.id])
+    assert counts[(partial.id, "SDN")] == 1
+    assert serving_snapshots([old, new, partial], counts)["SDN"] == new.id
     result = screener_for(store, None, cache=False).screen(sdn[0].name, limit=10)
     same = [m for m in result.matches if m.entry.key == sdn[0].key]
     assert len(same) == 1

@@ -14,7 +14,7 @@ from exportguard.lists.history import (
     default_pair,
     diff_snapshots,
     entry_histories,
-    serving_snapshots,
+    serving_in_store,
     snapshot_day,
     snapshots_in_force,
 )
@@ -38,7 +38,7 @@ def lists_command(
     store = Store()
     ensure_starter(store)
     current = [f.snapshot for f in snapshots_in_force(store)]
-    serving = serving_snapshots(current)
+    serving = serving_in_store(store, current)
     shown = store.snapshots() if all_snapshots else current
     if as_json:
         print(json.dumps({

@@ -8,7 +8,7 @@ one; otherwise list, name and start date).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -81,18 +81,36 @@ def snapshots_in_force(store: Store, on: date | None = None) -> list[InForce]:
     return chosen
 
 
-def serving_snapshots(snapshots: Iterable[Snapshot]) -> dict[str, int]:
+# A snapshot serves a list only if it holds at least this share of the largest copy of that list
+# among the snapshots considered: a sample, a fixture or a partial dataset never displaces a full
+# copy, however recent.
+FULL_COPY_SHARE = 0.9
+
+
+def serving_snapshots(
+    snapshots: Iterable[Snapshot], counts: dict[tuple[int, str], int] | None = None
+) -> dict[str, int]:
     """Which snapshot serves each list code when several sources carry it (the CSL and OFAC's own
-    SDN file both carry SDN): the one that speaks for the latest day, an official source before
-    the starter set. Screening uses only the serving snapshot's entries of each list, so one party
-    is not reported twice from two copies of the same list."""
-    serving: dict[str, tuple[tuple[int, date, int], int]] = {}
+    SDN file both carry SDN): among the full copies of the list (see FULL_COPY_SHARE; `counts`
+    gives the entries per snapshot and list), the one that speaks for the latest day, an
+    official source before the starter set. Screening uses only the serving snapshot's entries
+    of each list, so one party is not reported twice from two copies of the same list."""
+    candidates: dict[str, list[tuple[tuple[int, date, int], int, int]]] = {}
     for snapshot in snapshots:
         rank = (0 if snapshot.source == STARTER_SOURCE else 1, snapshot_day(snapshot), snapshot.id)
         for code in snapshot.lists:
-            if code not in serving or rank > serving[code][0]:
-                serving[code] = (rank, snapshot.id)
-    return {code: snapshot_id for code, (_, snapshot_id) in serving.items()}
+            size = counts.get((snapshot.id, code), 0) if counts is not None else 0
+            candidates.setdefault(code, []).append((rank, size, snapshot.id))
+    serving: dict[str, int] = {}
+    for code, found in candidates.items():
+        largest = max(size for _, size, _ in found)
+        full = [c for c in found if c[1] >= FULL_COPY_SHARE * largest]
+        serving[code] = max(full)[2]
+    return serving
+
+
+def serving_in_store(store: Store, snapshots: Sequence[Snapshot]) -> dict[str, int]:
+    return serving_snapshots(snapshots, store.list_counts([s.id for s in snapshots]))
 
 
 def in_force_on(entry: ListEntry, day: date) -> bool | None:

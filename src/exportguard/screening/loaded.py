@@ -19,7 +19,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from exportguard.config import data_dir
-from exportguard.lists.history import serving_snapshots, snapshots_in_force
+from exportguard.lists.history import serving_in_store, snapshots_in_force
 from exportguard.lists.loader import ensure_starter
 from exportguard.lists.starter import STARTER_KEY_PREFIX, STARTER_SOURCE, with_local_names
 from exportguard.model import Snapshot
@@ -46,7 +46,7 @@ def screener_for(
     listed later as such rather than hiding them)."""
     ensure_starter(store)
     in_force = snapshots_in_force(store, on)
-    serving = serving_snapshots(f.snapshot for f in in_force)
+    serving = serving_in_store(store, [f.snapshot for f in in_force])
     used_ids = sorted(set(serving.values()))
     used = [f for f in in_force if f.snapshot.id in used_ids]
     snapshots = [f.snapshot for f in used]

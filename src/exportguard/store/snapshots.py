@@ -137,6 +137,20 @@ class Store:
             out.extend(_screening_entry(row) for row in rows)
         return out
 
+    def list_counts(self, snapshot_ids: Iterable[int]) -> dict[tuple[int, str], int]:
+        """Entries per (snapshot, list code)."""
+        ids = list(snapshot_ids)
+        if not ids:
+            return {}
+        table = ListEntryRow.__table__
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(table.c.snapshot_id, table.c.list_code, func.count())
+                .where(table.c.snapshot_id.in_(ids))
+                .group_by(table.c.snapshot_id, table.c.list_code)
+            )
+            return {(sid, code): n for sid, code, n in rows}
+
     def entry_versions(self, keys: Iterable[str]) -> list[tuple[int, ListEntry]]:
         """(snapshot id, entry) for every stored version of the entries with these keys, oldest
         snapshot first: the raw material of an entry's history."""

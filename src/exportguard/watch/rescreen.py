@@ -35,7 +35,7 @@ from typing import Any
 
 from exportguard.config import data_dir
 from exportguard.errors import InputError
-from exportguard.lists.history import diff_snapshots, serving_snapshots
+from exportguard.lists.history import diff_snapshots, serving_in_store
 from exportguard.lists.starter import with_local_names
 from exportguard.model import ListEntry, Snapshot
 from exportguard.names.normalize import han_key, name_forms
@@ -116,7 +116,7 @@ def plan_rescreen(
     old = {s.id: s for s in store.snapshots() if s.id in set(last.snapshot_ids)}
     old_by_source = {s.source: s for s in old.values()}
     new_by_source = {s.source: s for s in new.values()}
-    if set(old_by_source) != set(new_by_source) or _served_by(old) != _served_by(new):
+    if set(old_by_source) != set(new_by_source) or _served_by(store, old) != _served_by(store, new):
         return RescreenPlan("full", "a list moved to another source: full re-screen", None, {})
     touched: list[ListEntry] = []
     gone: set[str] = set()
@@ -140,9 +140,9 @@ def plan_rescreen(
     return RescreenPlan("delta", "; ".join(causes), sorted(ids), changed)
 
 
-def _served_by(snapshots: dict[int, Snapshot]) -> dict[str, str]:
+def _served_by(store: Store, snapshots: dict[int, Snapshot]) -> dict[str, str]:
     return {code: snapshots[sid].source
-            for code, sid in serving_snapshots(snapshots.values()).items()}
+            for code, sid in serving_in_store(store, list(snapshots.values())).items()}
 
 
 def screen_customers(
