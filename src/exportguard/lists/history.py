@@ -92,8 +92,8 @@ def serving_snapshots(
 ) -> dict[str, int]:
     """Which snapshot serves each list code when several sources carry it (the CSL and OFAC's own
     SDN file both carry SDN): among the full copies of the list (see FULL_COPY_SHARE; `counts`
-    gives the entries per snapshot and list), the one that speaks for the latest day, an
-    official source before the starter set. Screening uses only the serving snapshot's entries
+    gives the entries per snapshot and list), the one that speaks for the latest day; the starter
+    set only serves lists no official snapshot carries. Screening uses only the serving snapshot's entries
     of each list, so one party is not reported twice from two copies of the same list."""
     candidates: dict[str, list[tuple[tuple[int, date, int], int, int]]] = {}
     for snapshot in snapshots:
@@ -103,6 +103,8 @@ def serving_snapshots(
             candidates.setdefault(code, []).append((rank, size, snapshot.id))
     serving: dict[str, int] = {}
     for code, found in candidates.items():
+        official = [c for c in found if c[0][0] == 1]
+        found = official or found  # the starter set is curated seed data, not a copy of a list
         largest = max(size for _, size, _ in found)
         full = [c for c in found if c[1] >= FULL_COPY_SHARE * largest]
         serving[code] = max(full)[2]
