@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from _common import entries_cached, synthetic_book
+from exportguard.screening.loaded import current_screener
 from exportguard.store import Store
 from exportguard.store.snapshots import SnapshotHeader
 from exportguard.store.watchlist import WatchlistStore
@@ -62,12 +63,15 @@ def main() -> int:
             writer.writerows([(f"{i}-{n}", name, cc) for n, (i, name, cc) in enumerate(book)])
         records = read_customers(path)
         started = time.perf_counter()
-        first, _ = import_customers(store, records)
+        first, _ = import_customers(store, records)  # also builds the customer-name index
         import_seconds = time.perf_counter() - started
 
         header = SnapshotHeader("csl", "csl-compact", "bench", "new",
                                 generated_at=datetime(2024, 12, 5, tzinfo=UTC))
         store.save_snapshot(header, entries)
+        started = time.perf_counter()
+        current_screener(store)  # the new lists' index: built once, used by both re-screens
+        index_seconds = time.perf_counter() - started
         started = time.perf_counter()
         delta = rescreen(store)
         delta_seconds = time.perf_counter() - started
@@ -89,6 +93,7 @@ def main() -> int:
     print("|---|---|---|---|")
     print(f"| import (full screening) | {first.customers_screened:,} | {import_seconds:.1f} | "
           f"{first.new_hits:,} / 0 |")
+    print(f"| index of the new lists (built once, cached) | - | {index_seconds:.1f} | - |")
     print(f"| delta re-screen after the update | {delta.customers_screened:,} | "
           f"{delta_seconds:.1f} | {delta.new_hits:,} / {delta.cleared_hits:,} |")
     print(f"| full re-screen | {full.customers_screened:,} | {full_seconds:.1f} | "

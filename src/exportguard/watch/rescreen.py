@@ -17,8 +17,8 @@ What the delta promises: every hit on an entry the update added, changed or remo
 as a full re-screen would find it. What it does not look at: token weights depend on the whole
 list, so adding names nudges every score a little, and a customer's score against an entry the
 update did not touch can cross the threshold. That is drift of the scoring, not a list change;
-bench/watch_delta.py counts it (a handful in 100,000) and a scheduled `customers rescreen
---full` picks it up.
+bench/watch_delta.py counts it (38 customers of 100,200, 0.04 %, after a 140-entry update) and a
+scheduled `customers rescreen --full` picks it up.
 """
 
 from __future__ import annotations
@@ -79,6 +79,7 @@ def import_customers(
         "changed)", snapshot_ids=[s.id for s in screener.snapshots], screened=screened,
         alerts=alerts, started_at=started, seconds=time.monotonic() - clock,
     )
+    customer_index(store, watch)  # built now, so the re-screen after the next update is quick
     return run, removed
 
 
