@@ -93,8 +93,9 @@ def serving_snapshots(
     """Which snapshot serves each list code when several sources carry it (the CSL and OFAC's own
     SDN file both carry SDN): among the full copies of the list (see FULL_COPY_SHARE; `counts`
     gives the entries per snapshot and list), the one that speaks for the latest day; the starter
-    set only serves lists no official snapshot carries. Screening uses only the serving snapshot's entries
-    of each list, so one party is not reported twice from two copies of the same list."""
+    set only serves lists no official snapshot carries. Screening uses only the serving
+    snapshot's entries of each list, so one party is not reported twice from two copies of the
+    same list."""
     candidates: dict[str, list[tuple[tuple[int, date, int], int, int]]] = {}
     for snapshot in snapshots:
         rank = (0 if snapshot.source == STARTER_SOURCE else 1, snapshot_day(snapshot), snapshot.id)
