@@ -199,6 +199,8 @@ def test_screen_as_of_cli_and_bad_dates(monkeypatch, tmp_path, csl_entries):
     assert before["matches"] == []
     assert after["matches"][0]["listed_from"] == "2019-10-09"
     assert after["snapshot"]["in_force"][0]["reconstructed"] is True
+    assert after["matches"][0]["first_seen_snapshot"] == 1
+    assert after["matches"][0]["last_seen_snapshot"] == 1
     for bad, message in (("2019-02-30", "not a real calendar date"),
                          ("10/09/2019", "YYYY-MM-DD"), ("1999-01-01", "before 2018")):
         result = runner.invoke(app, ["screen", "Megvii", "--as-of", bad])

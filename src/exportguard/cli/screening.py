@@ -44,7 +44,12 @@ def screen(
     store = Store()
     result = screener_for(store, day).screen(name, country, codes, limit, min_score)
     if as_json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        data = result.to_dict()
+        spans = store.key_spans(m.entry.key for m in result.matches)
+        for match in data["matches"]:
+            first, last = spans.get(match["entry_id"], (None, None))
+            match["first_seen_snapshot"], match["last_seen_snapshot"] = first, last
+        print(json.dumps(data, ensure_ascii=False, indent=2))
         if result.starter_only:
             starter_warning()
         return

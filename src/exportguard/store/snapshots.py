@@ -151,6 +151,21 @@ class Store:
             )
             return {(sid, code): n for sid, code, n in rows}
 
+    def key_spans(self, keys: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """First and last snapshot holding each key."""
+        wanted = sorted(set(keys))
+        table = ListEntryRow.__table__
+        out: dict[str, tuple[int, int]] = {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                rows = connection.execute(
+                    select(table.c.key, func.min(table.c.snapshot_id),
+                           func.max(table.c.snapshot_id))
+                    .where(table.c.key.in_(wanted[start:start + 500])).group_by(table.c.key)
+                )
+                out.update({key: (first, last) for key, first, last in rows})
+        return out
+
     def entry_versions(self, keys: Iterable[str]) -> list[tuple[int, ListEntry]]:
         """(snapshot id, entry) for every stored version of the entries with these keys, oldest
         snapshot first: the raw material of an entry's history."""
