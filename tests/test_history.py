@@ -224,3 +224,16 @@ def test_one_snapshot_serves_each_list(store, sample):
     same = [m for m in result.matches if m.entry.key == sdn[0].key]
     assert len(same) == 1
     assert [s.id for s in result.snapshots if s.source != "starter"] == [new.id]
+
+
+def test_diff_of_rows_stored_before_fingerprints_compares_in_full(store, sample):
+    from sqlalchemy import text
+
+    before, after, _, _ = _edit(sample)
+    old = _save(store, before, date(2024, 1, 1))
+    with store.engine.begin() as connection:  # as a database migrated from revision 0002 has
+        connection.execute(text("update list_entries set fingerprint = null"))
+    new = _save(store, after, date(2024, 2, 1))
+    diff = diff_snapshots(store, old.id, new.id)
+    assert diff.to_dict()["counts"] == {"added": 2, "removed": 3, "changed": 2}
+    assert store.fingerprints(new.id)[after[0].key] is not None

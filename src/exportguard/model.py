@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -52,6 +54,31 @@ class ListEntry:
     source_list_url: str | None = None
     key: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
+
+
+# The fields of an entry that are the source's record (curated local names and the raw record are
+# not): what a diff compares and the fingerprint covers.
+COMPARED_FIELDS = (
+    "name", "type", "entity_number", "alt_names", "addresses", "countries", "programs",
+    "license_requirement", "license_policy", "federal_register", "start_date", "end_date",
+    "source_list_url",
+)
+
+
+def comparable(value: Any) -> Any:
+    """A field value as plain JSON-able data."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [v.to_dict() if hasattr(v, "to_dict") else v for v in value]
+    return value
+
+
+def entry_fingerprint(entry: ListEntry) -> str:
+    """SHA-1 of the compared fields: equal fingerprints, equal records."""
+    data = [comparable(getattr(entry, name)) for name in COMPARED_FIELDS]
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

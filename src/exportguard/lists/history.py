@@ -10,21 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from exportguard.errors import InputError
 from exportguard.lists.listing_dates import listing_date
 from exportguard.lists.starter import STARTER_SOURCE
-from exportguard.model import ListEntry, Snapshot
+from exportguard.model import COMPARED_FIELDS, ListEntry, Snapshot, comparable
 from exportguard.store import Store
-
-# The fields a change is reported on (curated local names are the project's, not the source's).
-COMPARED_FIELDS = (
-    "name", "type", "entity_number", "alt_names", "addresses", "countries", "programs",
-    "license_requirement", "license_policy", "federal_register", "start_date", "end_date",
-    "source_list_url",
-)
 
 
 def snapshot_day(snapshot: Snapshot) -> date:
@@ -186,9 +179,19 @@ def diff_snapshots(store: Store, old_id: int, new_id: int) -> SnapshotDiff:
             "from", f"snapshot #{old.id} is of '{old.source}' and #{new.id} of '{new.source}'; "
             "a diff compares two snapshots of one source",
         )
-    before = {e.key: e for e in store.screening_entries([old.id])}
-    after = {e.key: e for e in store.screening_entries([new.id])}
+    before_prints = store.fingerprints(old.id)
+    after_prints = store.fingerprints(new.id)
     diff = SnapshotDiff(old.source, old, new)
+    if None in before_prints.values() or None in after_prints.values():
+        # Rows stored before fingerprints existed: compare every entry in full.
+        wanted_old, wanted_new = None, None
+    else:
+        common = before_prints.keys() & after_prints.keys()
+        differing = {k for k in common if before_prints[k] != after_prints[k]}
+        wanted_new = (after_prints.keys() - before_prints.keys()) | differing
+        wanted_old = (before_prints.keys() - after_prints.keys()) | differing
+    before = {e.key: e for e in store.screening_entries([old.id], keys=wanted_old)}
+    after = {e.key: e for e in store.screening_entries([new.id], keys=wanted_new)}
     for key, entry in after.items():
         previous = before.get(key)
         if previous is None:
@@ -243,18 +246,10 @@ def _previous(store: Store, snapshot: Snapshot, field_name: str) -> Snapshot:
 def changed_fields(old: ListEntry, new: ListEntry) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for name in COMPARED_FIELDS:
-        before, after = _comparable(getattr(old, name)), _comparable(getattr(new, name))
+        before, after = comparable(getattr(old, name)), comparable(getattr(new, name))
         if before != after:
             out[name] = {"from": before, "to": after}
     return out
-
-
-def _comparable(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [v.to_dict() if hasattr(v, "to_dict") else v for v in value]
-    return value
 
 
 def _brief(entry: ListEntry) -> dict[str, Any]:

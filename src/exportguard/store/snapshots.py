@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from exportguard.config import database_url
 from exportguard.errors import InputError, StoreError
-from exportguard.model import Address, ListEntry, Snapshot
+from exportguard.model import Address, ListEntry, Snapshot, entry_fingerprint
 from exportguard.store.db import create_store_engine, migrate, session_factory
 from exportguard.store.tables import ListEntryRow, SnapshotRow
 
@@ -121,21 +121,37 @@ class Store:
                 .where(ListEntryRow.snapshot_id == snapshot_id)
             ) or 0
 
-    def screening_entries(self, snapshot_ids: Iterable[int]) -> list[ListEntry]:
-        """Entries of the given snapshots without their raw records: what screening needs, read
-        with one plain query (several times faster than loading ORM objects)."""
+    def screening_entries(
+        self, snapshot_ids: Iterable[int], keys: Iterable[str] | None = None
+    ) -> list[ListEntry]:
+        """Entries of the given snapshots (only those with `keys` when given) without their raw
+        records: what screening needs, read with one plain query (several times faster than
+        loading ORM objects)."""
         ids = list(snapshot_ids)
         if not ids:
             return []
         table = ListEntryRow.__table__
         columns = [table.c[name] for name in _SCREENING_COLUMNS]
+        query = select(*columns).where(table.c.snapshot_id.in_(ids)).order_by(table.c.id)
         out: list[ListEntry] = []
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(*columns).where(table.c.snapshot_id.in_(ids)).order_by(table.c.id)
-            )
-            out.extend(_screening_entry(row) for row in rows)
+            if keys is None:
+                out.extend(_screening_entry(row) for row in connection.execute(query))
+                return out
+            wanted = sorted(set(keys))
+            for start in range(0, len(wanted), 500):
+                rows = connection.execute(query.where(table.c.key.in_(wanted[start:start + 500])))
+                out.extend(_screening_entry(row) for row in rows)
         return out
+
+    def fingerprints(self, snapshot_id: int) -> dict[str, str | None]:
+        """key -> fingerprint of every entry of a snapshot (None for rows stored before
+        fingerprints were kept)."""
+        table = ListEntryRow.__table__
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(table.c.key, table.c.fingerprint)
+                                      .where(table.c.snapshot_id == snapshot_id))
+            return dict(rows.all())
 
     def list_counts(self, snapshot_ids: Iterable[int]) -> dict[tuple[int, str], int]:
         """Entries per (snapshot, list code)."""
@@ -228,6 +244,7 @@ def _entry_values(snapshot_id: int, entry: ListEntry) -> dict[str, Any]:
     return {
         "snapshot_id": snapshot_id,
         "key": entry.key[:200],
+        "fingerprint": entry_fingerprint(entry),
         "list_code": entry.list_code,
         "source_name": entry.source_name,
         "entity_number": entry.entity_number,

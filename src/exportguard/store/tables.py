@@ -37,6 +37,7 @@ class ListEntryRow(Base):
         ForeignKey("snapshots.id", ondelete="CASCADE"), index=True
     )
     key: Mapped[str] = mapped_column(String(200), index=True)
+    fingerprint: Mapped[str | None] = mapped_column(String(40))
     list_code: Mapped[str] = mapped_column(String(16))
     source_name: Mapped[str] = mapped_column(Text)
     entity_number: Mapped[str | None] = mapped_column(String(64))

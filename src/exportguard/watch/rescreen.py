@@ -51,7 +51,7 @@ HITS_PER_CUSTOMER = 20
 # Reverse search floor: far enough below the screening threshold (0.85) to cover the country and
 # type adjustments and the difference between the two indexes' token weights.
 CANDIDATE_FLOOR = 0.55
-_REVERSE_CANDIDATES = 500
+_REVERSE_CANDIDATES = 150
 
 
 @dataclass(slots=True)
