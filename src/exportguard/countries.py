@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Mapping
+from functools import cache
+
 import pycountry
 
 from exportguard.errors import InputError
@@ -32,3 +37,38 @@ def parse_country(value: str, field: str = "country") -> str:
     if code not in _CODES:
         raise InputError(field, f"'{value}' is not an ISO 3166-1 country code")
     return code
+
+
+def fold_country_name(text: str) -> str:
+    """A country name reduced for lookup: accents, case and punctuation dropped
+    ("Côte d'Ivoire" -> "cote d ivoire", "Korea, North" -> "korea north")."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.casefold()).split())
+
+
+@cache
+def _iso_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names.setdefault(fold_country_name(value), country.alpha_2)
+    return names
+
+
+def spellings(table: Mapping[str, str]) -> dict[str, str]:
+    """A list's own country spellings, keyed for `country_from_name`."""
+    return {fold_country_name(name): code for name, code in table.items()}
+
+
+def country_from_name(text: str | None, own: Mapping[str, str] | None = None) -> str | None:
+    """ISO-2 code for a country written as a name: the list's own spellings first (built with
+    `spellings`), then ISO 3166 names. Never matches codes; None when unknown."""
+    if not text or not text.strip():
+        return None
+    folded = fold_country_name(text)
+    if own and folded in own:
+        return own[folded]
+    return _iso_names().get(folded)

@@ -30,15 +30,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
-import pycountry
 
+from exportguard.countries import country_from_name, spellings
 from exportguard.errors import ListFileError
 from exportguard.lists.base import ListMeta, fallback_key
 from exportguard.lists.codes import LIST_NAMES
@@ -217,25 +216,13 @@ def _cell(elem: Element) -> tuple[list[str], list[str]]:
     return [line for line in lines if line], notes
 
 
-@cache
-def _pycountry_names() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for country in pycountry.countries:
-        for attr in ("name", "official_name", "common_name"):
-            value = getattr(country, attr, None)
-            if value:
-                table.setdefault(value.casefold(), country.alpha_2)
-    return table
+_EL_SPELLINGS = spellings(_EL_COUNTRIES)
 
 
 def country_code(text: str) -> str | None:
     """ISO-2 code for a country as the Entity List writes it ('CHINA, PEOPLE'S REPUBLIC OF')."""
-    name = _clean(text.replace("’", "'")).rstrip(" *0123456789").upper()
-    if not name:
-        return None
-    if name in _EL_COUNTRIES:
-        return _EL_COUNTRIES[name]
-    return _pycountry_names().get(name.casefold())
+    name = _clean(text.replace("’", "'")).rstrip(" *0123456789")
+    return country_from_name(name, _EL_SPELLINGS) if name else None
 
 
 def split_citations(text: str) -> list[str]:

@@ -36,19 +36,17 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 
-import pycountry
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from exportguard.countries import country_from_name, spellings
 from exportguard.errors import ListFileError
 from exportguard.lists.base import (
     MAX_LINE_CHARS,
@@ -183,32 +181,12 @@ OFAC_COUNTRY_NAMES: dict[str, str] = {
 }
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.casefold()).split())
-
-
-@cache
-def _pycountry_names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for country in pycountry.countries:
-        for attr in ("name", "official_name", "common_name"):
-            value = getattr(country, attr, None)
-            if value:
-                names.setdefault(_fold(value), country.alpha_2)
-    return names
+_OFAC_SPELLINGS = spellings(OFAC_COUNTRY_NAMES)
 
 
 def ofac_country_code(name: str | None) -> str | None:
     """ISO 3166-1 alpha-2 code for a country name as OFAC writes it, or None if unknown."""
-    if not name or not name.strip():
-        return None
-    text = name.strip()
-    code = OFAC_COUNTRY_NAMES.get(text.casefold())
-    if code:
-        return code
-    return _pycountry_names().get(_fold(text))
+    return country_from_name(name, _OFAC_SPELLINGS)
 
 
 # --- shared helpers -------------------------------------------------------------------------------

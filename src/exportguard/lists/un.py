@@ -19,15 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
-import pycountry
 
+from exportguard.countries import country_from_name, spellings
 from exportguard.errors import ListFileError
 from exportguard.lists.base import ListMeta, countries_of, fallback_key, parse_timestamp
 from exportguard.lists.codes import LIST_NAMES
@@ -75,28 +74,13 @@ _XS_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?")
 _SPACES = re.compile(r"\s+")
 
 
-def _fold(text: str) -> str:
-    return _SPACES.sub(" ", text.replace("’", "'")).strip().casefold()
-
-
-@cache
-def _country_table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for country in pycountry.countries:
-        for attr in ("name", "official_name", "common_name"):
-            value = getattr(country, attr, None)
-            if value:
-                table.setdefault(_fold(value), country.alpha_2)
-    table.update({_fold(k): v for k, v in _UN_COUNTRY_NAMES.items()})
-    return table
+_UN_SPELLINGS = spellings(_UN_COUNTRY_NAMES)
 
 
 def country_code(name: str | None) -> str | None:
     """ISO-2 code for an English country name as the UN list spells it; None when unknown.
     Never matches codes ('NA' is Namibia as a code, but 'na' in the list means 'not known')."""
-    if not name or not name.strip():
-        return None
-    return _country_table().get(_fold(name))
+    return country_from_name(name, _UN_SPELLINGS)
 
 
 def _clean(text: str | None) -> str | None:
