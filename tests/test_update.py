@@ -232,3 +232,47 @@ def test_update_cli_reports_each_source_and_exits_1_on_failure(tmp_path, server,
     assert {s["source"] for s in listed["snapshots"]} >= {"csl", "starter"}
     unknown = runner.invoke(app, ["update", "--config", str(config), "-s", "bogus"])
     assert unknown.exit_code == 2 and "unknown source" in unknown.stderr
+
+
+ECFR = Path(__file__).resolve().parent / "fixtures" / "ecfr" / "part744-supp4.xml"
+
+
+def test_past_editions_fill_in_history(store, server, tmp_path):
+    """The eCFR serves the Entity List as codified on any day: loading past editions gives
+    snapshots that speak for those days, and --as-of then uses them, not a reconstruction."""
+    import re
+    from datetime import date
+
+    from exportguard.screening.loaded import screener_for
+
+    text = ECFR.read_text(encoding="utf-8")
+    older = tmp_path / "older.xml"
+    older.write_text(re.sub(r"<TR>\s*<TD[^>]*/>\s*<TD[^>]*>Dahua Technology.*?</TR>", "", text,
+                            flags=re.S), encoding="utf-8")
+    _Handler.routes["/ecfr/2024-06-01.xml"] = ECFR
+    _Handler.routes["/ecfr/2023-06-01.xml"] = older
+    config = SourceConfig(name="ecfr-el", title="eCFR", format="ecfr-el", source="ecfr-el",
+                          url=server + "/ecfr/{date}.xml", timeout=5)
+    [new] = update(store, [config], edition=date(2024, 6, 1), today=date(2026, 11, 21))
+    [old] = update(store, [config], edition=date(2023, 6, 1), today=date(2026, 11, 21))
+    assert new.status == old.status == "loaded", (new.message, old.message)
+    assert old.snapshot.entry_count == new.snapshot.entry_count - 1
+    assert (old.snapshot.edition, new.snapshot.edition) == (date(2023, 6, 1), date(2024, 6, 1))
+    # The later edition stays in force although the earlier one was loaded after it.
+    assert [s.id for s in store.current_snapshots()] == [new.snapshot.id]
+
+    def dahua(day):
+        screener = screener_for(store, day, cache=False)
+        in_force = {f.snapshot.source: f for f in screener.in_force}["ecfr-el"]
+        found = screener.screen("Dahua Technology", lists=frozenset({"EL"})).matches
+        return in_force, any(m.entry.name.startswith("Dahua") for m in found)
+
+    in_force, found = dahua(date(2023, 7, 1))
+    assert in_force.snapshot.id == old.snapshot.id and not in_force.reconstructed
+    assert not found  # not in the 2023 edition
+    in_force, found = dahua(date(2024, 7, 1))
+    assert in_force.snapshot.id == new.snapshot.id and found
+    with pytest.raises(InputError, match="publish no dated editions"):
+        update(store, [_csl(server)], edition=date(2024, 1, 1))
+    with pytest.raises(InputError, match="in the future"):
+        update(store, [config], edition=date(2027, 1, 1), today=date(2026, 11, 21))

@@ -95,6 +95,15 @@ class Snapshot:
     generated_at: datetime | None
     retrieved_at: datetime | None
     loaded_at: datetime
+    edition: date | None = None  # a past edition loaded to fill in history (update --edition)
+
+    @property
+    def speaks_for(self) -> date:
+        """The day the snapshot speaks for: the edition asked for, else the day the source
+        generated it when the file says so, else the day it was downloaded, else loaded."""
+        if self.edition is not None:
+            return self.edition
+        return (self.generated_at or self.retrieved_at or self.loaded_at).date()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +117,7 @@ class Snapshot:
             "generated_at": _iso(self.generated_at),
             "retrieved_at": _iso(self.retrieved_at),
             "loaded_at": _iso(self.loaded_at),
+            "edition": self.edition.isoformat() if self.edition else None,
         }
 
 

@@ -21,6 +21,7 @@ from rich.table import Table
 from exportguard.cli._app import _friendly, app, err, out
 from exportguard.cli.watch import print_run
 from exportguard.lists import update as updating
+from exportguard.regime.dated import parse_as_of
 from exportguard.store import Store
 from exportguard.watch import rescreen
 
@@ -59,6 +60,11 @@ def update_command(
     force: Annotated[
         bool, typer.Option(help="Load even if unchanged or more than 10% smaller.")
     ] = False,
+    edition: Annotated[
+        str | None,
+        typer.Option(help="For dated sources (ecfr-el): load the edition in force on this date "
+                     "(YYYY-MM-DD), to build the history of past days."),
+    ] = None,
     list_sources: Annotated[
         bool, typer.Option("--list", help="Show the configured sources and exit.")
     ] = False,
@@ -78,7 +84,10 @@ def update_command(
         DownloadColumn(), TransferSpeedColumn(), TimeElapsedColumn(),
         console=err, disable=as_json or not err.is_terminal, transient=True,
     ) as progress:
-        outcomes = updating.update(store, chosen, force=force, progress=_Bars(progress))
+        outcomes = updating.update(
+            store, chosen, force=force, progress=_Bars(progress),
+            edition=parse_as_of(edition, "edition") if edition is not None else None,
+        )
     run = rescreen(store) if any(o.status == "loaded" for o in outcomes) else None
     failed = [o for o in outcomes if o.status == "failed"]
     if as_json:

@@ -21,10 +21,8 @@ from exportguard.store import Store
 
 
 def snapshot_day(snapshot: Snapshot) -> date:
-    """The day a snapshot speaks for: the day the source generated it when the file says so,
-    otherwise the day it was downloaded, otherwise the day it was loaded."""
-    when = snapshot.generated_at or snapshot.retrieved_at or snapshot.loaded_at
-    return when.date()
+    """The day a snapshot speaks for (see Snapshot.speaks_for)."""
+    return snapshot.speaks_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +56,16 @@ def snapshots_in_force(store: Store, on: date | None = None) -> list[InForce]:
     by_source: dict[str, list[Snapshot]] = {}
     for snapshot in store.snapshots():
         by_source.setdefault(snapshot.source, []).append(snapshot)
+    current = {s.source: s for s in store.current_snapshots()} if on is None else {}
     chosen: list[InForce] = []
     for snapshots in by_source.values():
-        if on is None or snapshots[-1].source == STARTER_SOURCE:
+        if snapshots[-1].source == STARTER_SOURCE:
             # The starter set is curated data dated record by record: its latest version speaks
             # for every day.
             chosen.append(InForce(snapshots[-1], reconstructed=False))
+            continue
+        if on is None:
+            chosen.append(InForce(current[snapshots[-1].source], reconstructed=False))
             continue
         earlier = [s for s in snapshots if snapshot_day(s) <= on]
         if earlier:

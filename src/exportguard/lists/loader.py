@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from exportguard.errors import ListFileError
@@ -33,23 +33,26 @@ def load_file(
     min_entries: int = 1,
     origin: str | None = None,
     retrieved_at: datetime | None = None,
+    speaks_for: date | None = None,
 ) -> LoadResult:
     """Parse and store `path` (a file, or a folder for multi-file formats). Any parse or
     validation error leaves the store as it was. `progress(done, declared_total)` is called as
     entries are stored. `expected_source` refuses a file of another list; fewer than
-    `min_entries` entries are refused whatever the previous snapshot held."""
+    `min_entries` entries are refused whatever the previous snapshot held. `speaks_for` dates a
+    past edition whose file does not say its own date."""
     parser = parser_for(path, format)
     meta = parser.meta(path)
     if expected_source is not None and meta.source != expected_source:
         raise ListFileError(str(path), f"holds the '{meta.source}' list, not the expected "
                             f"'{expected_source}'; refused")
     checksum = file_checksum(path)
-    current = {s.source: s for s in store.current_snapshots()}.get(meta.source)
+    # The snapshot this one follows: in force today, or for a past edition on its day.
+    current = {s.source: s for s in store.current_snapshots(speaks_for)}.get(meta.source)
     if current is not None and current.checksum == checksum and not force:
         return LoadResult(current, unchanged=True)
     header = SnapshotHeader(
         source=meta.source, format=meta.format, origin=origin or str(path.resolve()),
-        checksum=checksum, generated_at=meta.generated_at,
+        checksum=checksum, generated_at=meta.generated_at, edition=speaks_for,
         retrieved_at=retrieved_at or meta.retrieved_at,
     )
     floor = 0 if force or current is None else int(current.entry_count * (1 - MAX_DROP))

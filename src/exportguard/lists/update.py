@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,9 @@ from exportguard.model import Snapshot
 from exportguard.store import Store
 
 SOURCES_ENV = "EXPORTGUARD_SOURCES"
+# Dated sources publish a day's edition a little later (the eCFR is current to within a day or
+# two): without --edition, ask for the edition of this many days ago.
+LATEST_EDITION_LAG = timedelta(days=2)
 _CHUNK = 1 << 16
 _SHA256 = re.compile(r"\b[0-9a-fA-F]{64}\b")
 
@@ -54,6 +57,12 @@ class SourceConfig:
     sha256: str | None = None
     sha256_url: str | None = None
     enabled: bool = True
+
+    @property
+    def dated(self) -> bool:
+        """Whether the source serves editions by date (its URL holds `{date}`, as the eCFR's
+        point-in-time API does)."""
+        return any("{date}" in url for url in [self.url or "", *self.files.values()])
 
     def urls(self, today: date) -> dict[str, str]:
         """File name -> URL, with `{date}` filled in."""
@@ -204,15 +213,26 @@ def update(
     force: bool = False,
     progress: Progress | None = None,
     today: date | None = None,
+    edition: date | None = None,
 ) -> list[SourceOutcome]:
-    """Download, verify and load each source; one failing never stops the others."""
+    """Download, verify and load each source; one failing never stops the others. `edition`
+    asks dated sources (eCFR) for the text in force on that day, and the snapshot speaks for that
+    day; it is an error for a source that has no editions."""
     report = progress or Progress()
+    if edition is not None:
+        undated = [c.name for c in sources if not c.dated]
+        if undated:
+            raise InputError("edition", f"source(s) {', '.join(undated)} publish no dated "
+                             "editions; only sources whose URL holds {date} do (ecfr-el)")
+        if edition > (today or date.today()):
+            raise InputError("edition", f"{edition.isoformat()} is in the future")
     outcomes = []
     for config in sources:
         started = time.monotonic()
         previous = _current(store, config.source)
         try:
-            result, size = _update_one(store, config, force, report, today or date.today())
+            day = edition or (today or date.today()) - LATEST_EDITION_LAG
+            result, size = _update_one(store, config, force, report, day, edition)
         except ExportGuardError as exc:
             outcomes.append(SourceOutcome(config.name, "failed", str(exc), previous=previous,
                                           seconds=time.monotonic() - started))
@@ -230,7 +250,8 @@ def _current(store: Store, source: str) -> Snapshot | None:
 
 
 def _update_one(
-    store: Store, config: SourceConfig, force: bool, report: Progress, today: date
+    store: Store, config: SourceConfig, force: bool, report: Progress, today: date,
+    edition: date | None,
 ) -> tuple[LoadResult, int]:
     work = data_dir() / "downloads"
     work.mkdir(parents=True, exist_ok=True)
@@ -253,6 +274,7 @@ def _update_one(
                 store, path, config.format, force=force, expected_source=config.source,
                 min_entries=config.min_entries, origin=origin, retrieved_at=retrieved_at,
                 progress=lambda done, total: report.parse(config.name, done, total),
+                speaks_for=edition,
             )
         except ListFileError as exc:
             # Name the URL, not the temporary file it was saved to.

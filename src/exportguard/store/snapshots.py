@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, select
@@ -30,6 +30,7 @@ class SnapshotHeader:
     checksum: str
     generated_at: datetime | None = None
     retrieved_at: datetime | None = None
+    edition: date | None = None
 
 
 class Store:
@@ -59,6 +60,7 @@ class Store:
                     source=header.source, format=header.format, origin=header.origin,
                     checksum=header.checksum, entry_count=0, lists=[],
                     generated_at=header.generated_at, retrieved_at=header.retrieved_at,
+                    edition=header.edition,
                     loaded_at=loaded_at,
                 )
                 session.add(row)
@@ -89,16 +91,18 @@ class Store:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def current_snapshots(self) -> list[Snapshot]:
-        """The latest snapshot of each source, oldest source first."""
-        with self._sessions() as session:
-            latest = (
-                select(func.max(SnapshotRow.id)).group_by(SnapshotRow.source).scalar_subquery()
-            )
-            rows = session.scalars(
-                select(SnapshotRow).where(SnapshotRow.id.in_(latest)).order_by(SnapshotRow.id)
-            ).all()
-            return [_snapshot(r) for r in rows]
+    def current_snapshots(self, on: date | None = None) -> list[Snapshot]:
+        """The snapshot of each source in force: with no date, the latest load (a past edition
+        loaded to fill in history never displaces a regular load); on a date, the snapshot that
+        speaks for the latest day up to then. Sources with no snapshot that old are left out."""
+        latest: dict[str, Snapshot] = {}
+        for snapshot in self.snapshots():
+            if on is not None and snapshot.speaks_for > on:
+                continue
+            known = latest.get(snapshot.source)
+            if known is None or _rank(snapshot, on) > _rank(known, on):
+                latest[snapshot.source] = snapshot
+        return sorted(latest.values(), key=lambda s: s.id)
 
     def snapshots(self, source: str | None = None) -> list[Snapshot]:
         with self._sessions() as session:
@@ -293,8 +297,15 @@ def _snapshot(row: SnapshotRow) -> Snapshot:
         id=row.id, source=row.source, format=row.format, origin=row.origin,
         checksum=row.checksum, entry_count=row.entry_count, lists=tuple(row.lists or ()),
         generated_at=_utc(row.generated_at), retrieved_at=_utc(row.retrieved_at),
+        edition=row.edition,
         loaded_at=_utc(row.loaded_at),  # type: ignore[arg-type]
     )
+
+
+def _rank(snapshot: Snapshot, on: date | None) -> tuple[Any, ...]:
+    if on is None:
+        return (snapshot.edition is None, snapshot.edition or date.min, snapshot.id)
+    return (snapshot.speaks_for, snapshot.id)
 
 
 def _utc(value: datetime | None) -> datetime | None:

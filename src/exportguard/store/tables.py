@@ -26,6 +26,7 @@ class SnapshotRow(Base):
     generated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     retrieved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    edition: Mapped[date | None] = mapped_column(Date)
 
 
 class ListEntryRow(Base):
