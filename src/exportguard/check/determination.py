@@ -65,6 +65,7 @@ class ScreenedParty:
     listed: list[dict[str, Any]] = field(default_factory=list)
     possible: list[dict[str, Any]] = field(default_factory=list)
     not_yet_listed: list[dict[str, Any]] = field(default_factory=list)
+    ownership: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +78,7 @@ class ScreenedParty:
             "matches": [_public(r) for r in self.listed],
             "possible_matches": [_public(r) for r in self.possible],
             "listed_after_date": [_public(r) for r in self.not_yet_listed],
+            "ownership": self.ownership,
         }
 
 

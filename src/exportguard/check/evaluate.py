@@ -10,6 +10,7 @@ turns the decision into `review` and is named in `missing_facts`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -21,16 +22,18 @@ from exportguard.check.determination import (
     Party,
     ScreenedParty,
 )
-from exportguard.check.parties import list_reasons, screen_party
+from exportguard.check.parties import entity_list_policy, list_reasons, screen_party
 from exportguard.check.rules import LicenceRule, licensing_rules
 from exportguard.countries import parse_country
 from exportguard.errors import InputError
 from exportguard.items import Classification, Spec, classify
+from exportguard.ownership.resolve import OwnershipFinding, ownership_of
 from exportguard.regime.advanced_computing import advanced_computing_rules
 from exportguard.regime.conditions import unknown_facts
 from exportguard.regime.country_groups import groups_of, treated_as
 from exportguard.regime.dated import parse_as_of
 from exportguard.screening import Screener
+from exportguard.store.ownership import OwnershipStore
 
 _ECCN = re.compile(r"^(EAR99|[0-9][A-E][0-9]{3}(\.[a-z](\.[0-9]+)?)?)$")
 _END_USES = {
@@ -59,8 +62,12 @@ def check(
     end_use: str | None = None,
     foreign_made: bool = False,
     screener: Screener,
+    ownership: OwnershipStore | None = None,
 ) -> Determination:
-    """Decide whether a licence is needed; see the module docstring."""
+    """Decide whether a licence is needed; see the module docstring. With an ownership graph,
+    each party's owners are looked up on the date: the ultimate parent's headquarters feeds the
+    2023 headquarters rule, and the ownership rules (affiliates, Red Flag 29, OFAC 50 %) add
+    their reasons."""
     day = parse_as_of(on, "date")
     dest = _destination(destination)
     if (item is None) == (item_eccn is None):
@@ -74,6 +81,9 @@ def check(
         raise InputError("party", f"at most {MAX_PARTIES} parties per check")
     parties = [_checked_party(p) for p in parties]
     assumptions: list[str] = []
+    findings = [ownership_of(ownership, screener, p.name, p.country, day) if ownership else None
+                for p in parties]
+    parties = [_with_parent(p, f, assumptions) for p, f in zip(parties, findings, strict=True)]
     classification = classify(item, day) if item is not None else None
     eccn = classification.eccn if classification else _eccn(item_eccn)
     facts: dict[str, Any] = {}
@@ -120,10 +130,13 @@ def check(
                                                     headquarters=headquarters)
             reasons.append(_reason(rule, "applies", rule.effect, policy, rule.summary))
     screened: list[ScreenedParty] = []
-    for party in parties:
+    for party, finding in zip(parties, findings, strict=True):
         result = screen_party(screener, party, day)
         screened.append(result)
         reasons.extend(list_reasons(result, eccn, foreign_made))
+        if finding is not None:
+            result.ownership = finding.to_dict()
+            reasons.extend(ownership_reasons(finding, party, eccn))
     if classification is not None and classification.controlled is None:
         missing.extend(f for f in classification.missing_facts if f not in missing)
     decision, policy = _decide(reasons, missing)
@@ -141,6 +154,59 @@ def check(
         rules_version=f"licensing {rules.version}; 3A090 {advanced_computing_rules().version}",
         lists=_lists_dict(screener),
     )
+
+
+def _with_parent(party: Party, finding: OwnershipFinding | None,
+                 assumptions: list[str]) -> Party:
+    """A party whose ultimate parent the user did not give takes it from the graph."""
+    if finding is None or party.parent_hq is not None or finding.ultimate_parent is None:
+        return party
+    top = finding.ultimate_parent
+    hq = top.hq_country or top.country
+    if hq is None:
+        assumptions.append(f"{party.name}: the ownership graph names its ultimate parent "
+                           f"{top.name} but not where it is headquartered.")
+        return party
+    chain = " -> ".join([party.name, *(c.name for c in finding.parents)])
+    basis = "headquarters" if top.hq_country else "country of incorporation (no headquarters "
+    basis += "" if top.hq_country else "recorded)"
+    assumptions.append(f"{party.name}: ultimate parent {top.name}, {basis} {hq}, from the "
+                       f"ownership graph (majority chain {chain}).")
+    # Only the headquarters is taken: the parent's own listing reaches the party through the
+    # ownership rules (and their dates), not by screening the parent as if it were the party.
+    return replace(party, parent_hq=hq)
+
+
+def ownership_reasons(finding: OwnershipFinding, party: Party,
+                      eccn: str | None) -> list[CheckReason]:
+    out = []
+    for outcome in finding.outcomes:
+        if outcome.status == "not_met":
+            continue
+        rule = outcome.rule
+        applies = outcome.status == "applies"
+        policy = None
+        if applies and rule.id == "affiliates-rule":
+            owners = [item for item in finding.listed.values() if item.list_code in rule.lists]
+            found = [entity_list_policy(item.license_policy or "", eccn)[0] for item in owners]
+            ranked = [p for p in found if p in POLICY_RANK]
+            policy = max(ranked, key=lambda p: POLICY_RANK[p]) if ranked else None
+        caveat = " ".join(filter(None, [outcome.assumption, rule.caveat]))
+        out.append(CheckReason(
+            rule_id=rule.id,
+            outcome="applies" if applies and rule.effect != "review" else
+            ("review" if applies else "info"),
+            effect=rule.effect if applies else "no_license_required",
+            review_policy=policy,
+            summary=f"{party.name}: {outcome.summary}",
+            citation=rule.citation.text(),
+            source=rule.citation.url,
+            effective_from=rule.effective_from,
+            effective_to=None,
+            caveat=caveat or None,
+            party=party.name,
+        ))
+    return out
 
 
 def _decide(reasons: list[CheckReason], missing: list[str]) -> tuple[str, str | None]:

@@ -1,6 +1,8 @@
 """The `exportguard` command line: a thin layer over the library's verbs."""
 
-from exportguard.cli import check, invest, items, lists, screening, update, watch
+from exportguard.cli import check, invest, items, lists, ownership, screening, update, watch
 from exportguard.cli._app import app, main
 
-__all__ = ["app", "check", "invest", "items", "lists", "main", "screening", "update", "watch"]
+__all__ = [
+    "app", "check", "invest", "items", "lists", "main", "ownership", "screening", "update", "watch",
+]

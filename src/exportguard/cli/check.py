@@ -16,6 +16,7 @@ from exportguard.items.result import FACT_QUESTIONS
 from exportguard.regime.dated import parse_as_of
 from exportguard.screening.loaded import screener_for
 from exportguard.store import Store
+from exportguard.store.ownership import OwnershipStore
 
 _DECISION_STYLE = {
     "prohibited": "[bold white on red] PROHIBITED [/]",
@@ -93,6 +94,7 @@ def check_command(
         end_use=end_use,
         foreign_made=foreign_made,
         screener=screener,
+        ownership=OwnershipStore(store),
     )
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str))

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -121,3 +132,33 @@ class WatchRunRow(Base):
     cleared_hits: Mapped[int] = mapped_column(Integer)
     changed_hits: Mapped[int] = mapped_column(Integer)
     seconds: Mapped[float] = mapped_column(Float)
+
+
+class CompanyRow(Base):
+    """A company of the ownership graph (listed or not)."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(2))
+    hq_country: Mapped[str | None] = mapped_column(String(2))
+    source: Mapped[str] = mapped_column(Text)
+
+
+class OwnershipEdgeRow(Base):
+    """`owner` holds `percent` of `owned` (None: a holding whose size is not known)."""
+
+    __tablename__ = "ownership_edges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                          index=True)
+    owned_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                          index=True)
+    percent: Mapped[float | None] = mapped_column(Float)
+    direct: Mapped[bool] = mapped_column(Boolean)
+    as_of: Mapped[date | None] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
