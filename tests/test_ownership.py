@@ -247,3 +247,19 @@ def test_owners_cli(tmp_path, monkeypatch):
     unknown = runner.invoke(app, ["owners", "Nobody KK"])
     assert unknown.exit_code == 2 and "not in the ownership graph" in unknown.stderr
     assert Path(path).exists()
+
+
+def test_screen_shows_the_listed_owner_of_an_unlisted_subsidiary(tmp_path):
+    path = tmp_path / "o.csv"
+    path.write_text(HEADER + f'\n"{MEGVII}",Quiet Subsidiary KK,75,2020-01-01,test filing,,,,\n',
+                    encoding="utf-8")
+    assert runner.invoke(app, ["ownership", "import", str(path)]).exit_code == 0
+    result = runner.invoke(app, ["screen", "Quiet Subsidiary KK", "--as-of", "2025-10-01",
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["matches"] == []
+    owned = data["ownership"]
+    assert owned["look_through"][0]["paths"][0]["via"] == [MEGVII, "Quiet Subsidiary KK"]
+    assert owned["look_through"][0]["share"] == 75.0
+    assert {r["rule_id"]: r["status"] for r in owned["rules"]}["affiliates-rule"] == "applies"

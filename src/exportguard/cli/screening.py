@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -13,10 +14,12 @@ from rich.table import Table
 from exportguard.cli._app import _friendly, app, err, out
 from exportguard.lists.codes import parse_list_codes
 from exportguard.lists.loader import load_file
+from exportguard.ownership.resolve import OwnershipFinding, ownership_of
 from exportguard.regime.dated import parse_as_of
 from exportguard.screening import ScreenResult
 from exportguard.screening.loaded import screener_for
 from exportguard.store import Store
+from exportguard.store.ownership import OwnershipStore
 from exportguard.watch import rescreen
 
 CSL_CSV_URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
@@ -42,9 +45,13 @@ def screen(
     codes = parse_list_codes(lists)
     day = parse_as_of(as_of, "as_of") if as_of is not None else None
     store = Store()
-    result = screener_for(store, day).screen(name, country, codes, limit, min_score)
+    screener = screener_for(store, day)
+    result = screener.screen(name, country, codes, limit, min_score)
+    finding = ownership_of(OwnershipStore(store), screener, result.query, result.country,
+                           day or date.today())
     if as_json:
         data = result.to_dict()
+        data["ownership"] = finding.to_dict() if finding else None
         spans = store.key_spans(m.entry.key for m in result.matches)
         for match in data["matches"]:
             first, last = spans.get(match["entry_id"], (None, None))
@@ -54,6 +61,24 @@ def screen(
             starter_warning()
         return
     _print_screen(result)
+    if finding is not None:
+        _print_ownership(finding)
+
+
+def _print_ownership(finding: OwnershipFinding) -> None:
+    """What the ownership graph adds: listed owners, the path and the aggregated share."""
+    out.print(f"Ownership of [bold]{finding.company.name}[/] on {finding.day.isoformat()} "
+              f"(`exportguard owners` for the tree):", highlight=False)
+    if not finding.listed:
+        out.print("  no listed party among its owners in the graph.")
+    for item in finding.look_through:
+        for path in item["paths"][:3]:
+            share = f"{path['share']:g} %" if path["share"] is not None else "share unknown"
+            out.print(f"  {item['list']} {' -> '.join(path['via'])}: {share}", highlight=False)
+    for outcome in finding.outcomes:
+        if outcome.status != "not_met":
+            out.print(f"  {outcome.rule.title}: {outcome.status}. {outcome.summary}",
+                      highlight=False)
 
 
 def _print_screen(result: ScreenResult) -> None:
