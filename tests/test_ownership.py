@@ -246,6 +246,8 @@ def test_owners_cli(tmp_path, monkeypatch):
     assert "EL" in text and "suspended" in text
     unknown = runner.invoke(app, ["owners", "Nobody KK"])
     assert unknown.exit_code == 2 and "not in the ownership graph" in unknown.stderr
+    near = runner.invoke(app, ["owners", "Cli Sub K.K."])
+    assert near.exit_code == 2 and "did you mean 'Cli Sub KK'" in near.stderr
     assert Path(path).exists()
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rapidfuzz import fuzz, process
 from rich.tree import Tree
 
 from exportguard.cli._app import _friendly, app, out
@@ -56,8 +57,11 @@ def owners(
     graph_store = OwnershipStore(store)
     finding = ownership_of(graph_store, screener_for(store, day), name, code, day)
     if finding is None:
-        raise InputError("name", f"'{name}' is not in the ownership graph (see `exportguard "
-                         "ownership import`)")
+        near = process.extract(name, dict(graph_store.names()), scorer=fuzz.WRatio, limit=3,
+                               score_cutoff=80)
+        hint = f"; did you mean {', '.join(repr(n) for n, _, _ in near)}?" if near else \
+            " (see `exportguard ownership import`)"
+        raise InputError("name", f"'{name}' is not in the ownership graph{hint}")
     holdings = downward(graph_store, finding.company.id, day)
     below = graph_store.companies({e.owned for e in holdings} | {e.owner for e in holdings})
     if as_json:
