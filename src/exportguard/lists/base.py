@@ -8,7 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import IO, Protocol, TextIO
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml
+import defusedxml.ElementTree as SafeET
 
 from exportguard.countries import is_country_code
 from exportguard.errors import ListFileError
@@ -125,6 +129,27 @@ def bounded_lines(
                 "hostile file)", line=number,
             )
         yield line
+
+
+def xml_events(
+    handle: IO[bytes], path: Path, events: tuple[str, ...] = ("start", "end")
+) -> Iterator[tuple[str, Element]]:
+    """Stream an XML list file with defusedxml: a DTD, entity declaration or external reference
+    is refused (never resolved: no XXE, no entity expansion), and malformed or truncated XML
+    becomes a ListFileError with its line."""
+    try:
+        yield from SafeET.iterparse(handle, events, forbid_dtd=True, forbid_entities=True,
+                                    forbid_external=True)
+    except defusedxml.DefusedXmlException as exc:
+        raise ListFileError(
+            str(path), f"XML with a DTD or entity declaration ({type(exc).__name__}); "
+            "DTD/entities are refused (never resolved)",
+        ) from None
+    except ParseError as exc:
+        line, column = getattr(exc, "position", (None, None))
+        raise ListFileError(
+            str(path), f"malformed or truncated XML: {exc} (column {column})", line=line,
+        ) from None
 
 
 def file_checksum(path: Path) -> str:

@@ -31,15 +31,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
-from xml.etree.ElementTree import Element, ParseError
-
-import defusedxml
-import defusedxml.ElementTree as SafeET
+from typing import Any
+from xml.etree.ElementTree import Element
 
 from exportguard.countries import country_from_name, spellings
 from exportguard.errors import ListFileError
-from exportguard.lists.base import ListMeta, fallback_key
+from exportguard.lists.base import ListMeta, fallback_key, xml_events
 from exportguard.lists.codes import LIST_NAMES
 from exportguard.model import Address, ListEntry
 
@@ -484,7 +481,7 @@ class EcfrEntityListParser:
         header: list[str] | None = None
         number = 0
         with path.open("rb") as handle:
-            for event, elem in self._events(handle, path):
+            for event, elem in xml_events(handle, path):
                 if event == "start":
                     stack.append(elem)
                     if supp_depth is None and _clean(elem.get("N", "")).casefold() == \
@@ -523,22 +520,6 @@ class EcfrEntityListParser:
                         number += 1
                         yield self._read_cells(cells, header, path, number)
                     elem.clear()
-
-    @staticmethod
-    def _events(handle: IO[bytes], path: Path) -> Iterator[tuple[str, Element]]:
-        try:
-            yield from SafeET.iterparse(handle, ("start", "end"), forbid_dtd=True,
-                                        forbid_entities=True, forbid_external=True)
-        except defusedxml.DefusedXmlException as exc:
-            raise ListFileError(
-                str(path), f"XML with a DTD or entity declaration ({type(exc).__name__}); "
-                "DTD/entities are refused (never resolved)",
-            ) from None
-        except ParseError as exc:
-            line, column = getattr(exc, "position", (None, None))
-            raise ListFileError(
-                str(path), f"malformed or truncated XML: {exc} (column {column})", line=line,
-            ) from None
 
     @staticmethod
     def _header(cells: list[Element], path: Path, row: int) -> list[str]:

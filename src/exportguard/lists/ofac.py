@@ -41,10 +41,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from xml.etree.ElementTree import Element
 
 from exportguard.countries import country_from_name, spellings
 from exportguard.errors import ListFileError
@@ -54,6 +51,7 @@ from exportguard.lists.base import (
     bounded_lines,
     countries_of,
     open_text,
+    xml_events,
 )
 from exportguard.lists.codes import LIST_NAMES
 from exportguard.model import Address, ListEntry
@@ -719,15 +717,7 @@ class OfacXmlParser:
         except OSError as exc:
             raise ListFileError(str(path), f"cannot be read: {exc.strerror}") from None
         with handle:
-            try:
-                yield from iterparse(handle, events=("start", "end"), forbid_dtd=True)
-            except ParseError as exc:
-                line = exc.position[0] if getattr(exc, "position", None) else None
-                raise ListFileError(str(path), f"malformed XML: {exc}", line=line) from None
-            except DefusedXmlException as exc:
-                raise ListFileError(
-                    str(path), f"refused: XML declares a DTD/entities ({type(exc).__name__})"
-                ) from None
+            yield from xml_events(handle, path)
 
     def entries(self, path: Path) -> Iterator[ListEntry]:
         meta = self.meta(path)

@@ -20,15 +20,18 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
-from xml.etree.ElementTree import Element, ParseError
-
-import defusedxml
-import defusedxml.ElementTree as SafeET
+from typing import Any
+from xml.etree.ElementTree import Element
 
 from exportguard.countries import country_from_name, spellings
 from exportguard.errors import ListFileError
-from exportguard.lists.base import ListMeta, countries_of, fallback_key, parse_timestamp
+from exportguard.lists.base import (
+    ListMeta,
+    countries_of,
+    fallback_key,
+    parse_timestamp,
+    xml_events,
+)
 from exportguard.lists.codes import LIST_NAMES
 from exportguard.model import Address, ListEntry
 
@@ -124,7 +127,7 @@ class UnXmlParser:
 
     def meta(self, path: Path) -> ListMeta:
         with path.open("rb") as handle:
-            for _event, elem in self._events(handle, path, ("start",)):
+            for _event, elem in xml_events(handle, path, ("start",)):
                 self._check_root(elem, path)
                 generated = elem.get("dateGenerated")
                 return ListMeta(
@@ -138,7 +141,7 @@ class UnXmlParser:
         record = 0
         stack: list[Element] = []
         with path.open("rb") as handle:
-            for event, elem in self._events(handle, path, ("start", "end")):
+            for event, elem in xml_events(handle, path):
                 if event == "start":
                     if not stack:
                         self._check_root(elem, path)
@@ -161,24 +164,6 @@ class UnXmlParser:
                     # Done with it: free the subtree and detach it so the tree never grows.
                     elem.clear()
                     stack[-1].remove(elem)
-
-    @staticmethod
-    def _events(
-        handle: IO[bytes], path: Path, events: tuple[str, ...]
-    ) -> Iterator[tuple[str, Element]]:
-        try:
-            yield from SafeET.iterparse(handle, events, forbid_dtd=True, forbid_entities=True,
-                                        forbid_external=True)
-        except defusedxml.DefusedXmlException as exc:
-            raise ListFileError(
-                str(path), f"XML with a DTD or entity declaration ({type(exc).__name__}); "
-                "DTD/entities are refused (never resolved)",
-            ) from None
-        except ParseError as exc:
-            line, column = getattr(exc, "position", (None, None))
-            raise ListFileError(
-                str(path), f"malformed or truncated XML: {exc} (column {column})", line=line,
-            ) from None
 
     @staticmethod
     def _check_root(elem: Element, path: Path) -> None:
