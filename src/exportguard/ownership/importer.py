@@ -5,9 +5,7 @@ and column; nothing is stored from it."""
 
 from __future__ import annotations
 
-import csv
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,10 +14,10 @@ from exportguard.countries import parse_country
 from exportguard.errors import InputError, ListFileError
 from exportguard.lists.base import bounded_lines, open_text
 from exportguard.store.ownership import OwnershipStore
+from exportguard.tabular import read_csv_records, refuse_bad_rows
 
 REQUIRED = ("owner", "owned", "percent", "as_of", "source")
 OPTIONAL = ("owner_country", "owned_country", "owner_hq", "owned_hq", "until")
-_SHOWN = 10
 _FTM_COMPANIES = {"Company", "Organization", "LegalEntity", "PublicBody", "Person"}
 
 
@@ -62,35 +60,16 @@ class _Builder:
 
 def _read_csv(path: Path) -> OwnershipData:
     builder = _Builder()
-    problems: list[str] = []
-    with open_text(path) as handle:
-        reader = csv.reader(bounded_lines(handle, path))
-        try:
-            header = [h.strip() for h in next(reader)]
-        except StopIteration:
-            raise ListFileError(str(path), "is empty: no header row", line=1) from None
+
+    def check_header(header: list[str]) -> None:
         missing = [c for c in REQUIRED if c not in header]
         if missing:
             raise ListFileError(str(path), f"header lacks column(s) {', '.join(missing)} "
                                 f"(expected {','.join(REQUIRED)})", line=1, field=missing[0])
-        try:
-            for row in reader:
-                line = reader.line_num
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) != len(header):
-                    problems.append(f"line {line}: {len(row)} fields, the header has "
-                                    f"{len(header)}")
-                    continue
-                values = {k: v.strip() for k, v in zip(header, row, strict=True)}
-                try:
-                    _csv_row(builder, values)
-                except InputError as exc:
-                    problems.append(f"line {line}, column '{exc.field}': {exc.message}")
-        except csv.Error as exc:
-            raise ListFileError(str(path), f"malformed CSV: {exc}", line=reader.line_num) \
-                from None
-    _refuse(path, problems)
+
+    read_csv_records(path, check_header,
+                     lambda _line, values: _csv_row(builder, {k: v.strip()
+                                                              for k, v in values.items()}))
     if not builder.data.edges:
         raise ListFileError(str(path), "holds no ownership rows")
     return builder.data
@@ -141,14 +120,6 @@ def _date(text: str, field: str) -> date | None:
         raise InputError(field, f"'{text}' is not a date in the form YYYY-MM-DD") from None
 
 
-def _refuse(path: Path, problems: Sequence[str]) -> None:
-    if problems:
-        shown = "; ".join(problems[:_SHOWN])
-        more = f" (and {len(problems) - _SHOWN} more)" if len(problems) > _SHOWN else ""
-        raise ListFileError(str(path), f"{len(problems)} bad row(s), nothing imported: "
-                            f"{shown}{more}")
-
-
 def _read_ftm(path: Path) -> OwnershipData:
     """FollowTheMoney lines: companies (Company, Organization, LegalEntity, PublicBody, Person)
     and `Ownership` entities whose `owner` and `asset` name them by id."""
@@ -195,7 +166,7 @@ def _read_ftm(path: Path) -> OwnershipData:
         o = builder.company(*entities[owner][:2], None, entities[owner][2])
         d = builder.company(*entities[asset][:2], None, entities[asset][2])
         builder.data.edges.append((o, d, percent, True, start, end, source))
-    _refuse(path, problems)
+    refuse_bad_rows(path, problems)
     if not builder.data.edges:
         raise ListFileError(str(path), "holds no Ownership entities")
     return builder.data

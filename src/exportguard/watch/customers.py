@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,11 +9,10 @@ from typing import Any
 
 from exportguard.countries import parse_country
 from exportguard.errors import InputError, ListFileError
-from exportguard.lists.base import bounded_lines, open_text
 from exportguard.screening.screener import validate_query
+from exportguard.tabular import read_csv_records
 
 MAX_CUSTOMERS = 5_000_000
-_SHOWN_ERRORS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,59 +35,28 @@ def read_customers(
 ) -> list[CustomerRecord]:
     """All rows of a customer CSV, validated. Any bad row refuses the whole file (nothing is
     imported) with every problem listed by line and column, up to ten."""
-    if not path.is_file():
-        raise ListFileError(str(path), "no such file")
-    records: list[CustomerRecord] = []
-    problems: list[str] = []
     seen: dict[str, int] = {}
-    with open_text(path) as handle:
-        reader = csv.reader(bounded_lines(handle, path))
-        try:
-            header = [h.strip() for h in next(reader)]
-        except StopIteration:
-            raise ListFileError(str(path), "is empty: no header row", line=1) from None
-        except csv.Error as exc:
-            raise ListFileError(str(path), f"malformed CSV header: {exc}", line=1) from None
+    columns: set[str] = set()
+
+    def check_header(header: list[str]) -> None:
         if name_column not in header:
             raise ListFileError(str(path), f"has no '{name_column}' column (columns: "
                                 f"{', '.join(header)}); use --name-column", line=1,
                                 field=name_column)
-        has_id = id_column in header
-        has_country = country_column in header
-        try:
-            for row in reader:
-                line = reader.line_num
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) != len(header):
-                    problems.append(f"line {line}: {len(row)} fields, the header has "
-                                    f"{len(header)}")
-                    continue
-                values = dict(zip(header, row, strict=True))
-                try:
-                    record = _record(values, has_id, has_country, id_column, name_column,
-                                     country_column)
-                except InputError as exc:
-                    problems.append(f"line {line}, column '{exc.field}': {exc.message}")
-                    continue
-                if record.ref in seen:
-                    problems.append(f"line {line}, column '{id_column}': id '{record.ref}' "
-                                    f"repeats line {seen[record.ref]}")
-                    continue
-                seen[record.ref] = line
-                records.append(record)
-                if len(records) > MAX_CUSTOMERS:
-                    raise ListFileError(str(path), f"holds more than {MAX_CUSTOMERS:,} "
-                                        "customers; split it")
-        except csv.Error as exc:
-            raise ListFileError(str(path), f"malformed CSV: {exc}", line=reader.line_num) \
-                from None
-    if problems:
-        shown = "; ".join(problems[:_SHOWN_ERRORS])
-        more = f" (and {len(problems) - _SHOWN_ERRORS} more)" if len(problems) > _SHOWN_ERRORS \
-            else ""
-        raise ListFileError(str(path), f"{len(problems)} bad row(s), nothing imported: "
-                            f"{shown}{more}")
+        columns.update(header)
+
+    def record(line: int, values: dict[str, str]) -> CustomerRecord:
+        found = _record(values, id_column in columns, country_column in columns, id_column,
+                        name_column, country_column)
+        if found.ref in seen:
+            raise InputError(id_column, f"id '{found.ref}' repeats line {seen[found.ref]}")
+        seen[found.ref] = line
+        if len(seen) > MAX_CUSTOMERS:
+            raise ListFileError(str(path), f"holds more than {MAX_CUSTOMERS:,} customers; "
+                                "split it")
+        return found
+
+    records = read_csv_records(path, check_header, record)
     if not records:
         raise ListFileError(str(path), "holds no customers")
     return records
