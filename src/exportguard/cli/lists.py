@@ -15,7 +15,6 @@ from exportguard.lists.history import (
     diff_snapshots,
     entry_histories,
     serving_in_store,
-    snapshot_day,
     snapshots_in_force,
 )
 from exportguard.lists.loader import ensure_starter
@@ -57,7 +56,7 @@ def lists_command(
             lists += f" (of {', '.join(s.lists)})"
         table.add_row(
             str(s.id), s.source, s.format, f"{s.entry_count:,}", lists,
-            snapshot_day(s).isoformat(), f"{s.loaded_at:%Y-%m-%d %H:%M}", s.origin,
+            s.speaks_for.isoformat(), f"{s.loaded_at:%Y-%m-%d %H:%M}", s.origin,
         )
     out.print(table)
     if all(s.source == STARTER_SOURCE for s in current):
@@ -66,7 +65,7 @@ def lists_command(
 
 def _snapshot_dict(snapshot: Any, in_force: bool) -> dict[str, Any]:
     data = snapshot.to_dict()
-    data["as_of_day"] = snapshot_day(snapshot).isoformat()
+    data["as_of_day"] = snapshot.speaks_for.isoformat()
     data["in_force"] = in_force
     return data
 
@@ -90,8 +89,8 @@ def diff(
         return
     for d in diffs:
         out.print(
-            f"[bold]{d.source}[/]: snapshot #{d.old.id} ({snapshot_day(d.old)}) -> #{d.new.id} "
-            f"({snapshot_day(d.new)}): {len(d.added)} added, {len(d.removed)} removed, "
+            f"[bold]{d.source}[/]: snapshot #{d.old.id} ({d.old.speaks_for}) -> #{d.new.id} "
+            f"({d.new.speaks_for}): {len(d.added)} added, {len(d.removed)} removed, "
             f"{len(d.changed)} changed", highlight=False,
         )
         data = d.to_dict()
@@ -140,10 +139,10 @@ def history(
         if h.entry.federal_register:
             out.print(f"  Federal Register: {'; '.join(h.entry.federal_register)}",
                       highlight=False)
-        out.print(f"  first seen in snapshot #{h.first_seen.id} ({snapshot_day(h.first_seen)}), "
-                  f"last seen in #{h.last_seen.id} ({snapshot_day(h.last_seen)})"
+        out.print(f"  first seen in snapshot #{h.first_seen.id} ({h.first_seen.speaks_for}), "
+                  f"last seen in #{h.last_seen.id} ({h.last_seen.speaks_for})"
                   + ("" if h.in_latest else "; not in the latest snapshot"), highlight=False)
         for event in h.events:
             fields = f": {', '.join(event.fields)}" if event.fields else ""
-            out.print(f"  {snapshot_day(event.snapshot)} #{event.snapshot.id} "
+            out.print(f"  {event.snapshot.speaks_for} #{event.snapshot.id} "
                       f"{event.kind}{fields}", highlight=False)

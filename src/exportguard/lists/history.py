@@ -18,11 +18,7 @@ from exportguard.lists.listing_dates import listing_date
 from exportguard.lists.starter import STARTER_SOURCE
 from exportguard.model import COMPARED_FIELDS, ListEntry, Snapshot, comparable
 from exportguard.store import Store
-
-
-def snapshot_day(snapshot: Snapshot) -> date:
-    """The day a snapshot speaks for (see Snapshot.speaks_for)."""
-    return snapshot.speaks_for
+from exportguard.store.snapshots import current_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +32,13 @@ class InForce:
         return {
             "snapshot": self.snapshot.id,
             "source": self.snapshot.source,
-            "snapshot_day": snapshot_day(self.snapshot).isoformat(),
+            "snapshot_day": self.snapshot.speaks_for.isoformat(),
             "reconstructed": self.reconstructed,
             "basis": self.basis(),
         }
 
     def basis(self) -> str:
-        day = snapshot_day(self.snapshot).isoformat()
+        day = self.snapshot.speaks_for.isoformat()
         if not self.reconstructed:
             return f"snapshot #{self.snapshot.id} of {day}, the latest on or before the date"
         return (
@@ -52,28 +48,20 @@ class InForce:
 
 
 def snapshots_in_force(store: Store, on: date | None = None) -> list[InForce]:
-    """For each source, the snapshot in force on `on` (today's latest when None)."""
+    """For each source, the snapshot in force on `on` (today's when None). A source with no
+    snapshot that old answers from its oldest one, marked reconstructed; the starter set is
+    curated data dated record by record, so its latest version speaks for every day."""
+    snapshots = store.snapshots()
+    chosen = {s.source: InForce(s, reconstructed=False) for s in current_of(snapshots, on)}
     by_source: dict[str, list[Snapshot]] = {}
-    for snapshot in store.snapshots():
+    for snapshot in snapshots:
         by_source.setdefault(snapshot.source, []).append(snapshot)
-    current = {s.source: s for s in store.current_snapshots()} if on is None else {}
-    chosen: list[InForce] = []
-    for snapshots in by_source.values():
-        if snapshots[-1].source == STARTER_SOURCE:
-            # The starter set is curated data dated record by record: its latest version speaks
-            # for every day.
-            chosen.append(InForce(snapshots[-1], reconstructed=False))
-            continue
-        if on is None:
-            chosen.append(InForce(current[snapshots[-1].source], reconstructed=False))
-            continue
-        earlier = [s for s in snapshots if snapshot_day(s) <= on]
-        if earlier:
-            chosen.append(InForce(max(earlier, key=lambda s: (snapshot_day(s), s.id)), False))
-        else:
-            chosen.append(InForce(min(snapshots, key=lambda s: (snapshot_day(s), s.id)), True))
-    chosen.sort(key=lambda f: f.snapshot.id)
-    return chosen
+    for source, group in by_source.items():
+        if source == STARTER_SOURCE:
+            chosen[source] = InForce(group[-1], reconstructed=False)
+        elif source not in chosen:
+            chosen[source] = InForce(min(group, key=lambda s: (s.speaks_for, s.id)), True)
+    return sorted(chosen.values(), key=lambda f: f.snapshot.id)
 
 
 # A snapshot serves a list only if it holds at least this share of the largest copy of that list
@@ -93,7 +81,7 @@ def serving_snapshots(
     same list."""
     candidates: dict[str, list[tuple[tuple[int, date, int], int, int]]] = {}
     for snapshot in snapshots:
-        rank = (0 if snapshot.source == STARTER_SOURCE else 1, snapshot_day(snapshot), snapshot.id)
+        rank = (0 if snapshot.source == STARTER_SOURCE else 1, snapshot.speaks_for, snapshot.id)
         for code in snapshot.lists:
             size = counts.get((snapshot.id, code), 0) if counts is not None else 0
             candidates.setdefault(code, []).append((rank, size, snapshot.id))
@@ -277,7 +265,7 @@ class HistoryEvent:
         return {
             "kind": self.kind,
             "snapshot": self.snapshot.id,
-            "snapshot_day": snapshot_day(self.snapshot).isoformat(),
+            "snapshot_day": self.snapshot.speaks_for.isoformat(),
             "fields": self.fields,
         }
 
@@ -307,9 +295,9 @@ class EntryHistory:
             "listed_from": when.day.isoformat() if when.day else when.year,
             "listed_from_basis": when.basis,
             "first_seen": {"snapshot": self.first_seen.id,
-                           "day": snapshot_day(self.first_seen).isoformat()},
+                           "day": self.first_seen.speaks_for.isoformat()},
             "last_seen": {"snapshot": self.last_seen.id,
-                          "day": snapshot_day(self.last_seen).isoformat()},
+                          "day": self.last_seen.speaks_for.isoformat()},
             "in_latest_snapshot": self.in_latest,
             "events": [e.to_dict() for e in self.events],
         }

@@ -92,17 +92,8 @@ class Store:
     # --- reading -------------------------------------------------------------------------------
 
     def current_snapshots(self, on: date | None = None) -> list[Snapshot]:
-        """The snapshot of each source in force: with no date, the latest load (a past edition
-        loaded to fill in history never displaces a regular load); on a date, the snapshot that
-        speaks for the latest day up to then. Sources with no snapshot that old are left out."""
-        latest: dict[str, Snapshot] = {}
-        for snapshot in self.snapshots():
-            if on is not None and snapshot.speaks_for > on:
-                continue
-            known = latest.get(snapshot.source)
-            if known is None or _rank(snapshot, on) > _rank(known, on):
-                latest[snapshot.source] = snapshot
-        return sorted(latest.values(), key=lambda s: s.id)
+        """The snapshot of each source in force (see `current_of`)."""
+        return current_of(self.snapshots(), on)
 
     def snapshots(self, source: str | None = None) -> list[Snapshot]:
         with self._sessions() as session:
@@ -300,6 +291,20 @@ def _snapshot(row: SnapshotRow) -> Snapshot:
         edition=row.edition,
         loaded_at=_utc(row.loaded_at),  # type: ignore[arg-type]
     )
+
+
+def current_of(snapshots: Iterable[Snapshot], on: date | None = None) -> list[Snapshot]:
+    """The snapshot of each source in force: with no date, the latest load (a past edition
+    loaded to fill in history never displaces a regular load); on a date, the snapshot that
+    speaks for the latest day up to then. Sources with no snapshot that old are left out."""
+    latest: dict[str, Snapshot] = {}
+    for snapshot in snapshots:
+        if on is not None and snapshot.speaks_for > on:
+            continue
+        known = latest.get(snapshot.source)
+        if known is None or _rank(snapshot, on) > _rank(known, on):
+            latest[snapshot.source] = snapshot
+    return sorted(latest.values(), key=lambda s: s.id)
 
 
 def _rank(snapshot: Snapshot, on: date | None) -> tuple[Any, ...]:
