@@ -132,8 +132,6 @@ class SnapshotDiff:
     changed: list[EntryChange] = field(default_factory=list)
     # Entries of the new snapshot that were added or changed: what re-screening must look at.
     touched: list[ListEntry] = field(default_factory=list)
-    # The old versions of the changed entries.
-    replaced: list[ListEntry] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -192,7 +190,6 @@ def diff_snapshots(store: Store, old_id: int, new_id: int) -> SnapshotDiff:
         if fields:
             diff.changed.append(EntryChange(key, entry.list_code, entry.name, fields))
             diff.touched.append(entry)
-            diff.replaced.append(previous)
     diff.removed = [entry for key, entry in before.items() if key not in after]
     return diff
 

@@ -183,14 +183,15 @@ def compare(
         for key, hit in before.items():
             if key not in hits:
                 alerts.append(_alert("cleared", customer, hit,
-                                     {"previous_score": round(hit.score, 4)}, score=None))
+                                     {"previous_score": round(hit.score, 4)}, current=False))
     return alerts
 
 
 def _alert(kind: str, customer: Customer, hit: Hit, detail: dict[str, Any],
-           score: float | str | None = "hit") -> Alert:
+           current: bool = True) -> Alert:
+    """A cleared hit has no current score (its last one is in the detail)."""
     return Alert(kind, customer.ref, customer.name, hit.entry_key, hit.list_code,
-                 hit.entry_name, hit.score if score == "hit" else None, detail)
+                 hit.entry_name, hit.score if current else None, detail)
 
 
 # --- finding the customers near touched entries -------------------------------------------------
