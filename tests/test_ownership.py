@@ -82,7 +82,8 @@ def test_aggregation_of_constructed_groups(graph, name, rows, covered, share):
 
 @pytest.mark.parametrize(
     ("day", "status"),
-    [(BEFORE, "not_yet"), (IN_FORCE, "applies"), (date(2025, 11, 9), "applies"),
+    [(BEFORE, "not_yet"), (date(2025, 9, 29), "applies"), (IN_FORCE, "applies"),
+     (date(2025, 11, 9), "applies"),
      (date(2025, 11, 10), "suspended"), (SUSPENDED, "suspended"),
      (date(2026, 11, 9), "suspended"), (AFTER, "applies")],
 )
