@@ -9,11 +9,8 @@ from typing import Any
 from exportguard.check.determination import CheckReason, Party, ScreenedParty
 from exportguard.check.rules import LicenceRule, licensing_rules
 from exportguard.lists.listing_dates import listing_date
-from exportguard.screening import Match, Screener
+from exportguard.screening import CONFIRMED_SCORE, Match, Screener
 
-CONFIRMED_SCORE = 0.999
-"""A score of 1 is an exact name, alias or curated local name: the party is the listed one. Lower
-scores above the screening threshold are possible matches that a person must decide."""
 _FOOTNOTE_FDP = re.compile(r"734\.9\(e\)")
 _INFO_LISTS = {
     "CMIC": "NS-CMIC list: an investment restriction on U.S. persons (EO 14032, 31 CFR Part 586), "

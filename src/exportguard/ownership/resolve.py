@@ -24,10 +24,8 @@ from exportguard.ownership.graph import (
     upward,
 )
 from exportguard.regime.dated import Citation, iso
-from exportguard.screening import Screener
+from exportguard.screening import CONFIRMED_SCORE, Screener
 from exportguard.store.ownership import Company, OwnershipStore
-
-CONFIRMED_SCORE = 0.999  # the same bar check uses: an exact name, alias or curated name
 
 
 @dataclass(frozen=True, slots=True)

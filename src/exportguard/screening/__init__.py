@@ -1,6 +1,8 @@
 """Restricted-party screening: fuzzy, cross-script name matching with explanations."""
 
 from exportguard.screening.screener import (
+    CONFIRMED_SCORE,
+    DECISIONS,
     DEFAULT_THRESHOLD,
     Match,
     Screener,
@@ -8,4 +10,7 @@ from exportguard.screening.screener import (
     validate_query,
 )
 
-__all__ = ["DEFAULT_THRESHOLD", "Match", "ScreenResult", "Screener", "validate_query"]
+__all__ = [
+    "CONFIRMED_SCORE",
+    "DECISIONS",
+    "DEFAULT_THRESHOLD", "Match", "ScreenResult", "Screener", "validate_query"]

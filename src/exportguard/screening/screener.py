@@ -23,6 +23,10 @@ from exportguard.screening.index import IndexedName, NameIndex
 DEFAULT_THRESHOLD = 0.85
 MAX_LIMIT = 100
 TYPE_MISMATCH = -0.15
+CONFIRMED_SCORE = 0.999
+"""A score of 1 is an exact name, alias or curated local name: the party is the listed one. Lower
+scores above the screening threshold are possible matches that a person must decide."""
+DECISIONS = ("clear", "review", "match")
 _CANDIDATES = 40
 _UNSEEN = object()
 
@@ -82,9 +86,21 @@ class ScreenResult:
     as_of: date | None = None
     in_force: list[InForce] = field(default_factory=list)
 
+    @property
+    def decision(self) -> str:
+        """`clear` (nothing at or above the threshold), `match` (the best match is exact and its
+        listing in force on the date asked) or `review` (a person must decide)."""
+        if not self.matches:
+            return "clear"
+        best = self.matches[0]
+        if best.score >= CONFIRMED_SCORE and not best.listing_undecided:
+            return "match"
+        return "review"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "query": self.query,
+            "decision": self.decision,
             "country": self.country,
             "lists": sorted(self.lists) if self.lists else None,
             "threshold": self.threshold,
