@@ -66,6 +66,7 @@ class ScreenedParty:
     possible: list[dict[str, Any]] = field(default_factory=list)
     not_yet_listed: list[dict[str, Any]] = field(default_factory=list)
     ownership: dict[str, Any] | None = None
+    cleared: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +79,7 @@ class ScreenedParty:
             "matches": [_public(r) for r in self.listed],
             "possible_matches": [_public(r) for r in self.possible],
             "listed_after_date": [_public(r) for r in self.not_yet_listed],
+            "cleared_matches": [_public(r) for r in self.cleared],
             "ownership": self.ownership,
         }
 

@@ -22,7 +22,12 @@ from exportguard.check.determination import (
     Party,
     ScreenedParty,
 )
-from exportguard.check.parties import entity_list_policy, list_reasons, screen_party
+from exportguard.check.parties import (
+    Cleared,
+    entity_list_policy,
+    list_reasons,
+    screen_party,
+)
 from exportguard.check.rules import LicenceRule, licensing_rules
 from exportguard.countries import parse_country
 from exportguard.errors import InputError
@@ -63,6 +68,7 @@ def check(
     foreign_made: bool = False,
     screener: Screener,
     ownership: OwnershipStore | None = None,
+    cleared: Cleared | None = None,
 ) -> Determination:
     """Decide whether a licence is needed; see the module docstring. With an ownership graph,
     each party's owners are looked up on the date: the ultimate parent's headquarters feeds the
@@ -131,7 +137,7 @@ def check(
             reasons.append(_reason(rule, "applies", rule.effect, policy, rule.summary))
     screened: list[ScreenedParty] = []
     for party, finding in zip(parties, findings, strict=True):
-        result = screen_party(screener, party, day)
+        result = screen_party(screener, party, day, cleared)
         screened.append(result)
         reasons.extend(list_reasons(result, eccn, foreign_made))
         if finding is not None:

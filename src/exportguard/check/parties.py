@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from exportguard.check.determination import CheckReason, Party, ScreenedParty
 from exportguard.check.rules import LicenceRule, licensing_rules
 from exportguard.lists.listing_dates import listing_date
+from exportguard.model import ListEntry
 from exportguard.screening import CONFIRMED_SCORE, Match, Screener
 
 _FOOTNOTE_FDP = re.compile(r"734\.9\(e\)")
@@ -20,8 +22,15 @@ _INFO_LISTS = {
 }
 
 
-def screen_party(screener: Screener, party: Party, day: date) -> ScreenedParty:
-    """Matches of a party (and its named parent) against entries in force on `day`."""
+Cleared = Callable[[str, str | None, ListEntry], int | None]
+"""Looks up a (name, country, list entry) pair a reviewer cleared; gives the case id or None."""
+
+
+def screen_party(screener: Screener, party: Party, day: date,
+                 cleared: Cleared | None = None) -> ScreenedParty:
+    """Matches of a party (and its named parent) against entries in force on `day`. A possible
+    match a reviewer already cleared for this name (and neither side changed since) is kept
+    apart, with its case, instead of asking for review again."""
     result = ScreenedParty(party)
     names = [(party.name, party.country)]
     if party.parent:
@@ -39,13 +48,17 @@ def screen_party(screener: Screener, party: Party, day: date) -> ScreenedParty:
                 result.not_yet_listed.append(row)
             elif entry.end_date and entry.end_date < day:
                 continue
-            elif listed is None:
-                row["undated"] = True
-                result.possible.append(row)
-            elif match.score >= CONFIRMED_SCORE:
+            elif listed is not None and match.score >= CONFIRMED_SCORE:
                 result.listed.append(row)
             else:
-                result.possible.append(row)
+                if listed is None:
+                    row["undated"] = True
+                case = cleared(name, country, entry) if cleared else None
+                if case is not None:
+                    row["cleared_by_case"] = case
+                    result.cleared.append(row)
+                else:
+                    result.possible.append(row)
     return result
 
 

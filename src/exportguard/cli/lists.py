@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from exportguard.cli._app import _friendly, app, out
 from exportguard.cli.screening import starter_warning
-from exportguard.lists.history import (
-    default_pair,
-    diff_snapshots,
-    entry_histories,
-    serving_in_store,
-    snapshots_in_force,
-)
-from exportguard.lists.loader import ensure_starter
 from exportguard.lists.starter import STARTER_SOURCE
-from exportguard.screening.loaded import history_screener
 from exportguard.store import Store
+from exportguard.views import diffs, history_view, lists_view
 
 _JSON = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
@@ -34,17 +26,11 @@ def lists_command(
     as_json: _JSON = False,
 ) -> None:
     """Show the sources, their snapshots (dates, entry counts) and which serves each list."""
-    store = Store()
-    ensure_starter(store)
-    current = [f.snapshot for f in snapshots_in_force(store)]
-    serving = serving_in_store(store, current)
-    shown = store.snapshots() if all_snapshots else current
+    view = lists_view(Store(), all_snapshots)
     if as_json:
-        print(json.dumps({
-            "snapshots": [_snapshot_dict(s, s in current) for s in shown],
-            "serving": dict(sorted(serving.items())),
-        }, indent=2))
+        print(json.dumps(view.to_dict(), indent=2))
         return
+    current, serving, shown = view.current, view.serving, view.shown
     table = Table(title="All snapshots kept" if all_snapshots else "Snapshots in force")
     for column in ("id", "source", "format", "entries", "lists served", "as of", "loaded",
                    "origin"):
@@ -63,13 +49,6 @@ def lists_command(
         starter_warning()
 
 
-def _snapshot_dict(snapshot: Any, in_force: bool) -> dict[str, Any]:
-    data = snapshot.to_dict()
-    data["as_of_day"] = snapshot.speaks_for.isoformat()
-    data["in_force"] = in_force
-    return data
-
-
 @app.command()
 @_friendly
 def diff(
@@ -82,12 +61,11 @@ def diff(
     as_json: _JSON = False,
 ) -> None:
     """Entries added, removed and changed between two snapshots of a source, by list."""
-    store = Store()
-    diffs = [diff_snapshots(store, old, new) for old, new in default_pair(store, from_id, to_id)]
+    found = diffs(Store(), from_id, to_id)
     if as_json:
-        print(json.dumps({"diffs": [d.to_dict() for d in diffs]}, ensure_ascii=False, indent=2))
+        print(json.dumps({"diffs": [d.to_dict() for d in found]}, ensure_ascii=False, indent=2))
         return
-    for d in diffs:
+    for d in found:
         out.print(
             f"[bold]{d.source}[/]: snapshot #{d.old.id} ({d.old.speaks_for}) -> #{d.new.id} "
             f"({d.new.speaks_for}): {len(d.added)} added, {len(d.removed)} removed, "
@@ -115,19 +93,13 @@ def history(
     as_json: _JSON = False,
 ) -> None:
     """When an entity was added, changed and removed, across every snapshot kept."""
-    store = Store()
-    result = history_screener(store).screen(name, limit=limit)
-    keys = [m.entry.key for m in result.matches]
-    scores = {m.entry.key: m.score for m in result.matches}
-    histories = sorted(entry_histories(store, keys), key=lambda h: -scores[h.key])
+    view = history_view(Store(), name, limit)
     if as_json:
-        print(json.dumps({
-            "query": result.query,
-            "entries": [{**h.to_dict(), "score": round(scores[h.key], 4)} for h in histories],
-        }, ensure_ascii=False, indent=2))
+        print(json.dumps(view.to_dict(), ensure_ascii=False, indent=2))
         return
+    histories, scores = view.histories, view.scores
     if not histories:
-        out.print(f"No entry matching '{result.query}' in any snapshot kept.")
+        out.print(f"No entry matching '{view.query}' in any snapshot kept.")
         return
     for h in histories:
         data = h.to_dict()

@@ -7,18 +7,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rapidfuzz import fuzz, process
 from rich.tree import Tree
 
 from exportguard.cli._app import _friendly, app, out
-from exportguard.countries import parse_country
-from exportguard.errors import InputError
-from exportguard.ownership import ownership_of, read_ownership
-from exportguard.ownership.graph import downward
-from exportguard.regime.dated import parse_as_of
-from exportguard.screening.loaded import screener_for
+from exportguard.ownership import read_ownership
 from exportguard.store import Store
 from exportguard.store.ownership import OwnershipStore
+from exportguard.views import owners_view
 
 ownership_app = typer.Typer(help="The ownership graph (who owns whom).", no_args_is_help=True)
 app.add_typer(ownership_app, name="ownership")
@@ -51,25 +46,11 @@ def owners(
     as_json: _JSON = False,
 ) -> None:
     """The ownership tree up and down, listed parties marked, and the ownership rules."""
-    day = parse_as_of(date, "date")
-    code = parse_country(country) if country else None
-    store = Store()
-    graph_store = OwnershipStore(store)
-    finding = ownership_of(graph_store, screener_for(store, day), name, code, day)
-    if finding is None:
-        near = process.extract(name, dict(graph_store.names()), scorer=fuzz.WRatio, limit=3,
-                               score_cutoff=80)
-        hint = f"; did you mean {', '.join(repr(n) for n, _, _ in near)}?" if near else \
-            " (see `exportguard ownership import`)"
-        raise InputError("name", f"'{name}' is not in the ownership graph{hint}")
-    holdings = downward(graph_store, finding.company.id, day)
-    below = graph_store.companies({e.owned for e in holdings} | {e.owner for e in holdings})
+    view = owners_view(Store(), name, country, date)
     if as_json:
-        data = finding.to_dict()
-        data["holdings"] = [{"owner": below[e.owner].name, "owned": below[e.owned].name,
-                             "percent": e.percent, "source": e.source} for e in holdings]
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps(view.to_dict(), ensure_ascii=False, indent=2))
         return
+    finding, holdings, below, day = view.finding, view.holdings, view.below, view.finding.day
     names = {cid: c.name for cid, c in finding.graph.companies.items()}
     marks = {cid: f" [bold red]{item.list_code}[/] ('{item.entry_name}')"
              for cid, item in finding.listed.items()}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -14,12 +13,12 @@ from rich.table import Table
 from exportguard.cli._app import _friendly, app, err, out
 from exportguard.lists.codes import parse_list_codes
 from exportguard.lists.loader import load_file
-from exportguard.ownership.resolve import OwnershipFinding, ownership_of
+from exportguard.ownership.resolve import OwnershipFinding
 from exportguard.regime.dated import parse_as_of
 from exportguard.screening import ScreenResult
 from exportguard.screening.loaded import screener_for
 from exportguard.store import Store
-from exportguard.store.ownership import OwnershipStore
+from exportguard.views import screen_document
 from exportguard.watch import rescreen
 
 CSL_CSV_URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
@@ -47,15 +46,8 @@ def screen(
     store = Store()
     screener = screener_for(store, day)
     result = screener.screen(name, country, codes, limit, min_score)
-    finding = ownership_of(OwnershipStore(store), screener, result.query, result.country,
-                           day or date.today())
+    data, finding = screen_document(store, screener, result, day)
     if as_json:
-        data = result.to_dict()
-        data["ownership"] = finding.to_dict() if finding else None
-        spans = store.key_spans(m.entry.key for m in result.matches)
-        for match in data["matches"]:
-            first, last = spans.get(match["entry_id"], (None, None))
-            match["first_seen_snapshot"], match["last_seen_snapshot"] = first, last
         print(json.dumps(data, ensure_ascii=False, indent=2))
         if result.starter_only:
             starter_warning()

@@ -162,3 +162,87 @@ class OwnershipEdgeRow(Base):
     as_of: Mapped[date | None] = mapped_column(Date)
     until: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(Text)
+
+
+class ApiKeyRow(Base):
+    """An API key: only the SHA-256 digest of the secret is stored, never the secret."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    prefix: Mapped[str] = mapped_column(String(16))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    rate_per_second: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: the digest of its cookie, the key it signed in with, its CSRF token."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CaseRow(Base):
+    """A screen or check that ended in `review`, waiting for (or holding) a reviewer's decision."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    subject: Mapped[str] = mapped_column(Text)
+    subject_key: Mapped[str] = mapped_column(String(500), index=True)
+    subject_fingerprint: Mapped[str] = mapped_column(String(40))
+    request: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    matches: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    opened_by: Mapped[str] = mapped_column(String(100))
+    request_id: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ClearedPairRow(Base):
+    """A (subject, list entry) pair a reviewer cleared as a false positive, with both sides'
+    fingerprints then: the pair stays cleared until either fingerprint changes."""
+
+    __tablename__ = "cleared_pairs"
+    __table_args__ = (Index("ix_cleared_pairs_subject_entry", "subject_key", "entry_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subject_key: Mapped[str] = mapped_column(String(500))
+    subject_fingerprint: Mapped[str] = mapped_column(String(40))
+    entry_key: Mapped[str] = mapped_column(String(200))
+    entry_fingerprint: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    cleared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    cleared_by: Mapped[str] = mapped_column(String(100))
+
+
+class AuditRow(Base):
+    """One audit record. `hash` is SHA-256 over the record and `prev_hash`; `prev_hash` is unique,
+    so two writers racing for the same predecessor cannot fork the chain (one fails, retries)."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String(32), index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(Text)
+    request_id: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

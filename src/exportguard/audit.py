@@ -1,0 +1,343 @@
+"""The audit trail: an append-only, hash-chained log of every decision and every case action.
+
+Each record holds the SHA-256 of its predecessor (`prev_hash`) and its own `hash`, computed over
+its sequence number, time, actor, action, subject, request id, detail and `prev_hash`. Editing a
+record breaks its hash; deleting one breaks the next record's `prev_hash`; inserting one breaks
+both. Sequence numbers are assigned as predecessor + 1 and are the primary key, and `prev_hash` is
+unique, so two writers (threads, processes, service replicas on one PostgreSQL) racing for the
+same predecessor cannot fork the chain: one insert fails and is retried on the new head.
+
+What a chain cannot show on its own is the loss of its newest records (truncation). `verify`
+prints the head (sequence number and hash); keeping that line somewhere else (a ticket, an
+e-mail, the previous export's sign-off) and passing it back with `--head` closes the gap. An
+export carries the hash before its first record and the hash of its last, so a regulator can
+check it against the live log or against the next export.
+
+15 CFR 762.6 asks for export records to be kept five years; nothing here ever deletes a record.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from exportguard.errors import ExportGuardError, InputError
+from exportguard.store import Store
+from exportguard.store.tables import AuditRow
+
+GENESIS = "0" * 64
+_RETRIES = 50
+_EXPORT_FIELDS = ("seq", "at", "actor", "action", "subject", "request_id", "detail",
+                  "prev_hash", "hash")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def record_hash(seq: int, at: str, actor: str, action: str, subject: str, request_id: str,
+                detail: str, prev_hash: str) -> str:
+    """The hash of one record: SHA-256 over a canonical JSON array of its fields."""
+    payload = json.dumps([seq, at, actor, action, subject, request_id, detail, prev_hash],
+                         ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def canonical(detail: dict[str, Any]) -> str:
+    return json.dumps(detail, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=str)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    subject: str
+    request_id: str
+    detail: str
+    prev_hash: str
+    hash: str
+
+    @classmethod
+    def of(cls, row: AuditRow) -> AuditRecord:
+        return cls(row.seq, row.at, row.actor, row.action, row.subject, row.request_id,
+                   row.detail, row.prev_hash, row.hash)
+
+    def expected_hash(self) -> str:
+        return record_hash(self.seq, self.at, self.actor, self.action, self.subject,
+                           self.request_id, self.detail, self.prev_hash)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _EXPORT_FIELDS}
+
+
+@dataclass(slots=True)
+class Verification:
+    """What `verify` found: the records read, the head, and every break in the chain."""
+
+    records: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "records": self.records, "head_seq": self.head_seq,
+                "head_hash": self.head_hash, "problems": self.problems}
+
+
+class AuditLog:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def append(self, actor: str, action: str, subject: str, request_id: str,
+               detail: dict[str, Any], *, session: Session | None = None) -> AuditRecord:
+        """Append one record at the head of the chain. With `session`, the record joins the
+        caller's transaction (a case decision and its record commit or fail together) and a
+        lost race surfaces as `ChainContention` for the caller to retry the whole transaction."""
+        text = canonical(detail)
+        if session is not None:
+            return _append(session, actor, action, subject, request_id, text)
+        for _ in range(_RETRIES):
+            try:
+                with self.store._sessions.begin() as own:
+                    return _append(own, actor, action, subject, request_id, text)
+            except (ChainContention, OperationalError):
+                time.sleep(0.002)
+                continue
+        raise ExportGuardError("audit log: could not append after repeated contention")
+
+    def head(self) -> tuple[int, str]:
+        with self.store._sessions() as session:
+            row = session.execute(
+                select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
+            ).first()
+        return (row[0], row[1]) if row else (0, GENESIS)
+
+    def count(self) -> int:
+        with self.store._sessions() as session:
+            return session.scalar(select(func.count()).select_from(AuditRow)) or 0
+
+    def records(self, start: date | None = None, end: date | None = None, *,
+                after_seq: int = 0, limit: int | None = None,
+                newest_first: bool = False) -> Iterator[AuditRecord]:
+        """Records whose time falls in [start, end] (whole UTC days), in chain order."""
+        query = select(AuditRow).where(AuditRow.seq > after_seq)
+        if start is not None:
+            query = query.where(AuditRow.at >= _day_start(start))
+        if end is not None:
+            query = query.where(AuditRow.at < _day_start(end + timedelta(days=1)))
+        query = query.order_by(AuditRow.seq.desc() if newest_first else AuditRow.seq)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.store._sessions() as session:
+            for row in session.scalars(query.execution_options(yield_per=2000)):
+                yield AuditRecord.of(row)
+
+    def verify(self, head: str | None = None) -> Verification:
+        """Walk the whole chain; `head` ("SEQ:HASH", as `verify` printed it earlier) must still
+        be on it, which detects the loss of newer records."""
+        report = verify_records(self.records(), GENESIS)
+        if head is not None:
+            seq, digest = _parse_head(head)
+            if seq > report.head_seq:
+                report.problems.append(
+                    f"the chain ends at #{report.head_seq} but the head given is #{seq}: records "
+                    "have been removed from the end")
+            else:
+                with self.store._sessions() as session:
+                    row = session.get(AuditRow, seq)
+                if row is None or row.hash != digest:
+                    report.problems.append(f"record #{seq} does not carry the hash given "
+                                           f"({digest[:12]}…)")
+        return report
+
+    def export(self, path: Path, start: date, end: date, *, exported_by: str,
+               fmt: str | None = None) -> dict[str, Any]:
+        """Write the records of [start, end] and a sign-off beside them (`PATH.signoff.json`):
+        count, first and last sequence numbers, the hash before the first record (anchor) and
+        of the last, the SHA-256 of the file, and the result of verifying the whole chain. A
+        broken chain is refused: an export must not launder a tampered log."""
+        if end < start:
+            raise InputError("to", f"{end} is before from {start}")
+        fmt = fmt or ("csv" if path.suffix.lower() == ".csv" else "jsonl")
+        if fmt not in ("csv", "jsonl"):
+            raise InputError("format", f"must be csv or jsonl, got '{fmt}'")
+        check = self.verify()
+        if not check.ok:
+            raise ExportGuardError("audit log: the chain is broken, refusing to export: "
+                                   + "; ".join(check.problems[:5]))
+        rows = list(self.records(start, end))
+        temporary = path.with_name(path.name + ".part")
+        with temporary.open("w", encoding="utf-8", newline="") as handle:
+            if fmt == "csv":
+                write_csv(handle, _EXPORT_FIELDS, (r.to_dict() for r in rows))
+            else:
+                for record in rows:
+                    handle.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+        os.replace(temporary, path)
+        signoff = {
+            "file": path.name,
+            "format": fmt,
+            "sha256": _file_sha256(path),
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "records": len(rows),
+            "first_seq": rows[0].seq if rows else None,
+            "last_seq": rows[-1].seq if rows else None,
+            "anchor_prev_hash": rows[0].prev_hash if rows else None,
+            "last_hash": rows[-1].hash if rows else None,
+            "chain": check.to_dict(),
+            "exported_at": _now(),
+            "exported_by": exported_by,
+            "statement": (
+                f"Exported by {exported_by}. The {len(rows)} records are a contiguous segment "
+                "of the exportguard audit chain; each record's hash is SHA-256 over the JSON "
+                "array [seq, at, actor, action, subject, request_id, detail, prev_hash], and the "
+                "whole chain verified intact at export time."),
+        }
+        signoff_path = path.with_name(path.name + ".signoff.json")
+        signoff_path.write_text(json.dumps(signoff, indent=2, ensure_ascii=False) + "\n",
+                                encoding="utf-8")
+        return signoff
+
+
+class ChainContention(ExportGuardError):
+    """Another writer took the head first; retry on the new head."""
+
+
+def _append(session: Session, actor: str, action: str, subject: str, request_id: str,
+            detail: str) -> AuditRecord:
+    head = session.execute(
+        select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    at = _now()
+    digest = record_hash(seq, at, actor, action, subject, request_id, detail, prev)
+    row = AuditRow(seq=seq, at=at, actor=actor, action=action, subject=subject,
+                   request_id=request_id, detail=detail, prev_hash=prev, hash=digest)
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise ChainContention(f"audit record #{seq} was taken by another writer") from None
+    return AuditRecord.of(row)
+
+
+def verify_records(records: Iterator[AuditRecord] | list[AuditRecord],
+                   anchor: str) -> Verification:
+    """Check a run of records: each hash recomputes, each links to the one before, sequence
+    numbers have no gaps. `anchor` is the hash expected before the first."""
+    report = Verification(head_hash=anchor)
+    previous_seq: int | None = None
+    for record in records:
+        report.records += 1
+        if previous_seq is not None and record.seq != previous_seq + 1:
+            report.problems.append(
+                f"records #{previous_seq + 1}..#{record.seq - 1} are missing (deleted)")
+        if record.prev_hash != report.head_hash:
+            report.problems.append(
+                f"record #{record.seq} does not follow the record before it (a record before "
+                "it was deleted, inserted or edited)")
+        if record.expected_hash() != record.hash:
+            report.problems.append(f"record #{record.seq} was altered: its content no longer "
+                                   "matches its hash")
+        report.head_seq, report.head_hash, previous_seq = record.seq, record.hash, record.seq
+    return report
+
+
+def verify_export(path: Path) -> Verification:
+    """Check an exported file on its own: its SHA-256 against the sign-off, and the chain of
+    its records from the sign-off's anchor."""
+    signoff_path = path.with_name(path.name + ".signoff.json")
+    if not signoff_path.exists():
+        raise InputError("file", f"{signoff_path.name} (the sign-off) is not beside {path.name}")
+    try:
+        signoff = json.loads(signoff_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError("file", f"{signoff_path.name} is not a readable sign-off: {exc}") from None
+    records = list(_read_export(path, signoff.get("format", "jsonl")))
+    report = verify_records(records, signoff.get("anchor_prev_hash") or GENESIS)
+    if _file_sha256(path) != signoff.get("sha256"):
+        report.problems.insert(0, f"{path.name} differs from the file that was signed off "
+                                  "(SHA-256 mismatch)")
+    if report.records != signoff.get("records"):
+        report.problems.append(f"{report.records} records read, {signoff.get('records')} "
+                               "signed off")
+    if records and report.head_hash != signoff.get("last_hash"):
+        report.problems.append("the last record's hash differs from the signed-off one")
+    return report
+
+
+def _read_export(path: Path, fmt: str) -> Iterator[AuditRecord]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            if fmt == "csv":
+                for row in csv.DictReader(handle):
+                    values = {k: unneutralise(row.get(k) or "") for k in _EXPORT_FIELDS}
+                    yield AuditRecord(**{**values, "seq": int(values["seq"])})
+            else:
+                for line in handle:
+                    if line.strip():
+                        yield AuditRecord(**json.loads(line))
+    except (OSError, ValueError, TypeError) as exc:
+        raise InputError("file", f"{path.name} is not a readable audit export: {exc}") from None
+
+
+def neutralise(value: object) -> str:
+    """A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
+    apostrophe, the OWASP-recommended neutralisation. A cell already starting with an apostrophe
+    gets one more, so `unneutralise` restores every value exactly (the export re-verifies)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith((*_FORMULA_START, "'")) else text
+
+
+def unneutralise(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith((*_FORMULA_START, "'")) \
+        else text
+
+
+def write_csv(handle: Any, columns: tuple[str, ...] | list[str],
+              rows: Iterator[dict[str, Any]] | list[dict[str, Any]]) -> None:
+    """CSV for people: every cell neutralised against formula injection."""
+    writer = csv.writer(handle)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([neutralise(row.get(column)) for column in columns])
+
+
+def _parse_head(text: str) -> tuple[int, str]:
+    seq, _, digest = text.partition(":")
+    if not seq.isdigit() or len(digest) != 64:
+        raise InputError("head", f"expected SEQ:HASH as `audit verify` prints it, got '{text}'")
+    return int(seq), digest.lower()
+
+
+def _day_start(day: date) -> str:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC).isoformat(timespec="microseconds")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,129 @@
+"""The JSON documents the command line prints with `--json` and the API returns: one builder per
+document, so both always give the same shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from exportguard.countries import parse_country
+from exportguard.errors import InputError
+from exportguard.lists.history import (
+    EntryHistory,
+    SnapshotDiff,
+    default_pair,
+    diff_snapshots,
+    entry_histories,
+    serving_in_store,
+    snapshots_in_force,
+)
+from exportguard.lists.loader import ensure_starter
+from exportguard.model import Snapshot
+from exportguard.ownership import ownership_of
+from exportguard.ownership.graph import downward
+from exportguard.ownership.resolve import OwnershipFinding
+from exportguard.regime.dated import parse_as_of
+from exportguard.screening import Screener, ScreenResult
+from exportguard.screening.loaded import history_screener, screener_for
+from exportguard.store import Store
+from exportguard.store.ownership import Company, Edge, OwnershipStore
+
+
+def screen_document(store: Store, screener: Screener, result: ScreenResult,
+                    day: date | None) -> tuple[dict[str, Any], OwnershipFinding | None]:
+    """`screen --json`: the result, the ownership finding, and each match's first and last
+    snapshot."""
+    finding = ownership_of(OwnershipStore(store), screener, result.query, result.country,
+                           day or date.today())
+    data = result.to_dict()
+    data["ownership"] = finding.to_dict() if finding else None
+    if result.matches:
+        spans = store.key_spans(m.entry.key for m in result.matches)
+        for match in data["matches"]:
+            match["first_seen_snapshot"], match["last_seen_snapshot"] = spans.get(
+                match["entry_id"], (None, None))
+    return data, finding
+
+
+@dataclass(frozen=True, slots=True)
+class ListsView:
+    shown: list[Snapshot]
+    current: list[Snapshot]
+    serving: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"snapshots": [snapshot_dict(s, s in self.current) for s in self.shown],
+                "serving": dict(sorted(self.serving.items()))}
+
+
+def lists_view(store: Store, all_snapshots: bool = False) -> ListsView:
+    """The snapshots in force (or all kept) and which snapshot serves each list."""
+    ensure_starter(store)
+    current = [f.snapshot for f in snapshots_in_force(store)]
+    serving = serving_in_store(store, current)
+    return ListsView(store.snapshots() if all_snapshots else current, current, serving)
+
+
+def snapshot_dict(snapshot: Snapshot, in_force: bool) -> dict[str, Any]:
+    data = snapshot.to_dict()
+    data["as_of_day"] = snapshot.speaks_for.isoformat()
+    data["in_force"] = in_force
+    return data
+
+
+def diffs(store: Store, from_id: int | None, to_id: int | None) -> list[SnapshotDiff]:
+    return [diff_snapshots(store, old, new) for old, new in default_pair(store, from_id, to_id)]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryView:
+    query: str
+    histories: list[EntryHistory]
+    scores: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query,
+                "entries": [{**h.to_dict(), "score": round(self.scores[h.key], 4)}
+                            for h in self.histories]}
+
+
+def history_view(store: Store, name: str, limit: int = 5) -> HistoryView:
+    """Every entry ever loaded (removed ones included) matching the name, best first."""
+    result = history_screener(store).screen(name, limit=limit)
+    scores = {m.entry.key: m.score for m in result.matches}
+    histories = sorted(entry_histories(store, list(scores)), key=lambda h: -scores[h.key])
+    return HistoryView(result.query, histories, scores)
+
+
+@dataclass(frozen=True, slots=True)
+class OwnersView:
+    finding: OwnershipFinding
+    holdings: list[Edge]
+    below: dict[int, Company]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.finding.to_dict()
+        data["holdings"] = [{"owner": self.below[e.owner].name, "owned": self.below[e.owned].name,
+                             "percent": e.percent, "source": e.source} for e in self.holdings]
+        return data
+
+
+def owners_view(store: Store, name: str, country: str | None,
+                on: str | date | None) -> OwnersView:
+    """A company's owners and holdings on a date; an unknown name suggests the nearest ones."""
+    day = parse_as_of(on, "date")
+    code = parse_country(country) if country else None
+    graph_store = OwnershipStore(store)
+    finding = ownership_of(graph_store, screener_for(store, day), name, code, day)
+    if finding is None:
+        near = process.extract(name, dict(graph_store.names()), scorer=fuzz.WRatio, limit=3,
+                               score_cutoff=80)
+        hint = f"; did you mean {', '.join(repr(n) for n, _, _ in near)}?" if near else \
+            " (see `exportguard ownership import`)"
+        raise InputError("name", f"'{name}' is not in the ownership graph{hint}")
+    holdings = downward(graph_store, finding.company.id, day)
+    below = graph_store.companies({e.owned for e in holdings} | {e.owner for e in holdings})
+    return OwnersView(finding, holdings, below)
