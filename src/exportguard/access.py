@@ -91,7 +91,7 @@ class Access:
             raise InputError("name", f"a key named '{name}' already exists") from None
         return info, secret
 
-    def keys(self) -> list[KeyInfo]:
+    def list_keys(self) -> list[KeyInfo]:
         with self.store._sessions() as session:
             return [_info(r) for r in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))]
 

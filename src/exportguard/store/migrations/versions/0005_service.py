@@ -80,9 +80,25 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(64), nullable=False, unique=True),
     )
     op.create_index("ix_audit_log_at", "audit_log", ["at"])
+    op.create_table(
+        "batch_jobs",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("submitted_by", sa.String(100), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("request_id", sa.String(64), nullable=False),
+        sa.Column("options", sa.JSON(), nullable=False),
+        sa.Column("rows", sa.JSON(), nullable=False),
+        sa.Column("total", sa.Integer(), nullable=False),
+        sa.Column("done", sa.Integer(), nullable=False),
+        sa.Column("results", sa.JSON(), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("batch_jobs")
     op.drop_table("audit_log")
     op.drop_table("cleared_pairs")
     op.drop_table("cases")

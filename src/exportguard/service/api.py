@@ -1,0 +1,427 @@
+"""The JSON API, versioned under /api/v1. Each answer has the shape the CLI prints with `--json`,
+plus `request_id` (and `case_id` where a case may open).
+
+Roles: `screener` may screen, check, classify, look up and submit batches; `reviewer` may also
+read and decide cases and read the audit log; `admin` may do everything, including keys, list
+updates and audit export. Send the key as `Authorization: Bearer KEY` or `X-API-Key: KEY`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from exportguard.access import Principal, allows
+from exportguard.audit import write_csv
+from exportguard.check import Party
+from exportguard.errors import InputError
+from exportguard.invest import invest
+from exportguard.items import classify, spec, throughput
+from exportguard.lists import update as updating
+from exportguard.names.normalize import MAX_NAME_CHARS
+from exportguard.regime.dated import parse_as_of
+from exportguard.screening.screener import MAX_LIMIT
+from exportguard.service import operations
+from exportguard.service.app import ApiError, Json, request_id
+from exportguard.service.state import ServiceState
+from exportguard.views import diffs, history_view, lists_view, owners_view
+from exportguard.watch import rescreen
+
+router = APIRouter(prefix="/api/v1")
+_ID = Annotated[int, Path(ge=1, le=2_147_483_647)]
+_TEXT = 200
+
+
+def state_of(request: Request) -> ServiceState:
+    return request.app.state.service  # type: ignore[no-any-return]
+
+
+def _secret(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip()
+    return request.headers.get("x-api-key")
+
+
+def require(role: str) -> Any:
+    """A dependency: the caller's key must be valid (401), allow `role` (403) and be within its
+    rate (429). The messages say what is wrong, never whether a given key exists."""
+
+    def dependency(request: Request) -> Principal:
+        state = state_of(request)
+        secret = _secret(request)
+        principal = state.principal(secret)
+        if principal is None:
+            message = ("an API key is required: send Authorization: Bearer KEY or X-API-Key"
+                       if not secret else "the API key is not valid")
+            raise ApiError(401, "unauthorized", message,
+                           headers={"WWW-Authenticate": 'Bearer realm="exportguard"'})
+        if not allows(principal.role, role):
+            raise ApiError(403, "forbidden",
+                           f"this key's role ({principal.role}) may not do this; it needs "
+                           f"the {role} role")
+        wait = state.rate.take(principal)
+        if wait is not None:
+            raise ApiError(429, "rate_limited", "too many requests for this key; slow down",
+                           headers={"Retry-After": str(max(1, round(wait + 0.5)))})
+        return principal
+
+    return Depends(dependency)
+
+
+Screener_ = Annotated[Principal, require("screener")]
+Reviewer = Annotated[Principal, require("reviewer")]
+Admin = Annotated[Principal, require("admin")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ScreenRequest(Strict):
+    name: str = Field(max_length=MAX_NAME_CHARS, description="Party name, in any script.")
+    country: str | None = Field(None, max_length=60, description="ISO-2 country of the party.")
+    lists: str | None = Field(None, max_length=_TEXT, description="Only these lists: EL,SDN")
+    limit: int = Field(10, ge=1, le=MAX_LIMIT)
+    min_score: float | None = Field(None, ge=0.0, le=1.0)
+    as_of: str | None = Field(None, max_length=10, description="YYYY-MM-DD")
+    customer_id: str | None = Field(
+        None, max_length=_TEXT, description="Your id for the party: a cleared false positive "
+        "stays cleared for this id until its name or country changes.")
+
+
+class PartyModel(Strict):
+    name: str = Field(max_length=MAX_NAME_CHARS)
+    role: str = Field("end_user", max_length=40)
+    country: str | None = Field(None, max_length=60)
+    hq: str | None = Field(None, max_length=60)
+    parent: str | None = Field(None, max_length=MAX_NAME_CHARS)
+    parent_hq: str | None = Field(None, max_length=60)
+
+
+class Figures(Strict):
+    tpp: float | None = None
+    throughput: dict[str, float] | None = Field(
+        None, description="Datasheet figures by precision, TFLOPS: {\"fp8\": 1979}")
+    sparse: bool = False
+    die_area: float | None = None
+    datacenter: bool | None = None
+    interconnect: float | None = None
+    memory_bandwidth: float | None = None
+    memory_bandwidth_density: float | None = None
+    package_area: float | None = None
+    hbm: bool = False
+
+
+class CheckRequest(Strict):
+    destination: str = Field(max_length=60)
+    parties: list[PartyModel] = Field(min_length=1, max_length=20)
+    item: str | None = Field(None, max_length=_TEXT)
+    item_eccn: str | None = Field(None, max_length=40)
+    figures: Figures | None = None
+    end_use: str | None = Field(None, max_length=2000)
+    foreign_made: bool = False
+    date: str | None = Field(None, max_length=10)
+
+
+class ClassifyRequest(Strict):
+    item: str | None = Field(None, max_length=_TEXT)
+    figures: Figures | None = None
+    date: str | None = Field(None, max_length=10)
+
+
+class InvestRequest(Strict):
+    security: str = Field(max_length=_TEXT)
+    date: str | None = Field(None, max_length=10)
+
+
+class BatchRow(Strict):
+    id: str | None = Field(None, max_length=_TEXT)
+    name: str = Field(max_length=MAX_NAME_CHARS)
+    country: str | None = Field(None, max_length=60)
+
+
+class BatchRequest(Strict):
+    rows: list[BatchRow]
+    lists: str | None = Field(None, max_length=_TEXT)
+    min_score: float | None = Field(None, ge=0.0, le=1.0)
+    as_of: str | None = Field(None, max_length=10)
+
+
+class DecisionRequest(Strict):
+    action: Literal["clear", "escalate", "confirm"]
+    note: str = Field(max_length=5000, description="Why: mandatory.")
+
+
+class KeyRequest(Strict):
+    name: str = Field(max_length=100)
+    role: Literal["screener", "reviewer", "admin"]
+    rate_per_second: float | None = Field(None, gt=0, le=100_000)
+
+
+class UpdateRequest(Strict):
+    sources: list[str] | None = Field(None, max_length=20)
+    force: bool = False
+
+
+# --- screening and decisions -------------------------------------------------------------------
+
+
+@router.get("/health", response_model=None, tags=["service"])
+def health(request: Request) -> dict[str, Any]:
+    """Liveness, without a key: the service answers and its database is reachable."""
+    state = state_of(request)
+    state.audit.head()
+    return {"status": "ok", "request_id": request_id(request)}
+
+
+@router.post("/screen", response_model=None, tags=["screening"])
+def screen(body: ScreenRequest, request: Request, who: Screener_) -> dict[str, Any]:
+    """Screen a name against the lists (as they stood on `as_of`); a `review` opens a case."""
+    query = operations.ScreenInput(**body.model_dump())
+    return operations.screen(state_of(request), who, request_id(request), query)
+
+
+@router.post("/check", response_model=None, tags=["screening"])
+def check(body: CheckRequest, request: Request, who: Screener_) -> dict[str, Any]:
+    """May this item go to these parties at this destination on this date? A `review` opens a
+    case."""
+    if body.figures is not None and body.item is not None:
+        raise InputError("item", "give item or figures, not both")
+    item: Any = _item_spec(body.figures) if body.figures is not None else body.item
+    parties = [Party(**p.model_dump()) for p in body.parties]
+    return operations.run_check(
+        state_of(request), who, request_id(request), destination=body.destination,
+        parties=parties, item=item, item_eccn=body.item_eccn, on=body.date,
+        end_use=body.end_use, foreign_made=body.foreign_made,
+        request=body.model_dump(exclude_none=True))
+
+
+@router.post("/classify", response_model=None, tags=["items"])
+def classify_item(body: ClassifyRequest, request: Request, _who: Screener_) -> dict[str, Any]:
+    """ECCN 3A090/4A090 classification of a catalogued item or of datasheet figures."""
+    day = parse_as_of(body.date, "date")
+    if (body.item is None) == (body.figures is None):
+        raise InputError("item", "give exactly one of item (a catalog name) and figures")
+    if body.item is not None:
+        result = classify(body.item, day)
+    else:
+        assert body.figures is not None
+        result = classify(_item_spec(body.figures), day)
+    return {**result.to_dict(), "request_id": request_id(request)}
+
+
+@router.post("/invest", response_model=None, tags=["items"])
+def invest_in(body: InvestRequest, request: Request, who: Screener_) -> dict[str, Any]:
+    """May a U.S. person buy or hold this security (NS-CMIC, 31 CFR Part 586) on the date?"""
+    result = invest(body.security, body.date)
+    state_of(request).audit.append(who.name, "invest", body.security, request_id(request),
+                                   {"date": result.to_dict().get("as_of"),
+                                    "decision": result.decision})
+    return {**result.to_dict(), "request_id": request_id(request)}
+
+
+@router.post("/batches", response_model=None, status_code=202, tags=["screening"])
+def submit_batch(body: BatchRequest, request: Request, who: Screener_) -> dict[str, Any]:
+    """Screen up to the batch limit of rows in the background; poll the status."""
+    options = {"lists": body.lists, "min_score": body.min_score, "as_of": body.as_of}
+    job = operations.submit_batch(state_of(request), who, request_id(request),
+                                  [r.model_dump() for r in body.rows], options)
+    return {"id": job, "status": "queued", "total": len(body.rows),
+            "status_url": f"/api/v1/batches/{job}", "request_id": request_id(request)}
+
+
+@router.get("/batches/{batch_id}", response_model=None, tags=["screening"])
+def batch(batch_id: _ID, request: Request, _who: Screener_,
+          results: bool = True) -> dict[str, Any]:
+    """A batch's status and, once done, one result per row in input order."""
+    return operations.batch_status(state_of(request), batch_id, with_results=results)
+
+
+# --- lists ---------------------------------------------------------------------------------------
+
+
+@router.get("/lists", response_model=None, tags=["lists"])
+def lists(request: Request, _who: Screener_, all: bool = False) -> dict[str, Any]:
+    """The snapshots in force (or every one kept) and which snapshot serves each list."""
+    return lists_view(state_of(request).store, all).to_dict()
+
+
+@router.get("/snapshots/{snapshot_id}", response_model=None, tags=["lists"])
+def snapshot(snapshot_id: _ID, request: Request, _who: Screener_) -> dict[str, Any]:
+    found = state_of(request).store.snapshot(snapshot_id, "snapshot_id")
+    return found.to_dict()
+
+
+@router.get("/history", response_model=None, tags=["lists"])
+def history(request: Request, _who: Screener_,
+            name: Annotated[str, Query(max_length=MAX_NAME_CHARS)],
+            limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 5) -> dict[str, Any]:
+    """When entries matching the name were listed, changed and removed."""
+    return history_view(state_of(request).store, name, limit).to_dict()
+
+
+@router.get("/diff", response_model=None, tags=["lists"])
+def diff(request: Request, _who: Screener_,
+         from_id: Annotated[int | None, Query(alias="from", ge=1, le=2_147_483_647)] = None,
+         to_id: Annotated[int | None, Query(alias="to", ge=1, le=2_147_483_647)] = None,
+         ) -> dict[str, Any]:
+    """Entries added, removed and changed between two snapshots of a source."""
+    return {"diffs": [d.to_dict() for d in diffs(state_of(request).store, from_id, to_id)]}
+
+
+@router.post("/lists/update", response_model=None, tags=["lists"])
+def update_lists(body: UpdateRequest, request: Request, who: Admin) -> dict[str, Any]:
+    """Download, verify and load the official lists (all enabled sources, or those named)."""
+    state = state_of(request)
+    chosen = updating.select_sources(updating.source_configs(), body.sources)
+    outcomes = updating.update(state.store, chosen, force=body.force)
+    run = rescreen(state.store) if any(o.status == "loaded" for o in outcomes) else None
+    data = {"sources": [o.to_dict() for o in outcomes],
+            "watchlist": run.to_dict() if run else None}
+    state.audit.append(who.name, "lists.update", ", ".join(o.name for o in outcomes),
+                       request_id(request),
+                       {"sources": [{k: o.to_dict()[k] for k in ("source", "status", "message")}
+                                    for o in outcomes]})
+    return data
+
+
+@router.get("/ownership", response_model=None, tags=["lists"])
+def ownership(request: Request, _who: Screener_,
+              name: Annotated[str, Query(max_length=MAX_NAME_CHARS)],
+              country: Annotated[str | None, Query(max_length=60)] = None,
+              date: Annotated[str | None, Query(max_length=10)] = None) -> dict[str, Any]:
+    """A company's owners (listed ones marked) and holdings, and the ownership rules' outcomes."""
+    return owners_view(state_of(request).store, name, country, date).to_dict()
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+@router.get("/cases", response_model=None, tags=["cases"])
+def cases(request: Request, _who: Reviewer,
+          status: Annotated[str | None, Query(max_length=16)] = None,
+          limit: Annotated[int, Query(ge=1, le=500)] = 50,
+          offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
+    """The review queue, newest first (status: open, escalated, cleared, confirmed)."""
+    state = state_of(request)
+    return {"counts": state.cases.counts(),
+            "cases": [c.to_dict() for c in state.cases.list(status, limit, offset)]}
+
+
+@router.get("/cases/{case_id}", response_model=None, tags=["cases"])
+def case(case_id: _ID, request: Request, _who: Reviewer) -> dict[str, Any]:
+    return state_of(request).cases.get(case_id).to_dict()
+
+
+@router.post("/cases/{case_id}/decision", response_model=None, tags=["cases"])
+def decide(case_id: _ID, body: DecisionRequest, request: Request,
+           who: Reviewer) -> dict[str, Any]:
+    """Clear (a false positive: the pair is remembered), escalate or confirm, with a note."""
+    found = state_of(request).cases.decide(case_id, body.action, body.note, who,
+                                           request_id(request))
+    return {**found.to_dict(), "request_id": request_id(request)}
+
+
+# --- audit ---------------------------------------------------------------------------------------
+
+
+@router.get("/audit", response_model=None, tags=["audit"])
+def audit(request: Request, _who: Reviewer,
+          from_: Annotated[date | None, Query(alias="from")] = None,
+          to: Annotated[date | None, Query()] = None,
+          after: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
+          limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+    """Audit records in chain order (page with `after`, the last `seq` seen)."""
+    records = list(state_of(request).audit.records(from_, to, after_seq=after, limit=limit))
+    return {"records": [r.to_dict() for r in records],
+            "next_after": records[-1].seq if len(records) == limit else None}
+
+
+@router.get("/audit/verify", response_model=None, tags=["audit"])
+def audit_verify(request: Request, _who: Admin) -> dict[str, Any]:
+    """Walk the whole chain: every edit or deletion is reported."""
+    return state_of(request).audit.verify().to_dict()
+
+
+@router.get("/audit/export", response_model=None, tags=["audit"])
+def audit_export(request: Request, who: Admin,
+                 from_: Annotated[date, Query(alias="from")],
+                 to: Annotated[date, Query()],
+                 format: Literal["csv", "jsonl"] = "csv") -> Response:
+    """The records of [from, to] as CSV (cells neutralised against formula injection) or JSON
+    Lines, with the chain anchors in headers. `exportguard audit export` also writes the
+    sign-off file."""
+    if to < from_:
+        raise InputError("to", f"{to} is before from {from_}")
+    state = state_of(request)
+    check = state.audit.verify()
+    if not check.ok:
+        raise ApiError(409, "chain_broken", "the audit chain is broken; refusing to export: "
+                       + "; ".join(check.problems[:3]))
+    records = list(state.audit.records(from_, to))
+    buffer = io.StringIO()
+    if format == "csv":
+        write_csv(buffer, list(records[0].to_dict()) if records else ["seq"],
+                  [r.to_dict() for r in records])
+        media = "text/csv; charset=utf-8"
+    else:
+        buffer.writelines(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records)
+        media = "application/x-ndjson"
+    state.audit.append(who.name, "audit.export", f"{from_}..{to}", request_id(request),
+                       {"from": from_.isoformat(), "to": to.isoformat(),
+                        "records": len(records), "format": format})
+    headers = {
+        "Content-Disposition": f'attachment; filename="audit-{from_}-{to}.{format}"',
+        "X-Audit-Records": str(len(records)),
+        "X-Audit-Anchor": records[0].prev_hash if records else "",
+        "X-Audit-Last-Hash": records[-1].hash if records else "",
+    }
+    return Response(buffer.getvalue(), media_type=media, headers=headers)
+
+
+# --- keys ----------------------------------------------------------------------------------------
+
+
+@router.get("/keys", response_model=None, tags=["keys"])
+def keys(request: Request, _who: Admin) -> dict[str, Any]:
+    return {"keys": [k.to_dict() for k in state_of(request).access.list_keys()]}
+
+
+@router.post("/keys", response_model=None, status_code=201, tags=["keys"])
+def create_key(body: KeyRequest, request: Request, who: Admin) -> dict[str, Any]:
+    """A new key; its secret is in this answer only."""
+    state = state_of(request)
+    info, secret = state.access.create_key(body.name, body.role, body.rate_per_second)
+    state.audit.append(who.name, "key.create", body.name, request_id(request),
+                       {"key_id": info.id, "role": info.role, "prefix": info.prefix})
+    return {**info.to_dict(), "secret": secret}
+
+
+@router.delete("/keys/{key_id}", response_model=None, tags=["keys"])
+def revoke_key(key_id: _ID, request: Request, who: Admin) -> dict[str, Any]:
+    state = state_of(request)
+    info = state.access.revoke(key_id)
+    state.forget_keys()
+    state.audit.append(who.name, "key.revoke", info.name, request_id(request),
+                       {"key_id": info.id})
+    return info.to_dict()
+
+
+def _item_spec(figures: Figures) -> Any:
+    rows = [throughput(precision, value, sparse=figures.sparse, field="figures.throughput")
+            for precision, value in (figures.throughput or {}).items()]
+    return spec(kind="memory" if figures.hbm else "accelerator", throughput=rows,
+                tpp=figures.tpp, die_area_mm2=figures.die_area, datacenter=figures.datacenter,
+                io_rate=figures.interconnect, dram_bandwidth=figures.memory_bandwidth,
+                memory_bandwidth_density=figures.memory_bandwidth_density,
+                package_area_mm2=figures.package_area)
+
+
+__all__ = ["Json", "router"]

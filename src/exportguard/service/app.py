@@ -1,0 +1,246 @@
+"""The FastAPI application: the JSON API under /api/v1 and the web pages, in one process.
+
+Every response carries `X-Request-ID` (the caller's, when it is a plain token of up to 64
+characters, else a new one); every error is one JSON object naming the field at fault and the
+request id, never a traceback. Bodies larger than the limit are refused with 413 before they are
+parsed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from exportguard.errors import ExportGuardError, InputError, ListFileError, StoreError
+from exportguard.lists.loader import ensure_starter
+from exportguard.service.state import Limits, ServiceState
+from exportguard.store import Store
+
+log = logging.getLogger("exportguard.service")
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_WITH_BODY = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class Json(JSONResponse):
+    """JSON in UTF-8 as the CLI prints it (dates as ISO text)."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, default=str,
+                          separators=(",", ":")).encode("utf-8")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+        self.headers = headers or {}
+
+
+def error_body(request_id: str, code: str, message: str, field: str | None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "field": field,
+                      "request_id": request_id}}
+
+
+class RequestGuard:
+    """Pure ASGI middleware (cheaper than Starlette's BaseHTTPMiddleware on every request):
+    assigns the request id and enforces the body limit, and refuses NUL characters, which no
+    name, note or field needs and PostgreSQL cannot store."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]], limits: Limits) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        given = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"],
+                                      (b"x-request-id", request_id.encode("latin-1"))]
+            await send(message)
+
+        query = scope.get("query_string", b"")
+        if b"%00" in query or b"\x00" in query:
+            await _refuse(send_with_id, 422, request_id, "invalid_input",
+                          "NUL characters are not accepted", "query")
+            return
+        if scope["method"] not in _WITH_BODY:
+            await self.app(scope, receive, send_with_id)
+            return
+        limit = self.limits.max_body_bytes
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _refuse(send_with_id, 413, request_id, "body_too_large",
+                          f"the request body is over the limit of {limit:,} bytes", "body")
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await _refuse(send_with_id, 413, request_id, "body_too_large",
+                              f"the request body is over the limit of {limit:,} bytes", "body")
+                return
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        if b"\\u0000" in body or b"\x00" in body:
+            await _refuse(send_with_id, 422, request_id, "invalid_input",
+                          "NUL characters are not accepted", "body")
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send_with_id)
+
+
+async def _refuse(send: Send, status: int, request_id: str, code: str, message: str,
+                  field: str) -> None:
+    body = json.dumps(error_body(request_id, code, message, field)).encode("utf-8")
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def request_id(request: Request) -> str:
+    return str(request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex)
+
+
+def _version() -> str:
+    try:
+        return version("exportguard")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0"
+
+
+def create_app(store: Store | None = None, limits: Limits | None = None) -> FastAPI:
+    """The service over `store` (default: EXPORTGUARD_DB or the local SQLite file)."""
+    store = store or Store()
+    ensure_starter(store)
+    state = ServiceState(store, limits)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):  # type: ignore[no-untyped-def]
+        state.screener()  # build (or read the cached) index before the first request
+        yield
+
+    app = FastAPI(
+        title="exportguard",
+        version=_version(),
+        summary="Export-control screening, classification and licence checks, with review "
+                "cases and a tamper-evident audit trail.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        default_response_class=Json,
+        lifespan=lifespan,
+    )
+    app.state.service = state
+    _handlers(app)
+
+    from exportguard.service.api import router as api_router
+    from exportguard.service.web import install
+    from exportguard.service.web import router as web_router
+
+    app.include_router(api_router)
+    app.include_router(web_router)
+    install(app)
+    app.add_middleware(RequestGuard, limits=state.limits)
+    return app
+
+
+def _handlers(app: FastAPI) -> None:
+    def reply(request: Request, status: int, code: str, message: str, field: str | None,
+              headers: dict[str, str] | None = None) -> Json:
+        if request.url.path.startswith("/api/") or status not in (401, 403, 404):
+            return Json(error_body(request_id(request), code, message, field), status,
+                        headers=headers)
+        from exportguard.service.web import error_page
+
+        return error_page(request, status, message)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> Any:
+        return reply(request, exc.status, exc.code, exc.message, exc.field, exc.headers)
+
+    @app.exception_handler(InputError)
+    async def input_error(request: Request, exc: InputError) -> Any:
+        return reply(request, 422, "invalid_input", str(exc), exc.field)
+
+    @app.exception_handler(ListFileError)
+    async def list_file_error(request: Request, exc: ListFileError) -> Any:
+        return reply(request, 422, "invalid_list_file", str(exc), exc.field)
+
+    @app.exception_handler(LookupError)
+    async def not_found(request: Request, exc: LookupError) -> Any:
+        return reply(request, 404, "not_found", str(exc).strip("'\""), None)
+
+    @app.exception_handler(PermissionError)
+    async def forbidden(request: Request, exc: PermissionError) -> Any:
+        return reply(request, 403, "forbidden", str(exc), None)
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError) -> Any:
+        log.error("store error (request %s): %s", request_id(request), exc)
+        return reply(request, 503, "store_unavailable", "the database is unavailable", None)
+
+    @app.exception_handler(ExportGuardError)
+    async def other_error(request: Request, exc: ExportGuardError) -> Any:
+        return reply(request, 422, "refused", str(exc), None)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Any:
+        first = exc.errors()[0] if exc.errors() else {}
+        location = [str(part) for part in first.get("loc", ()) if part not in ("body",)]
+        field = ".".join(location) or "body"
+        if first.get("type") == "json_invalid":
+            field, message = "body", "the body is not valid JSON"
+        else:
+            message = f"{field}: {first.get('msg', 'invalid')}"
+        return reply(request, 422, "invalid_input", message, field)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return reply(request, exc.status_code, code, str(exc.detail), None)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Any:
+        log.exception("unexpected error (request %s)", request_id(request))
+        return Json(error_body(request_id(request), "internal_error",
+                               "an unexpected error; quote the request id", None), 500)

@@ -1,0 +1,239 @@
+"""What the API and the web pages do for a screen or a check: decide, apply the pairs reviewers
+cleared, open a case when a person must decide, and append the decision to the audit log.
+Both front ends call these, so a page and an API call with the same input give the same answer
+and leave the same record."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from exportguard.access import Principal
+from exportguard.cases import subject_fingerprint, subject_key
+from exportguard.check import Party, check
+from exportguard.check.evaluate import MAX_PARTIES
+from exportguard.errors import ExportGuardError, InputError
+from exportguard.items.spec import Spec
+from exportguard.lists.codes import parse_list_codes
+from exportguard.model import ListEntry, entry_fingerprint
+from exportguard.regime.dated import parse_as_of
+from exportguard.screening import CONFIRMED_SCORE, Match
+from exportguard.service.state import ServiceState
+from exportguard.store.ownership import OwnershipStore
+from exportguard.store.tables import BatchJobRow
+from exportguard.views import screen_document
+
+_AUDITED_MATCHES = 5
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ScreenInput:
+    name: str
+    country: str | None = None
+    lists: str | None = None
+    limit: int = 10
+    min_score: float | None = None
+    as_of: str | None = None
+    customer_id: str | None = None
+
+
+def screen(state: ServiceState, principal: Principal, request_id: str,
+           query: ScreenInput) -> dict[str, Any]:
+    """The `screen --json` document plus `decision`, `case_id`, `cleared_matches` and the
+    request id. Possible matches a reviewer cleared for this subject leave the matches."""
+    codes = parse_list_codes(query.lists)
+    day = parse_as_of(query.as_of, "as_of") if query.as_of else None
+    screener = state.screener(day)
+    result = screener.screen(query.name, query.country, codes, query.limit, query.min_score)
+    key = subject_key(result.query, result.country, query.customer_id)
+    fingerprint = subject_fingerprint(result.query, result.country)
+    reviewable = [m for m in result.matches if _reviewable(m)]
+    cleared = state.cases.cleared([(key, fingerprint, m.entry.key, entry_fingerprint(m.entry))
+                                   for m in reviewable])
+    kept = [m for m in result.matches if (key, m.entry.key) not in cleared]
+    gone = [m for m in result.matches if (key, m.entry.key) in cleared]
+    result = dataclasses.replace(result, matches=kept)
+    data, _finding = screen_document(state.store, screener, result, day)
+    data["cleared_matches"] = [{**m.to_dict(), "cleared_by_case": cleared[(key, m.entry.key)]}
+                               for m in gone]
+    decision = result.decision
+    matches = [_case_match(result.query, key, fingerprint, m.entry, m.score, m.matched_name)
+               for m in kept if _reviewable(m)]
+    request = {k: v for k, v in dataclasses.asdict(query).items() if v is not None}
+    data["case_id"] = state.cases.record(
+        kind="screen", subject=result.query, decision=decision, request=request,
+        result={"decision": decision, "threshold": result.threshold,
+                "snapshot_ids": [s.id for s in result.snapshots]},
+        matches=matches, actor=principal.name, request_id=request_id,
+        summary={"query": result.query, "country": result.country,
+                 "customer_id": query.customer_id, "as_of": query.as_of,
+                 "lists": sorted(codes) if codes else None,
+                 "snapshot_ids": [s.id for s in result.snapshots],
+                 "matches": [_audited(m) for m in kept[:_AUDITED_MATCHES]],
+                 "cleared": [{"entry_id": m.entry.key, "case_id": cleared[(key, m.entry.key)]}
+                             for m in gone]})
+    data["request_id"] = request_id
+    return data
+
+
+def run_check(state: ServiceState, principal: Principal, request_id: str, *,
+              destination: str, parties: list[Party], item: str | Spec | None = None,
+              item_eccn: str | None = None, on: str | None = None, end_use: str | None = None,
+              foreign_made: bool = False, request: dict[str, Any]) -> dict[str, Any]:
+    """The `check --json` memo plus `case_id` and the request id."""
+    day = parse_as_of(on, "date")
+    if len(parties) > MAX_PARTIES:
+        raise InputError("parties", f"at most {MAX_PARTIES} parties per check")
+    screener = state.screener(day, filter_dates=False)
+
+    def cleared(name: str, country: str | None, entry: ListEntry) -> int | None:
+        key = subject_key(name, country)
+        found = state.cases.cleared([(key, subject_fingerprint(name, country), entry.key,
+                                      entry_fingerprint(entry))])
+        return found.get((key, entry.key))
+
+    result = check(destination=destination, parties=parties, item=item, item_eccn=item_eccn,
+                   on=day, end_use=end_use, foreign_made=foreign_made, screener=screener,
+                   ownership=OwnershipStore(state.store), cleared=cleared)
+    data = result.to_dict()
+    matches = []
+    for screened in result.parties:
+        for row in screened.possible:
+            queried, country = row["queried"], _queried_country(screened.party, row["queried"])
+            matches.append(_case_match(queried, subject_key(queried, country),
+                                       subject_fingerprint(queried, country), row["_entry"],
+                                       row["score"], row["matched_name"]))
+    subject = "; ".join(p.name for p in parties)
+    data["case_id"] = state.cases.record(
+        kind="check", subject=subject, decision=result.decision, request=request,
+        result={"decision": result.decision, "review_policy": result.review_policy,
+                "fired": result.fired, "missing_facts": result.missing_facts,
+                "snapshot_ids": [s["id"] for s in result.lists["snapshots"]]},
+        matches=matches, actor=principal.name, request_id=request_id,
+        summary={"destination": result.destination, "as_of": result.as_of.isoformat(),
+                 "item": result.item, "parties": [p.name for p in parties],
+                 "fired": result.fired, "review_policy": result.review_policy,
+                 "missing_facts": result.missing_facts})
+    data["request_id"] = request_id
+    return data
+
+
+def submit_batch(state: ServiceState, principal: Principal, request_id: str,
+                 rows: list[dict[str, Any]], options: dict[str, Any]) -> int:
+    """Store a batch and screen it on a background thread; its status is in the store, so any
+    service process can answer for it."""
+    if len(rows) > state.limits.max_batch_rows:
+        raise InputError("rows", f"{len(rows):,} rows; the limit is "
+                                 f"{state.limits.max_batch_rows:,} per batch (use the "
+                                 "`exportguard batch` command for files)")
+    if not rows:
+        raise InputError("rows", "at least one row is required")
+    parse_list_codes(options.get("lists"))
+    if options.get("as_of"):
+        parse_as_of(options["as_of"], "as_of")
+    with state.store._sessions.begin() as session:
+        job = BatchJobRow(status="queued", submitted_by=principal.name,
+                          submitted_at=datetime.now(UTC), request_id=request_id,
+                          options=options, rows=rows, total=len(rows), done=0)
+        session.add(job)
+        session.flush()
+        job_id = job.id
+    state.audit.append(principal.name, "batch.submit", f"batch #{job_id}", request_id,
+                       {"batch_id": job_id, "rows": len(rows), "options": options})
+    threading.Thread(target=_run_batch, args=(state, job_id, principal.name, request_id),
+                     name=f"batch-{job_id}", daemon=True).start()
+    return job_id
+
+
+def batch_status(state: ServiceState, job_id: int, *, with_results: bool) -> dict[str, Any]:
+    with state.store._sessions() as session:
+        job = session.get(BatchJobRow, job_id)
+        if job is None:
+            raise LookupError(f"there is no batch #{job_id}")
+        data = {"id": job.id, "status": job.status, "total": job.total, "done": job.done,
+                "submitted_by": job.submitted_by, "submitted_at": job.submitted_at.isoformat(),
+                "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+                "options": job.options, "error": job.error}
+        if with_results:
+            data["results"] = job.results
+        return data
+
+
+def _run_batch(state: ServiceState, job_id: int, actor: str, request_id: str) -> None:
+    with state.store._sessions() as session:
+        job = session.get(BatchJobRow, job_id)
+        assert job is not None
+        rows, options = list(job.rows), dict(job.options)
+    _set_job(state, job_id, status="running")
+    try:
+        day = parse_as_of(options["as_of"], "as_of") if options.get("as_of") else None
+        screener = state.screener(day)
+        codes = parse_list_codes(options.get("lists"))
+        results = []
+        for number, row in enumerate(rows):
+            results.append(batch_row(screener, row, codes, options.get("min_score")))
+            if number % 500 == 499:
+                _set_job(state, job_id, done=number + 1)
+        counts: dict[str, int] = {}
+        for item in results:
+            counts[item["decision"]] = counts.get(item["decision"], 0) + 1
+        _set_job(state, job_id, status="done", done=len(rows), results=results,
+                 finished_at=datetime.now(UTC))
+        state.audit.append(actor, "batch.done", f"batch #{job_id}", request_id,
+                           {"batch_id": job_id, "rows": len(rows), "decisions": counts,
+                            "snapshot_ids": [s.id for s in screener.snapshots]})
+    except ExportGuardError as exc:
+        _set_job(state, job_id, status="failed", error=str(exc), finished_at=datetime.now(UTC))
+
+
+def batch_row(screener: Any, row: dict[str, Any], codes: frozenset[str] | None,
+              min_score: float | None) -> dict[str, Any]:
+    """One batch result: the row's id, name and country, the decision and the best match; a row
+    that cannot be screened carries the reason instead."""
+    out: dict[str, Any] = {"id": row.get("id"), "name": row.get("name"),
+                           "country": row.get("country")}
+    try:
+        result = screener.screen(row.get("name"), row.get("country") or None, codes, 10,
+                                 min_score)
+    except InputError as exc:
+        return {**out, "decision": "error", "error": str(exc), "match_count": 0}
+    best = result.matches[0] if result.matches else None
+    return {**out, "decision": result.decision, "error": None,
+            "match_count": len(result.matches),
+            "best_match_name": best.entry.name if best else None,
+            "best_match_list": best.entry.list_code if best else None,
+            "best_match_id": best.entry.key if best else None,
+            "best_score": round(best.score, 4) if best else None}
+
+
+def _set_job(state: ServiceState, job_id: int, **values: Any) -> None:
+    with state.store._sessions.begin() as session:
+        job = session.get(BatchJobRow, job_id)
+        assert job is not None
+        for name, value in values.items():
+            setattr(job, name, value)
+
+
+def _reviewable(match: Match) -> bool:
+    return match.score < CONFIRMED_SCORE or match.listing_undecided
+
+
+def _case_match(subject: str, key: str, fingerprint: str, entry: ListEntry, score: float,
+                matched_name: str) -> dict[str, Any]:
+    return {"subject": subject, "subject_key": key, "subject_fingerprint": fingerprint,
+            "entry_id": entry.key, "entry_fingerprint": entry_fingerprint(entry),
+            "list": entry.list_code, "name": entry.name, "matched_name": matched_name,
+            "score": round(score, 4), "countries": entry.countries,
+            "federal_register": entry.federal_register}
+
+
+def _audited(match: Match) -> dict[str, Any]:
+    return {"entry_id": match.entry.key, "list": match.entry.list_code,
+            "name": match.entry.name, "score": round(match.score, 4)}
+
+
+def _queried_country(party: Party, queried: str) -> str | None:
+    return party.parent_hq if party.parent and queried == party.parent else party.country
+

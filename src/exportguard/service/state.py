@@ -1,0 +1,149 @@
+"""What one service process holds: the store, the screeners it serves from, its limits, the key
+cache and the per-key rate limiter.
+
+Screeners are built once and shared by every request. Every few seconds a request asks the store
+whether a snapshot was added (one cheap query); if so the next screener is built and swapped in,
+and requests in flight finish on the old one. Keys are looked up once and cached for a few
+seconds, so revoking a key takes effect within `KEY_CACHE_SECONDS` in every process.
+
+The rate limit is a token bucket per key and per process: with `serve --workers N`, a key may make
+N times its rate in all. That is stated in `serve --help` and the README.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from exportguard.access import Access, Principal
+from exportguard.audit import AuditLog
+from exportguard.cases import Cases
+from exportguard.errors import InputError
+from exportguard.screening import Screener
+from exportguard.screening.loaded import screener_for
+from exportguard.store import Store
+from exportguard.store.tables import SnapshotRow
+
+KEY_CACHE_SECONDS = 5.0
+GENERATION_CHECK_SECONDS = 5.0
+_DATED_SCREENERS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Request limits; each can be set with an environment variable of the same name in capitals
+    prefixed `EXPORTGUARD_` (e.g. EXPORTGUARD_MAX_BODY_BYTES)."""
+
+    max_body_bytes: int = 1_000_000
+    max_batch_rows: int = 10_000
+    rate_per_second: float = 100.0
+    burst_seconds: float = 2.0
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        values: dict[str, float | int] = {}
+        for name, kind in (("max_body_bytes", int), ("max_batch_rows", int),
+                           ("rate_per_second", float), ("burst_seconds", float)):
+            text = os.environ.get(f"EXPORTGUARD_{name.upper()}")
+            if text is None:
+                continue
+            try:
+                value = kind(text)
+            except ValueError:
+                raise InputError(f"EXPORTGUARD_{name.upper()}", f"'{text}' is not a number") \
+                    from None
+            if value <= 0:
+                raise InputError(f"EXPORTGUARD_{name.upper()}", "must be above 0")
+            values[name] = value
+        return cls(**values)  # type: ignore[arg-type]
+
+
+class RateLimiter:
+    """A token bucket per key: `rate` tokens a second, up to `rate * burst_seconds` saved."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._buckets: dict[int, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, principal: Principal) -> float | None:
+        """None when the request may go ahead, else the seconds to wait."""
+        rate = principal.rate_per_second or self.limits.rate_per_second
+        capacity = max(1.0, rate * self.limits.burst_seconds)
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(principal.key_id, (capacity, now))
+            tokens = min(capacity, tokens + (now - last) * rate)
+            if tokens < 1.0:
+                self._buckets[principal.key_id] = (tokens, now)
+                return (1.0 - tokens) / rate
+            self._buckets[principal.key_id] = (tokens - 1.0, now)
+        return None
+
+
+class ServiceState:
+    def __init__(self, store: Store, limits: Limits | None = None) -> None:
+        self.store = store
+        self.limits = limits or Limits.from_env()
+        self.access = Access(store)
+        self.audit = AuditLog(store)
+        self.cases = Cases(store, self.audit)
+        self.rate = RateLimiter(self.limits)
+        self._lock = threading.Lock()
+        self._generation: tuple[int, int] | None = None
+        self._checked = 0.0
+        self._screeners: OrderedDict[tuple[date | None, bool], Screener] = OrderedDict()
+        self._keys: dict[str, tuple[Principal | None, float]] = {}
+
+    def screener(self, day: date | None = None, *, filter_dates: bool = True) -> Screener:
+        """The screener for the lists as they stood on `day` (None: the latest)."""
+        self._refresh()
+        key = (day, filter_dates if day is not None else True)
+        with self._lock:
+            found = self._screeners.get(key)
+            if found is not None:
+                self._screeners.move_to_end(key)
+                return found
+        built = screener_for(self.store, day, filter_dates=filter_dates)
+        with self._lock:
+            self._screeners[key] = built
+            while len(self._screeners) > _DATED_SCREENERS + 1:
+                oldest = next(k for k in self._screeners if k[0] is not None)
+                del self._screeners[oldest]
+        return built
+
+    def principal(self, secret: str | None) -> Principal | None:
+        if not secret:
+            return None
+        now = time.monotonic()
+        cached = self._keys.get(secret)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        found = self.access.authenticate(secret)
+        if len(self._keys) > 10_000:
+            self._keys.clear()
+        self._keys[secret] = (found, now + KEY_CACHE_SECONDS)
+        return found
+
+    def forget_keys(self) -> None:
+        self._keys.clear()
+
+    def _refresh(self) -> None:
+        """Drop the screeners when a snapshot was added or removed since they were built."""
+        now = time.monotonic()
+        if now - self._checked < GENERATION_CHECK_SECONDS and self._generation is not None:
+            return
+        self._checked = now
+        with self.store._sessions() as session:
+            row = session.execute(select(func.count(), func.max(SnapshotRow.id))).one()
+        generation = (int(row[0] or 0), int(row[1] or 0))
+        with self._lock:
+            if generation != self._generation:
+                self._generation = generation
+                self._screeners.clear()

@@ -1,0 +1,287 @@
+"""Server-rendered pages for people: screen a name, run a check (the memo), the review queue and
+case page, list history and diffs, the chip chart on a date, and the audit log.
+
+A person signs in with an API key; the page keeps a session cookie (HttpOnly, SameSite=Strict)
+whose digest is stored, never the cookie itself. Every form that changes something carries the
+session's CSRF token. Templates escape every value (Jinja2 autoescape), so names and notes that
+hold HTML are shown as text. Pages work without JavaScript; every control has a label, the main
+field of each page has the focus, and `accesskey`s reach the main pages.
+"""
+
+from __future__ import annotations
+
+import hmac
+import tempfile
+import threading
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from exportguard.access import Principal, allows
+from exportguard.check import Party
+from exportguard.errors import InputError
+from exportguard.regime.dated import parse_as_of
+from exportguard.service import operations
+from exportguard.service.app import request_id
+from exportguard.service.state import ServiceState
+from exportguard.views import diffs, history_view, lists_view
+
+router = APIRouter(include_in_schema=False)
+COOKIE = "eg_session"
+_TEMPLATES = Jinja2Templates(directory=str(resources.files("exportguard.service") / "templates"))
+_PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+                               "img-src 'self'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+_CHART_LOCK = threading.Lock()  # matplotlib's pyplot state is not thread-safe
+
+
+class SignIn(Exception):
+    """No valid session: send the browser to the sign-in page."""
+
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+def _state(request: Request) -> ServiceState:
+    return request.app.state.service  # type: ignore[no-any-return]
+
+
+def _who(request: Request, role: str = "screener") -> Principal:
+    principal = _state(request).access.session_principal(request.cookies.get(COOKIE))
+    if principal is None:
+        raise SignIn(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    if not allows(principal.role, role):
+        raise PermissionError(f"your key's role ({principal.role}) may not open this page; it "
+                              f"needs the {role} role")
+    return principal
+
+
+def _csrf(who: Principal, token: str) -> None:
+    if not who.csrf or not hmac.compare_digest(who.csrf, token or ""):
+        raise PermissionError("the form is stale or was not sent by this site; reload the page")
+
+
+def page(request: Request, template: str, who: Principal | None, status: int = 200,
+         **context: Any) -> HTMLResponse:
+    response = _TEMPLATES.TemplateResponse(
+        request, template, {"who": who, "request_id": request_id(request), **context},
+        status_code=status)
+    response.headers.update(_PAGE_HEADERS)
+    return response
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    return page(request, "error.html", None, status, status=status, message=message)
+
+
+def _signin_redirect(request: Request, exc: SignIn) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={quote(exc.next_url, safe='')}", 303)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a local path: an open redirect would let a link send a signed-in user elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    return page(request, "login.html", None, next=_safe_next(next), error=None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(request: Request, key: str = Form(""), next: str = Form("/")) -> Response:
+    state = _state(request)
+    principal = state.access.authenticate(key.strip())
+    if principal is None:
+        return page(request, "login.html", None, 401, next=_safe_next(next),
+                    error="That key is not valid.")
+    token = state.access.open_session(principal)
+    response = RedirectResponse(_safe_next(next), 303)
+    response.set_cookie(COOKIE, token, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", max_age=8 * 3600)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    _state(request).access.close_session(request.cookies.get(COOKIE))
+    response = RedirectResponse("/login", 303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    who = _who(request)
+    counts = _state(request).cases.counts() if allows(who.role, "reviewer") else None
+    return page(request, "screen.html", who, result=None, form={}, counts=counts)
+
+
+@router.post("/screen", response_class=HTMLResponse)
+def screen(request: Request, name: str = Form(""), country: str = Form(""),
+           as_of: str = Form(""), customer_id: str = Form(""), csrf: str = Form("")) -> Response:
+    who = _who(request)
+    _csrf(who, csrf)
+    form = {"name": name, "country": country, "as_of": as_of, "customer_id": customer_id}
+    try:
+        result = operations.screen(
+            _state(request), who, request_id(request),
+            operations.ScreenInput(name=name, country=country or None, as_of=as_of or None,
+                                   customer_id=customer_id or None))
+    except InputError as exc:
+        return page(request, "screen.html", who, 422, result=None, form=form, error=str(exc),
+                    counts=None)
+    return page(request, "screen.html", who, result=result, form=form, counts=None)
+
+
+@router.get("/check", response_class=HTMLResponse)
+def check_form(request: Request) -> Response:
+    who = _who(request)
+    return page(request, "check.html", who, memo=None, form={})
+
+
+@router.post("/check", response_class=HTMLResponse)
+def check(request: Request, item: str = Form(""), destination: str = Form(""),
+          party: str = Form(""), party_country: str = Form(""), parent: str = Form(""),
+          parent_hq: str = Form(""), end_use: str = Form(""), date_: str = Form("", alias="date"),
+          csrf: str = Form("")) -> Response:
+    who = _who(request)
+    _csrf(who, csrf)
+    form = {"item": item, "destination": destination, "party": party,
+            "party_country": party_country, "parent": parent, "parent_hq": parent_hq,
+            "end_use": end_use, "date": date_}
+    try:
+        if not party.strip():
+            raise InputError("party", "a party name is required")
+        parties = [Party(name=party, country=party_country or None, parent=parent or None,
+                         parent_hq=parent_hq or None)]
+        memo = operations.run_check(
+            _state(request), who, request_id(request), destination=destination,
+            parties=parties, item=item or None, on=date_ or None, end_use=end_use or None,
+            request={k: v for k, v in form.items() if v})
+    except InputError as exc:
+        return page(request, "check.html", who, 422, memo=None, form=form, error=str(exc))
+    return page(request, "check.html", who, memo=memo, form=form)
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def cases(request: Request, status: str = "open") -> Response:
+    who = _who(request, "reviewer")
+    state = _state(request)
+    shown = state.cases.list(status or None, 200)
+    return page(request, "cases.html", who, cases=shown, status=status, counts=state.cases.counts())
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case(request: Request, case_id: int) -> Response:
+    who = _who(request, "reviewer")
+    if not 1 <= case_id <= 2_147_483_647:
+        raise LookupError(f"there is no case #{case_id}")
+    found = _state(request).cases.get(case_id)
+    return page(request, "case.html", who, case=found, error=None)
+
+
+@router.post("/cases/{case_id}/decision", response_class=HTMLResponse)
+def decide(request: Request, case_id: int, action: str = Form(""), note: str = Form(""),
+           csrf: str = Form("")) -> Response:
+    who = _who(request, "reviewer")
+    _csrf(who, csrf)
+    if not 1 <= case_id <= 2_147_483_647:
+        raise LookupError(f"there is no case #{case_id}")
+    state = _state(request)
+    try:
+        state.cases.decide(case_id, action, note, who, request_id(request))
+    except InputError as exc:
+        return page(request, "case.html", who, 422, case=state.cases.get(case_id),
+                    error=str(exc))
+    return RedirectResponse(f"/cases/{case_id}", 303)
+
+
+@router.get("/lists", response_class=HTMLResponse)
+def lists(request: Request, name: str = "", from_: str = "", to: str = "") -> Response:
+    who = _who(request)
+    store = _state(request).store
+    view = lists_view(store, True)
+    history = None
+    changes = None
+    error = None
+    try:
+        if name.strip():
+            history = history_view(store, name, 10)
+        if from_ or to:
+            changes = [d.to_dict() for d in diffs(store, _int(from_, "from"), _int(to, "to"))]
+    except InputError as exc:
+        error = str(exc)
+    return page(request, "lists.html", who, view=view, history=history, changes=changes,
+                name=name, from_=from_, to=to, error=error)
+
+
+@router.get("/chart", response_class=HTMLResponse)
+def chart(request: Request, date: str = "") -> Response:
+    who = _who(request)
+    try:
+        day = parse_as_of(date or None, "date")
+    except InputError as exc:
+        return page(request, "chart.html", who, 422, day=None, error=str(exc), date=date)
+    return page(request, "chart.html", who, day=day, error=None, date=day.isoformat())
+
+
+@router.get("/chart.svg")
+def chart_svg(request: Request, date: str = "") -> Response:
+    _who(request)
+    from exportguard.items.chart import draw_chart
+
+    day = parse_as_of(date or None, "date")
+    with tempfile.TemporaryDirectory() as folder, _CHART_LOCK:
+        path = Path(folder) / "chart.svg"
+        draw_chart(day, path)
+        svg = path.read_bytes()
+    return Response(svg, media_type="image/svg+xml",
+                    headers={"Content-Security-Policy": "default-src 'none'; style-src "
+                             "'unsafe-inline'"})
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit(request: Request, before: int = 0, verify: bool = False) -> Response:
+    who = _who(request, "reviewer")
+    log = _state(request).audit
+    records = [r for r in log.records(newest_first=True, limit=100 if not before else None)
+               if not before or r.seq < before][:100]
+    check = None
+    if verify:
+        if not allows(who.role, "admin"):
+            raise PermissionError("verifying the chain needs the admin role")
+        check = log.verify()
+    return page(request, "audit.html", who, records=records, check=check,
+                today=date.today().isoformat(),
+                older=records[-1].seq if len(records) == 100 else None)
+
+
+def _int(text: str, field: str) -> int | None:
+    if not text.strip():
+        return None
+    if not text.strip().isdigit() or len(text.strip()) > 9:
+        raise InputError(field, f"'{text}' is not a snapshot id")
+    return int(text)
+
+
+def install(app: Any) -> None:
+    """Pages: a missing session goes to sign-in (never an error page)."""
+
+    @app.exception_handler(SignIn)
+    async def sign_in(request: Request, exc: SignIn) -> Response:
+        return _signin_redirect(request, exc)
+
+
+__all__ = ["error_page", "install", "router"]
