@@ -57,6 +57,27 @@ def postgres_url() -> str:
     )
 
 
+@pytest.fixture
+def postgres_store():
+    """A Store on the local PostgreSQL server, in a schema of its own dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"eg_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_url())
+    with admin.begin() as connection:
+        connection.execute(text(f'create schema "{schema}"'))
+    store = Store(f"{postgres_url()}?options=-csearch_path%3D{schema}")
+    try:
+        yield store
+    finally:
+        store.close()
+        with admin.begin() as connection:
+            connection.execute(text(f'drop schema "{schema}" cascade'))
+        admin.dispose()
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # pytest's "no tests collected" (exit code 5) must never pass as success.
     if session.testscollected == 0:

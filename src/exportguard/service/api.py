@@ -230,8 +230,13 @@ def invest_in(body: InvestRequest, request: Request, who: Screener_) -> dict[str
 @router.post("/batches", response_model=None, status_code=202, tags=["screening"])
 def submit_batch(body: BatchRequest, request: Request, who: Screener_) -> dict[str, Any]:
     """Screen up to the batch limit of rows in the background; poll the status."""
+    state = state_of(request)
+    if len(body.rows) > state.limits.max_batch_rows:
+        raise ApiError(413, "batch_too_large", f"{len(body.rows):,} rows; the limit is "
+                       f"{state.limits.max_batch_rows:,} per batch (the `exportguard batch` "
+                       "command takes files of any size)", "rows")
     options = {"lists": body.lists, "min_score": body.min_score, "as_of": body.as_of}
-    job = operations.submit_batch(state_of(request), who, request_id(request),
+    job = operations.submit_batch(state, who, request_id(request),
                                   [r.model_dump() for r in body.rows], options)
     return {"id": job, "status": "queued", "total": len(body.rows),
             "status_url": f"/api/v1/batches/{job}", "request_id": request_id(request)}
