@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -42,6 +42,9 @@ _RETRIES = 50
 _EXPORT_FIELDS = ("seq", "at", "actor", "action", "subject", "request_id", "detail",
                   "prev_hash", "hash")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_TABLE = AuditRow.__table__
+_HEAD = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
+_INSERT = insert(_TABLE)
 
 
 def record_hash(seq: int, at: str, actor: str, action: str, subject: str, request_id: str,
@@ -222,20 +225,17 @@ class ChainContention(ExportGuardError):
 
 def _append(session: Session, actor: str, action: str, subject: str, request_id: str,
             detail: str) -> AuditRecord:
-    head = session.execute(
-        select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
-    ).first()
+    connection = session.connection()  # Core on the session's transaction: no ORM overhead
+    head = connection.execute(_HEAD).first()
     seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
     at = _now()
     digest = record_hash(seq, at, actor, action, subject, request_id, detail, prev)
-    row = AuditRow(seq=seq, at=at, actor=actor, action=action, subject=subject,
-                   request_id=request_id, detail=detail, prev_hash=prev, hash=digest)
-    session.add(row)
+    record = AuditRecord(seq, at, actor, action, subject, request_id, detail, prev, digest)
     try:
-        session.flush()
+        connection.execute(_INSERT, [record.to_dict()])
     except IntegrityError:
         raise ChainContention(f"audit record #{seq} was taken by another writer") from None
-    return AuditRecord.of(row)
+    return record
 
 
 def verify_records(records: Iterator[AuditRecord] | list[AuditRecord],

@@ -33,11 +33,12 @@ from exportguard.store.ownership import Company, Edge, OwnershipStore
 
 
 def screen_document(store: Store, screener: Screener, result: ScreenResult,
-                    day: date | None) -> tuple[dict[str, Any], OwnershipFinding | None]:
+                    day: date | None, *, in_graph: bool = True,
+                    ) -> tuple[dict[str, Any], OwnershipFinding | None]:
     """`screen --json`: the result, the ownership finding, and each match's first and last
-    snapshot."""
+    snapshot. `in_graph=False` says the caller knows the name is not in the ownership graph."""
     finding = ownership_of(OwnershipStore(store), screener, result.query, result.country,
-                           day or date.today())
+                           day or date.today()) if in_graph else None
     data = result.to_dict()
     data["ownership"] = finding.to_dict() if finding else None
     if result.matches:

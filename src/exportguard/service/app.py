@@ -23,7 +23,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exportguard.errors import ExportGuardError, InputError, ListFileError, StoreError
-from exportguard.lists.loader import ensure_starter
 from exportguard.service.state import Limits, ServiceState
 from exportguard.store import Store
 
@@ -151,7 +150,6 @@ def _version() -> str:
 def create_app(store: Store | None = None, limits: Limits | None = None) -> FastAPI:
     """The service over `store` (default: EXPORTGUARD_DB or the local SQLite file)."""
     store = store or Store()
-    ensure_starter(store)
     state = ServiceState(store, limits)
 
     @asynccontextmanager

@@ -2,8 +2,9 @@
 cache and the per-key rate limiter.
 
 Screeners are built once and shared by every request. Every few seconds a request asks the store
-whether a snapshot was added (one cheap query); if so the next screener is built and swapped in,
-and requests in flight finish on the old one. Keys are looked up once and cached for a few
+whether a snapshot or a company was added (two cheap queries); if so the next screener is built
+and swapped in (requests in flight finish on the old one), and the set of company names in the
+ownership graph is read again. Keys are looked up once and cached for a few
 seconds, so revoking a key takes effect within `KEY_CACHE_SECONDS` in every process.
 
 The rate limit is a token bucket per key and per process: with `serve --workers N`, a key may make
@@ -25,10 +26,12 @@ from exportguard.access import Access, Principal
 from exportguard.audit import AuditLog
 from exportguard.cases import Cases
 from exportguard.errors import InputError
+from exportguard.lists.loader import ensure_starter
 from exportguard.screening import Screener
 from exportguard.screening.loaded import screener_for
 from exportguard.store import Store
-from exportguard.store.tables import SnapshotRow
+from exportguard.store.ownership import OwnershipStore, company_key
+from exportguard.store.tables import CompanyRow, SnapshotRow
 
 KEY_CACHE_SECONDS = 5.0
 GENERATION_CHECK_SECONDS = 5.0
@@ -96,10 +99,12 @@ class ServiceState:
         self.cases = Cases(store, self.audit)
         self.rate = RateLimiter(self.limits)
         self._lock = threading.Lock()
-        self._generation: tuple[int, int] | None = None
+        self._generation: tuple[int, int, int, int] | None = None
         self._checked = 0.0
         self._screeners: OrderedDict[tuple[date | None, bool], Screener] = OrderedDict()
         self._keys: dict[str, tuple[Principal | None, float]] = {}
+        self._companies: frozenset[str] = frozenset()
+        ensure_starter(store)
 
     def screener(self, day: date | None = None, *, filter_dates: bool = True) -> Screener:
         """The screener for the lists as they stood on `day` (None: the latest)."""
@@ -131,6 +136,12 @@ class ServiceState:
         self._keys[secret] = (found, now + KEY_CACHE_SECONDS)
         return found
 
+    def in_graph(self, name: str) -> bool:
+        """Whether the ownership graph may hold a company of this name (any country): a set
+        lookup that spares the two graph queries for the names it does not hold."""
+        self._refresh()
+        return company_key(name).removesuffix("|") in self._companies
+
     def forget_keys(self) -> None:
         self._keys.clear()
 
@@ -142,8 +153,14 @@ class ServiceState:
         self._checked = now
         with self.store._sessions() as session:
             row = session.execute(select(func.count(), func.max(SnapshotRow.id))).one()
-        generation = (int(row[0] or 0), int(row[1] or 0))
+            graph = session.execute(select(func.count(), func.max(CompanyRow.id))).one()
+        generation = (int(row[0] or 0), int(row[1] or 0), int(graph[0] or 0),
+                      int(graph[1] or 0))
         with self._lock:
-            if generation != self._generation:
-                self._generation = generation
+            if generation[:2] != (self._generation or (None, None))[:2]:
                 self._screeners.clear()
+            if generation[2:] != (self._generation or (None, None, None, None))[2:]:
+                self._companies = frozenset(
+                    company_key(name).removesuffix("|")
+                    for _id, name in OwnershipStore(self.store).names())
+            self._generation = generation

@@ -10,20 +10,24 @@ field of each page has the focus, and `accesskey`s reach the main pages.
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
+import io
 import tempfile
 import threading
 from datetime import date
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from exportguard.access import Principal, allows
+from exportguard.audit import AuditRecord, write_csv
 from exportguard.check import Party
 from exportguard.errors import InputError
 from exportguard.regime.dated import parse_as_of
@@ -70,17 +74,22 @@ def _csrf(who: Principal, token: str) -> None:
         raise PermissionError("the form is stale or was not sent by this site; reload the page")
 
 
-def page(request: Request, template: str, who: Principal | None, status: int = 200,
+def page(request: Request, template: str, who: Principal | None, status_code: int = 200,
          **context: Any) -> HTMLResponse:
     response = _TEMPLATES.TemplateResponse(
         request, template, {"who": who, "request_id": request_id(request), **context},
-        status_code=status)
+        status_code=status_code)
     response.headers.update(_PAGE_HEADERS)
     return response
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    return page(request, "error.html", None, status, status=status, message=message)
+    """An error as a page; a signed-in person keeps the navigation (and the sign-out button)."""
+    try:
+        who = _state(request).access.session_principal(request.cookies.get(COOKIE))
+    except Exception:  # the store may be what failed: the error page must still render
+        who = None
+    return page(request, "error.html", who, status, status=status, message=message)
 
 
 def _signin_redirect(request: Request, exc: SignIn) -> RedirectResponse:
@@ -124,8 +133,12 @@ def logout(request: Request) -> Response:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
     who = _who(request)
-    counts = _state(request).cases.counts() if allows(who.role, "reviewer") else None
-    return page(request, "screen.html", who, result=None, form={}, counts=counts)
+    return page(request, "screen.html", who, result=None, form={}, counts=_counts(request, who))
+
+
+def _counts(request: Request, who: Principal) -> dict[str, int] | None:
+    """The review queue's counts, for the roles that may open it."""
+    return _state(request).cases.counts() if allows(who.role, "reviewer") else None
 
 
 @router.post("/screen", response_class=HTMLResponse)
@@ -141,8 +154,9 @@ def screen(request: Request, name: str = Form(""), country: str = Form(""),
                                    customer_id=customer_id or None))
     except InputError as exc:
         return page(request, "screen.html", who, 422, result=None, form=form, error=str(exc),
-                    counts=None)
-    return page(request, "screen.html", who, result=result, form=form, counts=None)
+                    error_field=exc.field, counts=_counts(request, who))
+    return page(request, "screen.html", who, result=result, form=form,
+                counts=_counts(request, who))
 
 
 @router.get("/check", response_class=HTMLResponse)
@@ -171,7 +185,8 @@ def check(request: Request, item: str = Form(""), destination: str = Form(""),
             parties=parties, item=item or None, on=date_ or None, end_use=end_use or None,
             request={k: v for k, v in form.items() if v})
     except InputError as exc:
-        return page(request, "check.html", who, 422, memo=None, form=form, error=str(exc))
+        return page(request, "check.html", who, 422, memo=None, form=form, error=str(exc),
+                    error_field=exc.field)
     return page(request, "check.html", who, memo=memo, form=form)
 
 
@@ -179,52 +194,70 @@ def check(request: Request, item: str = Form(""), destination: str = Form(""),
 def cases(request: Request, status: str = "open") -> Response:
     who = _who(request, "reviewer")
     state = _state(request)
-    shown = state.cases.list(status or None, 200)
-    return page(request, "cases.html", who, cases=shown, status=status, counts=state.cases.counts())
+    try:
+        shown = state.cases.list(status or None, 200)
+    except InputError as exc:
+        return page(request, "cases.html", who, 422, cases=[], status=status,
+                    counts=state.cases.counts(), error=str(exc))
+    return page(request, "cases.html", who, cases=shown, status=status,
+                counts=state.cases.counts(), error=None)
+
+
+def _case_id(text: str) -> int:
+    """A case number from the path; anything else is a missing page, not a JSON error."""
+    if not text.isdigit() or len(text) > 10 or not 1 <= int(text) <= 2_147_483_647:
+        raise LookupError(f"there is no case #{text[:20]}")
+    return int(text)
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case(request: Request, case_id: int) -> Response:
+def case(request: Request, case_id: str) -> Response:
     who = _who(request, "reviewer")
-    if not 1 <= case_id <= 2_147_483_647:
-        raise LookupError(f"there is no case #{case_id}")
-    found = _state(request).cases.get(case_id)
-    return page(request, "case.html", who, case=found, error=None)
+    found = _state(request).cases.get(_case_id(case_id))
+    return page(request, "case.html", who, case=found, error=None, form={})
 
 
 @router.post("/cases/{case_id}/decision", response_class=HTMLResponse)
-def decide(request: Request, case_id: int, action: str = Form(""), note: str = Form(""),
+def decide(request: Request, case_id: str, action: str = Form(""), note: str = Form(""),
            csrf: str = Form("")) -> Response:
     who = _who(request, "reviewer")
     _csrf(who, csrf)
-    if not 1 <= case_id <= 2_147_483_647:
-        raise LookupError(f"there is no case #{case_id}")
+    number = _case_id(case_id)
     state = _state(request)
     try:
-        state.cases.decide(case_id, action, note, who, request_id(request))
+        state.cases.decide(number, action, note, who, request_id(request))
     except InputError as exc:
-        return page(request, "case.html", who, 422, case=state.cases.get(case_id),
-                    error=str(exc))
-    return RedirectResponse(f"/cases/{case_id}", 303)
+        return page(request, "case.html", who, 422, case=state.cases.get(number),
+                    error=str(exc), error_field=exc.field,
+                    form={"action": action, "note": note})
+    return RedirectResponse(f"/cases/{number}", 303)
 
 
 @router.get("/lists", response_class=HTMLResponse)
-def lists(request: Request, name: str = "", from_: str = "", to: str = "") -> Response:
+def lists(request: Request, name: str = "", from_: str = "", to: str = "",
+          diff: str = "") -> Response:
     who = _who(request)
     store = _state(request).store
     view = lists_view(store, True)
     history = None
     changes = None
-    error = None
-    try:
-        if name.strip():
+    history_error = diff_error = None
+    if name.strip():
+        try:
             history = history_view(store, name, 10)
-        if from_ or to:
+        except InputError as exc:
+            history_error = str(exc)
+    if from_ or to or diff:  # both blank: the latest change of each source
+        try:
             changes = [d.to_dict() for d in diffs(store, _int(from_, "from"), _int(to, "to"))]
-    except InputError as exc:
-        error = str(exc)
-    return page(request, "lists.html", who, view=view, history=history, changes=changes,
-                name=name, from_=from_, to=to, error=error)
+        except InputError as exc:
+            if from_.strip() or to.strip():
+                diff_error = str(exc)
+            else:  # no source has two snapshots yet: nothing to compare, not a mistake
+                changes = []
+    return page(request, "lists.html", who, 422 if history_error or diff_error else 200,
+                view=view, history=history, changes=changes, name=name, from_=from_, to=to,
+                history_error=history_error, diff_error=diff_error)
 
 
 @router.get("/chart", response_class=HTMLResponse)
@@ -255,17 +288,64 @@ def chart_svg(request: Request, date: str = "") -> Response:
 @router.get("/audit", response_class=HTMLResponse)
 def audit(request: Request, before: int = 0, verify: bool = False) -> Response:
     who = _who(request, "reviewer")
-    log = _state(request).audit
-    records = [r for r in log.records(newest_first=True, limit=100 if not before else None)
-               if not before or r.seq < before][:100]
     check = None
     if verify:
         if not allows(who.role, "admin"):
             raise PermissionError("verifying the chain needs the admin role")
-        check = log.verify()
-    return page(request, "audit.html", who, records=records, check=check,
-                today=date.today().isoformat(),
+        check = _state(request).audit.verify()
+    return _audit_page(request, who, before=before, check=check)
+
+
+def _audit_page(request: Request, who: Principal, *, before: int = 0, check: Any = None,
+                status_code: int = 200, error: str | None = None,
+                export: dict[str, str] | None = None) -> HTMLResponse:
+    log = _state(request).audit
+    newest = log.records(newest_first=True, limit=100 if not before else None)
+    records = list(islice((r for r in newest if not before or r.seq < before), 100))
+    today = date.today().isoformat()
+    return page(request, "audit.html", who, status_code, records=records, check=check,
+                today=today, error=error, export=export or {"from": today, "to": today},
                 older=records[-1].seq if len(records) == 100 else None)
+
+
+@router.get("/audit/export")
+def audit_export(request: Request, from_: str = Query("", alias="from"),
+                 to: str = "") -> Response:
+    """The records of [from, to] as CSV for an admin's browser (the API wants a key): the same
+    cells as `exportguard audit export`, refused when the chain is broken, and itself audited."""
+    who = _who(request, "admin")
+    log = _state(request).audit
+    asked = {"from": from_, "to": to}
+    try:
+        start, end = _day(from_, "from"), _day(to, "to")
+        if end < start:
+            raise InputError("to", f"{end} is before from {start}")
+    except InputError as exc:
+        return _audit_page(request, who, status_code=422, error=str(exc), export=asked)
+    check = log.verify()
+    if not check.ok:
+        return _audit_page(request, who, status_code=409, check=check, export=asked,
+                           error="the audit chain is broken; refusing to export")
+    records = list(log.records(start, end))
+    buffer = io.StringIO()
+    write_csv(buffer, [f.name for f in dataclasses.fields(AuditRecord)],
+              [r.to_dict() for r in records])
+    log.append(who.name, "audit.export", f"{start}..{end}", request_id(request),
+               {"from": start.isoformat(), "to": end.isoformat(), "records": len(records),
+                "format": "csv", "via": "web"})
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="audit-{start}-{end}.csv"',
+        "X-Audit-Records": str(len(records)),
+        "X-Audit-Anchor": records[0].prev_hash if records else "",
+        "X-Audit-Last-Hash": records[-1].hash if records else "",
+        "X-Content-Type-Options": "nosniff"})
+
+
+def _day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(field, f"'{text[:40]}' is not a date in the form YYYY-MM-DD") from None
 
 
 def _int(text: str, field: str) -> int | None:
