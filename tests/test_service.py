@@ -197,6 +197,10 @@ def _review_flow(service: Service, tmp_path: Path) -> None:
     queue = service.get("/cases?status=open", "reviewer").json()
     assert [c["id"] for c in queue["cases"]] == [case_id] and queue["counts"]["open"] == 1
 
+    # Asked again before anyone reviewed: the same case, not a second one in the queue.
+    repeat = service.post("/screen", {"name": NEAR_MISS, "country": "AT", "customer_id": "c-17"})
+    assert repeat.json()["case_id"] == case_id
+
     no_note = _decide(service, case_id, "clear", "   ")
     assert no_note.status_code == 422 and no_note.json()["error"]["field"] == "note"
     note = "Different company: Gulf Gate is in Vienna, our customer in Graz; <b>checked</b> '--"
@@ -244,7 +248,7 @@ def _review_flow(service: Service, tmp_path: Path) -> None:
 
     actions = [r.action for r in AuditLog(service.store).records()]
     assert actions == [
-        "screen", "case.open", "case.clear", "screen", "screen", "case.open", "screen",
+        "screen", "case.open", "screen", "case.clear", "screen", "screen", "case.open", "screen",
         "case.open", "case.escalate", "case.confirm"]
     clear_record = next(r for r in AuditLog(service.store).records() if r.action == "case.clear")
     assert json.loads(clear_record.detail)["note"] == note

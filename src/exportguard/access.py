@@ -124,6 +124,7 @@ class Access:
         token = secrets.token_urlsafe(32)
         now = datetime.now(UTC)
         with self.store._sessions.begin() as session:
+            session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at < now))
             session.add(WebSessionRow(digest=digest(token), key_id=principal.key_id,
                                       csrf=secrets.token_urlsafe(24), created_at=now,
                                       expires_at=now + timedelta(hours=SESSION_HOURS)))

@@ -39,7 +39,7 @@ from exportguard.store.tables import AuditRow
 
 GENESIS = "0" * 64
 _RETRIES = 50
-_EXPORT_FIELDS = ("seq", "at", "actor", "action", "subject", "request_id", "detail",
+EXPORT_FIELDS = ("seq", "at", "actor", "action", "subject", "request_id", "detail",
                   "prev_hash", "hash")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TABLE = AuditRow.__table__
@@ -82,7 +82,7 @@ class AuditRecord:
                            self.request_id, self.detail, self.prev_hash)
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _EXPORT_FIELDS}
+        return {name: getattr(self, name) for name in EXPORT_FIELDS}
 
 
 @dataclass(slots=True)
@@ -188,7 +188,7 @@ class AuditLog:
         temporary = path.with_name(path.name + ".part")
         with temporary.open("w", encoding="utf-8", newline="") as handle:
             if fmt == "csv":
-                write_csv(handle, _EXPORT_FIELDS, (r.to_dict() for r in rows))
+                write_csv(handle, EXPORT_FIELDS, (r.to_dict() for r in rows))
             else:
                 for record in rows:
                     handle.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
@@ -288,7 +288,7 @@ def _read_export(path: Path, fmt: str) -> Iterator[AuditRecord]:
         with path.open(encoding="utf-8", newline="") as handle:
             if fmt == "csv":
                 for row in csv.DictReader(handle):
-                    values = {k: unneutralise(row.get(k) or "") for k in _EXPORT_FIELDS}
+                    values = {k: unneutralise(row.get(k) or "") for k in EXPORT_FIELDS}
                     yield AuditRecord(**{**values, "seq": int(values["seq"])})
             else:
                 for line in handle:

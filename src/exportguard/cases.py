@@ -85,11 +85,17 @@ class Cases:
                result: dict[str, Any], matches: list[dict[str, Any]], actor: str,
                request_id: str, summary: dict[str, Any]) -> int | None:
         """Audit a screen or check decision; when it is `review`, open a case in the same
-        transaction. Returns the case id (None when no case was needed)."""
+        transaction, unless the same subject's same possible matches already wait in an open or
+        escalated case (asking twice before anyone reviewed must not queue it twice). Returns
+        the case id (None when no case was needed)."""
 
         def work(session: Session) -> int | None:
             case_id = None
+            reused = False
             if decision == "review":
+                case_id = _open_case_for(session, kind, subject, matches, request)
+                reused = case_id is not None
+            if decision == "review" and case_id is None:
                 first = matches[0] if matches else {}
                 row = CaseRow(kind=kind, status="open", subject=subject,
                               subject_key=first.get("subject_key", ""),
@@ -103,7 +109,7 @@ class Cases:
             self.audit.append(actor, kind, subject, request_id,
                               {**summary, "decision": decision, "case_id": case_id},
                               session=session)
-            if case_id is not None:
+            if case_id is not None and not reused:
                 self.audit.append(actor, "case.open", f"case #{case_id}", request_id,
                                   {"case_id": case_id, "kind": kind, "subject": subject,
                                    "matches": [_brief(m) for m in matches]}, session=session)
@@ -204,6 +210,27 @@ class Cases:
             except (ChainContention, OperationalError):
                 time.sleep(0.002)
         raise ExportGuardError("could not record the decision after repeated contention")
+
+
+def _open_case_for(session: Session, kind: str, subject: str, matches: list[dict[str, Any]],
+                   request: dict[str, Any]) -> int | None:
+    """An undecided case of the same kind for the same subjects and list entries; for a check,
+    also the same request (another item or destination is another question)."""
+    if not matches:
+        return None
+    wanted = _pairs(matches)
+    key = matches[0]["subject_key"] if matches else ""
+    query = select(CaseRow).where(CaseRow.kind == kind, CaseRow.status.in_(_OPEN),
+                                  CaseRow.subject_key == key, CaseRow.subject == subject)
+    for row in session.scalars(query.order_by(CaseRow.id)):
+        if _pairs(row.matches) == wanted and (kind == "screen" or row.request == request):
+            return row.id
+    return None
+
+
+def _pairs(matches: list[dict[str, Any]]) -> set[tuple[str, str, str, str]]:
+    return {(m["subject_key"], m["subject_fingerprint"], m["entry_id"], m["entry_fingerprint"])
+            for m in matches}
 
 
 def _brief(match: dict[str, Any]) -> dict[str, Any]:

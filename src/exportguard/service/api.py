@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from exportguard.access import Principal, allows
-from exportguard.audit import write_csv
+from exportguard.audit import EXPORT_FIELDS, write_csv
 from exportguard.check import Party
 from exportguard.errors import InputError
 from exportguard.invest import invest
@@ -373,8 +373,7 @@ def audit_export(request: Request, who: Admin,
     records = list(state.audit.records(from_, to))
     buffer = io.StringIO()
     if format == "csv":
-        write_csv(buffer, list(records[0].to_dict()) if records else ["seq"],
-                  [r.to_dict() for r in records])
+        write_csv(buffer, EXPORT_FIELDS, [r.to_dict() for r in records])
         media = "text/csv; charset=utf-8"
     else:
         buffer.writelines(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records)

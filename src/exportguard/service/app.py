@@ -184,13 +184,16 @@ def create_app(store: Store | None = None, limits: Limits | None = None) -> Fast
 
 def _handlers(app: FastAPI) -> None:
     def reply(request: Request, status: int, code: str, message: str, field: str | None,
-              headers: dict[str, str] | None = None) -> Json:
-        if request.url.path.startswith("/api/") or status not in (401, 403, 404):
+              headers: dict[str, str] | None = None) -> Any:
+        """JSON for the API; a page, with the same message, for a person's browser."""
+        if request.url.path.startswith("/api/"):
             return Json(error_body(request_id(request), code, message, field), status,
                         headers=headers)
         from exportguard.service.web import error_page
 
-        return error_page(request, status, message)
+        page = error_page(request, status, message)
+        page.headers.update(headers or {})
+        return page
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Any:
@@ -240,5 +243,5 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Any:
         log.exception("unexpected error (request %s)", request_id(request))
-        return Json(error_body(request_id(request), "internal_error",
-                               "an unexpected error; quote the request id", None), 500)
+        return reply(request, 500, "internal_error", "an unexpected error; quote the request id",
+                     None)

@@ -62,11 +62,24 @@ def _state(request: Request) -> ServiceState:
 def _who(request: Request, role: str = "screener") -> Principal:
     principal = _state(request).access.session_principal(request.cookies.get(COOKIE))
     if principal is None:
-        raise SignIn(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        raise SignIn(_back(request))
     if not allows(principal.role, role):
         raise PermissionError(f"your key's role ({principal.role}) may not open this page; it "
                               f"needs the {role} role")
     return principal
+
+
+def _back(request: Request) -> str:
+    """Where to return after signing in: the page asked for, or for a form sent after the
+    session ended, the page holding that form (the form's own address only answers POST)."""
+    path = request.url.path
+    if request.method in ("GET", "HEAD"):
+        return path + (f"?{request.url.query}" if request.url.query else "")
+    if path == "/screen":
+        return "/"
+    if path.startswith("/cases/") and path.endswith("/decision"):
+        return path.removesuffix("/decision")
+    return path
 
 
 def _csrf(who: Principal, token: str) -> None:
@@ -286,14 +299,15 @@ def chart_svg(request: Request, date: str = "") -> Response:
 
 
 @router.get("/audit", response_class=HTMLResponse)
-def audit(request: Request, before: int = 0, verify: bool = False) -> Response:
+def audit(request: Request, before: str = "", verify: str = "") -> Response:
     who = _who(request, "reviewer")
     check = None
-    if verify:
+    if verify.strip().lower() in ("1", "true", "yes", "on"):
         if not allows(who.role, "admin"):
             raise PermissionError("verifying the chain needs the admin role")
         check = _state(request).audit.verify()
-    return _audit_page(request, who, before=before, check=check)
+    older_than = int(before) if before.isdigit() and len(before) < 12 else 0
+    return _audit_page(request, who, before=older_than, check=check)
 
 
 def _audit_page(request: Request, who: Principal, *, before: int = 0, check: Any = None,
