@@ -130,11 +130,12 @@ def main() -> int:
                     script.write_text(LUA % {"bodies": body_file, "path": f"/api/v1/{endpoint}",
                                              "secret": secret}, encoding="utf-8")
                     # Warm every worker's index and caches, then measure.
-                    subprocess.run(["wrk", "-t1", "-c4", "-d5s", "-s", str(script), base],
+                    subprocess.run(["wrk", "-t1", "-c4", "-d10s", "--timeout", "30s", "-s",
+                                    str(script), base],
                                    check=True, capture_output=True)
                     output = subprocess.run(
                         ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s",
-                         "--latency", "-s", str(script), base],
+                         "--timeout", "10s", "--latency", "-s", str(script), base],
                         check=True, capture_output=True, text=True).stdout
                     row = _parse_wrk(output)
                     row.update(endpoint=endpoint, workers=workers)  # type: ignore[arg-type]

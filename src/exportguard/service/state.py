@@ -99,6 +99,7 @@ class ServiceState:
         self.cases = Cases(store, self.audit)
         self.rate = RateLimiter(self.limits)
         self._lock = threading.Lock()
+        self._building = threading.Lock()
         self._generation: tuple[int, int, int, int] | None = None
         self._checked = 0.0
         self._screeners: OrderedDict[tuple[date | None, bool], Screener] = OrderedDict()
@@ -115,12 +116,17 @@ class ServiceState:
             if found is not None:
                 self._screeners.move_to_end(key)
                 return found
-        built = screener_for(self.store, day, filter_dates=filter_dates)
-        with self._lock:
-            self._screeners[key] = built
-            while len(self._screeners) > _DATED_SCREENERS + 1:
-                oldest = next(k for k in self._screeners if k[0] is not None)
-                del self._screeners[oldest]
+        with self._building:  # one build at a time: concurrent requests wait for it
+            with self._lock:
+                found = self._screeners.get(key)
+            if found is not None:
+                return found
+            built = screener_for(self.store, day, filter_dates=filter_dates)
+            with self._lock:
+                self._screeners[key] = built
+                while len(self._screeners) > _DATED_SCREENERS + 1:
+                    oldest = next(k for k in self._screeners if k[0] is not None)
+                    del self._screeners[oldest]
         return built
 
     def principal(self, secret: str | None) -> Principal | None:
