@@ -130,8 +130,8 @@ def main() -> int:
                     script.write_text(LUA % {"bodies": body_file, "path": f"/api/v1/{endpoint}",
                                              "secret": secret}, encoding="utf-8")
                     # Warm every worker's index and caches, then measure.
-                    subprocess.run(["wrk", "-t1", "-c4", "-d10s", "--timeout", "30s", "-s",
-                                    str(script), base],
+                    subprocess.run(["wrk", "-t2", f"-c{args.connections}", "-d20s",
+                                    "--timeout", "60s", "-s", str(script), base],
                                    check=True, capture_output=True)
                     output = subprocess.run(
                         ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s",

@@ -129,6 +129,12 @@ class ServiceState:
                     del self._screeners[oldest]
         return built
 
+    def ready(self, day: date | None, *, filter_dates: bool = True) -> bool:
+        """Whether the screener for `day` is built (and the lists have not changed since)."""
+        if time.monotonic() - self._checked >= GENERATION_CHECK_SECONDS:
+            return False  # the refresh may drop it: let a thread find out
+        return (day, filter_dates if day is not None else True) in self._screeners
+
     def principal(self, secret: str | None) -> Principal | None:
         if not secret:
             return None
