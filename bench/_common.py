@@ -222,7 +222,7 @@ def synthetic_book(n: int, entries: list, *, listed_share: float = 0.02, seed: i
             parts = [rng.choice(words), rng.choice(_PLACES + tuple(words[:50])),
                      rng.choice(_TRADES)]
             rng.shuffle(parts[:2])
-            name = " ".join(parts[: rng.choice((2, 3, 3))] + [rng.choice(_FORMS)]).strip()
+            name = " ".join([*parts[:rng.choice((2, 3, 3))], rng.choice(_FORMS)]).strip()
             country = rng.choice(countries)
         book.append((f"C{number:07d}", name, country))
     return book

@@ -13,7 +13,6 @@ import statistics
 import time
 
 from _common import CSL_COMPACT
-
 from exportguard.check import Party, check
 from exportguard.items import catalog, classify
 from exportguard.lists.csl import CslCompactParser

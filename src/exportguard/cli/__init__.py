@@ -1,6 +1,7 @@
 """The `exportguard` command line: a thin layer over the library's verbs."""
 
 from exportguard.cli import (
+    batch,
     check,
     invest,
     items,
@@ -14,6 +15,7 @@ from exportguard.cli import (
 from exportguard.cli._app import app, main
 
 __all__ = [
-    "app", "check", "invest", "items", "lists", "main", "ownership", "screening", "service",
+    "app", "batch", "check", "invest", "items", "lists", "main", "ownership", "screening",
+    "service",
     "update", "watch",
 ]

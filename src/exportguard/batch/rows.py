@@ -1,0 +1,154 @@
+"""The one per-row screening function every engine runs (in-process, in forked workers, in Spark
+executors), so the local engine, Spark and `Screener.screen` give the same answer for a row.
+
+A row that cannot be screened (empty or oversized name, unknown country code, bytes that are not
+UTF-8, a ragged CSV row) gets decision `error` and its reason; it is never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+
+from exportguard.batch.formats import is_json_field, text_values
+from exportguard.errors import InputError
+from exportguard.lists.history import InForce
+from exportguard.model import Snapshot
+from exportguard.screening.index import NameIndex
+from exportguard.screening.screener import MAX_LIMIT, Screener, ScreenResult
+
+ERROR = "error"
+RESULT_FIELDS = (
+    pa.field("match_count", pa.int32()),
+    pa.field("best_match_name", pa.string()),
+    pa.field("best_match_list", pa.string()),
+    pa.field("best_match_id", pa.string()),
+    pa.field("best_score", pa.float64()),
+    pa.field("decision", pa.string()),
+    pa.field("error", pa.string()),
+    pa.field("snapshot_ids", pa.string()),
+)
+RESULT_COLUMNS = tuple(f.name for f in RESULT_FIELDS)
+_PER_ROW = RESULT_COLUMNS[:-1]  # what `_screened_row` returns; snapshot_ids is the run's
+ROW_COLUMN = "__row"  # input order, carried through engines that may reorder rows (Spark)
+PROBLEM_COLUMN = "__problem"  # the reader's problem with a row, for engines fed a staged file
+
+Results = dict[str, list[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class RowOptions:
+    """What every row is screened with. `match_count` counts matches at or above the threshold,
+    up to MAX_LIMIT (the most one screening returns)."""
+
+    name_column: str
+    country_column: str | None
+    lists: frozenset[str] | None
+    min_score: float | None
+    snapshot_ids: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenerSpec:
+    """Everything of a Screener but its index, so a worker given the index (inherited, loaded
+    from a file or broadcast) rebuilds exactly the screener the parent built."""
+
+    snapshots: tuple[Snapshot, ...]
+    starter_only: bool
+    on: date | None
+    in_force: tuple[InForce, ...]
+
+    @classmethod
+    def of(cls, screener: Screener) -> ScreenerSpec:
+        return cls(tuple(screener.snapshots), screener.starter_only, screener.on,
+                   tuple(screener.in_force))
+
+    def build(self, index: NameIndex) -> Screener:
+        return Screener(index, self.snapshots, starter_only=self.starter_only, on=self.on,
+                        in_force=self.in_force)
+
+
+def screen_one(screener: Screener, name: str | None, country: str | None,
+               options: RowOptions) -> ScreenResult:
+    """Exactly the single-name call: `screen NAME --country C --lists L --min-score S`."""
+    return screener.screen(name if name is not None else "", country or None, options.lists,
+                           MAX_LIMIT, options.min_score)
+
+
+def screen_rows(screener: Screener, names: list[str | None], countries: list[str | None],
+                problems: list[str | None], options: RowOptions) -> Results:
+    """The result columns for some rows, in their order."""
+    results: Results = {name: [] for name in RESULT_COLUMNS}
+    for name, country, problem in zip(names, countries, problems, strict=True):
+        row = _error_row(problem) if problem else _screened_row(screener, name, country, options)
+        for key, value in zip(_PER_ROW, row, strict=True):
+            results[key].append(value)
+    results["snapshot_ids"] = [options.snapshot_ids] * len(names)
+    return results
+
+
+def _screened_row(screener: Screener, name: str | None, country: str | None,
+                  options: RowOptions) -> tuple[Any, ...]:
+    try:
+        result = screen_one(screener, name, country, options)
+    except InputError as exc:
+        column = options.country_column if exc.field == "country" else options.name_column
+        return _error_row(f"{column}: {exc.message}")
+    if not result.matches:
+        return 0, None, None, None, None, result.decision, ""
+    best = result.matches[0]
+    return (len(result.matches), best.entry.name, best.entry.list_code, best.entry.key,
+            round(best.score, 4), result.decision, "")
+
+
+def _error_row(reason: str) -> tuple[Any, ...]:
+    return None, None, None, None, None, ERROR, reason
+
+
+def row_inputs(table: pa.Table | pa.RecordBatch, problems: list[str | None],
+               options: RowOptions) -> tuple[list[str | None], list[str | None], list[str | None]]:
+    """Names, countries and per-row problems of some rows: a name or country cell that is not
+    text (bad bytes, a JSON number) adds its problem to the reader's."""
+    names = _column(table, options.name_column)
+    countries = (_column(table, options.country_column) if options.country_column
+                 else [(None, None)] * len(problems))
+    merged: list[str | None] = []
+    for problem, (_, name_problem), (_, country_problem) in zip(problems, names, countries,
+                                                                strict=True):
+        found = [p for p in (problem,
+                             name_problem and f"{options.name_column}: {name_problem}",
+                             country_problem and f"{options.country_column}: {country_problem}")
+                 if p]
+        merged.append("; ".join(found) or None)
+    return [n for n, _ in names], [c for c, _ in countries], merged
+
+
+def _column(table: pa.Table | pa.RecordBatch, name: str) -> list[tuple[str | None, str | None]]:
+    position = table.schema.get_field_index(name)
+    column = table.column(position)
+    if isinstance(column, pa.Array):
+        column = pa.chunked_array([column], type=column.type)
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    return text_values(column, is_json_field(table.schema.field(position)))
+
+
+def screen_table(screener: Screener, table: pa.Table | pa.RecordBatch,
+                 problems: list[str | None], options: RowOptions) -> Results:
+    """The result columns for the rows of an Arrow table or batch."""
+    names, countries, merged = row_inputs(table, problems, options)
+    return screen_rows(screener, names, countries, merged, options)
+
+
+def result_arrays(results: Results) -> list[pa.Array]:
+    return [pa.array(results[f.name], f.type) for f in RESULT_FIELDS]
+
+
+def with_results(table: pa.Table, results: Results) -> pa.Table:
+    """The input columns, untouched, followed by the result columns."""
+    for field, array in zip(RESULT_FIELDS, result_arrays(results), strict=True):
+        table = table.append_column(field, array)
+    return table
