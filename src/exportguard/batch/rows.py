@@ -78,12 +78,30 @@ def screen_one(screener: Screener, name: str | None, country: str | None,
                            MAX_LIMIT, options.min_score)
 
 
+_REPEATS_KEPT = 100_000
+
+
 def screen_rows(screener: Screener, names: list[str | None], countries: list[str | None],
                 problems: list[str | None], options: RowOptions) -> Results:
-    """The result columns for some rows, in their order."""
+    """The result columns for some rows, in their order. A (name, country) seen before in this
+    process with the same screener and options takes the row it got then: books repeat
+    counterparties (8 % of the 1M-row bench book), and the answer is a pure function of the
+    four, so the cache changes no result. The cache hangs on the screener object (it dies with
+    it); at most `_REPEATS_KEPT` rows are kept (about 20 MB) and it starts over when full."""
+    repeats: dict[tuple[RowOptions, str | None, str | None], tuple[Any, ...]] = \
+        screener.__dict__.setdefault("_batch_repeats", {})
     results: Results = {name: [] for name in RESULT_COLUMNS}
     for name, country, problem in zip(names, countries, problems, strict=True):
-        row = _error_row(problem) if problem else _screened_row(screener, name, country, options)
+        if problem:
+            row = _error_row(problem)
+        else:
+            key = (options, name, country)
+            row = repeats.get(key)  # type: ignore[assignment]
+            if row is None:
+                row = _screened_row(screener, name, country, options)
+                if len(repeats) >= _REPEATS_KEPT:
+                    repeats.clear()
+                repeats[key] = row
         for key, value in zip(_PER_ROW, row, strict=True):
             results[key].append(value)
     results["snapshot_ids"] = [options.snapshot_ids] * len(names)
