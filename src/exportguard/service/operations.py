@@ -6,11 +6,13 @@ and leave the same record."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 from datetime import UTC, datetime
 from typing import Any
 
 from exportguard.access import Principal
+from exportguard.batch.rows import RowOptions, screen_rows
 from exportguard.cases import subject_fingerprint, subject_key
 from exportguard.check import Party, check
 from exportguard.check.evaluate import MAX_PARTIES
@@ -25,7 +27,9 @@ from exportguard.store.ownership import OwnershipStore
 from exportguard.store.tables import BatchJobRow
 from exportguard.views import screen_document
 
+log = logging.getLogger("exportguard.service")
 _AUDITED_MATCHES = 5
+_BATCH_STEP = 500
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -123,7 +127,8 @@ def run_check(state: ServiceState, principal: Principal, request_id: str, *,
 
 def submit_batch(state: ServiceState, principal: Principal, request_id: str,
                  rows: list[dict[str, Any]], options: dict[str, Any]) -> int:
-    """Store a batch and screen it on a background thread; its status is in the store, so any
+    """Store a batch and screen it on a background thread with the per-row function of
+    `exportguard batch` (the same columns and answers); its status is in the store, so any
     service process can answer for it."""
     if len(rows) > state.limits.max_batch_rows:
         raise InputError("rows", f"{len(rows):,} rows; the limit is "
@@ -172,11 +177,19 @@ def _run_batch(state: ServiceState, job_id: int, actor: str, request_id: str) ->
         day = parse_as_of(options["as_of"], "as_of") if options.get("as_of") else None
         screener = state.screener(day)
         codes = parse_list_codes(options.get("lists"))
-        results = []
-        for number, row in enumerate(rows):
-            results.append(batch_row(screener, row, codes, options.get("min_score")))
-            if number % 500 == 499:
-                _set_job(state, job_id, done=number + 1)
+        row_options = RowOptions("name", "country", codes, options.get("min_score"),
+                                 ",".join(str(s.id) for s in screener.snapshots))
+        results: list[dict[str, Any]] = []
+        for start in range(0, len(rows), _BATCH_STEP):
+            part = rows[start:start + _BATCH_STEP]
+            columns = screen_rows(screener, [r.get("name") for r in part],
+                                  [r.get("country") for r in part], [None] * len(part),
+                                  row_options)
+            results.extend({"id": row.get("id"), "name": row.get("name"),
+                            "country": row.get("country"),
+                            **{column: values[number] for column, values in columns.items()}}
+                           for number, row in enumerate(part))
+            _set_job(state, job_id, done=len(results))
         counts: dict[str, int] = {}
         for item in results:
             counts[item["decision"]] = counts.get(item["decision"], 0) + 1
@@ -187,26 +200,10 @@ def _run_batch(state: ServiceState, job_id: int, actor: str, request_id: str) ->
                             "snapshot_ids": [s.id for s in screener.snapshots]})
     except ExportGuardError as exc:
         _set_job(state, job_id, status="failed", error=str(exc), finished_at=datetime.now(UTC))
-
-
-def batch_row(screener: Any, row: dict[str, Any], codes: frozenset[str] | None,
-              min_score: float | None) -> dict[str, Any]:
-    """One batch result: the row's id, name and country, the decision and the best match; a row
-    that cannot be screened carries the reason instead."""
-    out: dict[str, Any] = {"id": row.get("id"), "name": row.get("name"),
-                           "country": row.get("country")}
-    try:
-        result = screener.screen(row.get("name"), row.get("country") or None, codes, 10,
-                                 min_score)
-    except InputError as exc:
-        return {**out, "decision": "error", "error": str(exc), "match_count": 0}
-    best = result.matches[0] if result.matches else None
-    return {**out, "decision": result.decision, "error": None,
-            "match_count": len(result.matches),
-            "best_match_name": best.entry.name if best else None,
-            "best_match_list": best.entry.list_code if best else None,
-            "best_match_id": best.entry.key if best else None,
-            "best_score": round(best.score, 4) if best else None}
+    except Exception:  # a thread has no caller to tell: the job says it failed, the log why
+        log.exception("batch #%s failed", job_id)
+        _set_job(state, job_id, status="failed", error="an unexpected error; see the service "
+                 f"log for request {request_id}", finished_at=datetime.now(UTC))
 
 
 def _set_job(state: ServiceState, job_id: int, **values: Any) -> None:
