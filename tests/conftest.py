@@ -38,6 +38,17 @@ def store(tmp_path: Path) -> Store:
     s.close()
 
 
+@pytest.fixture
+def loaded() -> Store:
+    """The default store (the one the CLI opens) with the CSL sample loaded."""
+    from exportguard.lists.loader import load_file
+
+    store = Store()
+    load_file(store, CSL_SAMPLE)
+    yield store
+    store.close()
+
+
 @pytest.fixture(scope="session")
 def csl_entries():
     return list(CslCompactParser().entries(CSL_COMPACT))

@@ -24,10 +24,7 @@ from exportguard.batch.memory import descendants
 from exportguard.batch.rows import RESULT_COLUMNS, RowOptions, screen_one
 from exportguard.cli import app
 from exportguard.errors import InputError
-from exportguard.lists.loader import load_file
 from exportguard.screening.loaded import screener_for
-from exportguard.store import Store
-from tests.conftest import CSL_SAMPLE
 
 runner = CliRunner()
 GULF_GATE = ("Gulf Gate Shipping Co. LLC", "EL", "EL:n57b81aae9062b899")
@@ -42,15 +39,6 @@ BOOK = [
     ("A6", "ABU REIHAN GROUP", "IR"),
     ("A7", GUIAN, "CN"),
 ]
-
-
-@pytest.fixture
-def loaded() -> Store:
-    """The default store (the one the CLI opens) with the CSL sample loaded."""
-    store = Store()
-    load_file(store, CSL_SAMPLE)
-    yield store
-    store.close()
 
 
 def write_csv(path: Path, rows: list[tuple[str, ...]], header=("id", "name", "country")) -> Path:

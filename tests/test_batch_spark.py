@@ -15,10 +15,7 @@ from exportguard.batch.rows import RESULT_COLUMNS, RowOptions, screen_one
 from exportguard.batch.spark import spark_session
 from exportguard.cli import app
 from exportguard.errors import InputError
-from exportguard.lists.loader import load_file
 from exportguard.screening.loaded import screener_for
-from exportguard.store import Store
-from tests.conftest import CSL_SAMPLE
 from tests.test_batch import read_rows, varied_book, write_csv
 
 
@@ -27,14 +24,6 @@ def spark(tmp_path_factory):
     session, _ = spark_session(2, tmp_path_factory.mktemp("spark"))
     yield session
     session.stop()
-
-
-@pytest.fixture
-def loaded() -> Store:
-    store = Store()
-    load_file(store, CSL_SAMPLE)
-    yield store
-    store.close()
 
 
 def test_spark_equals_local_engine_and_single_name_screening(spark, loaded, tmp_path):

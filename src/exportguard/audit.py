@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import os
 import time
@@ -169,42 +170,55 @@ class AuditLog:
                                            f"({digest[:12]}…)")
         return report
 
-    def export(self, path: Path, start: date, end: date, *, exported_by: str,
-               fmt: str | None = None) -> dict[str, Any]:
-        """Write the records of [start, end] and a sign-off beside them (`PATH.signoff.json`):
-        count, first and last sequence numbers, the hash before the first record (anchor) and
-        of the last, the SHA-256 of the file, and the result of verifying the whole chain. A
-        broken chain is refused: an export must not launder a tampered log."""
+    def extract(self, start: date, end: date, fmt: str = "csv") -> Extract:
+        """The records of [start, end] rendered as CSV (cells neutralised) or JSON Lines, after
+        verifying the whole chain. A broken chain is refused (`ChainBroken`): an export must not
+        launder a tampered log. What the CLI, the API and the pages export."""
         if end < start:
             raise InputError("to", f"{end} is before from {start}")
-        fmt = fmt or ("csv" if path.suffix.lower() == ".csv" else "jsonl")
         if fmt not in ("csv", "jsonl"):
             raise InputError("format", f"must be csv or jsonl, got '{fmt}'")
         check = self.verify()
         if not check.ok:
-            raise ExportGuardError("audit log: the chain is broken, refusing to export: "
-                                   + "; ".join(check.problems[:5]))
+            raise ChainBroken(check)
         rows = list(self.records(start, end))
+        buffer = io.StringIO()
+        if fmt == "csv":
+            write_csv(buffer, EXPORT_FIELDS, (r.to_dict() for r in rows))
+        else:
+            buffer.writelines(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in rows)
+        return Extract(start, end, fmt, rows, buffer.getvalue(), check)
+
+    def record_export(self, actor: str, request_id: str, extract: Extract,
+                      **detail: Any) -> None:
+        """An export is itself an audited action."""
+        self.append(actor, "audit.export", f"{extract.start}..{extract.end}", request_id,
+                    {"from": extract.start.isoformat(), "to": extract.end.isoformat(),
+                     "records": len(extract.records), "format": extract.fmt, **detail})
+
+    def export(self, path: Path, start: date, end: date, *, exported_by: str,
+               fmt: str | None = None) -> dict[str, Any]:
+        """Write the records of [start, end] and a sign-off beside them (`PATH.signoff.json`):
+        count, first and last sequence numbers, the hash before the first record (anchor) and
+        of the last, the SHA-256 of the file, and the result of verifying the whole chain."""
+        found = self.extract(start, end,
+                             fmt or ("csv" if path.suffix.lower() == ".csv" else "jsonl"))
+        rows = found.records
         temporary = path.with_name(path.name + ".part")
-        with temporary.open("w", encoding="utf-8", newline="") as handle:
-            if fmt == "csv":
-                write_csv(handle, EXPORT_FIELDS, (r.to_dict() for r in rows))
-            else:
-                for record in rows:
-                    handle.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+        temporary.write_text(found.text, encoding="utf-8", newline="")
         os.replace(temporary, path)
         signoff = {
             "file": path.name,
-            "format": fmt,
+            "format": found.fmt,
             "sha256": _file_sha256(path),
             "from": start.isoformat(),
             "to": end.isoformat(),
             "records": len(rows),
             "first_seq": rows[0].seq if rows else None,
             "last_seq": rows[-1].seq if rows else None,
-            "anchor_prev_hash": rows[0].prev_hash if rows else None,
-            "last_hash": rows[-1].hash if rows else None,
-            "chain": check.to_dict(),
+            "anchor_prev_hash": found.anchor,
+            "last_hash": found.last_hash,
+            "chain": found.check.to_dict(),
             "exported_at": _now(),
             "exported_by": exported_by,
             "statement": (
@@ -217,6 +231,49 @@ class AuditLog:
         signoff_path.write_text(json.dumps(signoff, indent=2, ensure_ascii=False) + "\n",
                                 encoding="utf-8")
         return signoff
+
+
+@dataclass(frozen=True, slots=True)
+class Extract:
+    """Records of a date range, rendered, with the chain check made before rendering them."""
+
+    start: date
+    end: date
+    fmt: str
+    records: list[AuditRecord]
+    text: str
+    check: Verification
+
+    @property
+    def anchor(self) -> str | None:
+        return self.records[0].prev_hash if self.records else None
+
+    @property
+    def last_hash(self) -> str | None:
+        return self.records[-1].hash if self.records else None
+
+    @property
+    def media_type(self) -> str:
+        return "text/csv; charset=utf-8" if self.fmt == "csv" else "application/x-ndjson"
+
+    def headers(self) -> dict[str, str]:
+        """HTTP headers of a download: file name, record count and the chain anchors."""
+        return {
+            "Content-Disposition":
+                f'attachment; filename="audit-{self.start}-{self.end}.{self.fmt}"',
+            "X-Audit-Records": str(len(self.records)),
+            "X-Audit-Anchor": self.anchor or "",
+            "X-Audit-Last-Hash": self.last_hash or "",
+        }
+
+
+class ChainBroken(ExportGuardError):
+    """The chain failed verification; nothing is exported."""
+
+    def __init__(self, check: Verification) -> None:
+        self.check = check
+        super().__init__("audit log: the chain is broken, refusing to export: "
+                         + "; ".join(check.problems[:5]))
 
 
 class ChainContention(ExportGuardError):

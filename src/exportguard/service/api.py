@@ -8,8 +8,6 @@ updates and audit export. Send the key as `Authorization: Bearer KEY` or `X-API-
 
 from __future__ import annotations
 
-import io
-import json
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -20,7 +18,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from exportguard.access import Principal, allows
-from exportguard.audit import EXPORT_FIELDS, write_csv
+from exportguard.audit import ChainBroken
 from exportguard.check import Party
 from exportguard.errors import InputError
 from exportguard.invest import invest
@@ -381,31 +379,13 @@ def audit_export(request: Request, who: Admin,
     """The records of [from, to] as CSV (cells neutralised against formula injection) or JSON
     Lines, with the chain anchors in headers. `exportguard audit export` also writes the
     sign-off file."""
-    if to < from_:
-        raise InputError("to", f"{to} is before from {from_}")
-    state = state_of(request)
-    check = state.audit.verify()
-    if not check.ok:
-        raise ApiError(409, "chain_broken", "the audit chain is broken; refusing to export: "
-                       + "; ".join(check.problems[:3]))
-    records = list(state.audit.records(from_, to))
-    buffer = io.StringIO()
-    if format == "csv":
-        write_csv(buffer, EXPORT_FIELDS, [r.to_dict() for r in records])
-        media = "text/csv; charset=utf-8"
-    else:
-        buffer.writelines(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records)
-        media = "application/x-ndjson"
-    state.audit.append(who.name, "audit.export", f"{from_}..{to}", request_id(request),
-                       {"from": from_.isoformat(), "to": to.isoformat(),
-                        "records": len(records), "format": format})
-    headers = {
-        "Content-Disposition": f'attachment; filename="audit-{from_}-{to}.{format}"',
-        "X-Audit-Records": str(len(records)),
-        "X-Audit-Anchor": records[0].prev_hash if records else "",
-        "X-Audit-Last-Hash": records[-1].hash if records else "",
-    }
-    return Response(buffer.getvalue(), media_type=media, headers=headers)
+    log = state_of(request).audit
+    try:
+        found = log.extract(from_, to, format)
+    except ChainBroken as exc:
+        raise ApiError(409, "chain_broken", str(exc)) from None
+    log.record_export(who.name, request_id(request), found)
+    return Response(found.text, media_type=found.media_type, headers=found.headers())
 
 
 # --- keys ----------------------------------------------------------------------------------------

@@ -10,9 +10,7 @@ field of each page has the focus, and `accesskey`s reach the main pages.
 
 from __future__ import annotations
 
-import dataclasses
 import hmac
-import io
 import tempfile
 import threading
 from datetime import date
@@ -27,7 +25,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from exportguard.access import Principal, allows
-from exportguard.audit import AuditRecord, write_csv
+from exportguard.audit import ChainBroken
 from exportguard.check import Party
 from exportguard.errors import InputError
 from exportguard.regime.dated import parse_as_of
@@ -336,30 +334,20 @@ def audit_export(request: Request, from_: str = Query("", alias="from"),
             raise InputError("to", f"{end} is before from {start}")
     except InputError as exc:
         return _audit_page(request, who, status_code=422, error=str(exc), export=asked)
-    check = log.verify()
-    if not check.ok:
-        return _audit_page(request, who, status_code=409, check=check, export=asked,
+    try:
+        found = log.extract(start, end, "csv")
+    except ChainBroken as exc:
+        return _audit_page(request, who, status_code=409, check=exc.check, export=asked,
                            error="the audit chain is broken; refusing to export")
-    records = list(log.records(start, end))
-    buffer = io.StringIO()
-    write_csv(buffer, [f.name for f in dataclasses.fields(AuditRecord)],
-              [r.to_dict() for r in records])
-    log.append(who.name, "audit.export", f"{start}..{end}", request_id(request),
-               {"from": start.isoformat(), "to": end.isoformat(), "records": len(records),
-                "format": "csv", "via": "web"})
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="audit-{start}-{end}.csv"',
-        "X-Audit-Records": str(len(records)),
-        "X-Audit-Anchor": records[0].prev_hash if records else "",
-        "X-Audit-Last-Hash": records[-1].hash if records else "",
-        "X-Content-Type-Options": "nosniff"})
+    log.record_export(who.name, request_id(request), found, via="web")
+    return Response(found.text, media_type=found.media_type,
+                    headers={**found.headers(), "X-Content-Type-Options": "nosniff"})
 
 
 def _day(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(field, f"'{text[:40]}' is not a date in the form YYYY-MM-DD") from None
+    if not text.strip():
+        raise InputError(field, "a date (YYYY-MM-DD) is required")
+    return parse_as_of(text.strip(), field)
 
 
 def _int(text: str, field: str) -> int | None:
