@@ -6,6 +6,7 @@ from exportguard.cli import (
     invest,
     items,
     lists,
+    outbound,
     ownership,
     screening,
     service,
@@ -15,7 +16,6 @@ from exportguard.cli import (
 from exportguard.cli._app import app, main
 
 __all__ = [
-    "app", "batch", "check", "invest", "items", "lists", "main", "ownership", "screening",
-    "service",
-    "update", "watch",
+    "app", "batch", "check", "invest", "items", "lists", "main", "outbound", "ownership",
+    "screening", "service", "update", "watch",
 ]
