@@ -22,6 +22,7 @@ from exportguard.check.determination import (
     Party,
     ScreenedParty,
 )
+from exportguard.check.facts import destination_facts, end_use_facts, item_facts, party_facts
 from exportguard.check.parties import (
     Cleared,
     entity_list_policy,
@@ -35,26 +36,12 @@ from exportguard.items import Classification, Spec, classify
 from exportguard.ownership.resolve import OwnershipFinding, ownership_of
 from exportguard.regime.advanced_computing import advanced_computing_rules
 from exportguard.regime.conditions import unknown_facts
-from exportguard.regime.country_groups import groups_of, treated_as
 from exportguard.regime.dated import parse_as_of
 from exportguard.screening import Screener
 from exportguard.store.ownership import OwnershipStore
 
 _ECCN = re.compile(r"^(EAR99|[0-9][A-E][0-9]{3}(\.[a-z](\.[0-9]+)?)?)$")
-_END_USES = {
-    "supercomputer": ("supercomputer", "super computer", "超算", "超级计算"),
-    "advanced_node": (
-        "advanced node",
-        "advanced-node",
-        "fab",
-        "wafer",
-        "foundry",
-        "semiconductor manufacturing",
-        "ic production",
-    ),
-}
 MAX_PARTIES = 20
-MAX_END_USE_CHARS = 500
 
 
 def check(
@@ -93,10 +80,10 @@ def check(
     classification = classify(item, day) if item is not None else None
     eccn = classification.eccn if classification else _eccn(item_eccn)
     facts: dict[str, Any] = {}
-    facts.update(_item_facts(classification, eccn, day))
-    facts.update(_destination_facts(dest, day))
-    facts.update(_party_facts(parties, day, assumptions))
-    facts.update(_end_use_facts(end_use, assumptions))
+    facts.update(item_facts(classification, eccn))
+    facts.update(destination_facts(dest, day))
+    facts.update(party_facts(parties, day, assumptions))
+    facts.update(end_use_facts(end_use, assumptions))
     if not foreign_made:
         assumptions.append(
             "The item is of U.S. origin or otherwise subject to the EAR "
@@ -129,12 +116,9 @@ def check(
             if rule.effect == "not_enforced":
                 reasons.append(_reason(rule, "not_enforced", "not_enforced", None, rule.summary))
                 continue
-            policy = rule.review_policy
-            if rule.review_policy_from:
-                headquarters = rule.review_policy_from == "advanced_computing_headquarters_policy"
-                policy = _advanced_computing_policy(facts, classification,
-                                                    headquarters=headquarters)
-            reasons.append(_reason(rule, "applies", rule.effect, policy, rule.summary))
+            policy, note = rule.review_policy(facts)
+            summary = f"{rule.summary} {note}" if note else rule.summary
+            reasons.append(_reason(rule, "applies", rule.effect, policy, summary))
     screened: list[ScreenedParty] = []
     for party, finding in zip(parties, findings, strict=True):
         result = screen_party(screener, party, day, cleared)
@@ -234,100 +218,6 @@ def _decide(reasons: list[CheckReason], missing: list[str]) -> tuple[str, str | 
     if not policies:
         return decision, None
     return decision, max(policies, key=lambda p: POLICY_RANK[p])
-
-
-def _advanced_computing_policy(
-    facts: dict[str, Any], item: Classification | None, *, headquarters: bool
-) -> str:
-    """742.6(b)(10): presumption of denial for Macau, D:5 and D:5-headquartered parties;
-    case-by-case inside the 2026 band for exports to China or Macau; case-by-case recorded for
-    the other D:1/D:4 destinations."""
-    china = facts.get("dest_cn") or facts.get("dest_mo")
-    band = item.review_band if item else None
-    if china and band and band.get("inside"):
-        return "case_by_case"
-    if headquarters or facts.get("dest_mo") or facts.get("dest_d5"):
-        return "presumption_of_denial"
-    return "case_by_case"
-
-
-def _item_facts(item: Classification | None, eccn: str | None, day: date) -> dict[str, Any]:
-    undecided = item is not None and item.controlled is None
-    kind = item.kind if item is not None else None
-
-    def has(prefix: str) -> bool | None:
-        # a memory part is never 3A090.a/.b, an accelerator never 3A090.c, whatever is unknown
-        if (kind == "memory" and prefix != "3A090.c") or (
-            kind in ("accelerator", "system") and prefix == "3A090.c"
-        ):
-            return False
-        if undecided:
-            return None
-        return bool(eccn and (eccn == prefix or eccn.startswith(prefix + ".")))
-
-    facts = {
-        "item_3a090_a": has("3A090.a"),
-        "item_3a090_b": has("3A090.b"),
-        "item_3a090_c": has("3A090.c"),
-        "item_4a090_a": has("4A090.a"),
-        "item_4a090_b": has("4A090.b"),
-        "item_ear99": eccn == "EAR99",
-    }
-    ac = [facts[k] for k in ("item_3a090_a", "item_3a090_b", "item_4a090_a", "item_4a090_b")]
-    facts["item_ac"] = True if True in ac else (None if None in ac else False)
-    return facts
-
-
-def _destination_facts(dest: str, day: date) -> dict[str, Any]:
-    # Hong Kong is China for the EAR from 2020-12-23 (country_groups.yaml notes)
-    treated = treated_as(dest, day)
-    groups = groups_of(treated, day)
-    facts: dict[str, Any] = {"dest_cn": treated == "CN", "dest_mo": treated == "MO"}
-    for group in ("A:5", "A:6", "D:1", "D:4", "D:5", "E:1", "E:2"):
-        facts["dest_" + group.replace(":", "").lower()] = group in groups
-    return facts
-
-
-def _party_facts(parties: list[Party], day: date, assumptions: list[str]) -> dict[str, Any]:
-    states: list[bool | None] = []
-    for party in parties:
-        hq = party.hq
-        if hq is None and party.country is not None:
-            hq = party.country
-            assumptions.append(f"{party.name}: headquartered where it is located ({hq}).")
-        if party.parent is None and party.parent_hq is None and hq is not None:
-            assumptions.append(
-                f"{party.name}: no ultimate parent headquartered elsewhere "
-                "(give --parent and --parent-hq if there is one)."
-            )
-        places = [c for c in (hq, party.parent_hq) if c is not None]
-        if not places:
-            states.append(None)
-            continue
-        treated = [treated_as(c, day) for c in places]
-        states.append(any(c == "MO" or "D:5" in groups_of(c, day) for c in treated))
-    value = True if True in states else (None if None in states else False)
-    return {"party_hq_d5_or_mo": value}
-
-
-def _end_use_facts(end_use: str | None, assumptions: list[str]) -> dict[str, Any]:
-    if end_use is not None and len(end_use) > MAX_END_USE_CHARS:
-        raise InputError("end_use", f"longer than {MAX_END_USE_CHARS} characters")
-    text = (end_use or "").lower()
-    facts = {
-        f"end_use_{key}": any(word in text for word in words) for key, words in _END_USES.items()
-    }
-    if not end_use:
-        assumptions.append(
-            "No knowledge of a supercomputer, advanced-node IC or military end use "
-            "(--end-use states one)."
-        )
-    elif not any(facts.values()):
-        assumptions.append(
-            f"End use '{end_use}' was read for supercomputer and advanced-node IC "
-            "keywords only and matched neither."
-        )
-    return facts
 
 
 def _destination(value: str) -> str:

@@ -14,12 +14,6 @@ from exportguard.model import ListEntry
 from exportguard.screening import CONFIRMED_SCORE, Match, Screener
 
 _FOOTNOTE_FDP = re.compile(r"734\.9\(e\)")
-_INFO_LISTS = {
-    "CMIC": "NS-CMIC list: an investment restriction on U.S. persons (EO 14032, 31 CFR Part 586), "
-    "not an export control; see `exportguard invest`.",
-    "FCC": "FCC Covered List: equipment and services may not be bought with federal USF money "
-    "(47 CFR 1.50002); not an export control.",
-}
 
 
 Cleared = Callable[[str, str | None, ListEntry], int | None]
@@ -78,20 +72,10 @@ def list_reasons(
     for row in screened.listed:
         entry = row["_entry"]
         code = entry.list_code
-        if code in _INFO_LISTS:
-            reasons.append(
-                _list_reason(
-                    None,
-                    row,
-                    "info",
-                    "no_license_required",
-                    None,
-                    _INFO_LISTS[code],
-                    screened.party.name,
-                )
-            )
-            continue
         rule = rules.get(code)
+        if rule is not None and rule.informational:
+            reasons.append(_info_reason(rule, row, screened.party.name))
+            continue
         if rule is None:
             reasons.append(
                 _list_reason(
@@ -106,7 +90,8 @@ def list_reasons(
                 )
             )
             continue
-        effect, policy, caveat = rule.effect, rule.review_policy, rule.caveat
+        effect, caveat = rule.effect, rule.caveat
+        policy = rule.review_policy({})[0]
         outcome = "review" if effect == "review" else "applies"
         summary = rule.summary
         if code == "EL":
@@ -125,6 +110,11 @@ def list_reasons(
         )
     for row in screened.possible:
         entry = row["_entry"]
+        rule = rules.get(entry.list_code)
+        if rule is not None and rule.informational:
+            # an informational list never changes an export decision, fuzzy or exact
+            reasons.append(_info_reason(rule, row, screened.party.name, possible=True))
+            continue
         if row.get("undated"):
             text = (
                 f"'{row['queried']}' matches {entry.list_code} entry '{entry.name}' (score "
@@ -138,7 +128,7 @@ def list_reasons(
             )
         reasons.append(
             _list_reason(
-                rules.get(entry.list_code),
+                rule,
                 row,
                 "review",
                 "review",
@@ -164,6 +154,16 @@ def list_reasons(
             )
         )
     return reasons
+
+
+def _info_reason(rule: LicenceRule, row: dict[str, Any], party: str,
+                 possible: bool = False) -> CheckReason:
+    summary = rule.summary
+    if possible:
+        summary = (f"Possible match (score {row['score']:.2f}) of '{row['queried']}'; "
+                   "information only. " + summary)
+    return _list_reason(rule, row, "info", "no_license_required", None, summary, party,
+                        rule_id=rule.id)
 
 
 def entity_list_policy(text: str, eccn: str | None) -> tuple[str | None, str | None]:

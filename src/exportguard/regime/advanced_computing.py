@@ -1,26 +1,23 @@
 """ECCN 3A090/4A090 parameters and the dated measures on advanced chips, read from
 data/regime/advanced_computing.yaml.
 
-The file holds one record per paragraph version, so a person who knows the regulation can review
-it without reading Python: each record has the paragraph, what it controls in words, the condition
-as the text states it, `effective_from`/`effective_to`, and the CFR paragraph and Federal Register
-document it comes from.
+The file is in the common dated-record format (regime/records.py), one record per paragraph
+version, so a person who knows the regulation can review it without reading Python: each record
+has the paragraph, what it controls in words, the condition as the text states it,
+`effective_from`/`effective_to`, and the CFR paragraph and Federal Register document it comes from.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from exportguard.regime.conditions import Condition, parse_condition
+from exportguard.regime.conditions import Condition
 from exportguard.regime.dated import Citation, Period
+from exportguard.regime.records import DatedRecord, Field, RecordFile, Section, load_records
 
 DATA_FILE = "data/regime/advanced_computing.yaml"
 
@@ -106,6 +103,7 @@ class AdvancedComputingRules:
     derived: tuple[DerivedParagraph, ...]
     review_bands: tuple[ReviewBand, ...]
     measures: tuple[ItemMeasure, ...]
+    records: RecordFile
 
     def paragraphs_on(self, day: date) -> list[ControlParagraph]:
         return [p for p in self.paragraphs if p.in_force(day)]
@@ -128,87 +126,77 @@ class AdvancedComputingRules:
         return min(p.period.effective_from for p in self.paragraphs)
 
 
+POLICIES = ("presumption_of_denial", "mixed", "case_by_case", "presumption_of_approval")
+KINDS = ("accelerator", "memory", "system")
+SECTIONS = (
+    Section("paragraphs", {
+        "paragraph": Field("word", required=True),
+        "kinds": Field("words", required=True, choices=KINDS),
+        "when": Field("condition", required=True),
+    }, version_key="paragraph"),
+    Section("exclusions", {
+        "name": Field("text", required=True),
+        "eccns": Field("words", required=True),
+        "when": Field("condition", required=True),
+    }),
+    Section("derived", {
+        "paragraph": Field("word", required=True),
+        "from_eccn": Field("word", required=True),
+    }, version_key="paragraph"),
+    Section("review_bands", {
+        "eccns": Field("words", required=True),
+        "destinations": Field("text", required=True),
+        "when": Field("condition", required=True),
+        "inside_policy": Field("word", required=True, choices=POLICIES),
+        "outside_policy": Field("word", required=True, choices=POLICIES),
+    }),
+    Section("measures", {
+        "items": Field("words", required=True),
+        "effect": Field("word", required=True, choices=("license_required",)),
+        "destinations": Field("text", required=True),
+        "vendor": Field("word"),
+        "also_when": Field("condition"),
+    }),
+)
+
+
 @cache
 def advanced_computing_rules() -> AdvancedComputingRules:
     """The rules file, parsed and checked once; a malformed record fails with its location."""
-    raw = resources.files("exportguard").joinpath(DATA_FILE).read_bytes()
-    data = yaml.safe_load(raw)
-    digest = hashlib.sha256(raw).hexdigest()[:12]
-    version = f"{data['version']}+{digest}"
+    data = load_records(DATA_FILE, SECTIONS)
     return AdvancedComputingRules(
-        version=version,
+        version=data.version,
         paragraphs=tuple(
-            _paragraph(r, f"paragraphs[{i}]") for i, r in enumerate(data["paragraphs"])
+            ControlParagraph(**_common(r), paragraph=r.get("paragraph"), kinds=r.get("kinds"),
+                             condition=r.get("when"))
+            for r in data["paragraphs"]
         ),
         exclusions=tuple(
-            _exclusion(r, f"exclusions[{i}]") for i, r in enumerate(data["exclusions"])
+            Exclusion(**_common(r), name=r.get("name"), eccns=r.get("eccns"),
+                      condition=r.get("when"))
+            for r in data["exclusions"]
         ),
-        derived=tuple(_derived(r, f"derived[{i}]") for i, r in enumerate(data["derived"])),
+        derived=tuple(
+            DerivedParagraph(**_common(r), paragraph=r.get("paragraph"),
+                             from_eccn=r.get("from_eccn"))
+            for r in data["derived"]
+        ),
         review_bands=tuple(
-            _band(r, f"review_bands[{i}]") for i, r in enumerate(data["review_bands"])
+            ReviewBand(**_common(r), eccns=r.get("eccns"), destinations=r.get("destinations"),
+                       condition=r.get("when"), inside_policy=r.get("inside_policy"),
+                       outside_policy=r.get("outside_policy"))
+            for r in data["review_bands"]
         ),
-        measures=tuple(_measure(r, f"measures[{i}]") for i, r in enumerate(data["measures"])),
+        measures=tuple(
+            ItemMeasure(**_common(r), items=r.get("items"), effect=r.get("effect"),
+                        destinations=r.get("destinations"), vendor=r.get("vendor"),
+                        also_when=r.get("also_when"))
+            for r in data["measures"]
+        ),
+        records=data,
     )
 
 
-def _common(record: dict[str, Any], where: str) -> dict[str, Any]:
-    for key in ("id", "summary", "citation", "effective_from"):
-        if not record.get(key):
-            raise ValueError(f"{DATA_FILE} {where}: '{key}' is required")
-    return {
-        "id": str(record["id"]),
-        "summary": " ".join(str(record["summary"]).split()),
-        "period": Period.from_data(record, f"{where} {record['id']}"),
-        "citation": Citation.from_data(record["citation"], f"{where} {record['id']}"),
-        "caveat": " ".join(str(record["caveat"]).split()) if record.get("caveat") else None,
-    }
-
-
-def _paragraph(record: dict[str, Any], where: str) -> ControlParagraph:
-    return ControlParagraph(
-        **_common(record, where),
-        paragraph=str(record["paragraph"]),
-        kinds=tuple(record["kinds"]),
-        condition=parse_condition(record["when"], f"{where}.when"),
-    )
-
-
-def _exclusion(record: dict[str, Any], where: str) -> Exclusion:
-    return Exclusion(
-        **_common(record, where),
-        name=str(record["name"]),
-        eccns=tuple(record["eccns"]),
-        condition=parse_condition(record["when"], f"{where}.when"),
-    )
-
-
-def _derived(record: dict[str, Any], where: str) -> DerivedParagraph:
-    return DerivedParagraph(
-        **_common(record, where),
-        paragraph=str(record["paragraph"]),
-        from_eccn=str(record["from_eccn"]),
-    )
-
-
-def _band(record: dict[str, Any], where: str) -> ReviewBand:
-    return ReviewBand(
-        **_common(record, where),
-        eccns=tuple(record["eccns"]),
-        destinations=str(record["destinations"]),
-        condition=parse_condition(record["when"], f"{where}.when"),
-        inside_policy=str(record["inside_policy"]),
-        outside_policy=str(record["outside_policy"]),
-    )
-
-
-def _measure(record: dict[str, Any], where: str) -> ItemMeasure:
-    return ItemMeasure(
-        **_common(record, where),
-        items=tuple(record["items"]),
-        effect=str(record["effect"]),
-        destinations=str(record["destinations"]),
-        vendor=record.get("vendor"),
-        also_when=parse_condition(record["also_when"], f"{where}.also_when")
-        if record.get("also_when")
-        else None,
-    )
+def _common(record: DatedRecord) -> dict[str, Any]:
+    return {"id": record.id, "summary": record.summary, "period": record.period,
+            "citation": record.citation, "caveat": record.caveat}
