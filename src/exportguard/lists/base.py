@@ -16,6 +16,7 @@ import defusedxml.ElementTree as SafeET
 
 from exportguard.countries import is_country_code
 from exportguard.errors import ListFileError
+from exportguard.lists.bounds import MAX_VALUE_CHARS, MAX_XML_DEPTH, XmlGuard
 from exportguard.model import Address, ListEntry
 
 
@@ -136,10 +137,29 @@ def xml_events(
 ) -> Iterator[tuple[str, Element]]:
     """Stream an XML list file with defusedxml: a DTD, entity declaration or external reference
     is refused (never resolved: no XXE, no entity expansion), and malformed or truncated XML
-    becomes a ListFileError with its line."""
+    becomes a ListFileError with its line. Nesting deeper than MAX_XML_DEPTH and an element text
+    longer than MAX_VALUE_CHARS are refused."""
+    depth = 0
     try:
-        yield from SafeET.iterparse(handle, events, forbid_dtd=True, forbid_entities=True,
-                                    forbid_external=True)
+        stream = SafeET.iterparse(XmlGuard(handle, str(path)), ("start", "end"),
+                                  forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        for event, elem in stream:
+            if event == "start":
+                depth += 1
+                if depth > MAX_XML_DEPTH:
+                    raise ListFileError(
+                        str(path), f"nesting deeper than {MAX_XML_DEPTH} levels; refused "
+                        "(corrupt or hostile file)", field=elem.tag,
+                    )
+            else:
+                depth -= 1
+                if elem.text is not None and len(elem.text) > MAX_VALUE_CHARS:
+                    raise ListFileError(
+                        str(path), f"text longer than {MAX_VALUE_CHARS:,} characters; refused "
+                        "(corrupt or hostile file)", field=elem.tag,
+                    )
+            if event in events:
+                yield event, elem
     except defusedxml.DefusedXmlException as exc:
         raise ListFileError(
             str(path), f"XML with a DTD or entity declaration ({type(exc).__name__}); "

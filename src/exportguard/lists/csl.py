@@ -25,6 +25,7 @@ from exportguard.lists.base import (
     parse_timestamp,
     split_multi,
 )
+from exportguard.lists.bounds import JsonGuard
 from exportguard.lists.codes import list_code
 from exportguard.model import Address, ListEntry
 
@@ -80,9 +81,10 @@ class CslCsvParser:
         return ListMeta(source="csl", format=self.format, extra={"has_id": "_id" in header})
 
     def _header(self, path: Path) -> list[str]:
+        csv.field_size_limit(MAX_FIELD_CHARS)
         with open_text(path) as handle:
             try:
-                header = next(csv.reader(handle), None)
+                header = next(csv.reader(bounded_lines(handle, path)), None)
             except (csv.Error, UnicodeDecodeError) as exc:
                 raise ListFileError(str(path), f"unreadable header: {exc}", line=1) from None
         if not header:
@@ -172,7 +174,8 @@ class CslJsonParser:
         record = 0
         with path.open("rb") as handle:
             try:
-                for record, item in enumerate(ijson.items(handle, prefix), start=1):
+                for record, item in enumerate(ijson.items(JsonGuard(handle, str(path)), prefix),
+                                              start=1):
                     if not isinstance(item, dict):
                         raise ListFileError(str(path), "is not an object", record=record)
                     yield self._entry(item, path, record)
@@ -250,7 +253,7 @@ class CslCompactParser:
         with path.open("rb") as handle:
             try:
                 builder: ijson.ObjectBuilder | None = None
-                for prefix, event, value in ijson.parse(handle):
+                for prefix, event, value in ijson.parse(JsonGuard(handle, str(path))):
                     if prefix in self._META_KEYS:
                         scalars[prefix] = value
                     elif prefix == "tables" and event == "start_map":
@@ -282,7 +285,8 @@ class CslCompactParser:
         record = 0
         with path.open("rb") as handle:
             try:
-                for record, item in enumerate(ijson.items(handle, "entries.item"), start=1):
+                items = ijson.items(JsonGuard(handle, str(path)), "entries.item")
+                for record, item in enumerate(items, start=1):
                     yield self._entry(item, tables, path, record)
             except ijson.JSONError as exc:
                 raise ListFileError(

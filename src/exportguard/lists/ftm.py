@@ -37,6 +37,7 @@ from followthemoney.schema import Schema
 from exportguard.countries import is_country_code
 from exportguard.errors import ListFileError
 from exportguard.lists.base import ListMeta, address_from_text, bounded_lines, open_text
+from exportguard.lists.bounds import json_line
 from exportguard.lists.codes import LIST_NAMES, list_code
 from exportguard.model import ListEntry
 
@@ -125,6 +126,8 @@ class FtmParser:
         first, newline, _rest = stripped.partition("\n")
         try:
             obj = json.loads(first)
+        except RecursionError:
+            return False
         except ValueError:
             if newline:
                 return False
@@ -217,7 +220,7 @@ def _record(
     if not text:
         return None
     try:
-        obj = json.loads(text)
+        obj = json_line(text, str(path), number)
     except ValueError as exc:
         raise ListFileError(str(path), f"is not JSON: {exc}", line=number) from None
     if not isinstance(obj, dict):

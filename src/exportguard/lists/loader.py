@@ -9,6 +9,7 @@ from pathlib import Path
 
 from exportguard.errors import ListFileError
 from exportguard.lists.base import file_checksum, unique_keys
+from exportguard.lists.bounds import MAX_ENTRIES
 from exportguard.lists.detect import parser_for
 from exportguard.lists.starter import STARTER_SOURCE, starter_checksum, starter_entries
 from exportguard.model import ListEntry, Snapshot
@@ -76,6 +77,9 @@ def _checked(
     count = 0
     for entry in entries:
         count += 1
+        if count > MAX_ENTRIES:
+            raise ListFileError(str(path), f"holds more than {MAX_ENTRIES:,} entries; refused "
+                                "(corrupt or hostile file)", record=count)
         yield entry
     if count == 0:
         raise ListFileError(str(path), "holds no list entries")

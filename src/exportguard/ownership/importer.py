@@ -5,7 +5,6 @@ and column; nothing is stored from it."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 from exportguard.countries import parse_country
 from exportguard.errors import InputError, ListFileError
 from exportguard.lists.base import bounded_lines, open_text
+from exportguard.lists.bounds import json_line
 from exportguard.store.ownership import OwnershipStore
 from exportguard.tabular import read_csv_records, refuse_bad_rows
 
@@ -133,7 +133,7 @@ def _read_ftm(path: Path) -> OwnershipData:
             if not line.strip():
                 continue
             try:
-                proxy = model.get_proxy(json.loads(line))
+                proxy = model.get_proxy(json_line(line, str(path), number))
             except (ValueError, TypeError, KeyError) as exc:
                 problems.append(f"line {number}: not a FollowTheMoney entity ({exc})")
                 continue
