@@ -34,9 +34,11 @@ def screen_party(screener: Screener, party: Party, day: date,
         for match in screened.matches:
             row = _match_row(match, name)
             entry = match.entry
-            when = listing_date(entry)
-            row["listed_from"] = when.day.isoformat() if when.day else when.year
+            when = listing_date(entry, screener.fr_dates)
+            row["listed_from"] = when.listed_from
             row["listed_from_basis"] = when.basis
+            if when.window is not None:
+                row["listing_window"] = when.window_dict()
             listed = when.listed_on(day)
             if listed is False:
                 result.not_yet_listed.append(row)

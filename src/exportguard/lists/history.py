@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from exportguard.errors import InputError
+from exportguard.lists.fr_dates import FrDates
 from exportguard.lists.listing_dates import listing_date
 from exportguard.lists.starter import STARTER_SOURCE
 from exportguard.model import COMPARED_FIELDS, ListEntry, Snapshot, comparable
@@ -99,12 +100,12 @@ def serving_in_store(store: Store, snapshots: Sequence[Snapshot]) -> dict[str, i
     return serving_snapshots(snapshots, store.list_counts([s.id for s in snapshots]))
 
 
-def in_force_on(entry: ListEntry, day: date) -> bool | None:
-    """Whether an entry applied on `day` by its own dates: True, False, or None when only the
-    year of its listing is known and `day` falls inside that year."""
+def in_force_on(entry: ListEntry, day: date, fr: FrDates | None = None) -> bool | None:
+    """Whether an entry applied on `day` by its own dates: True, False, or None when `day`
+    falls inside the window (or the year) its listing date is known to."""
     if entry.end_date is not None and entry.end_date < day:
         return False
-    return listing_date(entry).listed_on(day)
+    return listing_date(entry, fr).listed_on(day)
 
 
 # --- diff --------------------------------------------------------------------------------------
@@ -289,8 +290,9 @@ class EntryHistory:
             "federal_register": self.entry.federal_register,
             "start_date": self.entry.start_date.isoformat() if self.entry.start_date else None,
             "end_date": self.entry.end_date.isoformat() if self.entry.end_date else None,
-            "listed_from": when.day.isoformat() if when.day else when.year,
+            "listed_from": when.listed_from,
             "listed_from_basis": when.basis,
+            **({"listing_window": when.window_dict()} if when.window else {}),
             "first_seen": {"snapshot": self.first_seen.id,
                            "day": self.first_seen.speaks_for.isoformat()},
             "last_seen": {"snapshot": self.last_seen.id,

@@ -178,7 +178,8 @@ def _listing(screener: Screener, company: Company, codes: frozenset[str],
              day: date) -> Listing | None:
     result = screener.screen(company.name, company.country, lists=codes, limit=5)
     for match in result.matches:
-        if match.score >= CONFIRMED_SCORE and in_force_on(match.entry, day) is True:
+        listed = in_force_on(match.entry, day, screener.fr_dates)
+        if match.score >= CONFIRMED_SCORE and listed is True:
             return Listing(match.entry.list_code, match.entry.name, match.score,
                            match.entry.key, match.entry.license_policy)
     return None

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from exportguard.countries import parse_country
 from exportguard.errors import InputError
+from exportguard.lists.fr_dates import FrDates
 from exportguard.lists.history import InForce, in_force_on
 from exportguard.lists.listing_dates import listing_date
 from exportguard.model import ListEntry, Snapshot
@@ -43,6 +45,7 @@ class Match:
     listed_from: str | int | None = None
     listed_from_basis: str | None = None
     listing_undecided: bool = False
+    listing_window: dict[str, Any] | None = None
 
     @property
     def entry_id(self) -> str:
@@ -64,6 +67,7 @@ class Match:
             **({"listed_from": self.listed_from, "listed_from_basis": self.listed_from_basis,
                 "listing_undecided": self.listing_undecided}
                if self.listed_from_basis is not None else {}),
+            **({"listing_window": self.listing_window} if self.listing_window else {}),
             "explanation": {
                 "query_form": self.query_form,
                 "query_form_kind": self.query_form_kind,
@@ -148,6 +152,12 @@ class Screener:
         self.in_force = list(in_force)
         self._dated: dict[int, bool | None] = {}
 
+    @cached_property
+    def fr_dates(self) -> FrDates:
+        """The Federal Register page table that dates this screener's listings: the built-in
+        anchors plus the dated citations of its own entries (built at first use)."""
+        return FrDates.builtin().with_entries(self.index.entries)
+
     @classmethod
     def from_entries(cls, entries: Sequence[ListEntry], snapshots: Sequence[Snapshot] = (),
                      *, starter_only: bool = False) -> Screener:
@@ -189,13 +199,14 @@ class Screener:
         ][:limit]
         if self.on is not None:
             for match in matches:
-                when = listing_date(match.entry)
-                match.listed_from = when.day.isoformat() if when.day else when.year
+                when = listing_date(match.entry, self.fr_dates)
+                match.listed_from = when.listed_from
                 match.listed_from_basis = when.basis
+                match.listing_window = when.window_dict()
                 # Year-only dates inside the year asked are undecided; so is an undated entry
                 # read from a snapshot made after the date asked (it may have come later).
                 match.listing_undecided = when.listed_on(self.on) is None or (
-                    when.day is None and when.year is None
+                    when.day is None and when.year is None and when.window is None
                     and any(f.reconstructed for f in self.in_force))
         return ScreenResult(text, matches, threshold, code, lists, self.snapshots,
                             self.starter_only, self.on, self.in_force)
@@ -254,7 +265,7 @@ class Screener:
             return True
         dated = self._dated.get(name.entry, _UNSEEN)
         if dated is _UNSEEN:
-            dated = self._dated[name.entry] = in_force_on(entry, self.on)
+            dated = self._dated[name.entry] = in_force_on(entry, self.on, self.fr_dates)
         return dated is not False
 
 
