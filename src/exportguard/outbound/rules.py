@@ -1,26 +1,48 @@
 """The outbound investment rule (31 CFR Part 850) as read from data/regime/outbound.yaml.
 
-Loading validates the file: every record has its dates and citation, every condition names only
-facts the file declares and compares them with values of the fact's kind, every activity and
-transaction code is unique. A typo in the rules is an error here, never a different answer.
+The file uses the project's one dated-record format (regime/records.py): every record has its
+dates and citation, unknown keys are refused, every condition names only facts registered in
+data/regime/facts.yaml (produced_by: outbound) with a value of the fact's type, ids are unique.
+A typo in the rules is an error at load, never a different answer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
-import yaml
-
-from exportguard.regime.conditions import Combination, Comparison, Condition, parse_condition
+from exportguard.regime.conditions import Condition, parse_condition
 from exportguard.regime.dated import Citation, Period
+from exportguard.regime.facts import fact_registry
+from exportguard.regime.records import (
+    DatedRecord,
+    Field,
+    RecordFile,
+    RuleFileError,
+    Section,
+    load_records,
+)
 
 DATA_FILE = "data/regime/outbound.yaml"
 Outcome = Literal["prohibited", "notifiable", "excepted", "not_covered", "information"]
 _OUTCOMES = ("prohibited", "notifiable", "excepted", "not_covered", "information")
-_KINDS = {"bool": bool, "number": float, "text": str}
+_EXTRA = ("transactions", "transactions_caveat")
+SECTIONS = (
+    Section("programme"),
+    Section("activities", {
+        "paragraph": Field("text", required=True),
+        "prohibited": Field("custom", check=lambda value, where: _always_or_condition(value,
+                                                                                     where)),
+        "notifiable": Field("condition"),
+    }),
+    Section("rules", {
+        "outcome": Field("word", required=True, choices=_OUTCOMES),
+        "condition": Field("condition"),
+        "transaction": Field("word"),
+        "deadline_days": Field("number"),
+    }),
+)
 
 
 @dataclass(frozen=True)
@@ -77,108 +99,61 @@ class OutboundRules:
 @cache
 def outbound_rules() -> OutboundRules:
     """The rules shipped with exportguard, read and validated once."""
-    text = resources.files("exportguard").joinpath(DATA_FILE).read_text(encoding="utf-8")
-    return load_rules(yaml.safe_load(text))
+    return from_records(load_records(DATA_FILE, SECTIONS, extra_keys=_EXTRA))
 
 
-def load_rules(data: dict[str, Any]) -> OutboundRules:
-    facts = {name: _fact(name, spec) for name, spec in _mapping(data, "facts").items()}
-    activities: dict[str, Activity] = {}
-    for i, record in enumerate(data.get("activities") or []):
-        activity = _activity(record, facts, f"activities[{i}]")
-        if activity.code in activities:
-            raise ValueError(f"{DATA_FILE}: activity '{activity.code}' is defined twice")
-        activities[activity.code] = activity
+def from_records(file: RecordFile) -> OutboundRules:
+    """The rules file's records as the evaluator's types; checks what the format cannot."""
+    registry = fact_registry()
+    facts = {name: Fact(name, f.type, f.meaning) for name, f in registry.facts.items()
+             if f.produced_by == "outbound"}
+    raw = file.extra.get("transactions")
+    if not isinstance(raw, dict) or not raw:
+        raise RuleFileError(f"{DATA_FILE}: 'transactions' must be a non-empty mapping")
     transactions = {code: Transaction(code, _text(t, "summary", code), _text(t, "paragraph", code))
-                    for code, t in _mapping(data, "transactions").items()}
-    rules: dict[str, Rule] = {}
-    for i, record in enumerate(data.get("rules") or []):
-        rule = _rule(record, facts, transactions, f"rules[{i}]")
-        if rule.id in rules:
-            raise ValueError(f"{DATA_FILE}: rule '{rule.id}' is defined twice")
-        rules[rule.id] = rule
+                    for code, t in raw.items()}
+    activities = {r.id: _activity(r) for r in file["activities"]}
+    rules = {r.id: _rule(r, transactions) for r in file["rules"]}
     needed = {"not-in-force", "us-person", "covered-foreign-person", "prohibited", "notifiable",
               "knowledge"}
     if missing := sorted(needed - set(rules)):
-        raise ValueError(f"{DATA_FILE}: rules missing: {', '.join(missing)}")
-    programme = _rule({**data["programme"], "outcome": "information"}, facts, transactions,
-                      "programme")
-    return OutboundRules(str(data["version"]), programme, facts, activities, rules,
-                         transactions, " ".join(str(data.get("transactions_caveat", "")).split()))
-
-
-def _mapping(data: dict[str, Any], key: str) -> dict[str, Any]:
-    value = data.get(key)
-    if not isinstance(value, dict) or not value:
-        raise ValueError(f"{DATA_FILE}: '{key}' must be a non-empty mapping")
-    return value
+        raise RuleFileError(f"{DATA_FILE}: rules missing: {', '.join(missing)}")
+    (programme,) = file["programme"]
+    return OutboundRules(file.version, _rule(programme, transactions), facts, activities, rules,
+                         transactions, " ".join(str(file.extra.get("transactions_caveat") or "")
+                                                .split()))
 
 
 def _text(record: dict[str, Any], key: str, where: str) -> str:
     value = record.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{DATA_FILE}: {where}: '{key}' is required")
+        raise RuleFileError(f"{DATA_FILE}: transactions.{where}: '{key}' is required")
     return " ".join(value.split())
 
 
-def _fact(name: str, spec: dict[str, Any]) -> Fact:
-    if spec.get("kind") not in _KINDS:
-        raise ValueError(f"{DATA_FILE}: fact '{name}': kind must be one of {sorted(_KINDS)}")
-    return Fact(name, spec["kind"], _text(spec, "label", name))
-
-
-def _condition(value: Any, facts: dict[str, Fact], where: str) -> Condition:
-    condition = parse_condition(value, f"{DATA_FILE}: {where}")
-    _check_facts(condition, facts, where)
+def _always_or_condition(value: Any, where: str) -> Condition | bool:
+    """`prohibited:` is `always` or a condition over registered facts."""
+    if value == "always":
+        return True
+    condition = parse_condition(value, where)
+    fact_registry().check_condition(condition, where)
     return condition
 
 
-def _check_facts(condition: Condition, facts: dict[str, Fact], where: str) -> None:
-    if isinstance(condition, Combination):
-        for part in condition.parts:
-            _check_facts(part, facts, where)
-        return
-    assert isinstance(condition, Comparison)
-    fact = facts.get(condition.fact)
-    if fact is None:
-        raise ValueError(f"{DATA_FILE}: {where}: unknown fact '{condition.fact}'")
-    if not isinstance(condition.value, _KINDS[fact.kind]):
-        raise ValueError(f"{DATA_FILE}: {where}: '{condition.text()}' compares the {fact.kind} "
-                         f"fact '{fact.name}' with {condition.value!r}")
-
-
-def _activity(record: dict[str, Any], facts: dict[str, Fact], where: str) -> Activity:
-    code = _text(record, "code", where)
-    raw = record.get("prohibited")
-    prohibited: Condition | bool | None = (
-        True if raw == "always" else None if raw is None
-        else _condition(raw, facts, f"{code}.prohibited"))
-    notifiable = (None if record.get("notifiable") is None
-                  else _condition(record["notifiable"], facts, f"{code}.notifiable"))
+def _activity(r: DatedRecord) -> Activity:
+    prohibited, notifiable = r.get("prohibited"), r.get("notifiable")
     if prohibited is None and notifiable is None:
-        raise ValueError(f"{DATA_FILE}: activity '{code}' gives no outcome")
-    caveat = record.get("caveat")
-    return Activity(code, _text(record, "summary", code), _text(record, "paragraph", code),
-                    prohibited, notifiable, " ".join(caveat.split()) if caveat else None)
+        raise RuleFileError(f"{DATA_FILE}: activity '{r.id}' gives no outcome")
+    return Activity(r.id, r.summary, r.get("paragraph"), prohibited, notifiable, r.caveat)
 
 
-def _rule(record: dict[str, Any], facts: dict[str, Fact],
-          transactions: dict[str, Transaction], where: str) -> Rule:
-    rule_id = _text(record, "id", where)
-    outcome = record.get("outcome")
-    if outcome not in _OUTCOMES:
-        raise ValueError(f"{DATA_FILE}: {rule_id}: outcome must be one of {_OUTCOMES}")
-    transaction = record.get("transaction")
+def _rule(r: DatedRecord, transactions: dict[str, Transaction]) -> Rule:
+    transaction = r.get("transaction")
     if transaction is not None and transaction not in transactions:
-        raise ValueError(f"{DATA_FILE}: {rule_id}: unknown transaction '{transaction}'")
-    if "citation" not in record:
-        raise ValueError(f"{DATA_FILE}: {rule_id}: a citation is required")
-    condition = (None if record.get("condition") is None
-                 else _condition(record["condition"], facts, rule_id))
-    days = record.get("deadline_days")
-    if days is not None and (not isinstance(days, int) or days <= 0):
-        raise ValueError(f"{DATA_FILE}: {rule_id}: deadline_days must be a positive integer")
-    caveat = record.get("caveat")
-    return Rule(rule_id, _text(record, "summary", rule_id), Period.from_data(record, rule_id),
-                Citation.from_data(record["citation"], rule_id), outcome, condition,
-                transaction, days, " ".join(caveat.split()) if caveat else None)
+        raise RuleFileError(f"{DATA_FILE}: {r.id}: unknown transaction '{transaction}'")
+    days = r.get("deadline_days")
+    if days is not None and (days <= 0 or not float(days).is_integer()):
+        raise RuleFileError(f"{DATA_FILE}: {r.id}: deadline_days must be a positive integer")
+    return Rule(r.id, r.summary, r.period, r.citation, r.get("outcome", "information"),
+                r.condition("condition"), transaction,
+                int(days) if days is not None else None, r.caveat)

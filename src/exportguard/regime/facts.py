@@ -2,7 +2,8 @@
 
 Each fact has a name, a type (`bool`, `number` or `word`), its meaning in plain words, and the
 producer that sets it (`item_figures`: the item's figures, items/classify.py; `item`,
-`destination`, `parties`, `end_use`, `request`: the facts `check` derives, check/facts.py). A rule
+`destination`, `parties`, `end_use`, `request`: the facts `check` derives, check/facts.py;
+`outbound`: the outbound investment question, outbound/decide.py). A rule
 file naming a fact that is not registered, or comparing it with a value of the wrong type, fails
 at load; a test proves every registered fact is produced and every produced fact registered.
 """
@@ -21,7 +22,8 @@ from exportguard.regime.conditions import Comparison, Condition
 
 DATA_FILE = "data/regime/facts.yaml"
 FactType = Literal["bool", "number", "word"]
-PRODUCERS = ("item_figures", "item", "destination", "parties", "end_use", "request")
+PRODUCERS = ("item_figures", "item", "destination", "parties", "end_use", "request",
+             "outbound")
 _KEYS = {"type", "meaning", "produced_by", "unit"}
 
 
