@@ -29,7 +29,7 @@ _JSON = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Processes; the rate limit applies per process.")
+    workers: Annotated[int, typer.Option(help="Processes; they share each key's rate limit.")
                        ] = 1,
 ) -> None:
     """Run the HTTP API (/api/v1, OpenAPI at /api/v1/docs) and the web pages (/). The database

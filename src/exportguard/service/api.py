@@ -27,7 +27,7 @@ from exportguard.lists import update as updating
 from exportguard.names.normalize import MAX_NAME_CHARS
 from exportguard.regime.dated import parse_as_of
 from exportguard.screening.screener import MAX_LIMIT
-from exportguard.service import operations
+from exportguard.service import batches, operations
 from exportguard.service.app import ApiError, Json, request_id
 from exportguard.service.state import ServiceState
 from exportguard.views import diffs, history_view, lists_view, owners_view
@@ -252,17 +252,18 @@ def submit_batch(body: BatchRequest, request: Request, who: Screener_) -> dict[s
                        f"{state.limits.max_batch_rows:,} per batch (the `exportguard batch` "
                        "command takes files of any size)", "rows")
     options = {"lists": body.lists, "min_score": body.min_score, "as_of": body.as_of}
-    job = operations.submit_batch(state, who, request_id(request),
+    job = batches.submit_batch(state, who, request_id(request),
                                   [r.model_dump() for r in body.rows], options)
     return {"id": job, "status": "queued", "total": len(body.rows),
             "status_url": f"/api/v1/batches/{job}", "request_id": request_id(request)}
 
 
 @router.get("/batches/{batch_id}", response_model=None, tags=["screening"])
-def batch(batch_id: _ID, request: Request, _who: Screener_,
-          results: bool = True) -> dict[str, Any]:
-    """A batch's status and, once done, one result per row in input order."""
-    return operations.batch_status(state_of(request), batch_id, with_results=results)
+def batch(batch_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{16,32}$")], request: Request,
+          who: Screener_, results: bool = True) -> dict[str, Any]:
+    """A batch's status and, once done, one result per row in input order. Only the key that
+    submitted it (or an admin) may read it."""
+    return batches.batch_status(state_of(request), batch_id, who, with_results=results)
 
 
 # --- lists ---------------------------------------------------------------------------------------

@@ -154,6 +154,9 @@ def create_app(store: Store | None = None, limits: Limits | None = None) -> Fast
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):  # type: ignore[no-untyped-def]
+        from exportguard.service.batches import fail_orphans
+
+        fail_orphans(store)  # jobs left unfinished by a process that died
         state.screener()  # build (or read the cached) index before the first request
         yield
 

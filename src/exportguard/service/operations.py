@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import threading
-from datetime import UTC, datetime
 from typing import Any
 
 from exportguard.access import Principal
-from exportguard.batch.rows import RowOptions, screen_rows
 from exportguard.cases import subject_fingerprint, subject_key
 from exportguard.check import Party, check
 from exportguard.check.evaluate import MAX_PARTIES
-from exportguard.errors import ExportGuardError, InputError
+from exportguard.errors import InputError
 from exportguard.items.spec import Spec
 from exportguard.lists.codes import parse_list_codes
 from exportguard.model import ListEntry, entry_fingerprint
@@ -24,12 +21,10 @@ from exportguard.regime.dated import parse_as_of
 from exportguard.screening import CONFIRMED_SCORE, Match
 from exportguard.service.state import ServiceState
 from exportguard.store.ownership import OwnershipStore
-from exportguard.store.tables import BatchJobRow
 from exportguard.views import screen_document
 
 log = logging.getLogger("exportguard.service")
 _AUDITED_MATCHES = 5
-_BATCH_STEP = 500
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -123,95 +118,6 @@ def run_check(state: ServiceState, principal: Principal, request_id: str, *,
                  "missing_facts": result.missing_facts})
     data["request_id"] = request_id
     return data
-
-
-def submit_batch(state: ServiceState, principal: Principal, request_id: str,
-                 rows: list[dict[str, Any]], options: dict[str, Any]) -> int:
-    """Store a batch and screen it on a background thread with the per-row function of
-    `exportguard batch` (the same columns and answers); its status is in the store, so any
-    service process can answer for it."""
-    if len(rows) > state.limits.max_batch_rows:
-        raise InputError("rows", f"{len(rows):,} rows; the limit is "
-                                 f"{state.limits.max_batch_rows:,} per batch (use the "
-                                 "`exportguard batch` command for files)")
-    if not rows:
-        raise InputError("rows", "at least one row is required")
-    parse_list_codes(options.get("lists"))
-    if options.get("as_of"):
-        parse_as_of(options["as_of"], "as_of")
-    with state.store._sessions.begin() as session:
-        job = BatchJobRow(status="queued", submitted_by=principal.name,
-                          submitted_at=datetime.now(UTC), request_id=request_id,
-                          options=options, rows=rows, total=len(rows), done=0)
-        session.add(job)
-        session.flush()
-        job_id = job.id
-    state.audit.append(principal.name, "batch.submit", f"batch #{job_id}", request_id,
-                       {"batch_id": job_id, "rows": len(rows), "options": options})
-    threading.Thread(target=_run_batch, args=(state, job_id, principal.name, request_id),
-                     name=f"batch-{job_id}", daemon=True).start()
-    return job_id
-
-
-def batch_status(state: ServiceState, job_id: int, *, with_results: bool) -> dict[str, Any]:
-    with state.store._sessions() as session:
-        job = session.get(BatchJobRow, job_id)
-        if job is None:
-            raise LookupError(f"there is no batch #{job_id}")
-        data = {"id": job.id, "status": job.status, "total": job.total, "done": job.done,
-                "submitted_by": job.submitted_by, "submitted_at": job.submitted_at.isoformat(),
-                "finished_at": job.finished_at.isoformat() if job.finished_at else None,
-                "options": job.options, "error": job.error}
-        if with_results:
-            data["results"] = job.results
-        return data
-
-
-def _run_batch(state: ServiceState, job_id: int, actor: str, request_id: str) -> None:
-    with state.store._sessions() as session:
-        job = session.get(BatchJobRow, job_id)
-        assert job is not None
-        rows, options = list(job.rows), dict(job.options)
-    _set_job(state, job_id, status="running")
-    try:
-        day = parse_as_of(options["as_of"], "as_of") if options.get("as_of") else None
-        screener = state.screener(day)
-        codes = parse_list_codes(options.get("lists"))
-        row_options = RowOptions("name", "country", codes, options.get("min_score"),
-                                 ",".join(str(s.id) for s in screener.snapshots))
-        results: list[dict[str, Any]] = []
-        for start in range(0, len(rows), _BATCH_STEP):
-            part = rows[start:start + _BATCH_STEP]
-            columns = screen_rows(screener, [r.get("name") for r in part],
-                                  [r.get("country") for r in part], [None] * len(part),
-                                  row_options)
-            results.extend({"id": row.get("id"), "name": row.get("name"),
-                            "country": row.get("country"),
-                            **{column: values[number] for column, values in columns.items()}}
-                           for number, row in enumerate(part))
-            _set_job(state, job_id, done=len(results))
-        counts: dict[str, int] = {}
-        for item in results:
-            counts[item["decision"]] = counts.get(item["decision"], 0) + 1
-        _set_job(state, job_id, status="done", done=len(rows), results=results,
-                 finished_at=datetime.now(UTC))
-        state.audit.append(actor, "batch.done", f"batch #{job_id}", request_id,
-                           {"batch_id": job_id, "rows": len(rows), "decisions": counts,
-                            "snapshot_ids": [s.id for s in screener.snapshots]})
-    except ExportGuardError as exc:
-        _set_job(state, job_id, status="failed", error=str(exc), finished_at=datetime.now(UTC))
-    except Exception:  # a thread has no caller to tell: the job says it failed, the log why
-        log.exception("batch #%s failed", job_id)
-        _set_job(state, job_id, status="failed", error="an unexpected error; see the service "
-                 f"log for request {request_id}", finished_at=datetime.now(UTC))
-
-
-def _set_job(state: ServiceState, job_id: int, **values: Any) -> None:
-    with state.store._sessions.begin() as session:
-        job = session.get(BatchJobRow, job_id)
-        assert job is not None
-        for name, value in values.items():
-            setattr(job, name, value)
 
 
 def _reviewable(match: Match) -> bool:

@@ -1,5 +1,5 @@
 """What one service process holds: the store, the screeners it serves from, its limits, the key
-cache and the per-key rate limiter.
+cache and the per-key rate limiter (its buckets shared through the database).
 
 Screeners are built once and shared by every request. Every few seconds a request asks the store
 whether a snapshot or a company was added (two cheap queries); if so the next screener is built
@@ -7,8 +7,8 @@ and swapped in (requests in flight finish on the old one), and the set of compan
 ownership graph is read again. Keys are looked up once and cached for a few
 seconds, so revoking a key takes effect within `KEY_CACHE_SECONDS` in every process.
 
-The rate limit is a token bucket per key and per process: with `serve --workers N`, a key may make
-N times its rate in all. That is stated in `serve --help` and the README.
+The rate limit is a token bucket per key kept in the database, so it holds across
+`serve --workers N` and replicas; a process leases a few tokens at a time to spare writes.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from exportguard.errors import InputError
 from exportguard.lists.loader import ensure_starter
 from exportguard.screening import Screener
 from exportguard.screening.loaded import screener_for
-from exportguard.store import Store
+from exportguard.store import Store, ratelimit
 from exportguard.store.ownership import OwnershipStore, company_key
 from exportguard.store.tables import CompanyRow, SnapshotRow
 
@@ -68,26 +68,35 @@ class Limits:
 
 
 class RateLimiter:
-    """A token bucket per key: `rate` tokens a second, up to `rate * burst_seconds` saved."""
+    """A token bucket per key: `rate` tokens a second, up to `rate * burst_seconds` saved. The
+    bucket is in the database, shared by every process (`store/ratelimit.py`); this process
+    claims a lease of up to a tenth of a second's tokens at a time and spends it locally, and
+    after a refusal answers locally until a token is due."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, store: Store) -> None:
         self.limits = limits
-        self._buckets: dict[int, tuple[float, float]] = {}
+        self.store = store
+        self._local: dict[int, tuple[int, float]] = {}  # key: (leased tokens left, wait until)
         self._lock = threading.Lock()
 
     def take(self, principal: Principal) -> float | None:
         """None when the request may go ahead, else the seconds to wait."""
         rate = principal.rate_per_second or self.limits.rate_per_second
         capacity = max(1.0, rate * self.limits.burst_seconds)
-        now = time.monotonic()
+        now = time.time()
+        key = principal.key_id
         with self._lock:
-            tokens, last = self._buckets.get(principal.key_id, (capacity, now))
-            tokens = min(capacity, tokens + (now - last) * rate)
-            if tokens < 1.0:
-                self._buckets[principal.key_id] = (tokens, now)
-                return (1.0 - tokens) / rate
-            self._buckets[principal.key_id] = (tokens - 1.0, now)
-        return None
+            left, until = self._local.get(key, (0, 0.0))
+            if left > 0:
+                self._local[key] = (left - 1, 0.0)
+                return None
+            if now < until:
+                return until - now
+        lease = max(1, min(int(capacity // 4), int(rate // 10)))
+        granted, wait = ratelimit.claim(self.store, key, lease, rate, capacity, now)
+        with self._lock:
+            self._local[key] = (granted - 1, 0.0) if granted else (0, now + wait)
+        return None if granted else wait
 
 
 class ServiceState:
@@ -97,7 +106,7 @@ class ServiceState:
         self.access = Access(store)
         self.audit = AuditLog(store)
         self.cases = Cases(store, self.audit)
-        self.rate = RateLimiter(self.limits)
+        self.rate = RateLimiter(self.limits, store)
         self._lock = threading.Lock()
         self._building = threading.Lock()
         self._generation: tuple[int, int, int, int] | None = None

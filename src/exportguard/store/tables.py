@@ -265,3 +265,17 @@ class BatchJobRow(Base):
     done: Mapped[int] = mapped_column(Integer)
     results: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
+    token: Mapped[str | None] = mapped_column(String(32), unique=True)  # the id callers see
+    key_id: Mapped[int | None] = mapped_column(Integer)  # the submitting key: its owner
+    runner: Mapped[str | None] = mapped_column(String(120))  # host:pid of the process running it
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RateBucketRow(Base):
+    """A key's token bucket, shared by every service process (tokens at `updated`, Unix time)."""
+
+    __tablename__ = "rate_buckets"
+
+    key_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    updated: Mapped[float] = mapped_column(Float)
