@@ -8,6 +8,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from exportguard.access import Access, Principal
@@ -16,6 +17,13 @@ from exportguard.service.state import Limits, RateLimiter
 from exportguard.store import Store
 from exportguard.store.tables import BatchJobRow
 from tests.test_service import LISTED, Service
+
+
+@pytest.fixture
+def service_client(store: Store):
+    s = Service(store)
+    yield s
+    s.close()
 
 
 def _wait(service: Service, url: str, role: str = "screener") -> dict:
@@ -96,3 +104,74 @@ def test_the_rate_limit_is_shared_by_every_process(store: Store) -> None:
     waits = [workers[0].take(who) for _ in range(10)]
     refused = next(w for w in waits if w is not None)
     assert 0 < refused <= 1 / 20 + 0.01
+
+
+def test_history_index_is_built_once_per_snapshot_set(store: Store, monkeypatch) -> None:
+    from exportguard.service import state as state_module
+
+    built: list[int] = []
+    real = state_module.history_screener
+
+    def counting(store_: Store):  # type: ignore[no-untyped-def]
+        built.append(1)
+        return real(store_)
+
+    monkeypatch.setattr(state_module, "history_screener", counting)
+    service = Service(store)
+    try:
+        empty = service.get("/history", params={"name": ""})
+        assert empty.status_code == 422 and empty.json()["error"]["field"] == "query.name"
+        assert built == []  # refused before any work
+        for _ in range(3):
+            found = service.get("/history", params={"name": LISTED})
+            assert found.status_code == 200
+            assert found.json()["entries"][0]["name"] == LISTED
+        assert built == [1]
+    finally:
+        service.close()
+
+
+def test_malformed_bodies_are_422_naming_the_body(service_client) -> None:
+    service = service_client
+    cases = {
+        b'{"name": ' + b"1" * 5_000 + b"}": "digits",
+        b"[" * 100_000 + b"]" * 100_000: "nested too deeply",
+        b'{"name": "\xff\xfe"}': "not UTF-8 text",
+        b'{"name": "x",}': "not valid JSON",
+    }
+    for body, message in cases.items():
+        answer = service.client.post("/api/v1/screen", content=body, headers={
+            **service.headers("screener"), "Content-Type": "application/json"})
+        assert answer.status_code == 422, (body[:20], answer.text)
+        error = answer.json()["error"]
+        assert error["field"] == "body" and message in error["message"], error
+
+
+def test_a_body_shorter_than_its_content_length_gets_408(store: Store) -> None:
+    import asyncio
+
+    from exportguard.service.app import create_app
+
+    app = create_app(store, Limits(body_seconds=0.2))
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        if not sent:
+            sent.append({})
+            return {"type": "http.request", "body": b'{"name": ', "more_body": True}
+        await asyncio.sleep(3600)  # the client never sends the rest
+        raise AssertionError
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/api/v1/screen", "raw_path": b"",
+             "query_string": b"", "headers": [(b"content-length", b"100"),
+                                              (b"content-type", b"application/json")],
+             "http_version": "1.1", "scheme": "http", "server": ("t", 80),
+             "client": ("c", 1), "root_path": ""}
+    start = time.monotonic()
+    asyncio.run(app(scope, receive, send))
+    assert time.monotonic() - start < 2
+    assert sent[1]["status"] == 408
+    assert b'"field": "body"' in sent[2]["body"]

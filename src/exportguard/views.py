@@ -3,6 +3,7 @@ document, so both always give the same shape."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,7 +25,7 @@ from exportguard.lists.loader import ensure_starter
 from exportguard.model import Snapshot
 from exportguard.ownership import ownership_of
 from exportguard.ownership.graph import downward
-from exportguard.ownership.resolve import OwnershipFinding
+from exportguard.ownership.resolve import OwnershipFinding, find_company
 from exportguard.regime.dated import parse_as_of
 from exportguard.screening import Screener, ScreenResult
 from exportguard.screening.loaded import history_screener, screener_for
@@ -91,9 +92,11 @@ class HistoryView:
                             for h in self.histories]}
 
 
-def history_view(store: Store, name: str, limit: int = 5) -> HistoryView:
-    """Every entry ever loaded (removed ones included) matching the name, best first."""
-    result = history_screener(store).screen(name, limit=limit)
+def history_view(store: Store, name: str, limit: int = 5,
+                 screener: Screener | None = None) -> HistoryView:
+    """Every entry ever loaded (removed ones included) matching the name, best first. The
+    service passes the history screener it shares between requests."""
+    result = (screener or history_screener(store)).screen(name, limit=limit)
     scores = {m.entry.key: m.score for m in result.matches}
     histories = sorted(entry_histories(store, list(scores)), key=lambda h: -scores[h.key])
     return HistoryView(result.query, histories, scores)
@@ -112,13 +115,18 @@ class OwnersView:
         return data
 
 
-def owners_view(store: Store, name: str, country: str | None,
-                on: str | date | None) -> OwnersView:
-    """A company's owners and holdings on a date; an unknown name suggests the nearest ones."""
+def owners_view(store: Store, name: str, country: str | None, on: str | date | None,
+                screener_of: Callable[[date], Screener] | None = None) -> OwnersView:
+    """A company's owners and holdings on a date; an unknown name suggests the nearest ones.
+    `screener_of(day)` gives the screener that finds listed owners (the service passes its
+    shared ones); it is asked only once the company is known."""
     day = parse_as_of(on, "date")
     code = parse_country(country) if country else None
     graph_store = OwnershipStore(store)
-    finding = ownership_of(graph_store, screener_for(store, day), name, code, day)
+    finding = None
+    if find_company(graph_store, name, code) is not None:
+        screener = screener_of(day) if screener_of else screener_for(store, day)
+        finding = ownership_of(graph_store, screener, name, code, day)
     if finding is None:
         near = process.extract(name, dict(graph_store.names()), scorer=fuzz.WRatio, limit=3,
                                score_cutoff=80)

@@ -283,10 +283,11 @@ def snapshot(snapshot_id: _ID, request: Request, _who: Screener_) -> dict[str, A
 
 @router.get("/history", response_model=None, tags=["lists"])
 def history(request: Request, _who: Screener_,
-            name: Annotated[str, Query(max_length=MAX_NAME_CHARS)],
+            name: Annotated[str, Query(min_length=1, max_length=MAX_NAME_CHARS)],
             limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 5) -> dict[str, Any]:
     """When entries matching the name were listed, changed and removed."""
-    return history_view(state_of(request).store, name, limit).to_dict()
+    state = state_of(request)
+    return history_view(state.store, name, limit, state.history_screener()).to_dict()
 
 
 @router.get("/diff", response_model=None, tags=["lists"])
@@ -316,11 +317,12 @@ def update_lists(body: UpdateRequest, request: Request, who: Admin) -> dict[str,
 
 @router.get("/ownership", response_model=None, tags=["lists"])
 def ownership(request: Request, _who: Screener_,
-              name: Annotated[str, Query(max_length=MAX_NAME_CHARS)],
+              name: Annotated[str, Query(min_length=1, max_length=MAX_NAME_CHARS)],
               country: Annotated[str | None, Query(max_length=60)] = None,
               date: Annotated[str | None, Query(max_length=10)] = None) -> dict[str, Any]:
     """A company's owners (listed ones marked) and holdings, and the ownership rules' outcomes."""
-    return owners_view(state_of(request).store, name, country, date).to_dict()
+    state = state_of(request)
+    return owners_view(state.store, name, country, date, state.screener).to_dict()
 
 
 # --- cases -------------------------------------------------------------------------------------

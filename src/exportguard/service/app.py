@@ -8,6 +8,7 @@ parsed.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -98,7 +99,14 @@ class RequestGuard:
         chunks: list[bytes] = []
         size = 0
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.limits.body_seconds)
+            except TimeoutError:
+                await _refuse(send_with_id, 408, request_id, "body_timeout",
+                              f"the request body did not arrive within "
+                              f"{self.limits.body_seconds:g} s (is Content-Length right?)",
+                              "body")
+                return
             if message["type"] == "http.disconnect":
                 return
             chunk = message.get("body", b"")
@@ -111,6 +119,7 @@ class RequestGuard:
             if not message.get("more_body"):
                 break
         body = b"".join(chunks)
+        scope["state"]["body"] = body  # for the message if FastAPI cannot parse it
         if b"\\u0000" in body or b"\x00" in body:
             await _refuse(send_with_id, 422, request_id, "invalid_input",
                           "NUL characters are not accepted", "body")
@@ -134,6 +143,23 @@ async def _refuse(send: Send, status: int, request_id: str, code: str, message: 
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+def body_problem(body: bytes) -> str:
+    """What makes a JSON body unreadable, in one line (only asked after parsing failed)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"the body is not UTF-8 text (byte {exc.start:,}: {exc.reason})"
+    try:
+        json.loads(text)
+    except RecursionError:
+        return "the body's JSON is nested too deeply"
+    except json.JSONDecodeError as exc:
+        return f"the body is not valid JSON ({exc.msg} at character {exc.pos:,})"
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        return f"the body's JSON holds an unreadable value ({str(exc).split(';')[0]})"
+    return "the body could not be read as JSON"
 
 
 def request_id(request: Request) -> str:
@@ -244,6 +270,11 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
+        if exc.status_code == 400 and request.method in _WITH_BODY:
+            # FastAPI's own parse failure (not UTF-8, too deep, an oversized number): a 422
+            # that says what is wrong with the body.
+            body = request.scope.get("state", {}).get("body", b"")
+            return reply(request, 422, "invalid_input", body_problem(body), "body")
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return reply(request, exc.status_code, code, str(exc.detail), None)
 

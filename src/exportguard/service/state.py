@@ -28,7 +28,7 @@ from exportguard.cases import Cases
 from exportguard.errors import InputError
 from exportguard.lists.loader import ensure_starter
 from exportguard.screening import Screener
-from exportguard.screening.loaded import screener_for
+from exportguard.screening.loaded import history_screener, screener_for
 from exportguard.store import Store, ratelimit
 from exportguard.store.ownership import OwnershipStore, company_key
 from exportguard.store.tables import CompanyRow, SnapshotRow
@@ -47,12 +47,14 @@ class Limits:
     max_batch_rows: int = 10_000
     rate_per_second: float = 100.0
     burst_seconds: float = 2.0
+    body_seconds: float = 10.0  # a body not fully sent by then is refused with 408
 
     @classmethod
     def from_env(cls) -> Limits:
         values: dict[str, float | int] = {}
         for name, kind in (("max_body_bytes", int), ("max_batch_rows", int),
-                           ("rate_per_second", float), ("burst_seconds", float)):
+                           ("rate_per_second", float), ("burst_seconds", float),
+                           ("body_seconds", float)):
             text = os.environ.get(f"EXPORTGUARD_{name.upper()}")
             if text is None:
                 continue
@@ -114,6 +116,7 @@ class ServiceState:
         self._screeners: OrderedDict[tuple[date | None, bool], Screener] = OrderedDict()
         self._keys: dict[str, tuple[Principal | None, float]] = {}
         self._companies: frozenset[str] = frozenset()
+        self._history: Screener | None = None
         ensure_starter(store)
 
     def screener(self, day: date | None = None, *, filter_dates: bool = True) -> Screener:
@@ -137,6 +140,18 @@ class ServiceState:
                     oldest = next(k for k in self._screeners if k[0] is not None)
                     del self._screeners[oldest]
         return built
+
+    def history_screener(self) -> Screener:
+        """The screener over every entry ever loaded (`history`), built once per set of
+        snapshots and shared by every request."""
+        self._refresh()
+        found = self._history
+        if found is not None:
+            return found
+        with self._building:
+            if self._history is None:
+                self._history = history_screener(self.store)
+            return self._history
 
     def ready(self, day: date | None, *, filter_dates: bool = True) -> bool:
         """Whether the screener for `day` is built (and the lists have not changed since)."""
@@ -180,6 +195,7 @@ class ServiceState:
         with self._lock:
             if generation[:2] != (self._generation or (None, None))[:2]:
                 self._screeners.clear()
+                self._history = None
             if generation[2:] != (self._generation or (None, None, None, None))[2:]:
                 self._companies = frozenset(
                     company_key(name).removesuffix("|")

@@ -255,7 +255,7 @@ def lists(request: Request, name: str = "", from_: str = "", to: str = "",
     history_error = diff_error = None
     if name.strip():
         try:
-            history = history_view(store, name, 10)
+            history = history_view(store, name, 10, _state(request).history_screener())
         except InputError as exc:
             history_error = str(exc)
     if from_ or to or diff:  # both blank: the latest change of each source
