@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from exportguard.cli._app import _friendly, app, out
+from exportguard.errors import InputError
 from exportguard.invest import InvestmentDetermination, invest
 
 _HEADLINE = {
@@ -25,19 +27,60 @@ _HEADLINE = {
 @_friendly
 def invest_command(
     security: Annotated[
-        str, typer.Argument(help="A ticker (002415.SZ, 0020.HK), an ISIN or a company name.")
-    ],
+        str | None, typer.Argument(help="A ticker (002415.SZ, 0020.HK), an ISIN or a company "
+                                        "name.")
+    ] = None,
     date: Annotated[
         str | None, typer.Option(help="Decide as of this date (YYYY-MM-DD; default today).")
     ] = None,
+    holdings: Annotated[Path | None, typer.Option(
+        help="A holdings or index-constituents file (.csv, .parquet, .jsonl) with ticker, isin "
+             "and/or name, and weight or market_value.")] = None,
+    out_file: Annotated[Path | None, typer.Option(
+        "--out", help="Where to write the checked holdings (format from the extension).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """May a U.S. person buy, hold or must they sell a security under NS-CMIC (E.O. 14032)?"""
+    """May a U.S. person buy, hold or must they sell a security under NS-CMIC (E.O. 14032)?
+    With --holdings, check a whole portfolio or index on the date."""
+    if holdings is not None or out_file is not None:
+        _portfolio(security, holdings, out_file, date, as_json)
+        return
+    if not security:
+        raise InputError("security", "give a ticker, ISIN or name, or --holdings FILE --out FILE")
     result = invest(security, date)
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     _print_memo(result)
+
+
+def _portfolio(security: str | None, holdings: Path | None, out_file: Path | None,
+               date: str | None, as_json: bool) -> None:
+    from exportguard.portfolio import screen_holdings
+    from exportguard.regime.dated import parse_as_of
+    from exportguard.screening.loaded import screener_for
+    from exportguard.store import Store
+
+    if security:
+        raise InputError("security", "give either a security or --holdings, not both")
+    if holdings is None or out_file is None:
+        raise InputError("holdings" if holdings is None else "out",
+                         "--holdings FILE and --out FILE go together")
+    screener = screener_for(Store(), parse_as_of(date, "date"))
+    summary = screen_holdings(holdings, out_file, date, screener)
+    if as_json:
+        print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+        return
+    share = summary.weight_share
+    out.print(f"[bold]{summary.rows}[/] holdings on {summary.as_of}: {summary.purchase_prohibited} "
+              f"purchase prohibited (NS-CMIC), {summary.not_listed} not listed, "
+              f"{summary.unknown} unknown, {summary.invalid} invalid", highlight=False)
+    if share is not None:
+        out.print(f"  weight in securities a U.S. person may not buy: [bold]{share:g} %[/] "
+                  f"(by {summary.weight_basis})", highlight=False)
+    if summary.prohibited_issuers:
+        out.print("  " + "; ".join(summary.prohibited_issuers), highlight=False)
+    out.print(f"  written to {out_file}", highlight=False)
 
 
 def _yes(value: bool) -> str:
