@@ -11,13 +11,46 @@ The library's verbs are the CLI's verbs:
     '3A090.a.1'
 """
 
-from exportguard.errors import ExportGuardError, InputError, ListFileError, StoreError
-from exportguard.items import Classification, catalog, classify, spec, throughput
-from exportguard.lists.loader import load_file
-from exportguard.model import ListEntry, Snapshot
-from exportguard.screening import DEFAULT_THRESHOLD, Match, Screener, ScreenResult
-from exportguard.screening.loaded import current_screener
-from exportguard.store import Store
+from importlib import import_module
+from typing import Any
+
+# Attributes are imported on first use so that `import exportguard` (and with it every
+# `exportguard.x` submodule import, the CLI's included) costs nothing beyond the submodule asked
+# for: the list parsers, the store and the matcher have heavy dependencies.
+_LAZY = {
+    "DEFAULT_THRESHOLD": "exportguard.screening",
+    "Classification": "exportguard.items",
+    "ExportGuardError": "exportguard.errors",
+    "InputError": "exportguard.errors",
+    "ListEntry": "exportguard.model",
+    "ListFileError": "exportguard.errors",
+    "Match": "exportguard.screening",
+    "ScreenResult": "exportguard.screening",
+    "Screener": "exportguard.screening",
+    "Snapshot": "exportguard.model",
+    "Store": "exportguard.store",
+    "StoreError": "exportguard.errors",
+    "catalog": "exportguard.items",
+    "classify": "exportguard.items",
+    "current_screener": "exportguard.screening.loaded",
+    "load_file": "exportguard.lists.loader",
+    "spec": "exportguard.items",
+    "throughput": "exportguard.items",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'exportguard' has no attribute '{name}'")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
 
 __all__ = [
     "DEFAULT_THRESHOLD",

@@ -19,10 +19,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from exportguard.errors import InputError
+from exportguard.roles import ROLES
 from exportguard.store import Store
 from exportguard.store.tables import ApiKeyRow, WebSessionRow
 
-ROLES = ("screener", "reviewer", "admin")
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
 _KEY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,99}$")
 _KEY_SHAPE = re.compile(r"^eg_[A-Za-z0-9_-]{43}$")

@@ -23,6 +23,7 @@ from exportguard.errors import InputError
 
 FORMAT_VERSION = 1
 PARTIAL_SUFFIX = ".partial"
+DEFAULT_CHUNK_SIZE = 2_000
 CHECKPOINT = "checkpoint.json"
 
 

@@ -19,7 +19,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from exportguard.batch.checkpoint import Checkpoint, PartialOutput, input_fingerprint
+from exportguard.batch.checkpoint import (
+    DEFAULT_CHUNK_SIZE,
+    Checkpoint,
+    PartialOutput,
+    input_fingerprint,
+)
 from exportguard.batch.formats import (
     InputChunk,
     InputFile,
@@ -46,7 +51,6 @@ from exportguard.screening.screener import DECISIONS, MAX_LIMIT, Screener
 from exportguard.store import Store
 
 ENGINES = ("local", "spark")
-DEFAULT_CHUNK_SIZE = 2_000
 ERRORS_SHOWN = 10
 
 

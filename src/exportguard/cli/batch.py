@@ -5,27 +5,18 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
-from exportguard.batch import BatchOptions, BatchSummary, meta_path, run_batch
-from exportguard.batch.checkpoint import PARTIAL_SUFFIX
-from exportguard.batch.run import DEFAULT_CHUNK_SIZE
+from exportguard.batch.checkpoint import DEFAULT_CHUNK_SIZE, PARTIAL_SUFFIX
 from exportguard.cli._app import _friendly, app, err, out
 from exportguard.cli.screening import starter_warning
 from exportguard.lists.codes import parse_list_codes
 from exportguard.regime.dated import parse_as_of
-from exportguard.store import Store
+
+if TYPE_CHECKING:
+    from exportguard.batch import BatchSummary
 
 
 class Engine(StrEnum):
@@ -69,6 +60,19 @@ def batch(
     ] = "fork",
 ) -> None:
     """Screen every row of a file against the loaded lists; resumable after a stop."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from exportguard.batch import BatchOptions, run_batch
+    from exportguard.store import Store
+
     options = BatchOptions(
         input_file, output, name_column=name_column, country_column=country_column,
         id_column=id_column, min_score=min_score, lists=parse_list_codes(lists),
@@ -104,6 +108,8 @@ def batch(
 
 
 def print_summary(summary: BatchSummary) -> None:
+    from exportguard.batch import meta_path
+
     decisions = ", ".join(f"{count:,} {name}" for name, count in summary.decisions.items())
     resumed = summary.rows - summary.rows_this_run
     out.print(

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from exportguard.check import Determination, Party, check
 from exportguard.cli._app import _friendly, app, err, out
 from exportguard.cli.items import _figure
 from exportguard.errors import InputError
-from exportguard.items import spec
-from exportguard.items.result import FACT_QUESTIONS
 from exportguard.regime.dated import parse_as_of
-from exportguard.screening.loaded import screener_for
-from exportguard.store import Store
-from exportguard.store.ownership import OwnershipStore
+
+if TYPE_CHECKING:
+    from exportguard.check import Determination
 
 _DECISION_STYLE = {
     "prohibited": "[bold white on red] PROHIBITED [/]",
@@ -24,8 +21,7 @@ _DECISION_STYLE = {
     "review": "[bold yellow]REVIEW[/] (a person must decide)",
     "no_license_required": "[bold green]NO LICENCE REQUIRED[/]",
 }
-CHECK_QUESTIONS = {
-    **FACT_QUESTIONS,
+_PARTY_QUESTIONS = {
     "party_hq_d5_or_mo": "where the party and its ultimate parent are headquartered "
     "(--party-hq, --parent/--parent-hq)",
 }
@@ -67,6 +63,12 @@ def check_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Decide whether a licence is needed, with every reason and its citation."""
+    from exportguard.check import Party, check
+    from exportguard.items import spec
+    from exportguard.screening.loaded import screener_for
+    from exportguard.store import Store
+    from exportguard.store.ownership import OwnershipStore
+
     figures = tpp is not None or figure or die_area is not None
     if figures and item is not None:
         raise InputError("item", "give --item or figures (--tpp, --throughput ...), not both")
@@ -110,6 +112,8 @@ def check_command(
 
 
 def _print_memo(result: Determination) -> None:
+    from exportguard.items.result import FACT_QUESTIONS
+
     item = result.item.get("item") or "item"
     policy = (
         f", review policy {result.review_policy.replace('_', ' ')}" if result.review_policy else ""
@@ -150,7 +154,8 @@ def _print_memo(result: Determination) -> None:
     if result.missing_facts:
         out.print("\n[bold]Facts needed[/]")
         for fact in result.missing_facts:
-            out.print(f" - {CHECK_QUESTIONS.get(fact, fact)}", highlight=False)
+            question = _PARTY_QUESTIONS.get(fact) or FACT_QUESTIONS.get(fact, fact)
+            out.print(f" - {question}", highlight=False)
     out.print("\n[bold]Assumptions[/]")
     for assumption in result.assumptions:
         out.print(f" - {assumption}", highlight=False)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from exportguard.cli._app import _friendly, app, out
 from exportguard.errors import InputError
-from exportguard.invest import InvestmentDetermination, invest
+
+if TYPE_CHECKING:
+    from exportguard.invest import InvestmentDetermination
 
 _HEADLINE = {
     "not_listed": "[green]not listed[/]: no NS-CMIC restriction on this date",
@@ -42,6 +44,8 @@ def invest_command(
 ) -> None:
     """May a U.S. person buy, hold or must they sell a security under NS-CMIC (E.O. 14032)?
     With --holdings, check a whole portfolio or index on the date."""
+    from exportguard.invest import invest
+
     if holdings is not None or out_file is not None:
         _portfolio(security, holdings, out_file, date, as_json)
         return

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from exportguard.cli._app import _friendly, app, out
 from exportguard.errors import InputError
-from exportguard.items import Classification, catalog, classify, spec, throughput
-from exportguard.items.catalog import KINDS, Item
-from exportguard.items.result import FACT_QUESTIONS
 from exportguard.regime.dated import parse_as_of
+
+if TYPE_CHECKING:
+    from exportguard.items import Classification
+    from exportguard.items.catalog import Item
 
 _OUTCOME_STYLE = {
     "met": "[bold red]met[/]",
@@ -70,6 +71,8 @@ def classify_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Classify an item under ECCN 3A090/4A090 on a date, from the catalog or from figures."""
+    from exportguard.items import classify, spec
+
     day = parse_as_of(date, "date")
     figures_given = any(
         v is not None for v in (tpp, die_area, memory_bandwidth_density, package_area)
@@ -112,6 +115,8 @@ def classify_command(
 
 
 def _figure(text: str, sparse: bool):
+    from exportguard.items import throughput
+
     precision, sep, value = text.partition("=")
     if not sep:
         raise InputError("throughput", f"'{text}' is not PRECISION=VALUE, e.g. fp8=1979")
@@ -119,6 +124,8 @@ def _figure(text: str, sparse: bool):
 
 
 def _print_classification(result: Classification) -> None:
+    from exportguard.items.result import FACT_QUESTIONS
+
     if result.controlled is None:
         verdict = "[yellow]undecided[/]: a fact the answer depends on is missing"
     elif result.controlled:
@@ -164,6 +171,9 @@ def items_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """List the catalog with each item's figures and its classification on a date."""
+    from exportguard.items import catalog, classify
+    from exportguard.items.catalog import KINDS
+
     day = parse_as_of(date, "date")
     if kind is not None and kind not in KINDS:
         raise InputError("kind", f"'{kind}' is not one of {', '.join(KINDS)}")

@@ -10,9 +10,6 @@ from rich.table import Table
 
 from exportguard.cli._app import _friendly, app, out
 from exportguard.cli.screening import starter_warning
-from exportguard.lists.starter import STARTER_SOURCE
-from exportguard.store import Store
-from exportguard.views import diffs, history_view, lists_view
 
 _JSON = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
@@ -26,6 +23,10 @@ def lists_command(
     as_json: _JSON = False,
 ) -> None:
     """Show the sources, their snapshots (dates, entry counts) and which serves each list."""
+    from exportguard.lists.starter import STARTER_SOURCE
+    from exportguard.store import Store
+    from exportguard.views import lists_view
+
     view = lists_view(Store(), all_snapshots)
     if as_json:
         print(json.dumps(view.to_dict(), indent=2))
@@ -61,6 +62,9 @@ def diff(
     as_json: _JSON = False,
 ) -> None:
     """Entries added, removed and changed between two snapshots of a source, by list."""
+    from exportguard.store import Store
+    from exportguard.views import diffs
+
     found = diffs(Store(), from_id, to_id)
     if as_json:
         print(json.dumps({"diffs": [d.to_dict() for d in found]}, ensure_ascii=False, indent=2))
@@ -93,6 +97,9 @@ def history(
     as_json: _JSON = False,
 ) -> None:
     """When an entity was added, changed and removed, across every snapshot kept."""
+    from exportguard.store import Store
+    from exportguard.views import history_view
+
     view = history_view(Store(), name, limit)
     if as_json:
         print(json.dumps(view.to_dict(), ensure_ascii=False, indent=2))

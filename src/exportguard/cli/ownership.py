@@ -10,10 +10,6 @@ import typer
 from rich.tree import Tree
 
 from exportguard.cli._app import _friendly, app, out
-from exportguard.ownership import read_ownership
-from exportguard.store import Store
-from exportguard.store.ownership import OwnershipStore
-from exportguard.views import owners_view
 
 ownership_app = typer.Typer(help="The ownership graph (who owns whom).", no_args_is_help=True)
 app.add_typer(ownership_app, name="ownership")
@@ -28,6 +24,10 @@ def ownership_import(
     as_json: _JSON = False,
 ) -> None:
     """Add companies and ownership edges. A bad row refuses the whole file."""
+    from exportguard.ownership import read_ownership
+    from exportguard.store import Store
+    from exportguard.store.ownership import OwnershipStore
+
     data = read_ownership(file)
     companies, edges = data.store(OwnershipStore(Store()))
     if as_json:
@@ -46,6 +46,9 @@ def owners(
     as_json: _JSON = False,
 ) -> None:
     """The ownership tree up and down, listed parties marked, and the ownership rules."""
+    from exportguard.store import Store
+    from exportguard.views import owners_view
+
     view = owners_view(Store(), name, country, date)
     if as_json:
         print(json.dumps(view.to_dict(), ensure_ascii=False, indent=2))

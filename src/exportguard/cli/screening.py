@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from exportguard.cli._app import _friendly, app, err, out
 from exportguard.lists.codes import parse_list_codes
-from exportguard.lists.loader import load_file
-from exportguard.ownership.resolve import OwnershipFinding
 from exportguard.regime.dated import parse_as_of
-from exportguard.screening import ScreenResult
-from exportguard.screening.loaded import screener_for
-from exportguard.store import Store
-from exportguard.views import screen_document
-from exportguard.watch import rescreen
+
+if TYPE_CHECKING:
+    from exportguard.ownership.resolve import OwnershipFinding
+    from exportguard.screening import ScreenResult
 
 CSL_CSV_URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
 
@@ -41,6 +36,10 @@ def screen(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Screen a name against the loaded lists and explain every match."""
+    from exportguard.screening.loaded import screener_for
+    from exportguard.store import Store
+    from exportguard.views import screen_document
+
     codes = parse_list_codes(lists)
     day = parse_as_of(as_of, "as_of") if as_of is not None else None
     store = Store()
@@ -74,6 +73,8 @@ def _print_ownership(finding: OwnershipFinding) -> None:
 
 
 def _print_screen(result: ScreenResult) -> None:
+    from rich.table import Table
+
     sources = ", ".join(
         f"{s.source} #{s.id} ({s.entry_count:,} entries"
         + (f", generated {s.generated_at:%Y-%m-%d}" if s.generated_at else "")
@@ -138,6 +139,12 @@ def load(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Load a list file as a new snapshot. A file that fails leaves the lists unchanged."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from exportguard.lists.loader import load_file
+    from exportguard.store import Store
+    from exportguard.watch import rescreen
+
     store = Store()
     with Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(),

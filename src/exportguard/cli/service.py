@@ -10,12 +10,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from exportguard.access import ROLES, Access
-from exportguard.audit import AuditLog, verify_export
 from exportguard.cli._app import _friendly, app, err, out
 from exportguard.errors import InputError
 from exportguard.regime.dated import parse_as_of
-from exportguard.store import Store
+from exportguard.roles import ROLES
 
 keys_app = typer.Typer(help="API keys for the service (hashed at rest).", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
@@ -35,6 +33,9 @@ def serve(
     """Run the HTTP API (/api/v1, OpenAPI at /api/v1/docs) and the web pages (/). The database
     is EXPORTGUARD_DB or the local SQLite file."""
     import uvicorn
+
+    from exportguard.access import Access
+    from exportguard.store import Store
 
     if not 1 <= port <= 65535:
         raise InputError("port", f"must be between 1 and 65535, got {port}")
@@ -60,6 +61,10 @@ def keys_create(
     as_json: _JSON = False,
 ) -> None:
     """Create a key. Its secret is printed once: store it now, it cannot be shown again."""
+    from exportguard.access import Access
+    from exportguard.audit import AuditLog
+    from exportguard.store import Store
+
     store = Store()
     info, secret = Access(store).create_key(name, role, rate)
     AuditLog(store).append("cli", "key.create", name, "cli",
@@ -76,6 +81,9 @@ def keys_create(
 @_friendly
 def keys_list(as_json: _JSON = False) -> None:
     """The keys, with role, prefix, creation and revocation."""
+    from exportguard.access import Access
+    from exportguard.store import Store
+
     keys = Access(Store()).list_keys()
     if as_json:
         print(json.dumps({"keys": [k.to_dict() for k in keys]}, indent=2))
@@ -94,6 +102,10 @@ def keys_list(as_json: _JSON = False) -> None:
 @_friendly
 def keys_revoke(key: Annotated[str, typer.Argument(help="Key id or name.")]) -> None:
     """Revoke a key (and end its browser sessions); running services notice within 5 s."""
+    from exportguard.access import Access
+    from exportguard.audit import AuditLog
+    from exportguard.store import Store
+
     store = Store()
     info = Access(store).revoke(int(key) if key.isdigit() else key)
     AuditLog(store).append("cli", "key.revoke", info.name, "cli", {"key_id": info.id})
@@ -111,6 +123,9 @@ def audit_verify(
 ) -> None:
     """Recompute the chain: any edited, inserted or deleted record is reported. Exit code 1 if
     the chain is broken."""
+    from exportguard.audit import AuditLog, verify_export
+    from exportguard.store import Store
+
     report = verify_export(file) if file else AuditLog(Store()).verify(head)
     if as_json:
         print(json.dumps(report.to_dict(), indent=2))
@@ -136,6 +151,9 @@ def audit_export(
 ) -> None:
     """Write the records of [from, to] and a sign-off (PATH.signoff.json: counts, chain anchors,
     SHA-256 of the file). Refused when the chain is broken."""
+    from exportguard.audit import AuditLog
+    from exportguard.store import Store
+
     start, end = parse_as_of(from_, "from"), parse_as_of(to, "to")
     if not out_file.parent.exists():
         raise InputError("out", f"folder {out_file.parent} does not exist")

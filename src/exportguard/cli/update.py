@@ -4,30 +4,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TransferSpeedColumn,
-)
 from rich.table import Table
 
 from exportguard.cli._app import _friendly, app, err, out
 from exportguard.cli.watch import print_run
-from exportguard.lists import update as updating
 from exportguard.regime.dated import parse_as_of
-from exportguard.store import Store
-from exportguard.watch import rescreen
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from exportguard.lists.update import SourceConfig
 
 
-class _Bars(updating.Progress):
-    """Rich progress bars: bytes while downloading, entries while parsing."""
+class _Bars:
+    """Rich progress bars: bytes while downloading, entries while parsing (what
+    `lists.update.Progress` reports)."""
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
@@ -73,6 +67,19 @@ def update_command(
     """Download each official list, verify it and load it as a new snapshot. A source that
     fails keeps its previous snapshot in force; the others still load. Exit code 1 if any
     failed."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TransferSpeedColumn,
+    )
+
+    from exportguard.lists import update as updating
+    from exportguard.store import Store
+    from exportguard.watch import rescreen
+
     configs = updating.source_configs(config)
     if list_sources:
         _print_sources(configs, as_json)
@@ -113,7 +120,7 @@ def update_command(
         raise typer.Exit(1)
 
 
-def _print_sources(configs: dict[str, updating.SourceConfig], as_json: bool) -> None:
+def _print_sources(configs: dict[str, SourceConfig], as_json: bool) -> None:
     if as_json:
         print(json.dumps({"sources": {
             name: {"title": c.title, "format": c.format, "source": c.source, "url": c.url,

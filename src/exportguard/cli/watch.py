@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from exportguard.cli._app import _friendly, app, err, out
-from exportguard.store import Store
-from exportguard.store.watchlist import WatchlistStore, WatchRun
-from exportguard.watch import import_customers, read_customers, rescreen
+
+if TYPE_CHECKING:
+    from exportguard.store.watchlist import WatchRun
 
 customers_app = typer.Typer(help="The watchlist of counterparties re-screened on every list "
                             "change.", no_args_is_help=True)
@@ -34,6 +34,9 @@ def customers_import(
     as_json: _JSON = False,
 ) -> None:
     """Add or update customers (by id) and screen the new and changed ones."""
+    from exportguard.store import Store
+    from exportguard.watch import import_customers, read_customers
+
     records = read_customers(file, id_column=id_column, name_column=name_column,
                              country_column=country_column)
     run, removed = import_customers(Store(), records, replace=replace)
@@ -53,6 +56,9 @@ def customers_list(
     as_json: _JSON = False,
 ) -> None:
     """The customers and their current hits."""
+    from exportguard.store import Store
+    from exportguard.store.watchlist import WatchlistStore
+
     watch = WatchlistStore(Store())
     hits = watch.hits()
     customers = [c for c in watch.customers() if not hits_only or hits.get(c.id)]
@@ -82,6 +88,9 @@ def customers_rescreen(
     as_json: _JSON = False,
 ) -> None:
     """Re-screen the watchlist against the lists in force (normally done by load and update)."""
+    from exportguard.store import Store
+    from exportguard.watch import rescreen
+
     run = rescreen(Store(), full=full)
     if as_json:
         print(json.dumps({"run": run.to_dict() if run else None}, indent=2))
@@ -112,6 +121,9 @@ def alerts(
     as_json: _JSON = False,
 ) -> None:
     """New, changed and cleared hits found by re-screening the watchlist."""
+    from exportguard.store import Store
+    from exportguard.store.watchlist import WatchlistStore
+
     watch = WatchlistStore(Store())
     found = watch.alerts(run_id=run, unacknowledged=not all_alerts)
     if acknowledge and found:

@@ -26,13 +26,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-from followthemoney import model
-from followthemoney.exc import InvalidData
-from followthemoney.proxy import EntityProxy
-from followthemoney.schema import Schema
+from typing import TYPE_CHECKING, Any
 
 from exportguard.countries import is_country_code
 from exportguard.errors import ListFileError
@@ -40,6 +36,11 @@ from exportguard.lists.base import ListMeta, address_from_text, bounded_lines, o
 from exportguard.lists.bounds import json_line
 from exportguard.lists.codes import LIST_NAMES, list_code
 from exportguard.model import ListEntry
+
+if TYPE_CHECKING:
+    from followthemoney.model import Model
+    from followthemoney.proxy import EntityProxy
+    from followthemoney.schema import Schema
 
 # OpenSanctions dataset names (https://www.opensanctions.org/datasets/) whose entries belong to one
 # list this project knows by its CSL code.
@@ -193,7 +194,7 @@ class FtmParser:
         if lines == 0:
             raise ListFileError(str(path), "holds no FollowTheMoney entities", line=1)
         skipped = {name: n for name, n in sorted(schemas.items())
-                   if name != "Sanction" and not _is_target_schema(model.get(name))}
+                   if name != "Sanction" and not _is_target_schema(_model().get(name))}
         extra: dict[str, object] = {
             "entities": lines,
             "schemas": dict(sorted(schemas.items())),
@@ -205,6 +206,14 @@ class FtmParser:
         if unknown_props:
             extra["unknown_properties"] = dict(sorted(unknown_props.items()))
         return _Scan(ListMeta(source="ftm", format=self.format, extra=extra), sanctions)
+
+
+@cache
+def _model() -> Model:
+    """The FollowTheMoney model, imported on first use: loading it takes a second or more."""
+    from followthemoney import model
+
+    return model
 
 
 def _is_target_schema(schema: Schema | None) -> bool:
@@ -231,7 +240,7 @@ def _record(
     schema_name = obj.get("schema")
     if not isinstance(schema_name, str) or not schema_name:
         raise ListFileError(str(path), "is missing", line=number, field="schema")
-    schema = model.get(schema_name)
+    schema = _model().get(schema_name)
     if schema is None:
         raise ListFileError(
             str(path), f"'{schema_name}' is not a FollowTheMoney schema", line=number,
@@ -252,8 +261,10 @@ def _record(
 
 
 def _proxy(obj: dict[str, Any], path: Path, number: int) -> EntityProxy:
+    from followthemoney.exc import InvalidData
+
     try:
-        return model.get_proxy(obj)
+        return _model().get_proxy(obj)
     except InvalidData as exc:
         raise ListFileError(str(path), f"is not a valid FollowTheMoney entity: {exc}",
                             line=number) from None

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.metadata import version
 from typing import Any
 
 import yaml
-from pypinyin import lazy_pinyin
+
+from exportguard.config import data_dir
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +45,29 @@ def _latin_tokens(text: str) -> tuple[str, ...]:
     return tuple(basic_tokens(text))
 
 
-def _pinyin_spellings(term: str) -> set[tuple[str, ...]]:
+def _readings(terms: list[str]) -> dict[str, tuple[str, ...]]:
+    """The pinyin syllables of each term. Importing pypinyin loads its phrase dictionaries (half
+    a second), so the readings are kept in a small file in the data directory, keyed by the
+    terms and the pypinyin version; a missing or unreadable file only costs that half second."""
+    digest = hashlib.sha256("\n".join([version("pypinyin"), *terms]).encode()).hexdigest()[:16]
+    path = data_dir() / f"pinyin-{digest}.json"
+    with contextlib.suppress(OSError, ValueError):
+        found = json.loads(path.read_text("utf-8"))
+        if isinstance(found, dict) and set(found) == set(terms):
+            return {term: tuple(found[term]) for term in terms}
+    from pypinyin import lazy_pinyin
+
+    readings = {term: tuple(lazy_pinyin(term)) for term in terms}
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(readings, ensure_ascii=False), "utf-8")
+        temporary.replace(path)
+    return readings
+
+
+def _pinyin_spellings(syllables: tuple[str, ...]) -> set[tuple[str, ...]]:
     """Ways a term is written in pinyin: syllables apart, joined, and in two-syllable words."""
-    syllables = tuple(lazy_pinyin(term))
     spellings = {syllables, ("".join(syllables),)}
     if len(syllables) >= 4 and len(syllables) % 2 == 0:
         spellings.add(tuple("".join(syllables[i : i + 2]) for i in range(0, len(syllables), 2)))
@@ -51,7 +77,7 @@ def _pinyin_spellings(term: str) -> set[tuple[str, ...]]:
 @cache
 def _terms_data() -> dict[str, Any]:
     text = resources.files("exportguard").joinpath("data/name_terms.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @cache
@@ -73,11 +99,12 @@ def vocabulary() -> Vocabulary:
     # Pinyin spellings of the terms apply to names written in Latin letters only: in a name written
     # in characters the brand's pinyin must not be re-read as a term (中芯 zhongxin is not 中心).
     pinyin_phrases = dict(phrases)
+    readings = _readings(list(data["chinese_terms"]))
     for han, english in data["chinese_terms"].items():
         legal = english in legal_canonicals
         han_terms[han] = (english, legal)
         target = Phrase(_latin_tokens(english), legal=legal)
-        for spelling in _pinyin_spellings(han):
+        for spelling in _pinyin_spellings(readings[han]):
             if len(spelling) == 1 and len(spelling[0]) <= 3:
                 continue  # a lone short syllable ("an", "xin") is too ambiguous to rewrite
             # A pinyin spelling never overrides an English word.

@@ -1,35 +1,73 @@
 """Opening the database: SQLite (WAL) by default, PostgreSQL for a shared deployment.
 
-The schema is owned by Alembic; opening a store brings it to the latest revision.
+The schema is owned by Alembic; opening a store brings it to the latest revision. Alembic itself
+is imported only when the database's stamp (its `alembic_version` row) is not the head revision
+of the migration files: importing it costs more than half a second on every command.
 """
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from exportguard.errors import StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 _MIGRATIONS = Path(__file__).with_name("migrations")
+_REVISION_LINE = re.compile(
+    r'^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:"([^"]*)"|\'([^\']*)\'|None)\s*$', re.M)
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     return config
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
+
+
+@cache
+def stamped_head() -> str | None:
+    """The head revision read from the migration files' `revision` / `down_revision` lines, the
+    way Alembic reads them, without importing Alembic; None when the files do not form one plain
+    chain (a merge, a tuple, an unusual layout): then Alembic decides."""
+    revisions: dict[str, str | None] = {}
+    for path in sorted(_MIGRATIONS.joinpath("versions").glob("[!_]*.py")):
+        found: dict[str, str | None] = {}
+        for match in _REVISION_LINE.finditer(path.read_text("utf-8")):
+            found[match.group(1)] = match.group(2) or match.group(3)
+        if "revision" not in found or "down_revision" not in found or not found["revision"]:
+            return None
+        revisions[found["revision"]] = found["down_revision"]
+    heads = set(revisions) - {down for down in revisions.values() if down is not None}
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stamp(engine: Engine) -> str | None:
+    """The revision the database says it is at; None when it has no stamp yet (or it cannot be
+    read: the Alembic path then gives the real error)."""
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLAlchemyError:
+        return None
+    return rows[0][0] if len(rows) == 1 else None
 
 
 def create_store_engine(url: str) -> Engine:
@@ -57,6 +95,13 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the latest revision (no-op when it is already there)."""
+    head = stamped_head()
+    if head is not None and _stamp(engine) == head:
+        return
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.util import CommandError
+
     try:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
@@ -66,6 +111,9 @@ def migrate(engine: Engine) -> None:
             config = _alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+    except CommandError as exc:
+        raise StoreError(f"database {engine.url!r}: its schema revision is not one this version "
+                         f"of exportguard knows (a newer version wrote it?): {exc}") from None
     except OperationalError as exc:
         raise StoreError(f"cannot open the database {engine.url!r}: {exc.orig}") from None
     except SQLAlchemyError as exc:

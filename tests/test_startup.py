@@ -1,0 +1,82 @@
+"""Start-up: a command loads only what it uses, and opening a store whose schema is current does
+not run Alembic. Checked by the modules a real process ends up with, never by timing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from exportguard.errors import StoreError
+from exportguard.store import Store
+from exportguard.store.db import head_revision, stamped_head
+
+# Each costs a tenth of a second to more than a second to import.
+HEAVY = ("followthemoney", "pyarrow", "alembic", "fastapi", "starlette", "uvicorn", "matplotlib",
+         "pyspark", "pypinyin", "httpx")
+# `--help` needs none of the library either.
+LIBRARY = ("sqlalchemy", "numpy", "rapidfuzz", "yaml", "pycountry", "exportguard.store",
+           "exportguard.screening")
+
+_PROBE = """
+import contextlib, io, json, runpy, sys
+sys.argv = ["exportguard", *json.loads(sys.argv[1])]
+with contextlib.redirect_stdout(io.StringIO()) as output:
+    try:
+        runpy.run_module("exportguard.cli", run_name="__main__")
+    except SystemExit as exc:
+        code = exc.code
+    else:
+        code = 0
+print(json.dumps({"code": code, "output": output.getvalue(), "modules": sorted(sys.modules)}))
+"""
+
+
+def _run(args: list[str], home: Path) -> dict:
+    env = {**os.environ, "EXPORTGUARD_HOME": str(home)}
+    env.pop("EXPORTGUARD_DB", None)
+    done = subprocess.run([sys.executable, "-c", _PROBE, json.dumps(args)], env=env,
+                          capture_output=True, text=True, check=True, timeout=300)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def _loaded(result: dict, names: tuple[str, ...]) -> list[str]:
+    return [n for n in names if n in result["modules"]]
+
+
+def test_help_imports_neither_heavy_modules_nor_the_library(tmp_path):
+    result = _run(["--help"], tmp_path)
+    assert result["code"] == 0 and "screen" in result["output"]
+    assert _loaded(result, HEAVY + LIBRARY) == []
+
+
+def test_screen_imports_no_heavy_module_once_the_store_exists(tmp_path):
+    first = _run(["screen", "Hikvision", "--json"], tmp_path)  # creates the store
+    assert first["code"] == 0
+    second = _run(["screen", "Megvii Technology", "--json"], tmp_path)
+    assert second["code"] == 0
+    assert json.loads(second["output"])["matches"][0]["list"] == "EL"
+    assert _loaded(second, HEAVY) == []
+    # A name in Chinese characters needs pypinyin for its brand; it is loaded then.
+    chinese = _run(["screen", "北京旷视科技有限公司", "--json"], tmp_path)
+    assert chinese["code"] == 0 and "pypinyin" in chinese["modules"]
+
+
+def test_stamped_head_is_alembics_head():
+    assert stamped_head() == head_revision()
+
+
+def test_a_store_stamped_with_an_unknown_revision_goes_to_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'eg.db'}"
+    Store(url).close()
+    store = Store(url)
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'fffe'"))
+    store.close()
+    with pytest.raises(StoreError):
+        Store(url)
