@@ -4,6 +4,7 @@ kept, malformed identifiers reported, the weight in prohibited securities."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -15,7 +16,9 @@ from exportguard.errors import InputError
 from exportguard.lists.starter import starter_entries
 from exportguard.portfolio import screen_holdings
 from exportguard.screening import Screener
+from exportguard.store import Store
 from tests.conftest import FIXTURES
+from tests.test_service import Service
 
 HOLDINGS = FIXTURES / "portfolio" / "holdings.csv"
 
@@ -99,3 +102,23 @@ def test_cli_holdings_summary_json(tmp_path: Path) -> None:
 def test_cli_holdings_without_out_exits_2_naming_it(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["invest", "--holdings", str(HOLDINGS)])
     assert res.exit_code == 2 and "out" in res.output
+
+
+def test_the_portfolio_page_checks_an_uploaded_file(store: Store) -> None:
+    service = Service(store)
+    try:
+        client = service.client
+        client.post("/login", data={"key": service.secrets["screener"], "next": "/portfolio"})
+        form = client.get("/portfolio")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert csrf
+        reply = client.post("/portfolio", data={"csrf": csrf.group(1), "date": "2025-06-30"},
+                            files={"holdings": ("h.csv", HOLDINGS.read_bytes(), "text/csv")})
+        assert reply.status_code == 200, reply.text
+        assert 'id="weight-share">15.0 %' in reply.text
+        assert reply.text.count("<tr><td>") == 13
+        bad = client.post("/portfolio", data={"csrf": csrf.group(1)},
+                          files={"holdings": ("h.xlsx", b"x", "application/octet-stream")})
+        assert bad.status_code == 422 and "holdings" in bad.text
+    finally:
+        service.close()

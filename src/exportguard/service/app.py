@@ -203,6 +203,7 @@ def create_app(store: Store | None = None, limits: Limits | None = None) -> Fast
     from exportguard.service.api import router as api_router
     from exportguard.service.outbound_routes import api_router as outbound_api
     from exportguard.service.outbound_routes import web_router as outbound_web
+    from exportguard.service.portfolio_routes import router as portfolio_web
     from exportguard.service.web import install
     from exportguard.service.web import router as web_router
 
@@ -210,6 +211,7 @@ def create_app(store: Store | None = None, limits: Limits | None = None) -> Fast
     app.include_router(web_router)
     app.include_router(outbound_api)
     app.include_router(outbound_web)
+    app.include_router(portfolio_web)
     install(app)
     app.add_middleware(RequestGuard, limits=state.limits)
     return app
