@@ -1,0 +1,275 @@
+"""Independent evaluation of the matcher on two labelled sets its authors did not write.
+
+- `data/names_eval_zh.csv`: Chinese-script, traditional and pinyin queries for listed Chinese
+  parties (expected: the CSL entries that denote the party) and unlisted Chinese companies.
+- `data/names_eval_pairs.csv`: other scripts, former names, legal forms, addresses after the name,
+  glued words (positives) and near-miss negatives.
+
+Both carry a `split` column (`dev` / `heldout`, by a hash of the party). exportguard is run as
+tests/conftest.py `full_screener` builds it (the full reference CSL with the curated local names)
+and judged at its DEFAULT_THRESHOLD. Beside it, in the same run, a plain RapidFuzz WRatio and
+nomenklatura (if installed; candidates from a RapidFuzz top-50 blocking step, as in compare.py):
+each baseline's threshold is the best-F1 one on `dev` and is then reported on `heldout`.
+
+A positive is found at t when one of the top 5 matches scoring >= t is an expected entry (same
+key, or the same normalised name as one of them); a negative (unlisted company, near miss) is a
+false alarm when any match scores >= t. Average precision sweeps t over every score.
+
+    .venv/bin/python bench/names_eval.py [--sets zh pairs] [--no-nk] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import DATA_DIR, import_screener, load_entries, matcher_fingerprint
+from compare import BLOCK_K, NomenklaturaMatcher, RapidFuzzBaseline
+from labelled import LabelledPair
+from quality import FINE_THRESHOLDS, Outcome, _table, expected_norms_by_key, metrics_at
+
+SETS = {"zh": DATA_DIR / "names_eval_zh.csv", "pairs": DATA_DIR / "names_eval_pairs.csv"}
+POSITIVE_LABELS = frozenset({"listed", "match"})
+NEGATIVE_LABELS = frozenset({"unlisted", "no_match"})
+SPLITS = ("dev", "heldout")
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def to_pairs(rows: list[dict[str, str]]) -> list[LabelledPair]:
+    """One LabelledPair per row; `detail` carries the row's expected ids (';'-separated)."""
+    out = []
+    for row in rows:
+        positive = row["label"] in POSITIVE_LABELS
+        keys = row["expected_entry_id"].split(";") if positive else []
+        out.append(
+            LabelledPair(
+                query=row["query"],
+                expected_key=keys[0] if keys else None,
+                variant_kind=row["kind"],
+                expected_name=row["expected_name"] if positive else None,
+                detail=row["expected_entry_id"] if positive else "",
+            )
+        )
+    return out
+
+
+def attach_all_expected(outcomes: list[Outcome], norms: dict[str, frozenset[str]]) -> None:
+    """Every expected id of a row counts (a party listed on several lists has several ids)."""
+    for o in outcomes:
+        if o.pair.positive:
+            o.expected_norms = frozenset().union(
+                *(norms.get(k, frozenset()) for k in o.pair.detail.split(";"))
+            )
+
+
+def run(screen, pairs: list[LabelledPair]) -> list[Outcome]:
+    """screen(query) -> list[Candidate]; a query that raises is recorded, not fatal."""
+    outcomes = []
+    for pair in pairs:
+        try:
+            cands, error = screen(pair.query), None
+        except Exception as exc:  # a rejected query is a finding
+            cands, error = [], f"{type(exc).__name__}: {exc}"
+        outcomes.append(Outcome(pair, cands, 0.0, error))
+    return outcomes
+
+
+def average_precision(outcomes: list[Outcome]) -> float:
+    """Area under the precision/recall curve swept over thresholds (ties taken together)."""
+    n_pos = sum(1 for o in outcomes if o.pair.positive)
+    if not n_pos:
+        return float("nan")
+    scored = [(o.best_correct(), True) for o in outcomes if o.pair.positive]
+    scored += [(o.top(), False) for o in outcomes if not o.pair.positive]
+    scored = [s for s in scored if s[0] > 0.0]
+    scored.sort(key=lambda s: -s[0])
+    tp = fp = 0
+    ap = 0.0
+    i = 0
+    while i < len(scored):
+        j = i
+        new_tp = 0
+        while j < len(scored) and scored[j][0] == scored[i][0]:
+            new_tp += scored[j][1]
+            fp += not scored[j][1]
+            j += 1
+        tp += new_tp
+        ap += (new_tp / n_pos) * (tp / (tp + fp))
+        i = j
+    return ap
+
+
+def best_threshold(outcomes: list[Outcome]) -> float:
+    rows = [metrics_at(outcomes, t) for t in FINE_THRESHOLDS]
+    return max(rows, key=lambda r: (r["f1"], r["threshold"]))["threshold"]
+
+
+def kind_figures(outcomes: list[Outcome], t: float) -> dict[str, str]:
+    groups: dict[str, list[Outcome]] = defaultdict(list)
+    for o in outcomes:
+        groups[o.pair.variant_kind].append(o)
+    out = {}
+    for kind, group in sorted(groups.items()):
+        if group[0].pair.positive:
+            found = sum(1 for o in group if o.best_correct() >= t)
+            out[kind] = f"R {found / len(group):.2f} ({found}/{len(group)})"
+        else:
+            flagged = sum(1 for o in group if o.top() >= t)
+            out[kind] = f"FPR {flagged / len(group):.2f} ({flagged}/{len(group)})"
+    return out
+
+
+def summarise(outcomes: list[Outcome], rows: list[dict[str, str]], t: float) -> dict:
+    by_split = {}
+    for split in SPLITS:
+        part = [o for o, r in zip(outcomes, rows, strict=True) if r["split"] == split]
+        by_split[split] = {
+            **metrics_at(part, t),
+            "ap": average_precision(part),
+            "kinds": kind_figures(part, t),
+            "errors": sum(1 for o in part if o.error),
+        }
+    return by_split
+
+
+def curated_parties(rows: list[dict[str, str]], entries: list) -> set[str]:
+    """Parties whose expected entries get Chinese names from data/local_names.yaml today."""
+    from exportguard.lists.starter import with_local_names
+
+    by_key = {e.key: e for e in entries}
+    out = set()
+    for row in rows:
+        keys = [k for k in row["expected_entry_id"].split(";") if k in by_key]
+        if any(with_local_names(copy.deepcopy(by_key[k])).local_names for k in keys):
+            out.add(row["party"])
+    return out
+
+
+def print_summary(name: str, results: dict[str, tuple[float, dict]]) -> None:
+    rows = []
+    for matcher, (t, by_split) in results.items():
+        for split, m in by_split.items():
+            rows.append([matcher, split, f"{t:.2f}", str(m["tp"] + m["fn"]), str(m["fp"] + m["tn"]),
+                         f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
+                         f"{m['fpr']:.3f}", f"{m['ap']:.3f}", str(m["wrong_entity"])])
+    _table(f"{name}: precision / recall / F1 at the threshold shown, and average precision",
+           ["matcher", "split", "t", "pos", "neg", "P", "R", "F1", "FPR", "AP", "wrong entity"],
+           rows)
+    kinds = sorted({k for _, by in results.values() for m in by.values() for k in m["kinds"]})
+    krows = []
+    for kind in kinds:
+        row = [kind]
+        for _, by_split in results.values():
+            row.extend(by_split[s]["kinds"].get(kind, "-") for s in SPLITS)
+        krows.append(row)
+    _table(f"{name}: by kind (R = recall of positives, FPR = false alarms on negatives)",
+           ["kind", *[f"{short(m)} {s}" for m in results for s in SPLITS]], krows)
+
+
+def short(matcher: str) -> str:
+    """A column label for the by-kind table."""
+    for long, abbrev in (("exportguard --country CN", "eg CN"), ("exportguard  not curated",
+                         "eg uncurated"), ("exportguard  curated", "eg curated"),
+                         ("exportguard", "eg"), ("rapidfuzz", "rf"), ("nomenklatura", "nk")):
+        if matcher.startswith(long):
+            return abbrev
+    return matcher
+
+
+def evaluate(name: str, rows: list[dict[str, str]], matchers: dict, default_t: float,
+             entries: list) -> dict:
+    pairs = to_pairs(rows)
+    results: dict[str, tuple[float, dict]] = {}
+    for matcher, screen in matchers.items():
+        outcomes = run(screen, pairs)
+        attach_all_expected(outcomes, expected_norms_by_key(entries))
+        if matcher.startswith("exportguard"):
+            t = default_t
+        else:  # threshold chosen on dev only, reported on both
+            dev = [o for o, r in zip(outcomes, rows, strict=True) if r["split"] == "dev"]
+            t = best_threshold(dev)
+        results[matcher] = (t, summarise(outcomes, rows, t))
+        if name == "zh" and matcher == "exportguard":
+            results.update(curated_split(outcomes, rows, t, entries))
+    print_summary(name, results)
+    return {m: {"threshold": t, **by} for m, (t, by) in results.items()}
+
+
+def curated_split(outcomes: list[Outcome], rows: list[dict[str, str]], t: float,
+                  entries: list) -> dict:
+    """exportguard on listed parties with and without a curated Chinese name, plus all unlisted."""
+    curated = curated_parties([r for r in rows if r["label"] == "listed"], entries)
+    out = {}
+    for label, keep in (("  curated", True), ("  not curated", False)):
+        sel = [(o, r) for o, r in zip(outcomes, rows, strict=True)
+               if r["label"] == "unlisted" or (r["party"] in curated) == keep]
+        out[f"exportguard{label}"] = (t, summarise([o for o, _ in sel], [r for _, r in sel], t))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="exportguard on the independent names sets.")
+    parser.add_argument("--sets", nargs="+", choices=sorted(SETS), default=["zh", "pairs"])
+    parser.add_argument("--no-nk", action="store_true", help="skip nomenklatura")
+    parser.add_argument("--nk-algorithm", default="logic-v2")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+
+    from exportguard.lists.starter import with_local_names
+
+    Screener, default_t = import_screener()
+    entries = load_entries()
+    screener = Screener.from_entries([with_local_names(copy.deepcopy(e)) for e in entries])
+    print(f"matcher source fingerprint {matcher_fingerprint()}; {len(entries):,} CSL entries; "
+          f"exportguard at its default threshold {default_t:.2f}")
+
+    from quality import Candidate
+
+    def eg(country: str | None):
+        def screen(query: str) -> list:
+            result = screener.screen(query, country=country, limit=5, min_score=0.0)
+            return [Candidate(float(m.score), m.entry.key, m.entry.name, m.matched_name)
+                    for m in result.matches]
+        return screen
+
+    rf = RapidFuzzBaseline(entries)
+    matchers = {"exportguard": eg(None), "rapidfuzz WRatio": rf.screen}
+    if not args.no_nk:
+        try:
+            nk = NomenklaturaMatcher(entries, rf, args.nk_algorithm)
+            matchers[f"nomenklatura {args.nk_algorithm} + RF top-{BLOCK_K}"] = nk.screen
+        except ImportError as exc:
+            print(f"nomenklatura is not importable ({exc}); skipped (pip install -e '.[bench]')")
+
+    report = {"matcher_fingerprint": matcher_fingerprint(), "default_threshold": default_t}
+    for name in args.sets:
+        rows = read_rows(SETS[name])
+        n_pos = sum(1 for r in rows if r["label"] in POSITIVE_LABELS)
+        print(f"\n{name}: {len(rows)} rows ({n_pos} positive, {len(rows) - n_pos} negative), "
+              f"{len({r['party'] for r in rows})} parties")
+        chosen = dict(matchers)
+        if name == "zh":
+            chosen = {"exportguard": matchers["exportguard"],
+                      "exportguard --country CN": eg("CN"),
+                      **{k: v for k, v in matchers.items() if k != "exportguard"}}
+        report[name] = evaluate(name, rows, chosen, default_t, entries)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=1, default=float), encoding="utf-8")
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

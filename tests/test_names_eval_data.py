@@ -1,0 +1,119 @@
+"""The independent names evaluation sets (bench/data/names_eval_*.csv) are well formed.
+
+Shape only: sources, labels, splits and expected ids. No accuracy is asserted here; the figures
+come from bench/names_eval.py and are recorded in bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "bench" / "data"
+COLUMNS = {
+    "names_eval_zh.csv": ["query", "kind", "label", "expected_entry_id", "expected_name", "party",
+                          "in_local_names", "source_url", "split", "note"],
+    "names_eval_pairs.csv": ["query", "kind", "label", "expected_entry_id", "expected_name",
+                             "party", "source_url", "split", "note"],
+}
+LABELS = {
+    "names_eval_zh.csv": ("listed", "unlisted"),
+    "names_eval_pairs.csv": ("match", "no_match"),
+}
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def read(name: str) -> tuple[list[str], list[dict[str, str]]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def split_of(party: str) -> str:
+    """The rule the sets were split by: 60 % dev, 40 % heldout, by a hash of the party."""
+    return "dev" if int(hashlib.sha256(party.encode()).hexdigest(), 16) % 100 < 60 else "heldout"
+
+
+@pytest.fixture(scope="module")
+def csl_by_key(csl_entries) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for entry in csl_entries:
+        out.setdefault(entry.key, []).append(entry)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(COLUMNS))
+def test_rows_are_well_formed(name: str) -> None:
+    columns, rows = read(name)
+    assert columns == COLUMNS[name]
+    assert rows
+    positive, negative = LABELS[name]
+    for number, row in enumerate(rows, start=2):
+        where = f"{name}:{number}"
+        assert row["query"].strip() == row["query"] and row["query"], where
+        assert unicodedata.is_normalized("NFC", row["query"]), where
+        assert re.match(r"https?://\S+$", row["source_url"]), f"{where}: source_url"
+        assert row["label"] in (positive, negative), f"{where}: label {row['label']!r}"
+        assert row["split"] in ("dev", "heldout"), f"{where}: split {row['split']!r}"
+        assert row["split"] == split_of(row["party"]), f"{where}: split is not the party's hash"
+        assert row["kind"], where
+        if row["label"] == positive or name == "names_eval_pairs.csv":
+            assert row["expected_entry_id"] and row["expected_name"], where
+        else:
+            assert not row["expected_entry_id"] and row["party"].startswith("unlisted:"), where
+
+
+@pytest.mark.parametrize("name", sorted(COLUMNS))
+def test_expected_ids_exist_in_the_reference_csl(name: str, csl_by_key) -> None:
+    _, rows = read(name)
+    for number, row in enumerate(rows, start=2):
+        ids = [i for i in row["expected_entry_id"].split(";") if i]
+        for entry_id in ids:
+            assert entry_id in csl_by_key, f"{name}:{number}: {entry_id} is not in the CSL"
+        if ids:
+            names = {e.name for e in csl_by_key[ids[0]]}
+            assert row["expected_name"] in names, f"{name}:{number}: expected_name"
+            assert row["party"] == ids[0], f"{name}:{number}: party"
+
+
+@pytest.mark.parametrize("name", sorted(COLUMNS))
+def test_a_party_sits_in_one_split_and_rows_are_unique(name: str) -> None:
+    _, rows = read(name)
+    splits: dict[str, set[str]] = {}
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        splits.setdefault(row["party"], set()).add(row["split"])
+        key = (row["query"], row["party"])
+        assert key not in seen, f"duplicate row {key}"
+        seen.add(key)
+    assert all(len(s) == 1 for s in splits.values())
+    assert {s for group in splits.values() for s in group} == {"dev", "heldout"}
+
+
+def test_chinese_rows_are_in_the_script_their_kind_says() -> None:
+    _, rows = read("names_eval_zh.csv")
+    for number, row in enumerate(rows, start=2):
+        where = f"names_eval_zh.csv:{number}"
+        if row["kind"].startswith("pinyin"):
+            assert row["query"].isascii(), where
+        else:
+            assert HAN.search(row["query"]), where
+        assert row["in_local_names"] in ({"yes", "no"} if row["label"] == "listed" else {""}), where
+
+
+def test_pair_negatives_are_not_a_listed_name(csl_entries) -> None:
+    """A near miss labelled no_match must not be, after folding case and punctuation, a name or
+    alias that is on the CSL (it would then be a positive)."""
+
+    def fold(text: str) -> str:
+        return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+    listed = {fold(n) for e in csl_entries for n in (e.name, *e.alt_names)}
+    _, rows = read("names_eval_pairs.csv")
+    clashes = [r["query"] for r in rows if r["label"] == "no_match" and fold(r["query"]) in listed]
+    assert not clashes
