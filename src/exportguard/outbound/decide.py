@@ -120,7 +120,9 @@ def outbound(question: OutboundQuestion, screener: Any = None) -> OutboundDeterm
                 "The target matches restricted-party list entries (shown as information): Part "
                 "850 turns on the target's activities, not on lists, so a listing neither makes "
                 "a transaction prohibited nor clears it here. Lists carry their own rules "
-                "(NS-CMIC for publicly traded securities: exportguard invest).")
+                "(NS-CMIC for publicly traded securities: exportguard invest). Whether 31 CFR "
+                "850.224, whose text was not read, also names listed persons was not verified: "
+                "check it for a listed target.")
     return result
 
 
