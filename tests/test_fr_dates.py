@@ -52,6 +52,15 @@ def test_anchors_that_contradict_page_order_are_dropped():
     assert (page.earliest, page.latest) == (date(2020, 1, 10), date(2020, 1, 20))
 
 
+def test_an_issue_page_range_outweighs_list_citations_that_contradict_it(table):
+    # The DPL cites 89 FR 52852 and 52853 as of 2024-07-16, after 89 FR 55033-55036 was printed
+    # on 2024-07-03 (read from that issue): the two list citations are the ones dropped.
+    dropped = {(a.volume, a.first) for a in table.dropped}
+    assert {(89, 52852), (89, 52853)} <= dropped and (89, 55033) not in dropped
+    page = table.page_date(89, 55034)
+    assert (page.earliest, page.latest) == (date(2024, 7, 3), date(2024, 7, 3))
+
+
 def test_a_page_cited_with_two_different_days_anchors_nothing():
     fr = FrDates([Anchor(85, 200, 200, date(2020, 2, 3), "a"),
                   Anchor(85, 200, 200, date(2020, 2, 4), "b")])

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -59,6 +59,12 @@ class Anchor:
     last: int
     day: date
     source: str
+    weight: int = 1  # how much the anchor is trusted when anchors disagree (see _consistent)
+
+
+ISSUE_WEIGHT = 1000  # a page range read from the issue itself
+RECORD_WEIGHT = 5  # a document record or a dated citation in the built-in data
+"""A dated citation in a list counts 1 per distinct page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,38 +202,36 @@ class FrDates:
 
 
 def _consistent(anchors: list[Anchor]) -> tuple[list[Anchor], list[Anchor]]:
-    """The largest subset of one volume's anchors whose days never decrease with the page (a
-    longest non-decreasing subsequence), after merging anchors of the same page; a page cited
-    with two different days is ambiguous and dropped altogether."""
-    by_page: dict[tuple[int, int], Counter[date]] = defaultdict(Counter)
-    first_source: dict[tuple[int, int, date], Anchor] = {}
+    """The most trusted subset of one volume's anchors whose days never decrease with the page,
+    after merging anchors of the same pages. Pages given two different days keep the day of the
+    most trusted source; when equally trusted sources disagree, the pages anchor nothing."""
+    by_pages: dict[tuple[int, int], dict[date, Anchor]] = defaultdict(dict)
     for anchor in anchors:
-        by_page[(anchor.first, anchor.last)][anchor.day] += 1
-        first_source.setdefault((anchor.first, anchor.last, anchor.day), anchor)
+        known = by_pages[(anchor.first, anchor.last)].get(anchor.day)
+        if known is None or anchor.weight > known.weight:
+            by_pages[(anchor.first, anchor.last)][anchor.day] = anchor
     merged: list[Anchor] = []
     dropped: list[Anchor] = []
-    for (first, last), days in by_page.items():
-        if len(days) == 1:
-            merged.append(first_source[(first, last, next(iter(days)))])
+    for days in by_pages.values():
+        ranked = sorted(days.values(), key=lambda a: -a.weight)
+        if len(ranked) == 1 or ranked[0].weight > ranked[1].weight:
+            merged.append(ranked[0])
+            dropped.extend(ranked[1:])
         else:
-            dropped.extend(first_source[(first, last, d)] for d in days)
+            dropped.extend(ranked)
     merged.sort(key=lambda a: (a.first, a.day))
-    # Patience sorting on (day, first) keeps the longest run with days non-decreasing.
-    tails: list[tuple[date, int]] = []
-    tail_index: list[int] = []
-    previous: list[int] = [-1] * len(merged)
+    # The heaviest run of anchors whose days never decrease as pages increase (a weighted longest
+    # non-decreasing subsequence; a volume holds a few hundred anchors at most, so O(n^2) is fine).
+    # An issue's own page range outweighs any number of list citations, which can carry typing
+    # errors; a page cited many times counts once per distinct page.
+    best = [a.weight for a in merged]
+    previous = [-1] * len(merged)
     for i, anchor in enumerate(merged):
-        key = (anchor.day, anchor.first)
-        at = bisect.bisect_right(tails, key)
-        if at == len(tails):
-            tails.append(key)
-            tail_index.append(i)
-        else:
-            tails[at] = key
-            tail_index[at] = i
-        previous[i] = tail_index[at - 1] if at else -1
+        for j in range(i):
+            if merged[j].day <= anchor.day and best[j] + anchor.weight > best[i]:
+                best[i], previous[i] = best[j] + anchor.weight, j
     keep: set[int] = set()
-    i = tail_index[-1] if tail_index else -1
+    i = max(range(len(merged)), key=best.__getitem__) if merged else -1
     while i >= 0:
         keep.add(i)
         i = previous[i]
@@ -255,20 +259,20 @@ def cited_date(match: re.Match[str]) -> date | None:
         return None
 
 
-def citation_anchors(text: str, source: str) -> Iterator[Anchor]:
+def citation_anchors(text: str, source: str, weight: int = 1) -> Iterator[Anchor]:
     """Anchors from the dated citations in one piece of text."""
     for match in CITATION.finditer(text):
         day = cited_date(match)
         if day is not None:
             page = int(match["page"])
-            yield Anchor(int(match["vol"]), page, page, day, source)
+            yield Anchor(int(match["vol"]), page, page, day, source, weight)
     for match in _ISO_CITATION.finditer(text):
         try:
             day = date.fromisoformat(match["iso"])
         except ValueError:
             continue
         page = int(match["page"])
-        yield Anchor(int(match["vol"]), page, page, day, source)
+        yield Anchor(int(match["vol"]), page, page, day, source, weight)
 
 
 def entry_anchors(entries: Iterable[ListEntry]) -> Iterator[Anchor]:
@@ -298,21 +302,20 @@ def _builtin() -> FrDates:
         first, _, last = str(row["pages"]).partition("-")
         day = row["date"] if isinstance(row["date"], date) else date.fromisoformat(row["date"])
         anchors.append(Anchor(int(row["volume"]), int(first), int(last or first), day,
-                              f"the issue of {day.isoformat()}, {row['source']}"))
+                              f"the issue of {day.isoformat()}, {row['source']}", ISSUE_WEIGHT))
     for n, row in enumerate(data["documents"]):
         document = _document(row, f"fr_pages.yaml documents[{n}]")
         documents.append(document)
         anchors.append(Anchor(document.volume, document.first, document.last or document.first,
-                              document.published, document.source))
+                              document.published, document.source, RECORD_WEIGHT))
     for entry in starter_entries():
         for text in entry.federal_register:
-            anchors.extend(citation_anchors(text, "built-in starter record"))
+            anchors.extend(citation_anchors(text, "built-in starter record", RECORD_WEIGHT))
     regime = resources.files("exportguard.data").joinpath("regime")
     for item in sorted(regime.iterdir(), key=lambda p: p.name):
         if item.name.endswith(".yaml"):
-            anchors.extend(a for a in citation_anchors(item.read_text(encoding="utf-8"),
-                                                       f"built-in rule data {item.name}")
-                           if a.first == a.last)
+            anchors.extend(citation_anchors(item.read_text(encoding="utf-8"),
+                                            f"built-in rule data {item.name}", RECORD_WEIGHT))
     return FrDates(anchors, documents)
 
 
