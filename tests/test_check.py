@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from exportguard.check import Party, check
+from exportguard.check import ItemFigures, Party
 from exportguard.errors import InputError
+from tests.checking import decide
 
 UNLISTED_CN = Party("Shenzhen Example Trading Co., Ltd.", country="CN")
 JP_SUB_OF_CN = Party("Example Japan KK", country="JP", parent="Example Group Holdings",
@@ -29,12 +30,18 @@ SCENARIOS = [
      "license_required", "case_by_case", ["entity-list"], {}),
     ("hikvision-ear99-2024", "CN", [HIKVISION], None, "EAR99", "2024-01-01",
      "license_required", "presumption_of_denial", ["entity-list"], {}),
+    ("a100-unlisted-cn-day-before-august-2022-letter", "CN", [UNLISTED_CN], "A100", None,
+     "2022-08-25", "no_license_required", None, [], {}),
+    ("a100-unlisted-cn-august-2022-letter-day", "CN", [UNLISTED_CN], "A100", None, "2022-08-26",
+     "license_required", None, ["is-informed-2022-a100-h100"], {}),
     ("a100-unlisted-cn-day-before-2022-rule", "CN", [UNLISTED_CN], "A100", None, "2022-10-20",
-     "no_license_required", None, [], {}),
+     "license_required", None, ["is-informed-2022-a100-h100"], {}),
     ("a100-unlisted-cn-2022-rule-day", "CN", [UNLISTED_CN], "A100", None, "2022-10-21",
-     "license_required", "presumption_of_denial", ["ac-2022-china"], {}),
+     "license_required", "presumption_of_denial", ["ac-2022-china", "is-informed-2022-a100-h100"],
+     {}),
     ("a100-unlisted-cn-dec-2022", "CN", [UNLISTED_CN], "A100", None, "2022-12-15",
-     "license_required", "presumption_of_denial", ["ac-2022-china"], {}),
+     "license_required", "presumption_of_denial", ["ac-2022-china", "is-informed-2022-a100-h100"],
+     {}),
     ("a800-unlisted-cn-2023-passes-io-test", "CN", [UNLISTED_CN], "A800", None, "2023-03-01",
      "no_license_required", None, [], {}),
     ("h800-unlisted-cn-june-2023", "CN", [UNLISTED_CN], "H800", None, "2023-06-01",
@@ -79,14 +86,15 @@ SCENARIOS = [
      "no_license_required", None, [], {}),
     ("h200-cn-day-before-band", "CN", [UNLISTED_CN], "H200", None, "2026-01-14",
      "license_required", "presumption_of_denial",
-     ["ac-2023-destinations", "ac-2023-headquarters"], {}),
+     ["ac-2023-destinations", "ac-headquarters-2025-a"], {}),
     ("h200-cn-feb-2026-case-by-case", "CN", [UNLISTED_CN], "H200", None, "2026-02-01",
-     "license_required", "case_by_case", ["ac-2023-destinations", "ac-2023-headquarters"], {}),
+     "license_required", "case_by_case",
+     ["ac-2023-destinations", "ac-headquarters-2025-a", "review-policy-2026-01-15"], {}),
     ("b200-cn-feb-2026-outside-band", "CN", [UNLISTED_CN], "B200", None, "2026-02-01",
      "license_required", "presumption_of_denial",
-     ["ac-2023-destinations", "ac-2023-headquarters"], {}),
+     ["ac-2023-destinations", "ac-headquarters-2025-a"], {}),
     ("h200-jp-sub-of-cn-2026-stays-denial", "JP", [JP_SUB_OF_CN], "H200", None, "2026-02-01",
-     "license_required", "presumption_of_denial", ["ac-2023-headquarters"], {}),
+     "license_required", "presumption_of_denial", ["ac-headquarters-2025-a"], {}),
     ("hbm3e-cn-day-before", "CN", [UNLISTED_CN], "HBM3E", None, "2024-12-01",
      "no_license_required", None, [], {}),
     ("hbm3e-cn-rule-day", "CN", [UNLISTED_CN], "HBM3E", None, "2024-12-02",
@@ -104,13 +112,16 @@ SCENARIOS = [
      "no_license_required", None, [], {}),
     ("ear99-cuba-embargo", "CU", [Party("Example SA", country="CU")], None, "EAR99",
      "2024-06-01", "license_required", "presumption_of_denial", ["embargo-e1-e2"], {}),
-    ("supercomputer-end-use-cn-2023", "CN", [UNLISTED_CN], None, "EAR99", "2023-03-01",
-     "license_required", "presumption_of_denial", ["supercomputer-end-use-2022"],
+    ("supercomputer-end-use-ear99-is-outside-744-23", "CN", [UNLISTED_CN], None, "EAR99",
+     "2023-03-01", "no_license_required", None, [],
      {"end_use": "exascale supercomputer centre"}),
-    ("supercomputer-end-use-day-before-rule", "CN", [UNLISTED_CN], None, "EAR99",
-     "2022-10-20", "no_license_required", None, [], {"end_use": "supercomputer"}),
+    ("supercomputer-end-use-5a992-cn-2023", "CN", [UNLISTED_CN], None, "5A992.c", "2023-03-01",
+     "license_required", "presumption_of_denial", ["supercomputer-end-use-2023-macau"],
+     {"end_use": "exascale supercomputer centre"}),
+    ("supercomputer-end-use-day-before-rule", "CN", [UNLISTED_CN], None, "5A992.c",
+     "2022-10-06", "no_license_required", None, [], {"end_use": "supercomputer"}),
     ("advanced-node-end-use-cn", "CN", [UNLISTED_CN], None, "EAR99", "2024-06-01",
-     "license_required", "presumption_of_denial", ["advanced-node-end-use"],
+     "license_required", "presumption_of_denial", ["advanced-node-end-use-2023"],
      {"end_use": "spare parts for a 7 nm wafer fab"}),
     ("dpl-party-prohibited", "US", [Party("William Chi-Wai Tsu")], None, "EAR99", "2024-06-01",
      "prohibited", None, ["denied-persons"], {}),
@@ -144,36 +155,37 @@ SCENARIOS = [
     ("foreign-made-ear99-megvii-footnote-4", "CN", [MEGVII], None, "EAR99", "2024-06-01",
      "license_required", "presumption_of_denial", ["entity-list"], {"foreign_made": True}),
     ("a100-cn-last-day-of-2022-text", "CN", [UNLISTED_CN], "A100", None, "2023-11-16",
-     "license_required", "presumption_of_denial", ["ac-2022-china"], {}),
+     "license_required", "presumption_of_denial", ["ac-2022-china", "is-informed-2022-a100-h100"],
+     {}),
     ("a100-cn-first-day-of-2023-text", "CN", [UNLISTED_CN], "A100", None, "2023-11-17",
      "license_required", "presumption_of_denial",
-     ["ac-2023-destinations", "ac-2023-headquarters"], {}),
+     ["ac-2023-destinations", "ac-2023-headquarters", "is-informed-2022-a100-h100"], {}),
     ("mi308-cn-day-before-letter-undecided", "CN", [UNLISTED_CN], "MI308", None, "2025-04-14",
-     "review", None, ["ac-2023-destinations", "ac-2023-headquarters"], {}),
+     "review", None, ["ac-2023-destinations", "ac-headquarters-2025-a", "ac-headquarters-2025-b"],
+     {}),
     ("mi308-cn-letter-day", "CN", [UNLISTED_CN], "MI308", None, "2025-04-15",
      "license_required", None,
-     ["ac-2023-destinations", "ac-2023-headquarters", "is-informed-2025-mi308"], {}),
-    ("supercomputer-end-use-rule-day", "CN", [UNLISTED_CN], None, "EAR99", "2022-10-21",
+     ["ac-2023-destinations", "ac-headquarters-2025-a", "ac-headquarters-2025-b",
+      "is-informed-2025-mi308"], {}),
+    ("supercomputer-end-use-rule-day", "CN", [UNLISTED_CN], None, "5A992.c", "2022-10-07",
      "license_required", "presumption_of_denial", ["supercomputer-end-use-2022"],
      {"end_use": "supercomputer"}),
-    ("supercomputer-end-use-2023-text", "CN", [UNLISTED_CN], None, "EAR99", "2023-11-17",
+    ("supercomputer-end-use-2023-text", "CN", [UNLISTED_CN], None, "5A992.c", "2023-11-17",
      "license_required", "presumption_of_denial", ["supercomputer-end-use-2023"],
      {"end_use": "supercomputer"}),
-    ("advanced-node-day-before-rule", "CN", [UNLISTED_CN], None, "EAR99", "2022-10-20",
+    ("advanced-node-day-before-rule", "CN", [UNLISTED_CN], None, "EAR99", "2022-10-06",
      "no_license_required", None, [], {"end_use": "wafer fab"}),
-    ("advanced-node-rule-day", "CN", [UNLISTED_CN], None, "EAR99", "2022-10-21",
-     "license_required", "presumption_of_denial", ["advanced-node-end-use"],
+    ("advanced-node-rule-day", "CN", [UNLISTED_CN], None, "EAR99", "2022-10-07",
+     "license_required", "presumption_of_denial", ["advanced-node-end-use-2022"],
      {"end_use": "wafer fab"}),
 ]
 
 
 def _item(name):
-    from exportguard.items import spec
-
     if name == "figures-a100":
-        return spec(tpp=4992, die_area_mm2=826, datacenter=True)
+        return ItemFigures(tpp=4992, die_area=826, datacenter=True)
     if name == "figures-4090d-unknown-market":
-        return spec(tpp=4708, die_area_mm2=609)
+        return ItemFigures(tpp=4708, die_area=609)
     return name
 
 
@@ -183,8 +195,8 @@ def _item(name):
 )
 def test_scenario(full_screener, destination, parties, item, eccn, day, decision, policy, fired,
                   kwargs):
-    result = check(destination=destination, parties=parties, item=_item(item) if item else None,
-                   item_eccn=eccn, on=day, screener=full_screener, **kwargs)
+    result = decide(full_screener, destination=destination, parties=parties,
+                    item=_item(item) if item else None, item_eccn=eccn, on=day, **kwargs)
     assert result.decision == decision, [r.to_dict() for r in result.reasons]
     assert result.review_policy == policy
     assert [r for r in dict.fromkeys(result.fired) if r != "possible-match" or
@@ -196,8 +208,8 @@ def test_there_are_at_least_forty_scenarios():
 
 
 def test_reasons_carry_citations_and_dates(full_screener):
-    result = check(destination="CN", parties=[UNLISTED_CN], item="H800", on="2023-12-15",
-                   screener=full_screener)
+    result = decide(full_screener, destination="CN", parties=[UNLISTED_CN], item="H800",
+                    on="2023-12-15")
     for reason in result.reasons:
         assert reason.citation and reason.source.startswith("https://")
     rule = next(r for r in result.reasons if r.rule_id == "ac-2023-destinations")
@@ -210,16 +222,16 @@ def test_reasons_carry_citations_and_dates(full_screener):
 
 
 def test_the_megvii_listing_date_comes_from_its_federal_register_notice(full_screener):
-    before = check(destination="CN", parties=[MEGVII], item_eccn="EAR99", on="2019-10-08",
-                   screener=full_screener)
+    before = decide(full_screener, destination="CN", parties=[MEGVII], item_eccn="EAR99",
+                    on="2019-10-08")
     later = [r for r in before.reasons if r.rule_id == "listed-later"]
     assert later and "2019-10-09" in later[0].summary and "84 FR 54002" in later[0].summary
 
 
 def test_the_ai_diffusion_text_is_shown_not_applied(full_screener):
     def noted(day):
-        result = check(destination="DE", parties=[Party("Example GmbH", country="DE")],
-                       item="H100", on=day, screener=full_screener)
+        result = decide(full_screener, destination="DE",
+                        parties=[Party("Example GmbH", country="DE")], item="H100", on=day)
         assert result.decision == "no_license_required"
         return [r.outcome for r in result.reasons if r.rule_id == "ai-diffusion-2025"]
 
@@ -228,15 +240,14 @@ def test_the_ai_diffusion_text_is_shown_not_applied(full_screener):
 
 
 def test_missing_headquarters_is_named(full_screener):
-    result = check(destination="JP", parties=[Party("Example Japan KK")], item="A100",
-                   on="2023-12-10", screener=full_screener)
+    result = decide(full_screener, destination="JP", parties=[Party("Example Japan KK")],
+                    item="A100", on="2023-12-10")
     assert result.missing_facts == ["party_hq_d5_or_mo"]
 
 
 def test_same_input_same_answer(full_screener):
-    args = {"destination": "CN", "parties": [MEGVII], "item": "A100", "on": "2024-01-01",
-            "screener": full_screener}
-    assert check(**args).to_dict() == check(**args).to_dict()
+    args = {"destination": "CN", "parties": [MEGVII], "item": "A100", "on": "2024-01-01"}
+    assert decide(full_screener, **args).to_dict() == decide(full_screener, **args).to_dict()
 
 
 @pytest.mark.parametrize(
@@ -254,16 +265,15 @@ def test_same_input_same_answer(full_screener):
 )
 def test_bad_input_is_refused_naming_the_field(full_screener, kwargs, field):
     with pytest.raises(InputError) as caught:
-        check(parties=[UNLISTED_CN], screener=full_screener, **kwargs)
+        decide(full_screener, parties=[UNLISTED_CN], **kwargs)
     assert caught.value.field == field
 
 
 def test_contradictory_party_input_is_refused(full_screener):
     with pytest.raises(InputError) as caught:
-        check(destination="JP", parties=[Party("X KK", parent_hq="CN")], item="A100",
-              screener=full_screener)
+        decide(full_screener, destination="JP", parties=[Party("X KK", parent_hq="CN")],
+               item="A100")
     assert caught.value.field == "parent"
     with pytest.raises(InputError) as caught:
-        check(destination="JP", parties=[Party("X KK", country="ZZ")], item="A100",
-              screener=full_screener)
+        decide(full_screener, destination="JP", parties=[Party("X KK", country="ZZ")], item="A100")
     assert caught.value.field == "party_country"

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from exportguard.check import Party, check
+from exportguard.check import Party
 from exportguard.cli import app
 from exportguard.errors import ListFileError
 from exportguard.ownership import ownership_of, ownership_rules, read_ownership
 from exportguard.ownership.graph import look_through, upward
 from exportguard.screening.loaded import current_screener
 from exportguard.store.ownership import OwnershipStore
+from tests.checking import decide as run_check
 
 runner = CliRunner()
 HEADER = "owner,owned,percent,as_of,source,owner_country,owned_country,owner_hq,owned_hq"
@@ -126,8 +127,9 @@ def test_check_decides_with_the_graph_on_each_date(graph):
     owners, screener = graph
 
     def decide(day):
-        return check(destination="JP", parties=[Party("Chain Child KK", country="JP")],
-                     item_eccn="EAR99", on=day, screener=screener, ownership=owners)
+        return run_check(screener, destination="JP",
+                         parties=[Party("Chain Child KK", country="JP")],
+                         item_eccn="EAR99", on=day, ownership=owners)
 
     inside = decide(IN_FORCE)
     assert inside.decision == "license_required"
@@ -155,8 +157,9 @@ def test_seed_case_japanese_subsidiary_of_a_hong_kong_group(store, tmp_path):
     screener = current_screener(store)
 
     def decide(day):
-        return check(destination="JP", parties=[Party("Harbour Japan KK", country="JP")],
-                     item="A100", on=day, screener=screener, ownership=OwnershipStore(store))
+        return run_check(screener, destination="JP",
+                         parties=[Party("Harbour Japan KK", country="JP")],
+                         item="A100", on=day, ownership=OwnershipStore(store))
 
     january, december = decide("2023-01-15"), decide("2023-12-15")
     assert january.decision == "no_license_required"

@@ -2,5 +2,14 @@
 
 from exportguard.check.determination import CheckReason, Determination, Party
 from exportguard.check.evaluate import check
+from exportguard.check.request import CheckRequest, ItemFigures, ScreenerFor
 
-__all__ = ["CheckReason", "Determination", "Party", "check"]
+__all__ = [
+    "CheckReason",
+    "CheckRequest",
+    "Determination",
+    "ItemFigures",
+    "Party",
+    "ScreenerFor",
+    "check",
+]

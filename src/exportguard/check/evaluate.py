@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from exportguard.check.determination import (
@@ -29,14 +28,14 @@ from exportguard.check.parties import (
     list_reasons,
     screen_party,
 )
+from exportguard.check.request import CheckRequest, ScreenerFor
 from exportguard.check.rules import LicenceRule, licensing_rules
 from exportguard.countries import parse_country
 from exportguard.errors import InputError
-from exportguard.items import Classification, Spec, classify
+from exportguard.items import Classification, classify
 from exportguard.ownership.resolve import OwnershipFinding, ownership_of
 from exportguard.regime.advanced_computing import advanced_computing_rules
 from exportguard.regime.conditions import unknown_facts
-from exportguard.regime.dated import parse_as_of
 from exportguard.screening import Screener
 from exportguard.store.ownership import OwnershipStore
 
@@ -45,40 +44,32 @@ MAX_PARTIES = 20
 
 
 def check(
+    request: CheckRequest,
     *,
-    destination: str,
-    parties: list[Party],
-    item: str | Spec | None = None,
-    item_eccn: str | None = None,
-    on: str | date | None = None,
-    end_use: str | None = None,
-    foreign_made: bool = False,
-    screener: Screener,
+    screener_for: ScreenerFor,
     ownership: OwnershipStore | None = None,
     cleared: Cleared | None = None,
 ) -> Determination:
-    """Decide whether a licence is needed; see the module docstring. With an ownership graph,
-    each party's owners are looked up on the date: the ultimate parent's headquarters feeds the
-    2023 headquarters rule, and the ownership rules (affiliates, Red Flag 29, OFAC 50 %) add
-    their reasons."""
-    day = parse_as_of(on, "date")
-    dest = _destination(destination)
-    if (item is None) == (item_eccn is None):
-        raise InputError(
-            "item",
-            "give exactly one of an item (catalog name or figures) and an ECCN (--item-eccn)",
-        )
+    """Decide whether a licence is needed; see the module docstring. The lists are those of the
+    request's own date (`screener_for(day)`). With an ownership graph, each party's owners are
+    looked up on the date: the ultimate parent's headquarters feeds the 2023 headquarters rule,
+    and the ownership rules (affiliates, Red Flag 29, OFAC 50 %) add their reasons."""
+    day = request.day()
+    dest = _destination(request.destination)
+    item = request.the_item()
+    parties, end_use, foreign_made = list(request.parties), request.end_use, request.foreign_made
     if not parties:
         raise InputError("party", "at least one party is required")
     if len(parties) > MAX_PARTIES:
         raise InputError("party", f"at most {MAX_PARTIES} parties per check")
+    screener = screener_for(day)
     parties = [_checked_party(p) for p in parties]
     assumptions: list[str] = []
     findings = [ownership_of(ownership, screener, p.name, p.country, day) if ownership else None
                 for p in parties]
     parties = [_with_parent(p, f, assumptions) for p, f in zip(parties, findings, strict=True)]
     classification = classify(item, day) if item is not None else None
-    eccn = classification.eccn if classification else _eccn(item_eccn)
+    eccn = classification.eccn if classification else _eccn(request.item_eccn)
     facts: dict[str, Any] = {}
     facts.update(item_facts(classification, eccn))
     facts.update(destination_facts(dest, day))
@@ -119,6 +110,7 @@ def check(
             policy, note = rule.review_policy(facts)
             summary = f"{rule.summary} {note}" if note else rule.summary
             reasons.append(_reason(rule, "applies", rule.effect, policy, summary))
+            assumptions.extend(a for a in rule.assumptions if a not in assumptions)
     screened: list[ScreenedParty] = []
     for party, finding in zip(parties, findings, strict=True):
         result = screen_party(screener, party, day, cleared)

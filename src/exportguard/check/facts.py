@@ -47,6 +47,10 @@ def item_facts(item: Classification | None, eccn: str | None) -> dict[str, Any]:
     }
     ac = [facts[k] for k in ("item_3a090_a", "item_3a090_b", "item_4a090_a", "item_4a090_b")]
     facts["item_ac"] = True if True in ac else (None if None in ac else False)
+    if eccn is not None:
+        facts["item_supercomputer_eccn"] = vocabulary().in_supercomputer_eccns(eccn)
+    else:  # a catalogue item outside 3A090: its other ECCN (3A991? 5A992?) is not assessed
+        facts["item_supercomputer_eccn"] = None
     band = item.review_band if item is not None else None
     facts["item_in_review_band"] = band["inside"] if band else (None if undecided else False)
     return facts

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from exportguard.cli._app import _friendly, app, err, out
-from exportguard.cli.items import _figure
 from exportguard.errors import InputError
-from exportguard.regime.dated import parse_as_of
 
 if TYPE_CHECKING:
+    from datetime import date as DateType
+
     from exportguard.check import Determination
+    from exportguard.screening import Screener
 
 _DECISION_STYLE = {
     "prohibited": "[bold white on red] PROHIBITED [/]",
@@ -47,6 +48,13 @@ def check_command(
         bool | None,
         typer.Option("--datacenter/--consumer", help="Item from figures: datacenter part or not."),
     ] = None,
+    memory_bandwidth: Annotated[
+        float | None,
+        typer.Option(help="Item from figures: total DRAM bandwidth, GB/s (the 2026 band)."),
+    ] = None,
+    interconnect: Annotated[
+        float | None, typer.Option(help="Item from figures: interconnect rate, GB/s.")
+    ] = None,
     party_country: Annotated[
         str | None, typer.Option(help="Where the (first) party is located.")
     ] = None,
@@ -63,52 +71,55 @@ def check_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Decide whether a licence is needed, with every reason and its citation."""
-    from exportguard.check import Party, check
-    from exportguard.items import spec
+    from exportguard.check import CheckRequest, ItemFigures, Party, check
     from exportguard.screening.loaded import screener_for
     from exportguard.store import Store
     from exportguard.store.ownership import OwnershipStore
 
-    figures = tpp is not None or figure or die_area is not None
-    if figures and item is not None:
-        raise InputError("item", "give --item or figures (--tpp, --throughput ...), not both")
-    the_item = item
-    if figures:
-        the_item = spec(
-            tpp=tpp,
-            throughput=[_figure(t, False) for t in figure or []],
-            die_area_mm2=die_area,
-            datacenter=datacenter,
+    given = (tpp, figure, die_area, memory_bandwidth, interconnect)
+    figures = None
+    if any(v is not None for v in given):
+        if item is not None:
+            raise InputError("item", "give --item or figures (--tpp, --throughput ...), not both")
+        figures = ItemFigures(
+            tpp=tpp, throughput=tuple(_figure(t) for t in figure or []), die_area=die_area,
+            datacenter=datacenter, interconnect=interconnect, memory_bandwidth=memory_bandwidth,
         )
     parties = [Party(name=name) for name in party]
     if parties:
         parties[0] = Party(
             name=party[0], country=party_country, hq=party_hq, parent=parent, parent_hq=parent_hq
         )
+    request = CheckRequest(destination=destination, parties=tuple(parties), item=item,
+                           item_eccn=item_eccn, figures=figures, date=date, end_use=end_use,
+                           foreign_made=foreign_made)
     store = Store()
-    screener = screener_for(store, parse_as_of(date), filter_dates=False)
-    result = check(
-        destination=destination,
-        parties=parties,
-        item=the_item,
-        item_eccn=item_eccn,
-        on=date,
-        end_use=end_use,
-        foreign_made=foreign_made,
-        screener=screener,
-        ownership=OwnershipStore(store),
-    )
+    starter_only: list[bool] = []
+
+    def lists_on(day: DateType) -> Screener:
+        screener = screener_for(store, day, filter_dates=False)
+        starter_only.append(screener.starter_only)
+        return screener
+
+    result = check(request, screener_for=lists_on, ownership=OwnershipStore(store))
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
         _print_memo(result)
-    if screener.starter_only:
+    if any(starter_only):
         err.print(
             "[yellow]Only the built-in starter set of list entries is loaded[/]; load the "
             "Consolidated Screening List for a complete party screening "
             "(exportguard load FILE).",
             highlight=False,
         )
+
+
+def _figure(text: str) -> tuple[str, str]:
+    precision, sep, value = text.partition("=")
+    if not sep:
+        raise InputError("throughput", f"'{text}' is not PRECISION=VALUE, e.g. fp8=1979")
+    return precision, value.strip()
 
 
 def _print_memo(result: Determination) -> None:

@@ -1,8 +1,9 @@
-"""Vocabularies the law is read with (data/regime/vocabulary.yaml): the words of each end use,
-checked at load."""
+"""Vocabularies the law is read with (data/regime/vocabulary.yaml): the words of each end use
+and the ECCNs of the 744.23 supercomputer end use, checked at load."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -28,12 +29,17 @@ class EndUse:
 class Vocabulary:
     version: str
     end_uses: Mapping[str, EndUse]
+    supercomputer_eccns: tuple[str, ...]
+    """The ECCNs (ICs and computers together) of 744.23(a)(2)."""
+
+    def in_supercomputer_eccns(self, eccn: str) -> bool:
+        return any(eccn == e or eccn.startswith(e + ".") for e in self.supercomputer_eccns)
 
 
 def parse_vocabulary(data: object) -> Vocabulary:
     if not isinstance(data, dict):
         raise ValueError(f"{DATA_FILE}: expected a mapping")
-    unknown = set(data) - {"version", "end_uses"}
+    unknown = set(data) - {"version", "end_uses", "supercomputer_eccns"}
     if unknown:
         raise ValueError(f"{DATA_FILE}: unknown key(s) {', '.join(sorted(unknown))}")
     end_uses = {}
@@ -46,7 +52,15 @@ def parse_vocabulary(data: object) -> Vocabulary:
             raise ValueError(f"{where}.words: expected a list of words")
         end_uses[str(name)] = EndUse(str(name), " ".join(str(raw["meaning"]).split()),
                                      tuple(w.lower() for w in words))
-    return Vocabulary(str(data.get("version")), end_uses)
+    eccns = data.get("supercomputer_eccns")
+    where = f"{DATA_FILE} supercomputer_eccns"
+    if not isinstance(eccns, dict) or set(eccns) != {"citation", "ics", "computers"}:
+        raise ValueError(f"{where}: expected exactly 'citation', 'ics' and 'computers'")
+    listed = [*eccns["ics"], *eccns["computers"]]
+    if not all(isinstance(e, str) and re.fullmatch(r"\d[A-E]\d{3}(\.[a-z0-9.]+)?", e)
+               for e in listed):
+        raise ValueError(f"{where}: every entry must be an ECCN like 3A001")
+    return Vocabulary(str(data.get("version")), end_uses, tuple(dict.fromkeys(listed)))
 
 
 @cache

@@ -19,10 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from exportguard.access import Principal, allows
 from exportguard.audit import ChainBroken
-from exportguard.check import Party
+from exportguard.check import CheckRequest as Transaction
+from exportguard.check import ItemFigures, Party
 from exportguard.errors import InputError
 from exportguard.invest import invest
-from exportguard.items import classify, spec, throughput
+from exportguard.items import classify
 from exportguard.lists import update as updating
 from exportguard.names.normalize import MAX_NAME_CHARS
 from exportguard.regime.dated import parse_as_of
@@ -207,16 +208,14 @@ async def screen(body: ScreenRequest, request: Request, who: Screener_) -> dict[
 async def check(body: CheckRequest, request: Request, who: Screener_) -> dict[str, Any]:
     """May this item go to these parties at this destination on this date? A `review` opens a
     case."""
-    if body.figures is not None and body.item is not None:
-        raise InputError("item", "give item or figures, not both")
-    item: Any = _item_spec(body.figures) if body.figures is not None else body.item
-    parties = [Party(**p.model_dump()) for p in body.parties]
     state = state_of(request)
+    check_request = Transaction(
+        destination=body.destination, parties=tuple(Party(**p.model_dump()) for p in body.parties),
+        item=body.item, item_eccn=body.item_eccn,
+        figures=_figures(body.figures) if body.figures is not None else None,
+        date=body.date, end_use=body.end_use, foreign_made=body.foreign_made)
     return await _hot(state, body.date, "date", False, lambda: operations.run_check(
-        state, who, request_id(request), destination=body.destination,
-        parties=parties, item=item, item_eccn=body.item_eccn, on=body.date,
-        end_use=body.end_use, foreign_made=body.foreign_made,
-        request=body.model_dump(exclude_none=True)))
+        state, who, request_id(request), check_request))
 
 
 @router.post("/classify", response_model=None, tags=["items"])
@@ -229,7 +228,7 @@ def classify_item(body: ClassifyRequest, request: Request, _who: Screener_) -> d
         result = classify(body.item, day)
     else:
         assert body.figures is not None
-        result = classify(_item_spec(body.figures), day)
+        result = classify(_figures(body.figures).spec(), day)
     return {**result.to_dict(), "request_id": request_id(request)}
 
 
@@ -419,14 +418,13 @@ def revoke_key(key_id: _ID, request: Request, who: Admin) -> dict[str, Any]:
     return info.to_dict()
 
 
-def _item_spec(figures: Figures) -> Any:
-    rows = [throughput(precision, value, sparse=figures.sparse, field="figures.throughput")
-            for precision, value in (figures.throughput or {}).items()]
-    return spec(kind="memory" if figures.hbm else "accelerator", throughput=rows,
-                tpp=figures.tpp, die_area_mm2=figures.die_area, datacenter=figures.datacenter,
-                io_rate=figures.interconnect, dram_bandwidth=figures.memory_bandwidth,
-                memory_bandwidth_density=figures.memory_bandwidth_density,
-                package_area_mm2=figures.package_area)
+def _figures(figures: Figures) -> ItemFigures:
+    return ItemFigures(
+        tpp=figures.tpp, throughput=tuple((figures.throughput or {}).items()),
+        sparse=figures.sparse, die_area=figures.die_area, datacenter=figures.datacenter,
+        interconnect=figures.interconnect, memory_bandwidth=figures.memory_bandwidth,
+        memory_bandwidth_density=figures.memory_bandwidth_density,
+        package_area=figures.package_area, hbm=figures.hbm)
 
 
 __all__ = ["Json", "router"]

@@ -11,10 +11,7 @@ from typing import Any
 
 from exportguard.access import Principal
 from exportguard.cases import subject_fingerprint, subject_key
-from exportguard.check import Party, check
-from exportguard.check.evaluate import MAX_PARTIES
-from exportguard.errors import InputError
-from exportguard.items.spec import Spec
+from exportguard.check import CheckRequest, Party, check
 from exportguard.lists.codes import parse_list_codes
 from exportguard.model import ListEntry, entry_fingerprint
 from exportguard.regime.dated import parse_as_of
@@ -78,15 +75,9 @@ def screen(state: ServiceState, principal: Principal, request_id: str,
     return data
 
 
-def run_check(state: ServiceState, principal: Principal, request_id: str, *,
-              destination: str, parties: list[Party], item: str | Spec | None = None,
-              item_eccn: str | None = None, on: str | None = None, end_use: str | None = None,
-              foreign_made: bool = False, request: dict[str, Any]) -> dict[str, Any]:
+def run_check(state: ServiceState, principal: Principal, request_id: str,
+              request: CheckRequest) -> dict[str, Any]:
     """The `check --json` memo plus `case_id` and the request id."""
-    day = parse_as_of(on, "date")
-    if len(parties) > MAX_PARTIES:
-        raise InputError("parties", f"at most {MAX_PARTIES} parties per check")
-    screener = state.screener(day, filter_dates=False)
 
     def cleared(name: str, country: str | None, entry: ListEntry) -> int | None:
         key = subject_key(name, country)
@@ -94,8 +85,7 @@ def run_check(state: ServiceState, principal: Principal, request_id: str, *,
                                       entry_fingerprint(entry))])
         return found.get((key, entry.key))
 
-    result = check(destination=destination, parties=parties, item=item, item_eccn=item_eccn,
-                   on=day, end_use=end_use, foreign_made=foreign_made, screener=screener,
+    result = check(request, screener_for=lambda day: state.screener(day, filter_dates=False),
                    ownership=OwnershipStore(state.store), cleared=cleared)
     data = result.to_dict()
     matches = []
@@ -105,9 +95,10 @@ def run_check(state: ServiceState, principal: Principal, request_id: str, *,
             matches.append(_case_match(queried, subject_key(queried, country),
                                        subject_fingerprint(queried, country), row["_entry"],
                                        row["score"], row["matched_name"]))
+    parties = request.parties
     subject = "; ".join(p.name for p in parties)
     data["case_id"] = state.cases.record(
-        kind="check", subject=subject, decision=result.decision, request=request,
+        kind="check", subject=subject, decision=result.decision, request=request.to_dict(),
         result={"decision": result.decision, "review_policy": result.review_policy,
                 "fired": result.fired, "missing_facts": result.missing_facts,
                 "snapshot_ids": [s["id"] for s in result.lists["snapshots"]]},

@@ -26,7 +26,7 @@ from fastapi.templating import Jinja2Templates
 
 from exportguard.access import Principal, allows
 from exportguard.audit import ChainBroken
-from exportguard.check import Party
+from exportguard.check import CheckRequest, Party
 from exportguard.errors import InputError
 from exportguard.regime.dated import parse_as_of
 from exportguard.service import operations
@@ -189,12 +189,11 @@ def check(request: Request, item: str = Form(""), destination: str = Form(""),
     try:
         if not party.strip():
             raise InputError("party", "a party name is required")
-        parties = [Party(name=party, country=party_country or None, parent=parent or None,
-                         parent_hq=parent_hq or None)]
-        memo = operations.run_check(
-            _state(request), who, request_id(request), destination=destination,
-            parties=parties, item=item or None, on=date_ or None, end_use=end_use or None,
-            request={k: v for k, v in form.items() if v})
+        parties = (Party(name=party, country=party_country or None, parent=parent or None,
+                         parent_hq=parent_hq or None),)
+        memo = operations.run_check(_state(request), who, request_id(request), CheckRequest(
+            destination=destination, parties=parties, item=item or None, date=date_ or None,
+            end_use=end_use or None))
     except InputError as exc:
         return page(request, "check.html", who, 422, memo=None, form=form, error=str(exc),
                     error_field=exc.field)

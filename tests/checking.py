@@ -1,0 +1,19 @@
+"""Tests state a check the way the CLI flags read; this builds the one `CheckRequest`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from exportguard.check import CheckRequest, Determination, ItemFigures, Party, check
+from exportguard.screening import Screener
+
+
+def decide(screener: Screener, *, parties: list[Party], on: str | None = None,
+           item: str | ItemFigures | None = None, ownership: Any = None, cleared: Any = None,
+           **fields: Any) -> Determination:
+    """`check` over one screener for every date (the reference CSL carries its own dates)."""
+    figures = item if isinstance(item, ItemFigures) else None
+    request = CheckRequest(parties=tuple(parties), date=on, figures=figures,
+                           item=None if figures else item, **fields)
+    return check(request, screener_for=lambda _day: screener, ownership=ownership,
+                 cleared=cleared)
