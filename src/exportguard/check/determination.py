@@ -98,6 +98,8 @@ class Determination:
     missing_facts: list[str]
     rules_version: str
     lists: dict[str, Any]
+    jurisdiction: dict[str, Any] | None = None
+    license_exceptions: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +115,8 @@ class Determination:
             "missing_facts": self.missing_facts,
             "rules_version": self.rules_version,
             "lists": self.lists,
+            "jurisdiction": self.jurisdiction,
+            "license_exceptions": self.license_exceptions,
         }
 
     @property

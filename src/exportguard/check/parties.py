@@ -13,9 +13,6 @@ from exportguard.lists.listing_dates import listing_date
 from exportguard.model import ListEntry
 from exportguard.screening import CONFIRMED_SCORE, Match, Screener
 
-_FOOTNOTE_FDP = re.compile(r"734\.9\(e\)")
-
-
 Cleared = Callable[[str, str | None, ListEntry], int | None]
 """Looks up a (name, country, list entry) pair a reviewer cleared; gives the case id or None."""
 
@@ -65,9 +62,7 @@ def _match_row(match: Match, queried: str) -> dict[str, Any]:
     return row
 
 
-def list_reasons(
-    screened: ScreenedParty, eccn: str | None, foreign_made: bool
-) -> list[CheckReason]:
+def list_reasons(screened: ScreenedParty, eccn: str | None) -> list[CheckReason]:
     """The list rules that a party's confirmed and possible matches bring into play."""
     rules = licensing_rules().lists
     reasons: list[CheckReason] = []
@@ -100,13 +95,6 @@ def list_reasons(
             policy, note = entity_list_policy(entry.license_policy or "", eccn)
             caveat = " ".join(filter(None, [note, rule.caveat]))
             summary += f" Licence requirement: {entry.license_requirement or 'not stated'}."
-            if foreign_made and not _FOOTNOTE_FDP.search(entry.license_requirement or ""):
-                effect, outcome = "review", "review"
-                summary += (
-                    " The item is foreign-made and the entry carries no foreign direct "
-                    "product footnote: whether it is subject to the EAR (de minimis, "
-                    "other FDP rules) decides."
-                )
         reasons.append(
             _list_reason(rule, row, outcome, effect, policy, summary, screened.party.name, caveat)
         )

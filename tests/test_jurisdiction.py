@@ -1,0 +1,122 @@
+"""Jurisdiction (734.3, 734.4, 734.9): the dated scenarios of tests/scenarios/jurisdiction.yaml
+against the reference CSL, and the checks on the origin inputs."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from exportguard.check import Party, check
+from exportguard.check.jurisdiction import (
+    entity_footnotes,
+    item_origin,
+    jurisdiction_rules,
+    parse_us_content,
+)
+from exportguard.errors import InputError
+from exportguard.model import ListEntry
+
+SCENARIOS = yaml.safe_load(
+    (Path(__file__).parent / "scenarios" / "jurisdiction.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["id"] for s in SCENARIOS])
+def test_scenario(full_screener, scenario):
+    origin = item_origin(
+        origin=scenario.get("origin"), foreign_made=scenario.get("foreign_made", False),
+        us_content=scenario.get("us_content"),
+        direct_product_of=scenario.get("direct_product_of"),
+        plant_direct_product_of=scenario.get("plant_direct_product_of"))
+    result = check(destination=scenario["destination"],
+                   parties=[Party(p) if isinstance(p, str) else Party(**p)
+                            for p in scenario["parties"]],
+                   item_eccn=scenario["item_eccn"], on=scenario["date"],
+                   end_use=scenario.get("end_use"), origin=origin, screener=full_screener)
+    expect = scenario["expect"]
+    found = result.jurisdiction
+    for key, value in expect.get("jurisdiction", {}).items():
+        assert found[key] == value, (key, found)
+    if "decision" in expect:
+        assert result.decision == expect["decision"], [r.to_dict() for r in result.reasons]
+    if "review_policy" in expect:
+        assert result.review_policy == expect["review_policy"]
+    for rule in expect.get("fired", []):
+        assert rule in result.fired, result.fired
+    for fact in expect.get("missing", []):
+        assert fact in result.missing_facts, result.missing_facts
+
+
+def test_every_jurisdiction_rule_has_scenarios_on_both_sides_of_its_dates():
+    covered: dict[str, set[date]] = {}
+    for scenario in SCENARIOS:
+        rules = scenario["rule"] if isinstance(scenario["rule"], list) else [scenario["rule"]]
+        for rule in rules:
+            covered.setdefault(rule, set()).add(scenario["date"])
+    for section in jurisdiction_rules().sections.values():
+        for record in section:
+            days = covered.get(record.id, set())
+            assert days, f"no scenario for {record.id}"
+            start, end = record.period.effective_from, record.period.effective_to
+            if start > date(2018, 1, 1):
+                assert any(d < start for d in days) and start in days, record.id
+            if end is not None:
+                assert end in days, record.id
+
+
+@pytest.mark.parametrize(("kwargs", "field"), [
+    ({"origin": "US", "us_content": {"3A090.a": 10}}, "us_content"),
+    ({"origin": "US", "direct_product_of": ["3E001"]}, "direct_product_of"),
+    ({"origin": "US", "foreign_made": True}, "origin"),
+    ({"origin": "XX"}, "origin"),
+    ({"origin": "KR", "us_content": {"3A090.a": 101}}, "us_content"),
+    ({"origin": "KR", "us_content": {"3A090.a": -1}}, "us_content"),
+    ({"origin": "KR", "us_content": {"3A090.a": float("nan")}}, "us_content"),
+    ({"origin": "KR", "us_content": {"3A090.a": 60, "4A090.a": 50}}, "us_content"),
+    ({"origin": "KR", "us_content": {"9Z999": 10}}, "us_content"),
+    ({"origin": "KR", "us_content": ["3A090.a=ten"]}, "us_content"),
+    ({"origin": "KR", "direct_product_of": ["3A090"]}, "direct_product_of"),
+    ({"origin": "KR", "plant_direct_product_of": ["bogus"]}, "plant_direct_product_of"),
+])
+def test_bad_origin_inputs_name_the_field(kwargs, field):
+    with pytest.raises(InputError) as raised:
+        item_origin(**kwargs)
+    assert raised.value.field == field
+
+
+def test_origin_inputs_normalised():
+    made = item_origin(origin="kr", us_content=["3a090.A=12.5", "EAR99=3"],
+                       direct_product_of=["4e001"])
+    assert made.origin == "KR"
+    assert made.us_content == {"3A090.a": 12.5, "EAR99": 3.0}
+    assert made.direct_product_of == ("4E001",)
+    assert made.plant_direct_product_of == ()
+    assert item_origin().us_origin
+    assert item_origin(foreign_made=True).origin is None
+    assert parse_us_content(["none"]) == {}
+
+
+@pytest.mark.parametrize(("text", "notes"), [
+    ("For all items subject to the EAR, see §§ 734.9(e)1 and 744.11 of the EAR2", {1}),
+    ("For all items subject to the EAR. (See §§ 734.9(e)(2) and 744.11 of the EAR)4", {4}),
+    ("For All Items Subject to the EAR (See §734.9(e), and 744.11 of the EAR)4.", {4}),
+    ("For all items subject to the EAR. (See §§ 734.4(a)(9), 734.9(e)(3), and 744.11 of the "
+     "EAR)5", {5}),
+    ("For all items subject to the EAR. (See §§ 734.9(g),3 746.8(a)(3), and 744.21(b) of the "
+     "EAR)", set()),
+    ("For all items subject to the EAR. (See §734.9(e) and §744.11 of the EAR)", {0}),
+])
+def test_entity_list_footnotes_read_from_the_entry(text, notes):
+    assert entity_footnotes(ListEntry(list_code="EL", name="x", license_requirement=text)) == notes
+
+
+def test_every_csl_footnoted_entry_is_read(csl_entries):
+    """Every reference-CSL Entity List entry citing 734.9(e) yields a footnote (0 = unnumbered)."""
+    cited = [e for e in csl_entries if e.list_code == "EL" and "734.9(e)" in
+             (e.license_requirement or "")]
+    assert len(cited) > 100
+    assert all(entity_footnotes(e) for e in cited)
+    huawei = [e for e in cited if e.name.startswith("Huawei Technologies Co., Ltd.")]
+    assert huawei and all(1 in entity_footnotes(e) for e in huawei)
