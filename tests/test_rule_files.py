@@ -9,7 +9,14 @@ from datetime import date
 import pytest
 
 from exportguard.check.determination import Party
+from exportguard.check.exceptions import exception_facts, exception_rules
 from exportguard.check.facts import destination_facts, end_use_facts, item_facts, party_facts
+from exportguard.check.jurisdiction import (
+    footnote_facts,
+    item_origin,
+    jurisdiction_rules,
+    origin_facts,
+)
 from exportguard.check.rules import SECTIONS as LICENSING_SECTIONS
 from exportguard.check.rules import licensing_rules
 from exportguard.items import classify
@@ -147,6 +154,11 @@ def _facts_used() -> set[str]:
     for measure in ac.measures:
         if measure.also_when is not None:
             used |= _condition_facts(measure.also_when)
+    for records in (*jurisdiction_rules().sections.values(), exception_rules()["exceptions"]):
+        for record in records:
+            for key in ("when", "items"):
+                if record.condition(key) is not None:
+                    used |= _condition_facts(record.condition(key))
     return used
 
 
@@ -159,6 +171,9 @@ def _facts_produced() -> dict[str, set[str]]:
         "destination": set(destination_facts("CN", day)),
         "parties": set(party_facts([Party("X", country="CN")], day, notes)),
         "end_use": set(end_use_facts("training", notes)),
+        "jurisdiction": set(origin_facts(item_origin(origin="KR"), "EAR99"))
+        | set(footnote_facts([])),
+        "exceptions": set(exception_facts(None)),
     }
 
 

@@ -16,15 +16,11 @@ from functools import cache
 from typing import Any
 
 from exportguard.check.determination import CheckReason
-from exportguard.check.records import RecordFile, load_records
-from exportguard.regime.conditions import parse_condition, unknown_facts
+from exportguard.items import Classification
+from exportguard.regime.conditions import unknown_facts
+from exportguard.regime.records import Field, RecordFile, Section, load_records
 
 DATA_FILE = "data/regime/exceptions.yaml"
-FACTS = frozenset({
-    "item_3a090_a", "item_3a090_b", "item_3a090_c", "item_4a090_a", "item_4a090_b", "item_ac",
-    "item_datacenter", "dest_mo", "dest_d1", "dest_d4", "dest_d5", "party_hq_d5_or_mo",
-    "hbm_exception_terms",
-})
 # Lists whose parties no licence exception may serve (744.11(a), 744.15(b), Part 764).
 _BARRING_RULES = {"entity-list": "Entity List (744.11)", "unverified-list": "Unverified List "
                   "(744.15)", "denied-persons": "Denied Persons List", "affiliates-rule":
@@ -55,22 +51,32 @@ class ExceptionAssessment:
         }
 
 
+def _texts(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{where}: expected a list of sentences")
+    return tuple(" ".join(v.split()) for v in value)
+
+
+SECTIONS = (Section("exceptions", {
+    "code": Field("word", required=True, choices=("NAC", "ACA", "HBM")),
+    "relieves": Field("words", required=True),
+    "items": Field("condition", required=True),
+    "when": Field("condition", required=True),
+    "conditions": Field("custom", required=True, check=_texts),
+    "notice": Field("text"),
+}, version_key="code"),)
+
+
 @cache
 def exception_rules() -> RecordFile:
-    rules = load_records(
-        DATA_FILE,
-        {"exceptions": frozenset({"code", "relieves", "items", "conditions", "notice"})},
-        FACTS,
-    )
-    for record in rules.sections["exceptions"]:
-        where = f"{DATA_FILE} {record.id}"
-        for key in ("code", "relieves", "items", "conditions"):
-            if not record.fields.get(key):
-                raise ValueError(f"{where}: '{key}' is required")
-        undeclared = set(parse_condition(record.fields["items"], where).facts()) - FACTS
-        if undeclared:
-            raise ValueError(f"{where}: items names undeclared facts {sorted(undeclared)}")
-    return rules
+    return load_records(DATA_FILE, SECTIONS)
+
+
+def exception_facts(item: Classification | None) -> dict[str, Any]:
+    """The facts the exceptions read besides the check's own: whether the item is a
+    datacenter part (from its classification), and the HBM terms nobody can state yet."""
+    return {"item_datacenter": item.datacenter if item is not None else None,
+            "hbm_exception_terms": None}
 
 
 def assess_exceptions(
@@ -82,28 +88,27 @@ def assess_exceptions(
     barred = sorted({_BARRING_RULES[r.rule_id] for r in reasons
                      if r.rule_id in _BARRING_RULES and r.outcome == "applies"})
     found = []
-    for record in exception_rules().on("exceptions", day):
-        relieves = [rule for rule in record.fields["relieves"] if rule in applied]
-        if not relieves:
+    for record in exception_rules()["exceptions"]:
+        relieves = [rule for rule in record.get("relieves") if rule in applied]
+        if not record.in_force(day) or not relieves:
             continue
-        items = parse_condition(record.fields["items"], record.id)
-        states = [items.evaluate(facts), record.when.evaluate(facts) if record.when else True]
+        items, when = record.condition("items"), record.condition("when")
+        assert items is not None and when is not None
+        states = [items.evaluate(facts), when.evaluate(facts)]
         available = False if False in states else (None if None in states else True)
         if barred:
             available = False
             why = f"A party is on the {', '.join(barred)}: no licence exception may be used."
         elif available is None:
-            wanted = unknown_facts(items, facts) + (
-                unknown_facts(record.when, facts) if record.when else [])
+            wanted = unknown_facts(items, facts) + unknown_facts(when, facts)
             why = f"Undecided, it depends on {', '.join(dict.fromkeys(wanted))}."
         elif available:
             why = f"Its item and destination conditions hold for {', '.join(relieves)}."
         else:
             why = "The item or the destination is outside its scope."
         found.append(ExceptionAssessment(
-            code=str(record.fields["code"]), rule_id=record.id, citation=record.citation.text(),
-            available=available, conditions=[str(c) for c in record.fields["conditions"]],
-            notice=" ".join(str(record.fields["notice"]).split())
-            if record.fields.get("notice") else None,
+            code=record.get("code"), rule_id=record.id, citation=record.citation.text(),
+            available=available, conditions=list(record.get("conditions")),
+            notice=record.get("notice"),
             why=why, caveat=record.caveat))
     return found

@@ -20,25 +20,18 @@ from functools import cache
 from typing import Any, Literal
 
 from exportguard.check.determination import CheckReason, ScreenedParty
-from exportguard.check.records import DatedRecord, RecordFile, load_records
 from exportguard.check.rules import licensing_rules
 from exportguard.countries import parse_country
 from exportguard.errors import InputError
 from exportguard.items.eccn import in_scope, is_technology_or_software, matches, parse_eccn
 from exportguard.model import ListEntry
-from exportguard.regime.conditions import unknown_facts
+from exportguard.regime.conditions import Condition, unknown_facts
+from exportguard.regime.facts import fact_registry
+from exportguard.regime.records import DatedRecord, Field, RecordFile, Section, load_records
 
 DATA_FILE = "data/regime/jurisdiction.yaml"
 Basis = Literal["us_origin", "de_minimis", "fdp", "not_subject"]
 MAX_CONTENT_ROWS = 50
-DESTINATION_FACTS = frozenset({
-    "dest_cn", "dest_mo", "dest_a5", "dest_a6", "dest_d1", "dest_d4", "dest_d5", "dest_e1",
-    "dest_e2",
-})
-FACTS = DESTINATION_FACTS | {
-    "party_footnote_1", "party_footnote_4", "party_footnote_5", "party_hq_d5_or_mo",
-    "end_use_supercomputer", "item_us_ic", "fdp_ns_scope", "footnote_1_design",
-}
 JURISDICTION_QUESTIONS = {
     "origin": "where the item was made (--origin CC)",
     "us_content": "the U.S.-origin content by ECCN and share of value (--us-content ECCN=PCT, "
@@ -58,10 +51,8 @@ JURISDICTION_QUESTIONS = {
 _KNOWN_IC = ("3A090*", "3A001.a*")
 # The licensing rules that say whether U.S.-origin content needs a licence to the destination:
 # only their item and destination facts matter for Supp. No. 2 to Part 734.
-_CONTENT_RULE_FACTS = DESTINATION_FACTS | {
-    "item_3a090_a", "item_3a090_b", "item_3a090_c", "item_4a090_a", "item_4a090_b", "item_ac",
-    "item_ear99",
-}
+def _content_rule_facts() -> frozenset[str]:
+    return fact_registry().produced_by("item") | fact_registry().produced_by("destination")
 
 
 @dataclass(frozen=True)
@@ -111,17 +102,37 @@ class Jurisdiction:
         }
 
 
+def _patterns(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(
+            isinstance(v, str) and _PATTERN.match(v) for v in value):
+        raise ValueError(f"{where}: expected a list of ECCN patterns like 3A090* or [345][DE]*")
+    return tuple(value)
+
+
+def _item_patterns(value: object, where: str) -> str | tuple[str, ...]:
+    return "any" if value == "any" else _patterns(value, where)
+
+
+_PATTERN = re.compile(r"^[0-9A-Za-z.*\[\]]+$")
+_SCOPE = {"items": Field("custom", required=True, check=_item_patterns),
+          "except_items": Field("custom", check=_patterns),
+          "when": Field("condition", required=True)}
+SECTIONS = (
+    Section("de_minimis", {"level": Field("number", required=True),
+                           "when": Field("condition", required=True)}),
+    Section("no_de_minimis", _SCOPE),
+    Section("fdp", {**_SCOPE, "technology": Field("custom", required=True, check=_patterns),
+                    "plant_technology": Field("custom", required=True, check=_patterns)}),
+)
+
+
 @cache
 def jurisdiction_rules() -> RecordFile:
-    return load_records(
-        DATA_FILE,
-        {
-            "de_minimis": frozenset({"level"}),
-            "no_de_minimis": frozenset({"items", "except_items"}),
-            "fdp": frozenset({"items", "except_items", "technology", "plant_technology"}),
-        },
-        FACTS,
-    )
+    return load_records(DATA_FILE, SECTIONS)
+
+
+def _on(section: str, day: date) -> list[DatedRecord]:
+    return [r for r in jurisdiction_rules()[section] if r.in_force(day)]
 
 
 def item_origin(
@@ -179,21 +190,20 @@ def assess_jurisdiction(
     origin: ItemOrigin, eccn: str | None, facts: Mapping[str, Any], day: date
 ) -> Jurisdiction:
     """Subject to the EAR on `day`? `facts` are the check's destination, party and end-use
-    facts (see FACTS)."""
+    facts (data/regime/facts.yaml names them)."""
     if origin.us_origin:
         return Jurisdiction(True, "us_origin", "us-origin", "15 CFR 734.3(a)(2)", [
             "The item is of U.S. origin: subject to the EAR wherever it is (734.3(a)(2))."])
-    rules = jurisdiction_rules()
     made = f"made in {origin.origin}" if origin.origin else "made outside the U.S."
     result = Jurisdiction(None, None, None, None, [f"The item is foreign-made ({made})."])
-    facts = {**facts, **_origin_facts(origin, eccn)}
-    fdp = [(r, _fdp_state(r, origin, eccn, facts, result)) for r in rules.on("fdp", day)]
-    floor = [(r, _scoped_state(r, eccn, facts, result)) for r in rules.on("no_de_minimis", day)]
-    content = _de_minimis_state(rules.on("de_minimis", day), origin, facts, day, result)
+    facts = {**facts, **origin_facts(origin, eccn)}
+    fdp = [(r, _fdp_state(r, origin, eccn, facts, result)) for r in _on("fdp", day)]
+    floor = [(r, _scoped_state(r, eccn, facts, result)) for r in _on("no_de_minimis", day)]
+    content = _de_minimis_state(_on("de_minimis", day), origin, facts, day, result)
     decided = [(r, s) for r, s in fdp if s] or [(r, s) for r, s in floor if s]
     if decided:
         record = decided[0][0]
-        basis: Basis = "fdp" if record in rules.sections["fdp"] else "de_minimis"
+        basis: Basis = "fdp" if record.section == "fdp" else "de_minimis"
         _conclude(result, True, basis, record)
     elif content[1] is True:
         _conclude(result, True, "de_minimis", content[0])
@@ -257,7 +267,7 @@ def _conclude(result: Jurisdiction, subject: bool, basis: Basis, record: DatedRe
     result.missing_facts.clear()
 
 
-def _origin_facts(origin: ItemOrigin, eccn: str | None) -> dict[str, Any]:
+def origin_facts(origin: ItemOrigin, eccn: str | None) -> dict[str, Any]:
     content = origin.us_content
     if content is None:
         us_ic = None
@@ -276,14 +286,13 @@ def _fdp_state(record: DatedRecord, origin: ItemOrigin, eccn: str | None,
                facts: Mapping[str, Any], out: Jurisdiction) -> bool | None:
     product = _product_state(record, origin)
     item = _item_state(record, eccn)
-    reach = record.when.evaluate(facts) if record.when else True
+    scope = _when(record)
+    reach = scope.evaluate(facts)
     state = _all(item, product, reach)
     if state is None:
         wanted = ([] if item is not None else ["item_eccn"]) + (
             [] if product is not None else ["direct_product_of"])
-        if reach is None and record.when is not None:
-            wanted += unknown_facts(record.when, facts)
-        _missing(out, wanted)
+        _missing(out, wanted + unknown_facts(scope, facts))
     words = {True: "applies", False: "does not apply", None: "undecided"}[state]
     why = []
     if product is False:
@@ -302,25 +311,24 @@ def _product_state(record: DatedRecord, origin: ItemOrigin) -> bool | None:
     direct, plant = origin.direct_product_of, origin.plant_direct_product_of
     if direct is None or plant is None:
         return None
-    return any(matches(t, record.fields.get("technology", [])) for t in direct) or any(
-        matches(t, record.fields.get("plant_technology", [])) for t in plant)
+    return any(matches(t, record.get("technology")) for t in direct) or any(
+        matches(t, record.get("plant_technology")) for t in plant)
 
 
 def _item_state(record: DatedRecord, eccn: str | None) -> bool | None:
-    items = record.fields.get("items", "any")
+    items = record.get("items")
     if items == "any":
         return True
-    return in_scope(eccn, items, record.fields.get("except_items", []))
+    return in_scope(eccn, items, record.get("except_items", ()))
 
 
 def _scoped_state(record: DatedRecord, eccn: str | None, facts: Mapping[str, Any],
                   out: Jurisdiction) -> bool | None:
     item = _item_state(record, eccn)
-    reach = record.when.evaluate(facts) if record.when else True
-    state = _all(item, reach)
+    scope = _when(record)
+    state = _all(item, scope.evaluate(facts))
     if state is None:
-        _missing(out, ([] if item is not None else ["item_eccn"])
-                 + (unknown_facts(record.when, facts) if record.when and reach is None else []))
+        _missing(out, ([] if item is not None else ["item_eccn"]) + unknown_facts(scope, facts))
     if state is not False:
         words = "applies" if state else "undecided"
         out.working.append(f"{record.id} ({record.citation.cfr}) {words}: {record.summary}")
@@ -332,7 +340,7 @@ def _de_minimis_state(records: list[DatedRecord], origin: ItemOrigin,
                       facts: Mapping[str, Any], day: date,
                       out: Jurisdiction) -> tuple[DatedRecord | None, bool | None]:
     """(the level's record, whether the controlled content exceeds it)."""
-    levels = [(r, r.when.evaluate(facts) if r.when else True) for r in records]
+    levels = [(r, _when(r).evaluate(facts)) for r in records]
     level = next((r for r, s in levels if s), None)
     content = origin.us_content
     if content is None:
@@ -347,7 +355,7 @@ def _de_minimis_state(records: list[DatedRecord], origin: ItemOrigin,
         out.working.append("De minimis: no level recorded for this destination (Country Group "
                            "E:2 is not modelled).")
         return None, None
-    limit = float(level.fields["level"])
+    limit = float(level.get("level"))
     counted, unknown, parts = 0.0, 0.0, []
     for eccn, share in content.items():
         controlled = _content_controlled(eccn, facts, day)
@@ -386,7 +394,7 @@ def _content_controlled(eccn: str, facts: Mapping[str, Any], day: date) -> bool 
     for rule in licensing_rules().rules_on(day):
         if rule.condition is None or rule.measure or rule.effect != "license_required":
             continue
-        if not set(rule.condition.facts()) <= _CONTENT_RULE_FACTS:
+        if not set(rule.condition.facts()) <= _content_rule_facts():
             continue
         if rule.condition.evaluate(content):
             return True
@@ -407,6 +415,12 @@ def content_item_facts(eccn: str) -> dict[str, Any]:
     facts["item_ac"] = any(facts[k] for k in ("item_3a090_a", "item_3a090_b",
                                                "item_4a090_a", "item_4a090_b"))
     return facts
+
+
+def _when(record: DatedRecord) -> Condition:
+    when = record.condition()
+    assert when is not None, f"{record.id}: 'when' is required by the schema"
+    return when
 
 
 def _all(*states: bool | None) -> bool | None:
@@ -523,7 +537,7 @@ def _jurisdiction_reason(found: Jurisdiction, outcome: str, effect: str) -> Chec
     else:
         summary = ("The foreign-made item is not subject to the EAR: no EAR licence "
                    "requirement reaches it.")
-    record = next((r for s in jurisdiction_rules().sections.values() for r in s
+    record = next((r for records in jurisdiction_rules().sections.values() for r in records
                    if r.id == found.rule_id), None)
     return CheckReason(
         rule_id=found.rule_id or "jurisdiction",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from fnmatch import fnmatchcase
 
 from exportguard.errors import InputError
@@ -24,14 +25,14 @@ def is_technology_or_software(eccn: str) -> bool:
     return eccn != "EAR99" and eccn[1] in "DE"
 
 
-def matches(eccn: str, patterns: list[str] | tuple[str, ...]) -> bool:
+def matches(eccn: str, patterns: Sequence[str]) -> bool:
     """Whether `eccn` falls under any shell-style pattern: "3A090*" is 3A090 and its
     paragraphs, "[345][DE]*" any software or technology ECCN of Categories 3 to 5; a pattern
     without paragraphs ("3E001") covers the ECCN's paragraphs too."""
     return any(fnmatchcase(eccn, p) or fnmatchcase(eccn[:5], p) for p in patterns)
 
 
-def in_scope(eccn: str | None, items: list[str], excluded: list[str]) -> bool | None:
+def in_scope(eccn: str | None, items: Sequence[str], excluded: Sequence[str]) -> bool | None:
     """Whether an item's ECCN is in a rule's item scope: unknown when the ECCN is not given,
     or is given without the paragraph the scope turns on (3B001 for a 3B001.c-only scope)."""
     if eccn is None:

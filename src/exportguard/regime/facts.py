@@ -3,7 +3,9 @@
 Each fact has a name, a type (`bool`, `number` or `word`), its meaning in plain words, and the
 producer that sets it (`item_figures`: the item's figures, items/classify.py; `item`,
 `destination`, `parties`, `end_use`, `request`: the facts `check` derives, check/facts.py;
-`outbound`: the outbound investment question, outbound/decide.py). A rule
+`outbound`: the outbound investment question, outbound/decide.py; `jurisdiction`: the
+foreign-made item's origin facts and the parties' Entity List footnotes, check/jurisdiction.py;
+`exceptions`: the licence-exception facts, check/exceptions.py). A rule
 file naming a fact that is not registered, or comparing it with a value of the wrong type, fails
 at load; a test proves every registered fact is produced and every produced fact registered.
 """
@@ -23,7 +25,7 @@ from exportguard.regime.conditions import Comparison, Condition
 DATA_FILE = "data/regime/facts.yaml"
 FactType = Literal["bool", "number", "word"]
 PRODUCERS = ("item_figures", "item", "destination", "parties", "end_use", "request",
-             "outbound")
+             "outbound", "jurisdiction", "exceptions")
 _KEYS = {"type", "meaning", "produced_by", "unit"}
 
 
