@@ -154,11 +154,10 @@ def _facts_used() -> set[str]:
     for measure in ac.measures:
         if measure.also_when is not None:
             used |= _condition_facts(measure.also_when)
-    for records in (*jurisdiction_rules().sections.values(), exception_rules()["exceptions"]):
-        for record in records:
-            for key in ("when", "items"):
-                if record.condition(key) is not None:
-                    used |= _condition_facts(record.condition(key))
+    for records in jurisdiction_rules().sections.values():
+        used |= set().union(*(_condition_facts(r.condition()) for r in records))
+    for record in exception_rules()["exceptions"]:
+        used |= _condition_facts(record.condition("items")) | _condition_facts(record.condition())
     return used
 
 
