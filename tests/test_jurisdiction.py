@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from exportguard.check import Party, check
+from exportguard.check import Party
 from exportguard.check.jurisdiction import (
     entity_footnotes,
     item_origin,
@@ -18,6 +18,7 @@ from exportguard.check.jurisdiction import (
 )
 from exportguard.errors import InputError
 from exportguard.model import ListEntry
+from tests.checking import decide
 
 SCENARIOS = yaml.safe_load(
     (Path(__file__).parent / "scenarios" / "jurisdiction.yaml").read_text(encoding="utf-8"))
@@ -25,16 +26,18 @@ SCENARIOS = yaml.safe_load(
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["id"] for s in SCENARIOS])
 def test_scenario(full_screener, scenario):
-    origin = item_origin(
-        origin=scenario.get("origin"), foreign_made=scenario.get("foreign_made", False),
-        us_content=scenario.get("us_content"),
-        direct_product_of=scenario.get("direct_product_of"),
-        plant_direct_product_of=scenario.get("plant_direct_product_of"))
-    result = check(destination=scenario["destination"],
-                   parties=[Party(p) if isinstance(p, str) else Party(**p)
-                            for p in scenario["parties"]],
-                   item_eccn=scenario["item_eccn"], on=scenario["date"],
-                   end_use=scenario.get("end_use"), origin=origin, screener=full_screener)
+    def listed(key):
+        return tuple(scenario[key]) if key in scenario else None
+
+    result = decide(full_screener, destination=scenario["destination"],
+                    parties=[Party(p) if isinstance(p, str) else Party(**p)
+                             for p in scenario["parties"]],
+                    item_eccn=scenario["item_eccn"], on=str(scenario["date"]),
+                    end_use=scenario.get("end_use"), origin=scenario.get("origin"),
+                    foreign_made=scenario.get("foreign_made", False),
+                    us_content=scenario.get("us_content"),
+                    direct_product_of=listed("direct_product_of"),
+                    plant_direct_product_of=listed("plant_direct_product_of"))
     expect = scenario["expect"]
     found = result.jurisdiction
     for key, value in expect.get("jurisdiction", {}).items():

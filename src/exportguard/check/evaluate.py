@@ -9,7 +9,6 @@ turns the decision into `review` and is named in `missing_facts`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
@@ -21,7 +20,13 @@ from exportguard.check.determination import (
     Party,
     ScreenedParty,
 )
+from exportguard.check.exceptions import assess_exceptions, exception_facts
 from exportguard.check.facts import destination_facts, end_use_facts, item_facts, party_facts
+from exportguard.check.jurisdiction import (
+    assess_jurisdiction,
+    footnote_facts,
+    jurisdiction_reasons,
+)
 from exportguard.check.parties import (
     Cleared,
     entity_list_policy,
@@ -33,13 +38,13 @@ from exportguard.check.rules import LicenceRule, licensing_rules
 from exportguard.countries import parse_country
 from exportguard.errors import InputError
 from exportguard.items import Classification, classify
+from exportguard.items.eccn import parse_eccn
 from exportguard.ownership.resolve import OwnershipFinding, ownership_of
 from exportguard.regime.advanced_computing import advanced_computing_rules
 from exportguard.regime.conditions import unknown_facts
 from exportguard.screening import Screener
 from exportguard.store.ownership import OwnershipStore
 
-_ECCN = re.compile(r"^(EAR99|[0-9][A-E][0-9]{3}(\.[a-z](\.[0-9]+)?)?)$")
 MAX_PARTIES = 20
 
 
@@ -57,7 +62,7 @@ def check(
     day = request.day()
     dest = _destination(request.destination)
     item = request.the_item()
-    parties, end_use, foreign_made = list(request.parties), request.end_use, request.foreign_made
+    parties, end_use, origin = list(request.parties), request.end_use, request.item_origin()
     if not parties:
         raise InputError("party", "at least one party is required")
     if len(parties) > MAX_PARTIES:
@@ -75,11 +80,8 @@ def check(
     facts.update(destination_facts(dest, day))
     facts.update(party_facts(parties, day, assumptions))
     facts.update(end_use_facts(end_use, assumptions))
-    if not foreign_made:
-        assumptions.append(
-            "The item is of U.S. origin or otherwise subject to the EAR "
-            "(use --foreign-made for a foreign-made item)."
-        )
+    if origin.us_origin:
+        assumptions.append("The item is of U.S. origin (give --origin for a foreign-made item).")
     reasons: list[CheckReason] = []
     missing: list[str] = []
     rules = licensing_rules()
@@ -115,13 +117,20 @@ def check(
     for party, finding in zip(parties, findings, strict=True):
         result = screen_party(screener, party, day, cleared)
         screened.append(result)
-        reasons.extend(list_reasons(result, eccn, foreign_made))
+        reasons.extend(list_reasons(result, eccn))
         if finding is not None:
             result.ownership = finding.to_dict()
             reasons.extend(ownership_reasons(finding, party, eccn))
-    if classification is not None and classification.controlled is None:
-        missing.extend(f for f in classification.missing_facts if f not in missing)
+    jurisdiction = assess_jurisdiction(origin, eccn, {**facts, **footnote_facts(screened)}, day)
+    reasons = jurisdiction_reasons(reasons, jurisdiction, eccn)
+    if jurisdiction.subject_to_ear is False:
+        missing.clear()  # no EAR rule can reach the item, whatever else is unknown
+    else:
+        missing.extend(f for f in jurisdiction.missing_facts if f not in missing)
+        if classification is not None and classification.controlled is None:
+            missing.extend(f for f in classification.missing_facts if f not in missing)
     decision, policy = _decide(reasons, missing)
+    exceptions = assess_exceptions(reasons, {**facts, **exception_facts(classification)}, day)
     return Determination(
         as_of=day,
         destination=dest,
@@ -135,6 +144,8 @@ def check(
         missing_facts=missing,
         rules_version=f"licensing {rules.version}; 3A090 {advanced_computing_rules().version}",
         lists=_lists_dict(screener),
+        jurisdiction=jurisdiction.to_dict(),
+        license_exceptions=[e.to_dict() for e in exceptions],
     )
 
 
@@ -234,11 +245,7 @@ def _checked_party(party: Party) -> Party:
 
 
 def _eccn(value: str | None) -> str:
-    text = (value or "").strip()
-    text = text.upper() if text.upper() == "EAR99" else text[:5].upper() + text[5:].lower()
-    if not _ECCN.match(text):
-        raise InputError("item_eccn", f"'{value}' is not an ECCN like EAR99, 3A090.a or 5A992.c")
-    return text
+    return parse_eccn(value, "item_eccn")
 
 
 def _reason(

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from exportguard.check.determination import Party
+from exportguard.check.jurisdiction import ItemOrigin, item_origin
 from exportguard.errors import InputError
 from exportguard.items import Spec, spec
 from exportguard.items.metrics import throughput
@@ -68,9 +69,23 @@ class CheckRequest:
     date: str | date | None = None
     end_use: str | None = None
     foreign_made: bool = False
+    origin: str | None = None
+    """Where the item was made (ISO code); default the U.S., or unknown with `foreign_made`."""
+    us_content: dict[str, float] | None = None
+    """U.S.-origin content of a foreign-made item: ECCN -> per cent of its value ({} = none)."""
+    direct_product_of: tuple[str, ...] | None = None
+    """U.S. technology or software the item is a direct product of (() = none)."""
+    plant_direct_product_of: tuple[str, ...] | None = None
+    """U.S. technology or software the plant that made the item is a direct product of."""
 
     def day(self) -> date:
         return parse_as_of(self.date, "date")
+
+    def item_origin(self) -> ItemOrigin:
+        """The origin facts, checked (contradictions and bad values name their field)."""
+        return item_origin(origin=self.origin, foreign_made=self.foreign_made,
+                           us_content=self.us_content, direct_product_of=self.direct_product_of,
+                           plant_direct_product_of=self.plant_direct_product_of)
 
     def the_item(self) -> str | Spec | None:
         given = [x is not None for x in (self.item, self.item_eccn, self.figures)]

@@ -66,12 +66,33 @@ def check_command(
         str | None, typer.Option(help="Where the ultimate parent is headquartered.")
     ] = None,
     end_use: Annotated[str | None, typer.Option(help="The end use, in words.")] = None,
-    foreign_made: Annotated[bool, typer.Option(help="The item is made outside the U.S.")] = False,
+    foreign_made: Annotated[
+        bool, typer.Option(help="The item is made outside the U.S. (country unknown).")
+    ] = False,
+    origin: Annotated[
+        str | None, typer.Option(help="Where the item was made, ISO code (default US).")
+    ] = None,
+    us_content: Annotated[
+        list[str] | None,
+        typer.Option(help="U.S.-origin content of a foreign-made item: ECCN=PERCENT of its "
+                     "value (repeatable), or 'none'."),
+    ] = None,
+    direct_product_of: Annotated[
+        list[str] | None,
+        typer.Option(help="U.S. technology or software the item is a direct product of "
+                     "(ECCN, repeatable), or 'none'."),
+    ] = None,
+    plant_direct_product_of: Annotated[
+        list[str] | None,
+        typer.Option(help="U.S. technology or software the plant (or major component) that "
+                     "made the item is a direct product of (ECCN, repeatable), or 'none'."),
+    ] = None,
     date: Annotated[str | None, typer.Option(help="Decide as of this date (YYYY-MM-DD).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Decide whether a licence is needed, with every reason and its citation."""
     from exportguard.check import CheckRequest, ItemFigures, Party, check
+    from exportguard.check.jurisdiction import parse_us_content
     from exportguard.screening.loaded import screener_for
     from exportguard.store import Store
     from exportguard.store.ownership import OwnershipStore
@@ -92,7 +113,10 @@ def check_command(
         )
     request = CheckRequest(destination=destination, parties=tuple(parties), item=item,
                            item_eccn=item_eccn, figures=figures, date=date, end_use=end_use,
-                           foreign_made=foreign_made)
+                           foreign_made=foreign_made, origin=origin,
+                           us_content=parse_us_content(us_content or None),
+                           direct_product_of=tuple(direct_product_of or ()) or None,
+                           plant_direct_product_of=tuple(plant_direct_product_of or ()) or None)
     store = Store()
     starter_only: list[bool] = []
 
@@ -123,6 +147,7 @@ def _figure(text: str) -> tuple[str, str]:
 
 
 def _print_memo(result: Determination) -> None:
+    from exportguard.check.jurisdiction import JURISDICTION_QUESTIONS
     from exportguard.items.result import FACT_QUESTIONS
 
     item = result.item.get("item") or "item"
@@ -162,12 +187,41 @@ def _print_memo(result: Determination) -> None:
                 f" - {reason.rule_id} ({reason.outcome.replace('_', ' ')}): {reason.summary}",
                 highlight=False,
             )
+    _print_jurisdiction(result)
     if result.missing_facts:
         out.print("\n[bold]Facts needed[/]")
         for fact in result.missing_facts:
-            question = _PARTY_QUESTIONS.get(fact) or FACT_QUESTIONS.get(fact, fact)
+            question = (_PARTY_QUESTIONS.get(fact) or JURISDICTION_QUESTIONS.get(fact)
+                        or FACT_QUESTIONS.get(fact, fact))
             out.print(f" - {question}", highlight=False)
     out.print("\n[bold]Assumptions[/]")
     for assumption in result.assumptions:
         out.print(f" - {assumption}", highlight=False)
     out.print(f"\n[dim]Rules: {result.rules_version}[/]", highlight=False)
+
+
+def _print_jurisdiction(result: Determination) -> None:
+    found = result.jurisdiction
+    if found and found["basis"] != "us_origin":
+        answer = {True: "subject to the EAR", False: "NOT subject to the EAR",
+                  None: "undecided"}[found["subject_to_ear"]]
+        out.print(f"\n[bold]Jurisdiction[/]: {answer}"
+                  + (f" ({found['rule_id']}; {found['citation']})" if found["rule_id"] else ""),
+                  highlight=False)
+        for step in found["working"]:
+            out.print(f" - {step}", highlight=False)
+        for caveat in found["caveats"]:
+            out.print(f"   [yellow]caveat:[/] {caveat}", highlight=False)
+    if result.license_exceptions:
+        out.print("\n[bold]Licence exceptions[/] (the decision stays licence required; an "
+                  "exception is the exporter's authorisation if its terms are met)")
+        for found_exception in result.license_exceptions:
+            words = {True: "may be used", False: "not available",
+                     None: "undecided"}[found_exception["available"]]
+            out.print(f" - {found_exception['code']} ({found_exception['citation']}): {words}. "
+                      f"{found_exception['why']}", highlight=False)
+            if found_exception["available"] is not False:
+                for condition in found_exception["conditions"]:
+                    out.print(f"     needs: {condition}", highlight=False)
+                if found_exception["notice"]:
+                    out.print(f"     notice: {found_exception['notice']}", highlight=False)
