@@ -65,7 +65,7 @@ def test_hostile_file_refused_within_memory_and_time(tmp_path, good_db, name):
     path.write_text(content, encoding="utf-8")
     env = {**os.environ, "EXPORTGUARD_HOME": str(home), "EXPORTGUARD_DB": url}
     done = subprocess.run(
-        [sys.executable, "-m", "exportguard", "load", str(path)], env=env,
+        [sys.executable, "-m", "exportguard", "load", str(path), "--no-audit"], env=env,
         capture_output=True, text=True, timeout=TIME_LIMIT, preexec_fn=_limited,
     )
     assert done.returncode == 2, done.stderr[-2000:]

@@ -69,6 +69,7 @@ def test_screen_answers_with_the_cli_shape(service: Service, store: Store, monke
     cli = CliRunner().invoke(cli_app, ["screen", LISTED, "--country", "AT", "--json"])
     assert cli.exit_code == 0, cli.output
     printed = json.loads(cli.stdout)
+    assert printed.pop("audit")["recorded"] is True  # the CLI's decision is audited too
     extra = {"case_id", "cleared_matches", "request_id"}
     assert set(body) - extra == set(printed)
     assert {k: v for k, v in body.items() if k not in extra} == printed

@@ -8,8 +8,9 @@ unique, so two writers (threads, processes, service replicas on one PostgreSQL) 
 same predecessor cannot fork the chain: one insert fails and is retried on the new head.
 
 What a chain cannot show on its own is the loss of its newest records (truncation). `verify`
-prints the head (sequence number and hash); keeping that line somewhere else (a ticket, an
-e-mail, the previous export's sign-off) and passing it back with `--head` closes the gap. An
+prints the head (sequence number and hash); the service writes it to an anchor file outside the
+database (`audit_anchor.py`), and `verify` checks the chain against that file's highest anchor;
+a head kept anywhere else (a ticket, the previous export's sign-off) can be passed with `--head`. An
 export carries the hash before its first record and the hash of its last, so a regulator can
 check it against the live log or against the next export.
 
@@ -94,6 +95,7 @@ class Verification:
     head_seq: int = 0
     head_hash: str = GENESIS
     problems: list[str] = field(default_factory=list)
+    anchor: str | None = None  # the anchor checked against, when there was one
 
     @property
     def ok(self) -> bool:
@@ -101,7 +103,8 @@ class Verification:
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "records": self.records, "head_seq": self.head_seq,
-                "head_hash": self.head_hash, "problems": self.problems}
+                "head_hash": self.head_hash, "head": f"{self.head_seq}:{self.head_hash}",
+                "anchor": self.anchor, "problems": self.problems}
 
 
 class AuditLog:
@@ -152,22 +155,33 @@ class AuditLog:
             for row in session.scalars(query.execution_options(yield_per=2000)):
                 yield AuditRecord.of(row)
 
-    def verify(self, head: str | None = None) -> Verification:
-        """Walk the whole chain; `head` ("SEQ:HASH", as `verify` printed it earlier) must still
-        be on it, which detects the loss of newer records."""
-        report = verify_records(self.records(), GENESIS)
+    def verify(self, head: str | None = None,
+               anchors: dict[int, str] | None = None) -> Verification:
+        """Walk the whole chain; `head` ("SEQ:HASH", as `verify` printed it earlier) and every
+        anchor (sequence number: hash, from the anchor file) must still be on it, which
+        detects records removed from the end or replaced after a truncation."""
+        given = dict(anchors or {})
         if head is not None:
             seq, digest = _parse_head(head)
-            if seq > report.head_seq:
-                report.problems.append(
-                    f"the chain ends at #{report.head_seq} but the head given is #{seq}: records "
-                    "have been removed from the end")
-            else:
-                with self.store._sessions() as session:
-                    row = session.get(AuditRow, seq)
-                if row is None or row.hash != digest:
-                    report.problems.append(f"record #{seq} does not carry the hash given "
-                                           f"({digest[:12]}…)")
+            given[seq] = digest
+        replaced: list[str] = []
+
+        def walk() -> Iterator[AuditRecord]:
+            for record in self.records():
+                digest = given.get(record.seq)
+                if digest is not None and digest != record.hash:
+                    replaced.append(f"record #{record.seq} does not carry the hash it was "
+                                    f"anchored with ({digest[:12]}…): records were removed and "
+                                    "others written in their place")
+                yield record
+
+        report = verify_records(walk(), GENESIS)
+        report.problems.extend(replaced)
+        beyond = max((seq for seq in given if seq > report.head_seq), default=None)
+        if beyond is not None:
+            report.problems.append(
+                f"the chain ends at #{report.head_seq} but #{beyond} was anchored (or given as "
+                "the head): records have been removed from the end")
         return report
 
     def extract(self, start: date, end: date, fmt: str = "csv") -> Extract:

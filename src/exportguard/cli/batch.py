@@ -11,6 +11,7 @@ import typer
 
 from exportguard.batch.checkpoint import DEFAULT_CHUNK_SIZE, PARTIAL_SUFFIX
 from exportguard.cli._app import _friendly, app, err, out
+from exportguard.cli._audit import NoAudit, audit_decision, audit_note
 from exportguard.cli.screening import starter_warning
 from exportguard.lists.codes import parse_list_codes
 from exportguard.regime.dated import parse_as_of
@@ -58,6 +59,7 @@ def batch(
     share: Annotated[str, typer.Option(
         hidden=True, help="How local workers get the index: fork or load (bench/batch.py).")
     ] = "fork",
+    no_audit: NoAudit = False,
 ) -> None:
     """Screen every row of a file against the loaded lists; resumable after a stop."""
     from rich.progress import (
@@ -92,19 +94,27 @@ def batch(
                             total=total, rate=f"{speed:,.0f}" if speed else "-")
             progress.refresh()
 
+        store = Store()
         try:
-            summary = run_batch(Store(), options, report)
+            summary = run_batch(store, options, report)
         except KeyboardInterrupt:
             progress.stop()
             err.print(f"interrupted; the rows done are kept in {output}{PARTIAL_SUFFIX}: run the "
                       "same command again to continue")
             raise typer.Exit(130) from None
+    audit = audit_decision(store, "batch", str(input_file), {
+        "input": str(input_file), "output": str(output), "rows": summary.rows,
+        "decisions": summary.decisions,
+        "snapshot_ids": [s["id"] for s in summary.meta["snapshots"]],
+        "as_of": summary.meta["as_of"]}, no_audit)
     if summary.starter_only:
         starter_warning()
     if as_json:
-        print(json.dumps(summary.meta, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps({**summary.meta, "audit": audit}, ensure_ascii=False, indent=2,
+                         default=str))
         return
     print_summary(summary)
+    out.print(audit_note(audit), highlight=False)
 
 
 def print_summary(summary: BatchSummary) -> None:

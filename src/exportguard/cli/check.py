@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from exportguard.cli._app import _friendly, app, err, out
+from exportguard.cli._audit import NoAudit, audit_decision, audit_note
 from exportguard.errors import InputError
 
 if TYPE_CHECKING:
@@ -89,6 +90,7 @@ def check_command(
     ] = None,
     date: Annotated[str | None, typer.Option(help="Decide as of this date (YYYY-MM-DD).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    no_audit: NoAudit = False,
 ) -> None:
     """Decide whether a licence is needed, with every reason and its citation."""
     from exportguard.check import CheckRequest, ItemFigures, Party, check
@@ -126,10 +128,17 @@ def check_command(
         return screener
 
     result = check(request, screener_for=lists_on, ownership=OwnershipStore(store))
+    data = result.to_dict()
+    data["audit"] = audit_decision(store, "check", "; ".join(p.name for p in parties), {
+        "destination": result.destination, "as_of": result.as_of.isoformat(),
+        "item": result.item, "parties": [p.name for p in parties], "decision": result.decision,
+        "fired": result.fired, "review_policy": result.review_policy,
+        "missing_facts": result.missing_facts}, no_audit)
     if as_json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
         _print_memo(result)
+        out.print(audit_note(data["audit"]), highlight=False)
     if any(starter_only):
         err.print(
             "[yellow]Only the built-in starter set of list entries is loaded[/]; load the "

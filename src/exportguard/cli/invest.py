@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from exportguard.cli._app import _friendly, app, out
+from exportguard.cli._audit import NoAudit, audit_decision, audit_note
 from exportguard.errors import InputError
 
 if TYPE_CHECKING:
@@ -41,10 +42,12 @@ def invest_command(
     out_file: Annotated[Path | None, typer.Option(
         "--out", help="Where to write the checked holdings (format from the extension).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    no_audit: NoAudit = False,
 ) -> None:
     """May a U.S. person buy, hold or must they sell a security under NS-CMIC (E.O. 14032)?
     With --holdings, check a whole portfolio or index on the date."""
     from exportguard.invest import invest
+    from exportguard.store import Store
 
     if holdings is not None or out_file is not None:
         _portfolio(security, holdings, out_file, date, as_json)
@@ -52,10 +55,14 @@ def invest_command(
     if not security:
         raise InputError("security", "give a ticker, ISIN or name, or --holdings FILE --out FILE")
     result = invest(security, date)
+    data = result.to_dict()
+    data["audit"] = audit_decision(Store(), "invest", security, {
+        "date": data.get("as_of"), "decision": result.decision}, no_audit)
     if as_json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(data, ensure_ascii=False, indent=2))
         return
     _print_memo(result)
+    out.print(audit_note(data["audit"]), highlight=False)
 
 
 def _portfolio(security: str | None, holdings: Path | None, out_file: Path | None,

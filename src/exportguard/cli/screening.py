@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from exportguard.cli._app import _friendly, app, err, out
+from exportguard.cli._audit import NoAudit, audit_decision, audit_note
 from exportguard.lists.codes import parse_list_codes
 from exportguard.regime.dated import parse_as_of
 
@@ -34,6 +35,7 @@ def screen(
                      "(YYYY-MM-DD)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    no_audit: NoAudit = False,
 ) -> None:
     """Screen a name against the loaded lists and explain every match."""
     from exportguard.screening.loaded import screener_for
@@ -46,6 +48,12 @@ def screen(
     screener = screener_for(store, day)
     result = screener.screen(name, country, codes, limit, min_score)
     data, finding = screen_document(store, screener, result, day)
+    data["audit"] = audit_decision(store, "screen", result.query, {
+        "query": result.query, "country": result.country, "as_of": as_of,
+        "lists": sorted(codes) if codes else None, "decision": result.decision,
+        "snapshot_ids": [s.id for s in result.snapshots],
+        "matches": [{"entry_id": m.entry.key, "list": m.entry.list_code, "name": m.entry.name,
+                     "score": round(m.score, 4)} for m in result.matches[:5]]}, no_audit)
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         if result.starter_only:
@@ -54,6 +62,7 @@ def screen(
     _print_screen(result)
     if finding is not None:
         _print_ownership(finding)
+    out.print(audit_note(data["audit"]), highlight=False)
 
 
 def _print_ownership(finding: OwnershipFinding) -> None:
@@ -137,6 +146,7 @@ def load(
     ] = None,
     force: Annotated[bool, typer.Option(help="Store a new snapshot even if unchanged.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    no_audit: NoAudit = False,
 ) -> None:
     """Load a list file as a new snapshot. A file that fails leaves the lists unchanged."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -157,13 +167,19 @@ def load(
                                                                      total=total))
     snapshot = result.snapshot
     run = None if result.unchanged else rescreen(store)
+    audit = audit_decision(store, "lists.load", str(file), {
+        "file": str(file), "source": snapshot.source, "snapshot_id": snapshot.id,
+        "checksum": snapshot.checksum, "entries": snapshot.entry_count,
+        "unchanged": result.unchanged, "forced": force}, no_audit)
     if as_json:
         print(json.dumps({"unchanged": result.unchanged, "snapshot": snapshot.to_dict(),
-                          "watchlist": run.to_dict() if run else None}, indent=2))
+                          "watchlist": run.to_dict() if run else None, "audit": audit},
+                         indent=2))
         return
     if result.unchanged:
         out.print(f"{file} is identical to snapshot #{snapshot.id} of '{snapshot.source}'; "
                   "nothing loaded (use --force to store it again).")
+        out.print(audit_note(audit), highlight=False)
         return
     out.print(
         f"Loaded {snapshot.entry_count:,} entries from {file} as snapshot #{snapshot.id} of "
@@ -175,3 +191,4 @@ def load(
             f"Watchlist re-screened ({run.kind}): {run.customers_screened:,} customers, "
             f"{run.new_hits} new, {run.changed_hits} changed, {run.cleared_hits} cleared hits. "
             "See `exportguard alerts`.", highlight=False)
+    out.print(audit_note(audit), highlight=False)

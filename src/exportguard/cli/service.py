@@ -119,23 +119,32 @@ def audit_verify(
                                              "detects records removed from the end.")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="Verify an exported file (with "
                                               "its .signoff.json) instead of the log.")] = None,
+    anchor: Annotated[Path | None, typer.Option(help="The anchor file the service writes "
+                                                "(default: EXPORTGUARD_AUDIT_ANCHOR, else "
+                                                "audit-anchor.jsonl in the data folder).")
+                      ] = None,
     as_json: _JSON = False,
 ) -> None:
     """Recompute the chain: any edited, inserted or deleted record is reported. Exit code 1 if
     the chain is broken."""
     from exportguard.audit import AuditLog, verify_export
+    from exportguard.audit_anchor import verify_anchored
     from exportguard.store import Store
 
-    report = verify_export(file) if file else AuditLog(Store()).verify(head)
+    report = verify_export(file) if file else verify_anchored(AuditLog(Store()), head, anchor)
     if as_json:
         print(json.dumps(report.to_dict(), indent=2))
     elif report.ok:
         out.print(f"Audit chain intact: {report.records:,} records. Head (keep it to detect "
                   f"truncation later): {report.head_seq}:{report.head_hash}", highlight=False)
+        out.print(f"Checked against the anchor {report.anchor}." if report.anchor else
+                  "No anchor found for this database (the service writes one every minute).",
+                  highlight=False, soft_wrap=True)
     else:
-        err.print(f"[bold red]Audit chain BROKEN[/] ({report.records:,} records read):")
+        err.print(f"[bold red]Audit chain BROKEN[/] ({report.records:,} records read, head "
+                  f"{report.head_seq}:{report.head_hash}):", highlight=False, soft_wrap=True)
         for problem in report.problems[:50]:
-            err.print(f"  {problem}", highlight=False)
+            err.print(f"  {problem}", highlight=False, soft_wrap=True)
     if not report.ok:
         raise typer.Exit(1)
 

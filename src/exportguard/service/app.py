@@ -23,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from exportguard.audit_anchor import Anchoring
 from exportguard.errors import ExportGuardError, InputError, ListFileError, StoreError
 from exportguard.service.state import Limits, ServiceState
 from exportguard.store import Store
@@ -184,7 +185,10 @@ def create_app(store: Store | None = None, limits: Limits | None = None) -> Fast
 
         fail_orphans(store)  # jobs left unfinished by a process that died
         state.screener()  # build (or read the cached) index before the first request
+        anchoring = Anchoring(state.audit.head, store.url, seconds=state.limits.anchor_seconds)
+        anchoring.start()
         yield
+        anchoring.stop()
 
     app = FastAPI(
         title="exportguard",

@@ -48,13 +48,14 @@ class Limits:
     rate_per_second: float = 100.0
     burst_seconds: float = 2.0
     body_seconds: float = 10.0  # a body not fully sent by then is refused with 408
+    anchor_seconds: float = 60.0  # how often the audit head is written to the anchor file
 
     @classmethod
     def from_env(cls) -> Limits:
         values: dict[str, float | int] = {}
         for name, kind in (("max_body_bytes", int), ("max_batch_rows", int),
                            ("rate_per_second", float), ("burst_seconds", float),
-                           ("body_seconds", float)):
+                           ("body_seconds", float), ("anchor_seconds", float)):
             text = os.environ.get(f"EXPORTGUARD_{name.upper()}")
             if text is None:
                 continue

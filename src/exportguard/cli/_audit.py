@@ -1,0 +1,41 @@
+"""CLI decisions (screen, check, invest, batch, load) go to the audit log like the service's,
+as actor `cli:USER`. `--no-audit` is for scratch use; the output then says so, so a printed or
+saved answer shows whether it was recorded."""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from exportguard.store import Store
+
+NoAudit = Annotated[bool, typer.Option(
+    "--no-audit", help="Do not record this decision in the audit log (scratch use; the "
+    "output says so).")]
+
+
+def audit_decision(store: Store, action: str, subject: str, detail: dict[str, Any],
+                   skip: bool) -> dict[str, Any]:
+    """Append the decision (unless `skip`); the setting as the output reports it."""
+    if skip:
+        return {"recorded": False, "setting": "--no-audit"}
+    from exportguard.audit import AuditLog
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    record = AuditLog(store).append(f"cli:{user}", action, subject[:500],
+                                    f"cli-{uuid.uuid4().hex[:16]}", detail)
+    return {"recorded": True, "seq": record.seq, "actor": record.actor}
+
+
+def audit_note(setting: dict[str, Any]) -> str:
+    """One line for the text output."""
+    if setting["recorded"]:
+        return f"[dim]Audit record #{setting['seq']} ({setting['actor']}).[/]"
+    return "[dim]Not audited (--no-audit).[/]"
