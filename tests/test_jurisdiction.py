@@ -3,11 +3,13 @@ against the reference CSL, and the checks on the origin inputs."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from exportguard.check import Party
 from exportguard.check.jurisdiction import (
@@ -16,6 +18,7 @@ from exportguard.check.jurisdiction import (
     jurisdiction_rules,
     parse_us_content,
 )
+from exportguard.cli import app
 from exportguard.errors import InputError
 from exportguard.model import ListEntry
 from tests.checking import decide
@@ -123,3 +126,32 @@ def test_every_csl_footnoted_entry_is_read(csl_entries):
     assert all(entity_footnotes(e) for e in cited)
     huawei = [e for e in cited if e.name.startswith("Huawei Technologies Co., Ltd.")]
     assert huawei and all(1 in entity_footnotes(e) for e in huawei)
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (["--origin", "US", "--us-content", "3A090.a=10"], "us_content"),
+    (["--origin", "KR", "--us-content", "3A090.a=120"], "us_content"),
+    (["--origin", "KR", "--us-content", "3Q999=10"], "us_content"),
+    (["--origin", "KR", "--direct-product-of", "3A090.a"], "direct_product_of"),
+    (["--origin", "KR", "--plant-direct-product-of", "nonsense"], "plant_direct_product_of"),
+    (["--origin", "ZZ"], "origin"),
+])
+def test_check_cli_refuses_bad_origin_input_with_exit_2(args, field):
+    done = CliRunner().invoke(app, ["check", "--destination", "CN", "--party", "Example Co",
+                                    "--item-eccn", "EAR99", *args])
+    assert done.exit_code == 2, done.output
+    assert field in done.output
+
+
+def test_check_cli_json_has_jurisdiction_and_exceptions():
+    done = CliRunner().invoke(app, [
+        "check", "--destination", "CN", "--party", "Shenzhen Example Trading Co., Ltd.",
+        "--item-eccn", "4A090.a", "--origin", "TW", "--us-content", "3A090.a=40",
+        "--direct-product-of", "none", "--date", "2024-06-01", "--json"])
+    assert done.exit_code == 0, done.output
+    answer = json.loads(done.stdout)
+    assert answer["jurisdiction"]["subject_to_ear"] is True
+    assert answer["jurisdiction"]["basis"] == "de_minimis"
+    assert answer["decision"] == "license_required"
+    codes = {e["code"]: e["available"] for e in answer["license_exceptions"]}
+    assert set(codes) == {"NAC", "ACA"} and codes["ACA"] is False

@@ -8,6 +8,7 @@ from exportguard.cli import (
     lists,
     outbound,
     ownership,
+    release,
     screening,
     service,
     update,
@@ -17,5 +18,5 @@ from exportguard.cli._app import app, main
 
 __all__ = [
     "app", "batch", "check", "invest", "items", "lists", "main", "outbound", "ownership",
-    "screening", "service", "update", "watch",
+    "release", "screening", "service", "update", "watch",
 ]

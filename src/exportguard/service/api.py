@@ -129,6 +129,17 @@ class CheckRequest(Strict):
     figures: Figures | None = None
     end_use: str | None = Field(None, max_length=2000)
     foreign_made: bool = False
+    origin: str | None = Field(None, max_length=60,
+                               description="Where the item was made (ISO-2); default US.")
+    us_content: dict[str, float] | None = Field(
+        None, max_length=50, description="U.S.-origin content by ECCN, per cent of the item's "
+        "value: {\"3A090.a\": 20}; {} for none.")
+    direct_product_of: list[str] | None = Field(
+        None, max_length=50, description="U.S. technology or software (ECCNs) the item is a "
+        "direct product of; [] for none.")
+    plant_direct_product_of: list[str] | None = Field(
+        None, max_length=50, description="U.S. technology or software (ECCNs) the plant that "
+        "made the item is a direct product of; [] for none.")
     date: str | None = Field(None, max_length=10)
 
 
@@ -214,9 +225,16 @@ async def check(body: CheckRequest, request: Request, who: Screener_) -> dict[st
         destination=body.destination, parties=tuple(Party(**p.model_dump()) for p in body.parties),
         item=body.item, item_eccn=body.item_eccn,
         figures=_figures(body.figures) if body.figures is not None else None,
-        date=body.date, end_use=body.end_use, foreign_made=body.foreign_made)
+        date=body.date, end_use=body.end_use, foreign_made=body.foreign_made,
+        origin=body.origin, us_content=body.us_content,
+        direct_product_of=_eccns(body.direct_product_of),
+        plant_direct_product_of=_eccns(body.plant_direct_product_of))
     return await _hot(state, body.date, "date", False, lambda: operations.run_check(
         state, who, request_id(request), check_request))
+
+
+def _eccns(values: list[str] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(values)
 
 
 @router.post("/classify", response_model=None, tags=["items"])
