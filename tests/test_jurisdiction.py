@@ -1,5 +1,6 @@
-"""Jurisdiction (734.3, 734.4, 734.9): the dated scenarios of tests/scenarios/jurisdiction.yaml
-against the reference CSL, and the checks on the origin inputs."""
+"""Jurisdiction (734.3, 734.4, 734.9): the dated scenarios of
+tests/scenarios/jurisdiction/foreign_made.yaml against the reference CSL, and the checks on the
+origin inputs."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ from exportguard.errors import InputError
 from exportguard.model import ListEntry
 from tests.checking import decide
 
-SCENARIOS = yaml.safe_load(
-    (Path(__file__).parent / "scenarios" / "jurisdiction.yaml").read_text(encoding="utf-8"))
+SCENARIOS = yaml.safe_load((Path(__file__).parent / "scenarios" / "jurisdiction" /
+                            "foreign_made.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["id"] for s in SCENARIOS])

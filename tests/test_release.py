@@ -1,5 +1,5 @@
-"""Deemed exports (734.13(b), 772.1): the scenarios of tests/scenarios/releases.yaml, bad input
-naming its field, and the CLI."""
+"""Deemed exports (734.13(b), 772.1): the scenarios of
+tests/scenarios/jurisdiction/releases.yaml, bad input naming its field, and the CLI."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from exportguard.check.release import ReleaseRequest, release
 from exportguard.cli import app
 from exportguard.errors import InputError
 
-SCENARIOS = yaml.safe_load(
-    (Path(__file__).parent / "scenarios" / "releases.yaml").read_text(encoding="utf-8"))
+SCENARIOS = yaml.safe_load((Path(__file__).parent / "scenarios" / "jurisdiction" /
+                            "releases.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["id"] for s in SCENARIOS])
