@@ -20,11 +20,29 @@ def test_starter_only_then_official_lists_take_over(store):
 
 def test_index_cache_is_reused_and_invalidated(store, tmp_path):
     first = current_screener(store)
-    cached = list((tmp_path / "home").glob("index-*.pickle"))
+    cached = list((tmp_path / "home").glob("index-*.flat"))
     assert len(cached) == 1
     again = current_screener(store)
     assert [e.key for e in again.index.entries] == [e.key for e in first.index.entries]
     load_file(store, CSL_SAMPLE_IDS)
     after = current_screener(store)
     assert any(e.key.startswith("ISN:") for e in after.index.entries)
-    assert list((tmp_path / "home").glob("index-*.pickle")) != cached
+    assert list((tmp_path / "home").glob("index-*.flat")) != cached
+
+
+def test_the_index_file_screens_as_the_built_index_and_a_damaged_one_is_rebuilt(store, tmp_path):
+    load_file(store, CSL_SAMPLE_IDS)
+    built = current_screener(store, cache=False)
+    current_screener(store)  # builds and writes the file
+    (path,) = (tmp_path / "home").glob("index-*.flat")
+    read = current_screener(store)
+    assert not isinstance(read.index.names, list)  # memory-mapped, decoded on demand
+    for query in ("Hikvision", "北京市商汤科技开发有限公司", "Aero Trading LLC", "sensetime"):
+        ours = [(m.entry.key, m.score, m.matched_name) for m in read.screen(query).matches]
+        assert ours == [(m.entry.key, m.score, m.matched_name)
+                        for m in built.screen(query).matches]
+    size = path.stat().st_size
+    path.write_bytes(path.read_bytes()[: size // 2])
+    again = current_screener(store)
+    assert [e.key for e in again.index.entries] == [e.key for e in built.index.entries]
+    assert path.stat().st_size == size

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from importlib.metadata import version
+from importlib.util import find_spec
 from typing import Any
 
 import yaml
@@ -48,8 +48,12 @@ def _latin_tokens(text: str) -> tuple[str, ...]:
 def _readings(terms: list[str]) -> dict[str, tuple[str, ...]]:
     """The pinyin syllables of each term. Importing pypinyin loads its phrase dictionaries (half
     a second), so the readings are kept in a small file in the data directory, keyed by the
-    terms and the pypinyin version; a missing or unreadable file only costs that half second."""
-    digest = hashlib.sha256("\n".join([version("pypinyin"), *terms]).encode()).hexdigest()[:16]
+    terms and the installed pypinyin (its location and modification time: reading its version
+    would cost more than the file saves); a missing or unreadable file only costs that time."""
+    spec = find_spec("pypinyin")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    installed = f"{origin}:{os.stat(origin).st_mtime_ns if origin else ''}"
+    digest = hashlib.sha256("\n".join([installed, *terms]).encode()).hexdigest()[:16]
     path = data_dir() / f"pinyin-{digest}.json"
     with contextlib.suppress(OSError, ValueError):
         found = json.loads(path.read_text("utf-8"))

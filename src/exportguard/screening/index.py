@@ -1,15 +1,23 @@
 """The candidate index: every name and alias of every entry, normalised once, with inverted
 postings over tokens, character trigrams and phonetic keys so a query touches only the few names
-that share something with it."""
+that share something with it.
+
+The index is kept flat (see `flat`): postings as arrays, names and entries as records decoded on
+first use. An index built in this process keeps its Python objects; one read from a file
+(`NameIndex.read`) or unpickled decodes only the names and entries a query reaches."""
 
 from __future__ import annotations
 
+import json
 import math
+import pickle
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import jellyfish
 import numpy as np
@@ -17,6 +25,12 @@ import numpy as np
 from exportguard.model import ListEntry
 from exportguard.names.normalize import NameForm, han_key, name_forms
 from exportguard.names.terms import generic_tokens
+from exportguard.screening.flat import (
+    Postings,
+    Records,
+    read_arrays,
+    write_arrays,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,66 +67,115 @@ def phonetic(token: str) -> str:
     return jellyfish.metaphone(token) if token.isalpha() and len(token) > 3 else ""
 
 
+_FORM_FIELDS = tuple(f.name for f in fields(NameForm))
+_FORMAT = 2  # of the pickled state and the file; older ones are refused (and rebuilt)
+
+
+def _encode_name(name: IndexedName) -> bytes:
+    values = [name.origin, name.text, *(getattr(name.form, f) for f in _FORM_FIELDS)]
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _name_decoder(name_entry: np.ndarray) -> Any:
+    def decode(number: int, raw: bytes) -> IndexedName:
+        origin, text, *values = json.loads(raw)
+        form = NameForm(*(tuple(v) if isinstance(v, list) else v for v in values))
+        return IndexedName(int(name_entry[number]), origin, text, form)
+
+    return decode
+
+
+def _entry_decoder(_number: int, raw: bytes) -> ListEntry:
+    entry = pickle.loads(raw)
+    if not isinstance(entry, ListEntry):
+        raise pickle.UnpicklingError("not a list entry")
+    return entry
+
+
+class _NameWeights(Sequence[tuple[float, ...]]):
+    """The weights of each name's tokens, computed from the token weights when first asked."""
+
+    def __init__(self, index: NameIndex) -> None:
+        self._index = index
+        self._seen: dict[int, tuple[float, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self._index.names)
+
+    def __getitem__(self, number: int) -> tuple[float, ...]:  # type: ignore[override]
+        found = self._seen.get(number)
+        if found is None:
+            found = self._seen[number] = self._index.weights(self._index.names[number].form)
+        return found
+
+
 class NameIndex:
     """Names of a set of entries, with postings for candidate selection and token weights."""
 
     # A trigram shared by more than this share of all names selects nothing useful.
     _MAX_TRIGRAM_SHARE = 0.01
 
+    entries: Sequence[ListEntry]
+    names: Sequence[IndexedName]
+
     def __init__(self, entries: Sequence[ListEntry]) -> None:
         self.entries = list(entries)
-        self.names: list[IndexedName] = []
-        self.exact: dict[str, list[int]] = defaultdict(list)
-        self.han_exact: dict[str, list[int]] = defaultdict(list)
+        names: list[IndexedName] = []
+        exact: dict[str, list[int]] = defaultdict(list)
+        han_exact: dict[str, list[int]] = defaultdict(list)
         for number, entry in enumerate(self.entries):
-            self._add(number, "name", [entry.name])
-            self._add(number, "alias", entry.alt_names)
-            self._add(number, "local", entry.local_names)
-        self.name_entry = np.fromiter((n.entry for n in self.names), dtype=np.int32,
-                                      count=len(self.names))
+            _add(names, exact, han_exact, number, "name", [entry.name])
+            _add(names, exact, han_exact, number, "alias", entry.alt_names)
+            _add(names, exact, han_exact, number, "local", entry.local_names)
+        self.names = names
+        self.name_entry = np.fromiter((n.entry for n in names), dtype=np.int32, count=len(names))
+        self.exact = Postings.of(exact)
+        self.han_exact = Postings.of(han_exact)
         self._build_postings()
-
-    def _add(self, entry: int, origin: str, texts: Iterable[str]) -> None:
-        seen: set[tuple[str, ...]] = set()
-        for text in name_variants(texts):
-            key = han_key(text)
-            for form in name_forms(text):
-                if form.tokens in seen:
-                    continue
-                seen.add(form.tokens)
-                number = len(self.names)
-                self.names.append(IndexedName(entry, origin, text, form))
-                self.exact[form.core].append(number)
-                if key:
-                    self.han_exact[key].append(number)
+        self.name_weights = _NameWeights(self)
 
     def _build_postings(self) -> None:
-        tokens: dict[str, list[int]] = defaultdict(list)
-        grams: dict[str, list[int]] = defaultdict(list)
-        sounds: dict[str, list[int]] = defaultdict(list)
+        """Token, sound and trigram postings as (key id, name number) pairs sorted into arrays;
+        each key's names stay in ascending order, a name once per token and trigram (a name
+        with two words of one sound is in that sound's postings twice, as it always was)."""
+        token_ids: dict[str, int] = {}
+        gram_ids: dict[str, int] = {}
+        token_of: list[int] = []
+        token_name: list[int] = []
+        gram_of: list[int] = []
+        gram_name: list[int] = []
         for number, name in enumerate(self.names):
             for token in set(name.form.tokens):
-                tokens[token].append(number)
-                key = phonetic(token)
-                if key:
-                    sounds[key].append(number)
+                token_of.append(token_ids.setdefault(token, len(token_ids)))
+                token_name.append(number)
             for gram in trigrams(name.form.compact):
-                grams[gram].append(number)
+                gram_of.append(gram_ids.setdefault(gram, len(gram_ids)))
+                gram_name.append(number)
+        tokens = list(token_ids)
+        token_of_array = np.asarray(token_of, dtype=np.int64)
+        token_name_array = np.asarray(token_name, dtype=np.int32)
+        self.tokens = Postings.of_pairs(tokens, token_of_array, token_name_array)
+        sound_ids: dict[str, int] = {}
+        sound_of_token = np.asarray(
+            [sound_ids.setdefault(key, len(sound_ids)) if (key := phonetic(t)) else -1
+             for t in tokens], dtype=np.int64)
+        sound_of = sound_of_token[token_of_array] if len(tokens) else token_of_array
+        has_sound = sound_of >= 0
+        self.sounds = Postings.of_pairs(list(sound_ids), sound_of[has_sound],
+                                        token_name_array[has_sound])
         total = max(len(self.names), 1)
         generic = generic_tokens()
         self.token_weight: dict[str, float] = {}
-        for token, postings in tokens.items():
-            idf = math.log((total + 1) / (len(postings) + 0.5))
+        for slot, token in enumerate(tokens):
+            idf = math.log((total + 1) / (self.tokens.count(slot) + 0.5))
             # Place names and industry words say little about identity whatever their frequency.
             self.token_weight[token] = (idf * (0.35 if token in generic else 1.0)) ** 2
         self.unseen_weight = math.log((total + 1) / 0.5) ** 2
-        self.name_weights = [self.weights(name.form) for name in self.names]
-        self.token_postings = {t: np.asarray(p, dtype=np.int32) for t, p in tokens.items()}
-        self.sound_postings = {s: np.asarray(p, dtype=np.int32) for s, p in sounds.items()}
         limit = max(int(total * self._MAX_TRIGRAM_SHARE), 50)
-        self.gram_postings = {
-            g: np.asarray(p, dtype=np.int32) for g, p in grams.items() if len(p) <= limit
-        }
+        grams = Postings.of_pairs(list(gram_ids), np.asarray(gram_of, dtype=np.int64),
+                                  np.asarray(gram_name, dtype=np.int32))
+        kept = [g for slot, g in enumerate(grams.keys) if grams.count(slot) <= limit]
+        self.grams = Postings.of({g: grams.array(g).tolist() for g in kept})  # type: ignore[union-attr]
 
     def weight(self, token: str) -> float:
         return self.token_weight.get(token, self.unseen_weight)
@@ -124,27 +187,100 @@ class NameIndex:
     def candidates(self, form: NameForm, limit: int) -> np.ndarray:
         """Name numbers most likely to match `form`, by shared tokens, trigrams and sounds."""
         arrays: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
+        weights: list[float] = []
         for token in set(form.tokens):
-            postings = self.token_postings.get(token)
+            postings = self.tokens.array(token)
             if postings is not None:
                 arrays.append(postings)
-                weights.append(np.full(len(postings), 3.0 * math.sqrt(self.weight(token))))
+                weights.append(3.0 * math.sqrt(self.weight(token)))
             key = phonetic(token)
-            sound = self.sound_postings.get(key) if key else None
+            sound = self.sounds.array(key) if key else None
             if sound is not None:
                 arrays.append(sound)
-                weights.append(np.full(len(sound), 1.0))
+                weights.append(1.0)
         for gram in trigrams(form.compact):
-            postings = self.gram_postings.get(gram)
+            postings = self.grams.array(gram)
             if postings is not None:
                 arrays.append(postings)
-                weights.append(np.full(len(postings), 1.0))
+                weights.append(1.0)
         if not arrays:
             return np.empty(0, dtype=np.int32)
-        hits = np.bincount(np.concatenate(arrays), weights=np.concatenate(weights),
-                           minlength=len(self.names))
+        lengths = [len(a) for a in arrays]
+        hits = np.bincount(np.concatenate(arrays), weights=np.repeat(weights, lengths),
+                           minlength=len(self.name_entry))
         found = np.flatnonzero(hits)
         if len(found) > limit:
             found = found[np.argpartition(hits[found], -limit)[-limit:]]
         return found
+
+    # --- flat state: pickling (batch workers, Spark) and the file `loaded.py` keeps ---------
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"format": _FORMAT, "arrays": self.to_arrays()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if not isinstance(state, dict) or state.get("format") != _FORMAT:
+            raise pickle.UnpicklingError("an index of another format")
+        self._from_arrays(state["arrays"])
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        entries, entry_starts = Records.encode(
+            self.entries, lambda e: pickle.dumps(e, protocol=pickle.HIGHEST_PROTOCOL))
+        names, name_starts = Records.encode(self.names, _encode_name)
+        tokens = self.tokens.keys
+        return {
+            "format": np.asarray([_FORMAT], dtype=np.int64),
+            "entries": entries, "entries.starts": entry_starts,
+            "names": names, "names.starts": name_starts, "name_entry": self.name_entry,
+            **self.tokens.to_arrays("tokens"), **self.sounds.to_arrays("sounds"),
+            **self.grams.to_arrays("grams"), **self.exact.to_arrays("exact"),
+            **self.han_exact.to_arrays("han_exact"),
+            "token_weight": np.fromiter((self.token_weight[t] for t in tokens),
+                                        dtype=np.float64, count=len(tokens)),
+            "unseen_weight": np.asarray([self.unseen_weight], dtype=np.float64),
+        }
+
+    def _from_arrays(self, arrays: dict[str, np.ndarray]) -> None:
+        self.entries = Records(arrays["entries"], arrays["entries.starts"], _entry_decoder)
+        self.name_entry = arrays["name_entry"]
+        self.names = Records(arrays["names"], arrays["names.starts"],
+                             _name_decoder(self.name_entry))
+        self.tokens = Postings.from_arrays(arrays, "tokens")
+        self.sounds = Postings.from_arrays(arrays, "sounds")
+        self.grams = Postings.from_arrays(arrays, "grams")
+        self.exact = Postings.from_arrays(arrays, "exact")
+        self.han_exact = Postings.from_arrays(arrays, "han_exact")
+        self.token_weight = dict(zip(self.tokens.keys, arrays["token_weight"].tolist(),
+                                     strict=True))
+        self.unseen_weight = float(arrays["unseen_weight"][0])
+        self.name_weights = _NameWeights(self)
+
+    def write(self, path: Path) -> None:
+        write_arrays(path, self.to_arrays())
+
+    @classmethod
+    def read(cls, path: Path) -> NameIndex:
+        """An index written by `write`, memory-mapped. Raises ValueError (or OSError) for a file
+        that is not one of this format."""
+        arrays = read_arrays(path)
+        if "format" not in arrays or int(arrays["format"][0]) != _FORMAT:
+            raise ValueError(f"{path}: an index of another format")
+        index = cls.__new__(cls)
+        index._from_arrays(arrays)
+        return index
+
+
+def _add(names: list[IndexedName], exact: dict[str, list[int]], han_exact: dict[str, list[int]],
+         entry: int, origin: str, texts: Iterable[str]) -> None:
+    seen: set[tuple[str, ...]] = set()
+    for text in name_variants(texts):
+        key = han_key(text)
+        for form in name_forms(text):
+            if form.tokens in seen:
+                continue
+            seen.add(form.tokens)
+            number = len(names)
+            names.append(IndexedName(entry, origin, text, form))
+            exact[form.core].append(number)
+            if key:
+                han_exact[key].append(number)

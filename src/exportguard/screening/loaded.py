@@ -9,13 +9,9 @@ to the database, keyed by the snapshots it was built from and the vocabulary it 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import pickle
 from datetime import date
 from importlib import resources
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from exportguard.config import data_dir
@@ -28,6 +24,7 @@ from exportguard.screening.screener import Screener
 from exportguard.store import Store
 
 _CACHE_PREFIX = "index-"
+_CACHE_SUFFIX = ".flat"
 _CACHES_KEPT = 3
 
 
@@ -84,23 +81,22 @@ def _cache_path(store: Store, snapshots: list[Snapshot], serving: dict[str, int]
     for snapshot in snapshots:
         digest.update(f"{snapshot.id}:{snapshot.checksum};".encode())
     digest.update(repr(sorted(serving.items())).encode())
-    with contextlib.suppress(PackageNotFoundError):
-        digest.update(version("exportguard").encode())
     data = resources.files("exportguard").joinpath("data")
     for name in ("name_terms.yaml", "local_names.yaml"):
         digest.update(data.joinpath(name).read_bytes())
-    for module in ("index.py", "../names/normalize.py"):
+    # The code that shapes the index (not the package version: reading it costs 50 ms).
+    for module in ("index.py", "flat.py", "../names/normalize.py", "../names/terms.py",
+                   "../lists/starter.py"):
         digest.update(Path(__file__).parent.joinpath(module).read_bytes())
-    return data_dir() / f"{_CACHE_PREFIX}{digest.hexdigest()[:24]}.pickle"
+    return data_dir() / f"{_CACHE_PREFIX}{digest.hexdigest()[:24]}{_CACHE_SUFFIX}"
 
 
 def _read_cache(path: Path) -> NameIndex | None:
+    """The index file, memory-mapped (a few milliseconds); None when absent or unreadable."""
     try:
-        with path.open("rb") as handle:
-            index = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return NameIndex.read(path)
+    except (OSError, ValueError):
         return None
-    return index if isinstance(index, NameIndex) else None
 
 
 def _write_cache(path: Path, index: NameIndex) -> None:
@@ -108,11 +104,10 @@ def _write_cache(path: Path, index: NameIndex) -> None:
     with --as-of); a failure only costs speed."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(path)
-        caches = sorted(path.parent.glob(f"{_CACHE_PREFIX}*.pickle"),
+        index.write(path)
+        for stale in path.parent.glob(f"{_CACHE_PREFIX}*.pickle"):  # the format before 2026-12
+            stale.unlink(missing_ok=True)
+        caches = sorted(path.parent.glob(f"{_CACHE_PREFIX}*{_CACHE_SUFFIX}"),
                         key=lambda p: p.stat().st_mtime, reverse=True)
         for old in caches[_CACHES_KEPT:]:
             old.unlink(missing_ok=True)
