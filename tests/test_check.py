@@ -224,7 +224,7 @@ def test_reasons_carry_citations_and_dates(full_screener):
 def test_the_megvii_listing_date_comes_from_its_federal_register_notice(full_screener):
     before = decide(full_screener, destination="CN", parties=[MEGVII], item_eccn="EAR99",
                     on="2019-10-08")
-    later = [r for r in before.reasons if r.rule_id == "listed-later"]
+    later = [r for r in before.reasons if r.rule_id == "listed-later" and "(EL)" in r.summary]
     assert later and "2019-10-09" in later[0].summary and "84 FR 54002" in later[0].summary
 
 
@@ -277,3 +277,54 @@ def test_contradictory_party_input_is_refused(full_screener):
     with pytest.raises(InputError) as caught:
         decide(full_screener, destination="JP", parties=[Party("X KK", country="ZZ")], item="A100")
     assert caught.value.field == "party_country"
+
+
+SENSETIME = Party("Beijing SenseTime Technology Development Co., Ltd.")
+
+
+@pytest.mark.parametrize("party", [MEGVII, SENSETIME], ids=["megvii", "sensetime"])
+def test_seed_story_on_the_full_csl(full_screener, party):
+    """EAR99 to the 2019 seed companies: no licence the day before their listing (84 FR 54002,
+    effective 2019-10-09), a licence with a presumption of denial after; the 2021 NS-CMIC rows
+    of their groups neither change the decision nor count before they were listed."""
+    before = decide(full_screener, destination="CN", parties=[party], item_eccn="EAR99",
+                    on="2019-10-08")
+    assert before.decision == "no_license_required", before.fired
+    after = decide(full_screener, destination="CN", parties=[party], item_eccn="EAR99",
+                   on="2019-10-10")
+    assert (after.decision, after.review_policy) == ("license_required", "presumption_of_denial")
+    assert "entity-list" in after.fired
+    for result in (before, after):
+        for screened in result.parties:
+            for row in screened.listed + screened.possible:
+                assert row["_entry"].list_code != "CMIC", row
+
+
+def test_an_informational_list_never_changes_the_decision(full_screener):
+    """SenseTime Group is on the NS-CMIC list from 2021-12-10: a match to it, exact or fuzzy,
+    is information beside the export decision, never a reason that decides it."""
+    for name in ("SenseTime Group Limited", "Sensetime Grp Ltd"):
+        result = decide(full_screener, destination="DE", parties=[Party(name)],
+                        item_eccn="EAR99", on="2022-06-01")
+        cmic = [r for r in result.reasons if "(CMIC)" in r.summary]
+        assert cmic and all(r.outcome == "info" and r.rule_id == "ns-cmic-information"
+                            for r in cmic), [(r.rule_id, r.outcome) for r in cmic]
+        assert "31 CFR Part 586" in cmic[0].citation
+
+
+def test_no_ns_cmic_row_of_the_csl_is_in_force_before_its_listing(csl_entries):
+    """The CSL's 68 CMIC rows carry no date; each takes its issuer's first listing from the
+    built-in NS-CMIC data, so none is in force in 2019 and SenseTime Group only from
+    2021-12-10."""
+    from datetime import date
+
+    from exportguard.lists.listing_dates import listing_date
+
+    rows = [e for e in csl_entries if e.list_code == "CMIC"]
+    assert len(rows) == 68
+    dates = {e.name: listing_date(e) for e in rows}
+    assert all(d.day is not None and d.listed_on(date(2019, 10, 8)) is False
+               for d in dates.values())
+    sensetime = dates["Sensetime Group Limited"]
+    assert sensetime.day == date(2021, 12, 10) and "NS-CMIC" in sensetime.basis
+    assert sensetime.listed_on(date(2021, 12, 9)) is False

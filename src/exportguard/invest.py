@@ -407,6 +407,26 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def ns_cmic_listing(entity_number: str | None, name: str) -> tuple[date, str] | None:
+    """The day the issuer of a CMIC list row (CSL or OFAC) was first listed, from the built-in
+    data: found by OFAC entity number, else by its exact name; None when not found."""
+    reg = regime()
+    issuer = next((i for i in reg.issuers if entity_number and i.entity_number is not None
+                   and str(i.entity_number) == str(entity_number).strip()), None)
+    if issuer is None:
+        try:
+            issuer, how = reg.resolve(name)
+        except InputError:
+            return None
+        if how != "name":
+            issuer = None
+    if issuer is None or not issuer.listings:
+        return None
+    first = min(issuer.listings, key=lambda a: a.listing_date)
+    return first.listing_date, (f"the built-in NS-CMIC data ({issuer.name}: {first.summary}; "
+                                f"{first.citation.source})")
+
+
 @cache
 def regime() -> NsCmic:
     """The NS-CMIC data, read once."""

@@ -20,6 +20,7 @@ from exportguard.check.determination import (
     Party,
     ScreenedParty,
 )
+from exportguard.check.el_policy import entity_list_policy
 from exportguard.check.exceptions import assess_exceptions, exception_facts
 from exportguard.check.facts import destination_facts, end_use_facts, item_facts, party_facts
 from exportguard.check.jurisdiction import (
@@ -27,12 +28,7 @@ from exportguard.check.jurisdiction import (
     footnote_facts,
     jurisdiction_reasons,
 )
-from exportguard.check.parties import (
-    Cleared,
-    entity_list_policy,
-    list_reasons,
-    screen_party,
-)
+from exportguard.check.parties import Cleared, list_reasons, screen_party
 from exportguard.check.request import CheckRequest, ScreenerFor
 from exportguard.check.rules import LicenceRule, licensing_rules
 from exportguard.countries import parse_country

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from exportguard.check.determination import CheckReason, Party, ScreenedParty
+from exportguard.check.el_policy import entity_list_policy
 from exportguard.check.rules import LicenceRule, licensing_rules
 from exportguard.lists.listing_dates import listing_date
 from exportguard.model import ListEntry
@@ -154,34 +154,6 @@ def _info_reason(rule: LicenceRule, row: dict[str, Any], party: str,
                    "information only. " + summary)
     return _list_reason(rule, row, "info", "no_license_required", None, summary, party,
                         rule_id=rule.id)
-
-
-def entity_list_policy(text: str, eccn: str | None) -> tuple[str | None, str | None]:
-    """The review policy an Entity List entry's policy text sets for this item, and a note."""
-    lower = text.lower()
-    denial = "presumption of denial" in lower
-    case = "case-by-case" in lower or "case by case" in lower
-    approval = "presumption of approval" in lower
-    if not (denial or case or approval):
-        return None, "The entry's licence review policy was not recognised; read it in full."
-    if case and eccn and eccn.lower() != "ear99":
-        base = eccn.lower()
-        named = re.findall(r"\b\d[a-e]\d{3}(?:\.[a-z0-9]+)*", lower.split("presumption of")[0])
-        if any(base == n or base.startswith(n + ".") for n in named):
-            return "case_by_case", f"The entry names {eccn} for case-by-case review."
-    if denial and ("all other" in lower or not case):
-        note = None
-        if case:
-            note = (
-                "The entry reviews a few named items case by case (read the entry); this "
-                "item falls under its presumption of denial."
-            )
-        return "presumption_of_denial", note
-    if case and denial:
-        return "mixed", "The entry mixes policies; read it for this item."
-    if case:
-        return "case_by_case", None
-    return "presumption_of_approval", None
 
 
 def _list_reason(

@@ -60,6 +60,12 @@ def listing_date(entry: ListEntry, fr: FrDates | None = None) -> ListingDate:
     when omitted; a screener passes the one that also knows its own lists' dated citations)."""
     if entry.start_date is not None:
         return ListingDate(entry.start_date, None, "the list record's start date")
+    if entry.list_code == "CMIC":  # CSL rows carry no date: the built-in NS-CMIC data has it
+        from exportguard.invest import ns_cmic_listing
+
+        known = ns_cmic_listing(entry.entity_number, entry.name)
+        if known is not None:
+            return ListingDate(known[0], None, known[1])
     table = fr if fr is not None else FrDates.builtin()
     # (earliest, latest, label, how) per citation
     found: list[tuple[date, date, str, str]] = []

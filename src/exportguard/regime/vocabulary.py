@@ -1,5 +1,6 @@
-"""Vocabularies the law is read with (data/regime/vocabulary.yaml): the words of each end use
-and the ECCNs of the 744.23 supercomputer end use, checked at load."""
+"""Vocabularies the law is read with (data/regime/vocabulary.yaml): the words of each end use,
+the ECCNs of the 744.23 supercomputer end use and the phrases of Entity List review-policy
+texts, checked at load."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from importlib import resources
 import yaml
 
 DATA_FILE = "data/regime/vocabulary.yaml"
+POLICY_WORDS = ("presumption_of_denial", "case_by_case", "presumption_of_approval")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +28,24 @@ class EndUse:
 
 
 @dataclass(frozen=True)
+class PolicyText:
+    """The phrases an Entity List entry's review-policy text is read with."""
+
+    policies: Mapping[str, tuple[str, ...]]
+    carve_out: tuple[str, ...]
+    negation: tuple[str, ...]
+    general: tuple[str, ...]
+    ear99: tuple[str, ...]
+    ccl: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     version: str
     end_uses: Mapping[str, EndUse]
     supercomputer_eccns: tuple[str, ...]
     """The ECCNs (ICs and computers together) of 744.23(a)(2)."""
+    policy_text: PolicyText
 
     def in_supercomputer_eccns(self, eccn: str) -> bool:
         return any(eccn == e or eccn.startswith(e + ".") for e in self.supercomputer_eccns)
@@ -39,7 +54,8 @@ class Vocabulary:
 def parse_vocabulary(data: object) -> Vocabulary:
     if not isinstance(data, dict):
         raise ValueError(f"{DATA_FILE}: expected a mapping")
-    unknown = set(data) - {"version", "end_uses", "supercomputer_eccns"}
+    unknown = set(data) - {"version", "end_uses", "supercomputer_eccns",
+                           "entity_list_policy_text"}
     if unknown:
         raise ValueError(f"{DATA_FILE}: unknown key(s) {', '.join(sorted(unknown))}")
     end_uses = {}
@@ -60,7 +76,28 @@ def parse_vocabulary(data: object) -> Vocabulary:
     if not all(isinstance(e, str) and re.fullmatch(r"\d[A-E]\d{3}(\.[a-z0-9.]+)?", e)
                for e in listed):
         raise ValueError(f"{where}: every entry must be an ECCN like 3A001")
-    return Vocabulary(str(data.get("version")), end_uses, tuple(dict.fromkeys(listed)))
+    return Vocabulary(str(data.get("version")), end_uses, tuple(dict.fromkeys(listed)),
+                      _policy_text(data.get("entity_list_policy_text")))
+
+
+def _policy_text(raw: object) -> PolicyText:
+    where = f"{DATA_FILE} entity_list_policy_text"
+    keys = {"policies", "carve_out", "negation", "general", "ear99", "ccl"}
+    if not isinstance(raw, dict) or set(raw) != keys:
+        raise ValueError(f"{where}: expected exactly {', '.join(sorted(keys))}")
+    policies = raw["policies"]
+    if not isinstance(policies, dict) or not set(policies) <= set(POLICY_WORDS):
+        raise ValueError(f"{where}.policies: keys must be among {', '.join(POLICY_WORDS)}")
+
+    def words(value: object, name: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not value or not all(isinstance(w, str) for w in value):
+            raise ValueError(f"{where}.{name}: expected a list of phrases")
+        return tuple(w.lower() for w in value)
+
+    return PolicyText(
+        {str(k): words(v, f"policies.{k}") for k, v in policies.items()},
+        *(words(raw[k], k) for k in ("carve_out", "negation", "general", "ear99", "ccl")),
+    )
 
 
 @cache
