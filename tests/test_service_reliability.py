@@ -175,3 +175,20 @@ def test_a_body_shorter_than_its_content_length_gets_408(store: Store) -> None:
     assert time.monotonic() - start < 2
     assert sent[1]["status"] == 408
     assert b'"field": "body"' in sent[2]["body"]
+
+
+def test_revoking_an_unknown_key_is_404(service_client) -> None:
+    answer = service_client.client.delete("/api/v1/keys/424242",
+                                          headers=service_client.headers("admin"))
+    assert answer.status_code == 404
+    assert answer.json()["error"] == {**answer.json()["error"], "code": "not_found",
+                                      "field": "key_id"}
+
+
+def test_audit_export_is_csv_as_documented(service_client) -> None:
+    service_client.post("/screen", {"name": LISTED})
+    answer = service_client.get("/audit/export", "admin",
+                                params={"from": "2020-01-01", "to": "2100-01-01"})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "text/csv; charset=utf-8"
+    assert answer.text.splitlines()[0].startswith("seq,at,actor,action")

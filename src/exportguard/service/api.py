@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from exportguard.access import Principal, allows
@@ -29,8 +30,9 @@ from exportguard.lists import update as updating
 from exportguard.names.normalize import MAX_NAME_CHARS
 from exportguard.regime.dated import parse_as_of
 from exportguard.screening.screener import MAX_LIMIT
-from exportguard.service import batches, operations
+from exportguard.service import batches, operations, schemas
 from exportguard.service.app import ApiError, Json, request_id
+from exportguard.service.schemas import ok
 from exportguard.service.state import ServiceState
 from exportguard.views import diffs, history_view, lists_view, owners_view
 from exportguard.watch import rescreen
@@ -44,20 +46,23 @@ def state_of(request: Request) -> ServiceState:
     return request.app.state.service  # type: ignore[no-any-return]
 
 
-def _secret(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    if header[:7].lower() == "bearer ":
-        return header[7:].strip()
-    return request.headers.get("x-api-key")
+_BEARER = HTTPBearer(auto_error=False, description="Authorization: Bearer KEY")
+_API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: KEY")
 
 
 def require(role: str) -> Any:
     """A dependency: the caller's key must be valid (401), allow `role` (403) and be within its
-    rate (429). The messages say what is wrong, never whether a given key exists."""
+    rate (429). The messages say what is wrong, never whether a given key exists. The two key
+    schemes are dependencies so the OpenAPI document declares them on every route that takes a
+    key."""
 
-    async def dependency(request: Request) -> Principal:
+    async def dependency(
+        request: Request,
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
+        api_key: Annotated[str | None, Depends(_API_KEY)],
+    ) -> Principal:
         state = state_of(request)
-        secret = _secret(request)
+        secret = bearer.credentials.strip() if bearer is not None else api_key
         principal = state.principal(secret)
         if principal is None:
             message = ("an API key is required: send Authorization: Bearer KEY or X-API-Key"
@@ -186,7 +191,7 @@ class UpdateRequest(Strict):
 # --- screening and decisions -------------------------------------------------------------------
 
 
-@router.get("/health", response_model=None, tags=["service"])
+@router.get("/health", response_model=None, tags=["service"], responses=ok(schemas.Health))
 def health(request: Request) -> dict[str, Any]:
     """Liveness, without a key: the service answers and its database is reachable."""
     state = state_of(request)
@@ -207,7 +212,7 @@ async def _hot(state: ServiceState, day_text: str | None, field: str, filter_dat
     return await run_in_threadpool(work)
 
 
-@router.post("/screen", response_model=None, tags=["screening"])
+@router.post("/screen", response_model=None, tags=["screening"], responses=ok(schemas.ScreenAnswer))
 async def screen(body: ScreenRequest, request: Request, who: Screener_) -> dict[str, Any]:
     """Screen a name against the lists (as they stood on `as_of`); a `review` opens a case."""
     query = operations.ScreenInput(**body.model_dump())
@@ -216,7 +221,7 @@ async def screen(body: ScreenRequest, request: Request, who: Screener_) -> dict[
                       lambda: operations.screen(state, who, request_id(request), query))
 
 
-@router.post("/check", response_model=None, tags=["screening"])
+@router.post("/check", response_model=None, tags=["screening"], responses=ok(schemas.CheckAnswer))
 async def check(body: CheckRequest, request: Request, who: Screener_) -> dict[str, Any]:
     """May this item go to these parties at this destination on this date? A `review` opens a
     case."""
@@ -237,7 +242,8 @@ def _eccns(values: list[str] | None) -> tuple[str, ...] | None:
     return None if values is None else tuple(values)
 
 
-@router.post("/classify", response_model=None, tags=["items"])
+@router.post("/classify", response_model=None, tags=["items"],
+             responses=ok(schemas.ClassifyAnswer))
 def classify_item(body: ClassifyRequest, request: Request, _who: Screener_) -> dict[str, Any]:
     """ECCN 3A090/4A090 classification of a catalogued item or of datasheet figures."""
     day = parse_as_of(body.date, "date")
@@ -251,7 +257,7 @@ def classify_item(body: ClassifyRequest, request: Request, _who: Screener_) -> d
     return {**result.to_dict(), "request_id": request_id(request)}
 
 
-@router.post("/invest", response_model=None, tags=["items"])
+@router.post("/invest", response_model=None, tags=["items"], responses=ok(schemas.InvestAnswer))
 def invest_in(body: InvestRequest, request: Request, who: Screener_) -> dict[str, Any]:
     """May a U.S. person buy or hold this security (NS-CMIC, 31 CFR Part 586) on the date?"""
     result = invest(body.security, body.date)
@@ -261,7 +267,8 @@ def invest_in(body: InvestRequest, request: Request, who: Screener_) -> dict[str
     return {**result.to_dict(), "request_id": request_id(request)}
 
 
-@router.post("/batches", response_model=None, status_code=202, tags=["screening"])
+@router.post("/batches", response_model=None, status_code=202, tags=["screening"],
+             responses=ok(schemas.BatchAccepted, 202))
 def submit_batch(body: BatchRequest, request: Request, who: Screener_) -> dict[str, Any]:
     """Screen up to the batch limit of rows in the background; poll the status."""
     state = state_of(request)
@@ -276,7 +283,8 @@ def submit_batch(body: BatchRequest, request: Request, who: Screener_) -> dict[s
             "status_url": f"/api/v1/batches/{job}", "request_id": request_id(request)}
 
 
-@router.get("/batches/{batch_id}", response_model=None, tags=["screening"])
+@router.get("/batches/{batch_id}", response_model=None, tags=["screening"],
+            responses=ok(schemas.BatchStatus))
 def batch(batch_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{16,32}$")], request: Request,
           who: Screener_, results: bool = True) -> dict[str, Any]:
     """A batch's status and, once done, one result per row in input order. Only the key that
@@ -287,19 +295,20 @@ def batch(batch_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{16,32}$")], req
 # --- lists ---------------------------------------------------------------------------------------
 
 
-@router.get("/lists", response_model=None, tags=["lists"])
+@router.get("/lists", response_model=None, tags=["lists"], responses=ok(schemas.ListsAnswer))
 def lists(request: Request, _who: Screener_, all: bool = False) -> dict[str, Any]:
     """The snapshots in force (or every one kept) and which snapshot serves each list."""
     return lists_view(state_of(request).store, all).to_dict()
 
 
-@router.get("/snapshots/{snapshot_id}", response_model=None, tags=["lists"])
+@router.get("/snapshots/{snapshot_id}", response_model=None, tags=["lists"],
+            responses=ok(schemas.SnapshotAnswer))
 def snapshot(snapshot_id: _ID, request: Request, _who: Screener_) -> dict[str, Any]:
     found = state_of(request).store.snapshot(snapshot_id, "snapshot_id")
     return found.to_dict()
 
 
-@router.get("/history", response_model=None, tags=["lists"])
+@router.get("/history", response_model=None, tags=["lists"], responses=ok(schemas.HistoryAnswer))
 def history(request: Request, _who: Screener_,
             name: Annotated[str, Query(min_length=1, max_length=MAX_NAME_CHARS)],
             limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 5) -> dict[str, Any]:
@@ -308,7 +317,7 @@ def history(request: Request, _who: Screener_,
     return history_view(state.store, name, limit, state.history_screener()).to_dict()
 
 
-@router.get("/diff", response_model=None, tags=["lists"])
+@router.get("/diff", response_model=None, tags=["lists"], responses=ok(schemas.DiffAnswer))
 def diff(request: Request, _who: Screener_,
          from_id: Annotated[int | None, Query(alias="from", ge=1, le=2_147_483_647)] = None,
          to_id: Annotated[int | None, Query(alias="to", ge=1, le=2_147_483_647)] = None,
@@ -317,7 +326,8 @@ def diff(request: Request, _who: Screener_,
     return {"diffs": [d.to_dict() for d in diffs(state_of(request).store, from_id, to_id)]}
 
 
-@router.post("/lists/update", response_model=None, tags=["lists"])
+@router.post("/lists/update", response_model=None, tags=["lists"],
+             responses=ok(schemas.UpdateAnswer))
 def update_lists(body: UpdateRequest, request: Request, who: Admin) -> dict[str, Any]:
     """Download, verify and load the official lists (all enabled sources, or those named)."""
     state = state_of(request)
@@ -333,7 +343,8 @@ def update_lists(body: UpdateRequest, request: Request, who: Admin) -> dict[str,
     return data
 
 
-@router.get("/ownership", response_model=None, tags=["lists"])
+@router.get("/ownership", response_model=None, tags=["lists"],
+            responses=ok(schemas.OwnershipAnswer))
 def ownership(request: Request, _who: Screener_,
               name: Annotated[str, Query(min_length=1, max_length=MAX_NAME_CHARS)],
               country: Annotated[str | None, Query(max_length=60)] = None,
@@ -346,7 +357,7 @@ def ownership(request: Request, _who: Screener_,
 # --- cases -------------------------------------------------------------------------------------
 
 
-@router.get("/cases", response_model=None, tags=["cases"])
+@router.get("/cases", response_model=None, tags=["cases"], responses=ok(schemas.CasesAnswer))
 def cases(request: Request, _who: Reviewer,
           status: Annotated[str | None, Query(max_length=16)] = None,
           limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -357,12 +368,14 @@ def cases(request: Request, _who: Reviewer,
             "cases": [c.to_dict() for c in state.cases.list(status, limit, offset)]}
 
 
-@router.get("/cases/{case_id}", response_model=None, tags=["cases"])
+@router.get("/cases/{case_id}", response_model=None, tags=["cases"],
+            responses=ok(schemas.CaseAnswer))
 def case(case_id: _ID, request: Request, _who: Reviewer) -> dict[str, Any]:
     return state_of(request).cases.get(case_id).to_dict()
 
 
-@router.post("/cases/{case_id}/decision", response_model=None, tags=["cases"])
+@router.post("/cases/{case_id}/decision", response_model=None, tags=["cases"],
+             responses=ok(schemas.CaseAnswer))
 def decide(case_id: _ID, body: DecisionRequest, request: Request,
            who: Reviewer) -> dict[str, Any]:
     """Clear (a false positive: the pair is remembered), escalate or confirm, with a note."""
@@ -374,7 +387,7 @@ def decide(case_id: _ID, body: DecisionRequest, request: Request,
 # --- audit ---------------------------------------------------------------------------------------
 
 
-@router.get("/audit", response_model=None, tags=["audit"])
+@router.get("/audit", response_model=None, tags=["audit"], responses=ok(schemas.AuditAnswer))
 def audit(request: Request, _who: Reviewer,
           from_: Annotated[date | None, Query(alias="from")] = None,
           to: Annotated[date | None, Query()] = None,
@@ -386,14 +399,19 @@ def audit(request: Request, _who: Reviewer,
             "next_after": records[-1].seq if len(records) == limit else None}
 
 
-@router.get("/audit/verify", response_model=None, tags=["audit"])
+@router.get("/audit/verify", response_model=None, tags=["audit"],
+            responses=ok(schemas.VerifyAnswer))
 def audit_verify(request: Request, _who: Admin) -> dict[str, Any]:
     """Walk the whole chain: every edit or deletion is reported, and records removed from the
     end are reported against the highest anchor in the anchor file."""
     return verify_anchored(state_of(request).audit).to_dict()
 
 
-@router.get("/audit/export", response_model=None, tags=["audit"])
+@router.get("/audit/export", response_class=Response, tags=["audit"], responses={200: {
+    "description": "The records as CSV (cells neutralised) or JSON Lines, with the chain "
+                   "anchors in X-Audit-* headers.",
+    "content": {"text/csv": {"schema": {"type": "string"}},
+                "application/x-ndjson": {"schema": {"type": "string"}}}}})
 def audit_export(request: Request, who: Admin,
                  from_: Annotated[date, Query(alias="from")],
                  to: Annotated[date, Query()],
@@ -413,12 +431,13 @@ def audit_export(request: Request, who: Admin,
 # --- keys ----------------------------------------------------------------------------------------
 
 
-@router.get("/keys", response_model=None, tags=["keys"])
+@router.get("/keys", response_model=None, tags=["keys"], responses=ok(schemas.KeysAnswer))
 def keys(request: Request, _who: Admin) -> dict[str, Any]:
     return {"keys": [k.to_dict() for k in state_of(request).access.list_keys()]}
 
 
-@router.post("/keys", response_model=None, status_code=201, tags=["keys"])
+@router.post("/keys", response_model=None, status_code=201, tags=["keys"],
+             responses=ok(schemas.NewKeyAnswer, 201))
 def create_key(body: KeyRequest, request: Request, who: Admin) -> dict[str, Any]:
     """A new key; its secret is in this answer only."""
     state = state_of(request)
@@ -428,10 +447,14 @@ def create_key(body: KeyRequest, request: Request, who: Admin) -> dict[str, Any]
     return {**info.to_dict(), "secret": secret}
 
 
-@router.delete("/keys/{key_id}", response_model=None, tags=["keys"])
+@router.delete("/keys/{key_id}", response_model=None, tags=["keys"],
+               responses=ok(schemas.KeyAnswer))
 def revoke_key(key_id: _ID, request: Request, who: Admin) -> dict[str, Any]:
     state = state_of(request)
-    info = state.access.revoke(key_id)
+    try:
+        info = state.access.revoke(key_id)
+    except InputError as exc:
+        raise ApiError(404, "not_found", exc.message, "key_id") from None
     state.forget_keys()
     state.audit.append(who.name, "key.revoke", info.name, request_id(request),
                        {"key_id": info.id})

@@ -205,6 +205,7 @@ def create_app(store: Store | None = None, limits: Limits | None = None) -> Fast
     _handlers(app)
 
     from exportguard.service.api import router as api_router
+    from exportguard.service.openapi import install_openapi
     from exportguard.service.outbound_routes import api_router as outbound_api
     from exportguard.service.outbound_routes import web_router as outbound_web
     from exportguard.service.portfolio_routes import router as portfolio_web
@@ -219,6 +220,7 @@ def create_app(store: Store | None = None, limits: Limits | None = None) -> Fast
     app.include_router(release_api)
     app.include_router(portfolio_web)
     install(app)
+    install_openapi(app)
     app.add_middleware(RequestGuard, limits=state.limits)
     return app
 

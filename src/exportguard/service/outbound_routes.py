@@ -14,8 +14,10 @@ from exportguard.errors import InputError
 from exportguard.outbound import OutboundQuestion, outbound, outbound_rules
 from exportguard.outbound.decide import END_USES, MAX_ACTIVITIES, MAX_TARGET_CHARS, NO_END_USE
 from exportguard.regime.dated import parse_as_of
+from exportguard.service import schemas
 from exportguard.service.api import Screener_, Strict, state_of
 from exportguard.service.app import request_id
+from exportguard.service.schemas import ok
 from exportguard.service.web import _csrf, _who, page
 
 api_router = APIRouter(prefix="/api/v1")
@@ -61,7 +63,8 @@ class OutboundRequest(Strict):
         return OutboundQuestion(**data)
 
 
-@api_router.post("/outbound", response_model=None, tags=["investment"])
+@api_router.post("/outbound", response_model=None, tags=["investment"],
+                 responses=ok(schemas.OutboundAnswer))
 def outbound_check(body: OutboundRequest, request: Request, who: Screener_) -> dict[str, Any]:
     """Is this transaction prohibited, notifiable, excepted or not covered (31 CFR Part 850)?"""
     result = _answer(request, body.question())
@@ -69,7 +72,8 @@ def outbound_check(body: OutboundRequest, request: Request, who: Screener_) -> d
     return {**result.to_dict(), "request_id": request_id(request)}
 
 
-@api_router.get("/outbound/activities", response_model=None, tags=["investment"])
+@api_router.get("/outbound/activities", response_model=None, tags=["investment"],
+                responses=ok(schemas.ActivitiesAnswer))
 def outbound_activities(_who: Screener_) -> dict[str, Any]:
     """Every covered-activity code with the paragraph of 31 CFR Part 850 it stands for."""
     return {"activities": _activities()}
