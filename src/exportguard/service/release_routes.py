@@ -9,8 +9,10 @@ from fastapi import APIRouter, Request
 from pydantic import Field
 
 from exportguard.check.release import MAX_NATIONALITIES, ReleaseRequest, release
+from exportguard.service import schemas
 from exportguard.service.api import Screener_, Strict, state_of
 from exportguard.service.app import request_id
+from exportguard.service.schemas import ok
 
 api_router = APIRouter(prefix="/api/v1")
 
@@ -28,7 +30,8 @@ class ReleaseBody(Strict):
     date: str | None = Field(None, max_length=10)
 
 
-@api_router.post("/release", response_model=None, tags=["screening"])
+@api_router.post("/release", response_model=None, tags=["screening"],
+                 responses=ok(schemas.ReleaseAnswer))
 def release_check(body: ReleaseBody, request: Request, who: Screener_) -> dict[str, Any]:
     """Is releasing this technology in the U.S. to this person a deemed export, to where, and
     does it need a licence on the date?"""

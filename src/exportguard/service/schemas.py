@@ -209,6 +209,12 @@ class ActivitiesAnswer(Answer):
     activities: list[Record]
 
 
+class ReleaseAnswer(Answer):
+    """`release --json`: a technology or source-code release to a foreign person."""
+
+    request_id: str
+
+
 def ok(model: type[BaseModel], status: int = 200) -> dict[int | str, dict[str, Any]]:
     """The `responses` argument of a route that answers `model` (documented, not enforced:
     validating every answer would cost each request)."""
