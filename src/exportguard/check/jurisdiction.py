@@ -47,8 +47,13 @@ JURISDICTION_QUESTIONS = {
     "security (734.9(b))",
     "footnote_1_design": "whether the item was produced from a design of the footnote 1 entity "
     "(May 2020 Huawei rule)",
+    "origin_sme_exempt": "whether the SME FDP rule (734.9(k)) exempts items made in this "
+    "country (Supplement No. 4 to Part 742: Japan, the Netherlands, per summaries; read the "
+    "text)",
 }
 _KNOWN_IC = ("3A090*", "3A001.a*")
+# Supplement No. 4 to Part 742 countries, as summaries of the SME FDP rule name them (unread).
+_SME_EXEMPT_ORIGINS = ("JP", "NL")
 # The licensing rules that say whether U.S.-origin content needs a licence to the destination:
 # only their item and destination facts matter for Supp. No. 2 to Part 734.
 def _content_rule_facts() -> frozenset[str]:
@@ -276,6 +281,7 @@ def origin_facts(origin: ItemOrigin, eccn: str | None) -> dict[str, Any]:
     else:
         us_ic = False if not content else None
     return {
+        "origin_sme_exempt": None if origin.origin in (None, *_SME_EXEMPT_ORIGINS) else False,
         "item_us_ic": us_ic,
         "fdp_ns_scope": False if eccn == "EAR99" else None,
         "footnote_1_design": None,
