@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from exportguard.store import Store
@@ -67,3 +69,22 @@ def test_release_route_refuses_bad_input_with_422(service: Service, body, field)
     answer = service.post("/release", body)
     assert answer.status_code == 422, answer.json()
     assert answer.json()["error"]["field"] == field
+
+
+def _signed_in(service: Service) -> str:
+    service.client.post("/login", data={"key": service.secrets["screener"], "next": "/check"})
+    page = service.client.get("/check")
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert page.status_code == 200 and found
+    return found.group(1)
+
+
+def test_check_page_takes_the_origin_and_shows_jurisdiction(service: Service) -> None:
+    form = {"csrf": _signed_in(service), "item": "A100", "destination": "CN",
+            "party": UNLISTED["name"], "party_country": "CN", "date": "2024-06-01",
+            "origin": "TW", "us_content": "none", "direct_product_of": "3D001"}
+    reply = service.client.post("/check", data=form)
+    assert reply.status_code == 200
+    assert 'id="jurisdiction">Subject to the EAR (fdp-advanced-computing-2023' in reply.text
+    bad = service.client.post("/check", data={**form, "us_content": "3A090.a=200"})
+    assert bad.status_code == 422 and "us_content" in bad.text
