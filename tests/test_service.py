@@ -235,7 +235,7 @@ def _review_flow(service: Service, tmp_path: Path) -> None:
         writer.writeheader()
         writer.writerows(rows)
     load_file(service.store, amended)
-    service.client.app.state.service._checked = 0.0  # look for the new snapshot now
+    service.client.app.state.service.settle()  # look for the new snapshot now
     relisted = service.post("/screen", {"name": NEAR_MISS, "country": "AT",
                                         "customer_id": "c-17"})
     assert relisted.json()["decision"] == "review", relisted.json()

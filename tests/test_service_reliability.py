@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from exportguard.access import Access, Principal
+from exportguard.lists.loader import load_file
 from exportguard.service.batches import STALE_AFTER, fail_orphans
 from exportguard.service.state import Limits, RateLimiter
 from exportguard.store import Store
@@ -192,3 +193,37 @@ def test_audit_export_is_csv_as_documented(service_client) -> None:
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "text/csv; charset=utf-8"
     assert answer.text.splitlines()[0].startswith("seq,at,actor,action")
+
+
+def test_new_lists_are_indexed_in_the_background(store: Store, monkeypatch) -> None:
+    from exportguard.service import state as state_module
+    from tests.conftest import REFERENCE
+
+    service = Service(store)
+    try:
+        before = service.post("/screen", {"name": LISTED}).json()["snapshot"]["ids"]
+        real = state_module.screener_for
+
+        def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+            time.sleep(2.0)  # a full list takes tens of seconds to index
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(state_module, "screener_for", slow)
+        monkeypatch.setattr(state_module, "GENERATION_CHECK_SECONDS", 0.0)
+        added = load_file(store, REFERENCE / "bis" / "dpl.txt").snapshot
+        durations, seen = [], []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            start = time.monotonic()
+            answer = service.post("/screen", {"name": LISTED})
+            durations.append(time.monotonic() - start)
+            assert answer.status_code == 200
+            seen.append(added.id in answer.json()["snapshot"]["ids"])
+            if seen[-1]:
+                break
+            time.sleep(0.05)
+        assert seen[0] is False and seen[-1] is True  # the old lists served until the swap
+        assert added.id not in before
+        assert max(durations) < 1.0, durations  # no screen waited for the index
+    finally:
+        service.close()

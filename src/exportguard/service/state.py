@@ -2,10 +2,11 @@
 cache and the per-key rate limiter (its buckets shared through the database).
 
 Screeners are built once and shared by every request. Every few seconds a request asks the store
-whether a snapshot or a company was added (two cheap queries); if so the next screener is built
-and swapped in (requests in flight finish on the old one), and the set of company names in the
-ownership graph is read again. Keys are looked up once and cached for a few
-seconds, so revoking a key takes effect within `KEY_CACHE_SECONDS` in every process.
+whether a snapshot or a company was added (two cheap queries); if so the screeners in use are
+built again on a background thread while the old ones go on serving, and swapped in at once when
+ready; the set of company names in the ownership graph is read again. Keys are looked up once
+and cached for a few seconds, so revoking a key takes effect within `KEY_CACHE_SECONDS` in every
+process.
 
 The rate limit is a token bucket per key kept in the database, so it holds across
 `serve --workers N` and replicas; a process leases a few tokens at a time to spare writes.
@@ -13,6 +14,7 @@ The rate limit is a token bucket per key kept in the database, so it holds acros
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -33,6 +35,7 @@ from exportguard.store import Store, ratelimit
 from exportguard.store.ownership import OwnershipStore, company_key
 from exportguard.store.tables import CompanyRow, SnapshotRow
 
+log = logging.getLogger("exportguard.service")
 KEY_CACHE_SECONDS = 5.0
 GENERATION_CHECK_SECONDS = 5.0
 _DATED_SCREENERS = 4
@@ -118,6 +121,8 @@ class ServiceState:
         self._keys: dict[str, tuple[Principal | None, float]] = {}
         self._companies: frozenset[str] = frozenset()
         self._history: Screener | None = None
+        self._stale = False
+        self._rebuilding: threading.Thread | None = None
         ensure_starter(store)
 
     def screener(self, day: date | None = None, *, filter_dates: bool = True) -> Screener:
@@ -183,7 +188,9 @@ class ServiceState:
         self._keys.clear()
 
     def _refresh(self) -> None:
-        """Drop the screeners when a snapshot was added or removed since they were built."""
+        """Notice, every few seconds, a snapshot or a company added or removed. New lists are
+        indexed in the background (`_rebuild`) while the old screeners go on serving; the set
+        of company names is read at once (one query)."""
         now = time.monotonic()
         if now - self._checked < GENERATION_CHECK_SECONDS and self._generation is not None:
             return
@@ -194,11 +201,52 @@ class ServiceState:
         generation = (int(row[0] or 0), int(row[1] or 0), int(graph[0] or 0),
                       int(graph[1] or 0))
         with self._lock:
-            if generation[:2] != (self._generation or (None, None))[:2]:
-                self._screeners.clear()
-                self._history = None
-            if generation[2:] != (self._generation or (None, None, None, None))[2:]:
+            previous = self._generation
+            lists_changed = previous is not None and generation[:2] != previous[:2]
+            if previous is None or generation[2:] != previous[2:]:
                 self._companies = frozenset(
                     company_key(name).removesuffix("|")
                     for _id, name in OwnershipStore(self.store).names())
             self._generation = generation
+            if lists_changed:
+                self._stale = True
+                if self._rebuilding is None or not self._rebuilding.is_alive():
+                    self._rebuilding = threading.Thread(target=self._rebuild,
+                                                        name="index-rebuild", daemon=True)
+                    self._rebuilding.start()
+
+    def settle(self, timeout: float | None = None) -> None:
+        """Look for new lists now and wait until their screeners serve (tests, benches)."""
+        self._checked = 0.0
+        self._refresh()
+        thread = self._rebuilding
+        if thread is not None:
+            thread.join(timeout)
+
+    def _rebuild(self) -> None:
+        """Build the screeners in use (and the history index, if built) over the lists now in
+        the store, then swap them in at once; until then the old ones serve. Runs again if the
+        lists changed meanwhile."""
+        while True:
+            with self._lock:
+                if not self._stale:
+                    self._rebuilding = None
+                    return
+                self._stale = False
+                keys = list(self._screeners)
+                had_history = self._history is not None
+            try:
+                fresh = {key: screener_for(self.store, key[0], filter_dates=key[1])
+                         for key in keys}
+                history = history_screener(self.store) if had_history else None
+            except Exception:  # the old screeners keep serving; the next check tries again
+                log.exception("rebuilding the screeners failed; the previous lists still serve")
+                with self._lock:
+                    self._generation = None
+                    self._rebuilding = None
+                return
+            with self._lock:
+                self._screeners.update(fresh)
+                if had_history:
+                    self._history = history
+            log.info("screeners rebuilt for %d date(s) over the new lists", len(fresh))
