@@ -26,6 +26,10 @@ _DECISION_STYLE = {
 _PARTY_QUESTIONS = {
     "party_hq_d5_or_mo": "where the party and its ultimate parent are headquartered "
     "(--party-hq, --parent/--parent-hq)",
+    "item_in_review_band": "whether the item is inside the 2026 review-policy band: its total "
+    "DRAM bandwidth (--memory-bandwidth) and TPP",
+    "item_supercomputer_eccn": "the item's ECCN (--item-eccn), for the 744.23 supercomputer end "
+    "use",
 }
 
 
