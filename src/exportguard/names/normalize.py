@@ -17,9 +17,13 @@ from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from exportguard.names import chinese
+from exportguard.names.legal import legal_form_spans
+from exportguard.names.scripts import other_script, romanisations
 from exportguard.names.terms import vocabulary
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -33,7 +37,8 @@ class NameForm:
     """One comparable form of a name.
 
     `tokens` is the core: canonical words with legal forms and stopwords removed. `kind` says how
-    the form was made: 'latin' or 'han-translated'.
+    the form was made: 'latin'; 'han-translated' (Chinese terms translated, the rest in pinyin);
+    'han-dictionary' (with CC-CEDICT glosses); 'transliterated' (another script romanised).
     """
 
     original: str
@@ -41,6 +46,7 @@ class NameForm:
     text: str
     tokens: tuple[str, ...]
     legal_forms: tuple[str, ...]
+    notes: tuple[str, ...] = ()  # how a name in another script was read, word by word
 
     @property
     def core(self) -> str:
@@ -69,8 +75,10 @@ def basic_tokens(text: str) -> list[str]:
     return [t for t in _NOT_WORD.split(text) if t]
 
 
-def _rewrite(tokens: list[str], read_pinyin: bool) -> tuple[list[str], list[str], list[str]]:
-    """Apply the phrase table: returns (all canonical tokens, core tokens, legal forms)."""
+def _rewrite(tokens: list[str], read_pinyin: bool, legal_words: list[str]
+             ) -> tuple[list[str], list[str], list[str]]:
+    """Apply the phrase table: returns (all canonical tokens, core tokens, legal forms).
+    `legal_words` are tokens already known to be legal forms (found by rigour)."""
     vocab = vocabulary()
     table = vocab.pinyin_phrases if read_pinyin else vocab.phrases
     out: list[str] = []
@@ -89,6 +97,11 @@ def _rewrite(tokens: list[str], read_pinyin: bool) -> tuple[list[str], list[str]
                 i += size
                 break
         else:
+            if tokens[i] in legal_words:
+                out.append(tokens[i])
+                legal.append(tokens[i])
+                i += 1
+                continue
             token = _spelling(tokens[i])
             phrase = table.get((token,))
             if phrase is not None and not phrase.legal:
@@ -119,73 +132,54 @@ def _spelling(token: str) -> str:
     return found[0] if found else token
 
 
-def _latin_form(original: str, text: str, kind: str) -> NameForm:
-    out, core, legal = _rewrite(basic_tokens(text), read_pinyin=kind == "latin")
-    return NameForm(original, kind, " ".join(out), tuple(core), tuple(legal))
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 
 
-def _han_segments(run: str) -> list[str]:
-    """Split a run of Chinese characters into terms, places and the rest (usually the brand)."""
-    from pypinyin import lazy_pinyin
-
+def _latin_form(original: str, text: str, kind: str, notes: tuple[str, ...] = ()) -> NameForm:
+    """The form of a name written (or read) in Latin letters; `text` is clean."""
+    folded = text.casefold()
     vocab = vocabulary()
-    words: list[str] = []
-    pending = ""
-
-    def flush() -> None:
-        nonlocal pending
-        if pending:
-            words.append("".join(lazy_pinyin(pending)))
-            pending = ""
-
-    i = 0
-    while i < len(run):
-        for size in range(min(vocab.han_max, len(run) - i), 1, -1):
-            piece = run[i : i + size]
-            if piece in vocab.han_places:
-                flush()
-                words.append(vocab.han_places[piece])
-                i += size
-                for suffix in vocab.han_place_suffixes:
-                    if run.startswith(suffix, i):
-                        i += len(suffix)
-                        break
-                break
-            if piece in vocab.han_terms:
-                flush()
-                words.append(vocab.han_terms[piece][0])
-                i += size
-                break
-        else:
-            pending += run[i]
-            i += 1
-    flush()
-    return words
+    marked: list[str] = []
+    for spelled, compact in legal_form_spans(folded):
+        if tuple(basic_tokens(spelled)) in vocab.phrases:
+            continue  # the vocabulary's own spelling and canonical form win
+        folded = folded.replace(spelled, f" {compact} ", 1)
+        marked.append(compact)
+    tokens = [_ORDINAL.sub(r"\1", t) if t[0].isdigit() else t for t in basic_tokens(folded)]
+    out, core, legal = _rewrite(tokens, read_pinyin=kind == "latin", legal_words=marked)
+    return NameForm(original, kind, " ".join(out), tuple(core), tuple(legal), notes)
 
 
-def _han_text(text: str) -> str:
-    parts: list[str] = []
-    last = 0
-    for match in _HAN_RUN.finditer(text):
-        parts.append(text[last : match.start()])
-        parts.extend(f" {w} " for w in _han_segments(match.group()))
-        last = match.end()
-    parts.append(text[last:])
-    return "".join(parts)
+def name_forms(text: str, every: bool = True) -> tuple[NameForm, ...]:
+    """The forms of a name to compare; empty when nothing comparable is left.
+
+    A Latin-script name has one form. A name in Chinese characters has one per reading (terms
+    translated and the rest in pinyin; CC-CEDICT glosses; conventional alternatives), a name in
+    another script one per romanisation; each form notes how it was read. `every=False` keeps the
+    usual reading only (listed names: a query's other readings meet it).
+    """
+    if text.isascii():
+        return _forms(text, True)  # one reading only: `every` changes nothing
+    return _forms(text, every)
 
 
 @lru_cache(maxsize=65536)
-def name_forms(text: str) -> tuple[NameForm, ...]:
-    """The forms of a name to compare; empty when nothing comparable is left."""
+def _forms(text: str, every: bool) -> tuple[NameForm, ...]:
     text = clean(text)
     if not text:
         return ()
-    if has_han(text):
-        # Terms translated, the rest (places, brand) in pinyin. A plain-pinyin form adds nothing:
-        # Latin-script names have their pinyin terms read as English before comparison.
-        forms = (_latin_form(text, _han_text(text), "han-translated"),)
+    if has_han(text) and not has_kana(text):
+        # A plain-pinyin form adds nothing: Latin-script names have their pinyin terms read as
+        # English before comparison.
+        forms = [_latin_form(text, clean(r.text), r.kind,
+                             (f"read '{text}' as '{clean(r.text)}'", *r.notes))
+                 for r in chinese.read_text(text, every)]
+    elif other_script(text) is not None:
+        forms = [_latin_form(text, clean(latin), "transliterated",
+                             (f"read '{text}' as '{latin}' ({how})",))
+                 for how, latin in romanisations(text)[: None if every else 1]]
     else:
-        forms = (_latin_form(text, text, "latin"),)
+        forms = [_latin_form(text, text, "latin")]
     unique: dict[tuple[str, ...], NameForm] = {}
     for form in forms:
         if form.tokens:
@@ -194,6 +188,11 @@ def name_forms(text: str) -> tuple[NameForm, ...]:
 
 
 def han_key(text: str) -> str | None:
-    """The Chinese characters of a name, for exact comparison of names written in characters."""
+    """The Chinese characters of a name in simplified form, for exact comparison of names written
+    in characters (華為 and 华为 are one key)."""
     chars = "".join(_HAN_RUN.findall(clean(text)))
-    return chars or None
+    return chinese.simplified(chars) if chars else None
+
+
+def has_kana(text: str) -> bool:
+    return _KANA.search(text) is not None

@@ -31,10 +31,10 @@ class Vocabulary:
     pinyin_phrases: dict[tuple[str, ...], Phrase]
     max_phrase: int
     stopwords: frozenset[str]
-    han_terms: dict[str, tuple[str, bool]]
-    han_max: int
+    han_terms: dict[str, tuple[str, ...]]  # characters -> English readings, the usual one first
     han_places: dict[str, str]
     han_place_suffixes: tuple[str, ...]
+    han_short_forms: tuple[dict[str, str], ...]  # pattern, expansion, source
     long_words: tuple[str, ...]  # single vocabulary words of 7+ letters, for spelling repair
 
 
@@ -99,15 +99,15 @@ def vocabulary() -> Vocabulary:
         for variant in variants:
             key = _latin_tokens(variant) or (variant,)
             phrases.setdefault(key, target)
-    han_terms: dict[str, tuple[str, bool]] = {}
+    han_terms: dict[str, tuple[str, ...]] = {}
     # Pinyin spellings of the terms apply to names written in Latin letters only: in a name written
     # in characters the brand's pinyin must not be re-read as a term (中芯 zhongxin is not 中心).
     pinyin_phrases = dict(phrases)
     readings = _readings(list(data["chinese_terms"]))
-    for han, english in data["chinese_terms"].items():
-        legal = english in legal_canonicals
-        han_terms[han] = (english, legal)
-        target = Phrase(_latin_tokens(english), legal=legal)
+    for han, english_readings in data["chinese_terms"].items():
+        english = english_readings if isinstance(english_readings, list) else [english_readings]
+        han_terms[han] = tuple(english)
+        target = Phrase(_latin_tokens(english[0]), legal=english[0] in legal_canonicals)
         for spelling in _pinyin_spellings(readings[han]):
             if len(spelling) == 1 and len(spelling[0]) <= 3:
                 continue  # a lone short syllable ("an", "xin") is too ambiguous to rewrite
@@ -124,9 +124,9 @@ def vocabulary() -> Vocabulary:
         max_phrase=max(len(k) for k in pinyin_phrases),
         stopwords=frozenset(data["stopwords"]),
         han_terms=han_terms,
-        han_max=max(len(k) for k in [*han_terms, *places]),
         han_places=places,
         han_place_suffixes=tuple(sorted(data["chinese_place_suffixes"], key=len, reverse=True)),
+        han_short_forms=tuple(data["chinese_short_forms"]),
         long_words=long_words,
     )
 
@@ -141,8 +141,8 @@ def generic_tokens() -> frozenset[str]:
 
     data = _terms_data()
     words: set[str] = set()
-    for phrase in [*data["synonyms"], *data["chinese_terms"].values(),
-                   *data["chinese_places"].values()]:
+    terms = [t for v in data["chinese_terms"].values() for t in (v if isinstance(v, list) else [v])]
+    for phrase in [*data["synonyms"], *terms, *data["chinese_places"].values()]:
         words.update(basic_tokens(phrase))
     for country in pycountry.countries:
         for attribute in ("name", "common_name"):

@@ -17,6 +17,23 @@ STRING_WEIGHT = 0.15
 COUNTRY_AGREES = 0.05
 COUNTRY_DISAGREES = -0.15
 PLACE_CONFLICT = -0.15
+# The same core under two legal forms of different systems (GmbH / S.A.) may be two companies: not
+# an exact match, and with a conflicting country no longer above the default threshold.
+LEGAL_FORM_CONFLICT = -0.05
+# A spelling difference in a short word that carries most of a name's weight is likely another
+# name ("Lee Wah" / "Lee Hwa", "Star" / "Stars"), not a typo of this one; one edit in a long word
+# ("Hikvison") stays a typo.
+RARE_WORD_APPROXIMATE = -0.10
+_RARE_SHARE = 0.45
+_RARE_SIMILARITY = 0.82  # one edit in five letters or fewer
+# Forms that English-language registers use interchangeably for one company.
+# Words that say a party is an institution rather than a company: a university is not a company of
+# the same name ("Fudan University" / "Shanghai Fudan Microelectronics Co., Ltd.").
+KIND_CONFLICT = -0.10
+_INSTITUTION_WORDS = frozenset({"university", "college", "academy", "school", "hospital",
+                                "ministry", "polytechnical"})
+_INTERCHANGEABLE_FORMS = frozenset({"co", "ltd", "co ltd", "coltd", "inc", "corp", "llc", "plc",
+                                    "pte ltd", "llp"})
 _TYPO_FLOOR = 0.75
 _PHONETIC_SIMILARITY = 0.85
 
@@ -158,13 +175,51 @@ def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
     """Score in [0, 1] of one query form against one listed form, before country adjustment.
     The weights are those of each form's tokens (see NameIndex.weights)."""
     if query.tokens == listed.tokens:
-        return 1.0
+        return 1.0 + (LEGAL_FORM_CONFLICT if legal_form_conflict(query, listed) else 0.0)
     q_cov, n_cov, q_best, n_best = align_tokens(query.tokens, q_weights, listed.tokens, n_weights)
     overlap = 2 * q_cov * n_cov / (q_cov + n_cov) if q_cov + n_cov else 0.0
     value = TOKEN_WEIGHT * overlap + STRING_WEIGHT * fuzz.ratio(query.compact, listed.compact) / 100
     if place_conflict(query.tokens, q_best, listed.tokens, n_best):
         value += PLACE_CONFLICT
+    if rare_word_approximate(query.tokens, q_weights, q_best, listed.tokens, n_weights, n_best):
+        value += RARE_WORD_APPROXIMATE
+    if kind_conflict(query, listed):
+        value += KIND_CONFLICT
     return value
+
+
+def kind_conflict(query: NameForm, listed: NameForm) -> str | None:
+    """The institution word one name has when the other, without it, is a company (has a legal
+    form) or is described by words of its own ("Fudan University" / "Fudan Micro")."""
+    for one, other in ((query, listed), (listed, query)):
+        words = _INSTITUTION_WORDS.intersection(one.tokens)
+        if words and not one.legal_forms and not words.intersection(other.tokens) and (
+                other.legal_forms or set(other.tokens) - set(one.tokens)):
+            return min(words)
+    return None
+
+
+def legal_form_conflict(query: NameForm, listed: NameForm) -> bool:
+    """Both names carry legal forms, none in common, and not all of the interchangeable English
+    kind (Co., Ltd. / Limited / Inc.)."""
+    mine, theirs = set(query.legal_forms), set(listed.legal_forms)
+    if not mine or not theirs or mine & theirs:
+        return False
+    return not (mine | theirs) <= _INTERCHANGEABLE_FORMS
+
+
+def rare_word_approximate(
+    query: tuple[str, ...], q_weights: tuple[float, ...], q_best: list[float],
+    listed: tuple[str, ...], n_weights: tuple[float, ...], n_best: list[float],
+) -> str | None:
+    """The word carrying most of either name's weight, when it is matched only approximately."""
+    for tokens, weights, best in ((listed, n_weights, n_best), (query, q_weights, q_best)):
+        if len(tokens) < 2:
+            continue
+        rarest = max(range(len(tokens)), key=weights.__getitem__)
+        if 0.0 < best[rarest] < _RARE_SIMILARITY and weights[rarest] >= _RARE_SHARE * sum(weights):
+            return tokens[rarest]
+    return None
 
 
 def explain(
@@ -174,10 +229,14 @@ def explain(
     """The features behind `score` for the same pair; their contributions add up to it."""
     if query.tokens == listed.tokens:
         detail = f"'{query.core}' equals the listed name's core"
+        forms = (f"{'/'.join(query.legal_forms) or 'none'} vs "
+                 f"{'/'.join(listed.legal_forms) or 'none'}")
+        if legal_form_conflict(query, listed):
+            return [Feature("exact_alias", 1.0, 1.0, 1.0, detail), Feature(
+                "legal_form_conflict", 1.0, LEGAL_FORM_CONFLICT, LEGAL_FORM_CONFLICT,
+                f"legal forms of different kinds ({forms}): possibly another company")]
         if query.legal_forms != listed.legal_forms:
-            detail += " (legal forms differ: "
-            detail += f"{'/'.join(query.legal_forms) or 'none'} vs "
-            detail += f"{'/'.join(listed.legal_forms) or 'none'})"
+            detail += f" (legal forms differ: {forms})"
         return [Feature("exact_alias", 1.0, 1.0, 1.0, detail)]
     pairs: list[TokenPair] = []
     q_cov, n_cov, q_best, n_best = align_tokens(
@@ -189,6 +248,16 @@ def explain(
         "place_conflict", 1.0, PLACE_CONFLICT, PLACE_CONFLICT,
         f"the query names {conflict[0]}, the listed name {conflict[1]}: likely another branch",
     )]
+    rare = rare_word_approximate(query.tokens, q_weights, q_best, listed.tokens, n_weights, n_best)
+    if rare is not None:
+        extra.append(Feature(
+            "rare_word_approximate", 1.0, RARE_WORD_APPROXIMATE, RARE_WORD_APPROXIMATE,
+            f"'{rare}', the word that identifies the name, matches only approximately"))
+    kind = kind_conflict(query, listed)
+    if kind is not None:
+        extra.append(Feature(
+            "kind_conflict", 1.0, KIND_CONFLICT, KIND_CONFLICT,
+            f"one name is a {kind}, the other a company of another kind"))
     return [
         Feature(
             "token_overlap", overlap, TOKEN_WEIGHT, TOKEN_WEIGHT * overlap,

@@ -275,7 +275,7 @@ def _add(names: list[IndexedName], exact: dict[str, list[int]], han_exact: dict[
     seen: set[tuple[str, ...]] = set()
     for text in name_variants(texts):
         key = han_key(text)
-        for form in name_forms(text):
+        for form in name_forms(text, every=False):
             if form.tokens in seen:
                 continue
             seen.add(form.tokens)

