@@ -11,14 +11,14 @@ import re
 from functools import lru_cache
 
 _WORD = re.compile(r"\w+")
-# A short form found in the middle of a name ("as", "ab") is more likely a word than a form.
+# A short form found before the end of a name ("as", "ab") is more likely a word than a form.
 _SHORT = 6
 
 
 @lru_cache(maxsize=65536)
 def legal_form_spans(text: str) -> tuple[tuple[str, str], ...]:
     """(spelling in `text`, compact form) of each legal form rigour finds in a case-folded name;
-    a short form counts only at the start or the end of the name."""
+    a short form ("stg", "as") counts only at the end of the name."""
     if text.isascii() and len(_WORD.findall(text)) < 2:
         return ()
     from rigour.names.org_types import extract_org_types
@@ -28,7 +28,7 @@ def legal_form_spans(text: str) -> tuple[tuple[str, str], ...]:
         start = text.find(spelled)
         if start < 0:
             continue
-        at_edge = start == 0 or not _WORD.search(text[start + len(spelled):])
-        if len(spelled) >= _SHORT or at_edge:
+        at_end = not _WORD.search(text[start + len(spelled):])
+        if len(spelled) >= _SHORT or at_end:
             found.append((spelled, compact.replace(" ", "")))
     return tuple(found)

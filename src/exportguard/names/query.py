@@ -69,8 +69,8 @@ def query_parts(text: str) -> tuple[QueryPart, ...]:
         for match in pattern.finditer(main):
             others.append(match.group(1).strip(" .,-"))
         main = pattern.sub(" ", main)
-    for match in _BRACKETED.finditer(main):
-        others.append(match.group(1).strip(" .,-"))
+    # Other bracketed parts ("(Group)", "(Shenzhen)", "(CETC 14)") are left out, as they are from
+    # listed names, but not screened alone.
     main = " ".join(_BRACKETED.sub(" ", main).split()).strip(" ,;")
     address_free = _without_address(main)
     if address_free:

@@ -1,0 +1,129 @@
+"""The listed party is found whatever script and form its name arrives in (issue 16): Chinese
+readings, other scripts, names inside a query, addresses, glued words; and near misses stay below
+the threshold. Real entries of the reference CSL."""
+
+import pytest
+
+from exportguard.names.chinese import readings
+from exportguard.names.normalize import han_key, name_forms
+from exportguard.names.query import query_parts, split_glued
+from exportguard.screening import DEFAULT_THRESHOLD
+
+CETC_14 = "China Electronics Technology Group Corporation 14th Research Institute (CETC 14)"
+
+
+def found(screener, query, **kwargs):
+    return {m.entry.name: m for m in screener.screen(query, **kwargs).matches}
+
+
+def test_traditional_and_simplified_characters_are_one_name():
+    assert han_key("華為技術有限公司") == han_key("华为技术有限公司") == "华为技术有限公司"
+
+
+def test_chinese_numerals_and_short_forms_are_read():
+    full = name_forms("中国电子科技集团公司第十四研究所")[0]
+    assert full.tokens == ("china", "electronics", "technology", "group", "14", "research",
+                           "institute")
+    assert name_forms("中电科十四所")[0].tokens == full.tokens
+    assert "第十四 read as number 14" in full.notes
+
+
+def test_university_conventions_are_each_a_reading():
+    texts = [r.text for r in readings("哈尔滨工业大学")]
+    assert texts == ["harbin polytechnical university", "harbin institute of technology",
+                     "harbin university of technology"]
+
+
+def test_dictionary_word_holding_a_term_is_split_around_it():
+    # jieba knows 复旦大学 as one word; 大学 is a term, so the brand is read on its own.
+    assert name_forms("复旦大学")[0].text == "fudan university"
+
+
+def test_unknown_words_get_their_cc_cedict_reading():
+    kinds = {f.kind: f for f in name_forms("长江船舶运输有限公司")}
+    assert kinds["han-translated"].tokens == ("changjiang", "shipbuilding", "transport")
+    assert kinds["han-dictionary"].tokens == ("yangtze", "river", "shipbuilding", "transport")
+    assert "长江 as 'yangtze river' (CC-CEDICT)" in kinds["han-dictionary"].notes
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("華為終端有限公司", "Huawei Device Co., Ltd."),
+        ("西北工业大学", "Northwestern Polytechnical University"),
+        ("哈尔滨工业大学", "Harbin Institute of Technology"),
+        ("南京航空航天大学", "Nanjing University of Aeronautics and Astronautics"),
+        ("中电科14所", CETC_14),
+        ("中国电子科技集团公司第十四研究所", CETC_14),
+    ],
+)
+def test_chinese_name_finds_the_listed_english_name(full_screener, query, listed):
+    match = found(full_screener, query).get(listed)
+    assert match is not None and match.score >= DEFAULT_THRESHOLD
+
+
+def test_reading_is_explained(full_screener):
+    match = found(full_screener, "南京航空航天大学")["Nanjing University of Aeronautics and Astronautics"]
+    reading = next(f for f in match.features if f.name == "transliteration")
+    assert "航空航天 as 'aeronautics and astronautics' (name term)" in reading.detail
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Банк Россия", "BANK ROSSIYA"), ("Белнефтехим", "BELNEFTEKHIM"),
+     ("Стройгазмонтаж", "STROYGAZMONTAZH")],
+)
+def test_cyrillic_name_finds_its_latin_listing(full_screener, query, listed):
+    match = found(full_screener, query).get(listed)
+    assert match is not None and match.score >= DEFAULT_THRESHOLD
+    assert match.query_form_kind == "transliterated"
+
+
+def test_former_name_in_the_query_is_screened_on_its_own(full_screener):
+    assert [(p.text, p.role) for p in query_parts("NEPTUNE STAR (ex-ARNICA)")][1:] == [
+        ("NEPTUNE STAR", "name"), ("ARNICA", "other name")]
+    match = found(full_screener, "NEPTUNE STAR (ex-ARNICA)")["ARNICA"]
+    assert match.score == 1.0
+    assert any(f.name == "query_cleanup" and "'ARNICA'" in f.detail for f in match.features)
+
+
+def test_address_after_the_name_is_set_aside(full_screener):
+    query = "Hangzhou Hikvision Digital Technology Co., Ltd., 555 Qianmo Road, Binjiang District"
+    assert query_parts(query)[1].text == "Hangzhou Hikvision Digital Technology Co., Ltd."
+    match = found(full_screener, query)["Hangzhou Hikvision Digital Technology Co., Ltd."]
+    assert match.score == 1.0
+
+
+def test_glued_words_are_split_against_listed_words(full_screener):
+    assert split_glued("hikvisiondigital", {"hikvision", "digital"}) == ["hikvision", "digital"]
+    assert split_glued("hikvision", {"hik", "vision", "hikvision"}) is None
+    for query in ("HangzhouHikvisionDigitalTechnology", "hangzhouhikvisiondigitaltechnology"):
+        assert "Hangzhou Hikvision Digital Technology Co., Ltd." in found(full_screener, query)
+
+
+def test_legal_forms_spelt_out_in_other_languages():
+    assert name_forms("Acme Gesellschaft mit beschraenkter Haftung")[0].legal_forms == ("gmbh",)
+    polish = name_forms("Polmex spółka z ograniczoną odpowiedzialnością")[0]
+    assert polish.tokens == ("polmex",) and polish.legal_forms == ("spzoo",)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # Another university whose English name the same convention gives.
+        ("北京工业大学", "Beijing Institute of Technology"),
+        # A university is not the company that shares its brand word.
+        ("复旦大学", "Shanghai Fudan Microelectronics Co., Ltd."),
+    ],
+)
+def test_near_misses_stay_below_the_threshold(full_screener, query, listed):
+    assert listed not in found(full_screener, query)
+
+
+def test_other_legal_form_and_other_country_is_not_a_match(full_screener):
+    listed = "Hangzhou Hikvision Digital Technology Co., Ltd."
+    same = found(full_screener, "Hangzhou Hikvision Digital Technology GmbH", min_score=0)[listed]
+    assert same.score == pytest.approx(0.95)
+    assert "legal_form_conflict" in [f.name for f in same.features]
+    elsewhere = found(full_screener, "Hangzhou Hikvision Digital Technology GmbH", country="DE")
+    assert listed not in elsewhere
