@@ -181,7 +181,7 @@ def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
     value = TOKEN_WEIGHT * overlap + STRING_WEIGHT * fuzz.ratio(query.compact, listed.compact) / 100
     if place_conflict(query.tokens, q_best, listed.tokens, n_best):
         value += PLACE_CONFLICT
-    if rare_word_approximate(query.tokens, q_weights, q_best, listed.tokens, n_weights, n_best):
+    if rare_word_approximate(listed.tokens, n_weights, n_best):
         value += RARE_WORD_APPROXIMATE
     if kind_conflict(query, listed):
         value += KIND_CONFLICT
@@ -209,16 +209,17 @@ def legal_form_conflict(query: NameForm, listed: NameForm) -> bool:
 
 
 def rare_word_approximate(
-    query: tuple[str, ...], q_weights: tuple[float, ...], q_best: list[float],
     listed: tuple[str, ...], n_weights: tuple[float, ...], n_best: list[float],
 ) -> str | None:
-    """The word carrying most of either name's weight, when it is matched only approximately."""
-    for tokens, weights, best in ((listed, n_weights, n_best), (query, q_weights, q_best)):
-        if len(tokens) < 2:
-            continue
-        rarest = max(range(len(tokens)), key=weights.__getitem__)
-        if 0.0 < best[rarest] < _RARE_SIMILARITY and weights[rarest] >= _RARE_SHARE * sum(weights):
-            return tokens[rarest]
+    """The listed name's word that carries most of its weight, when the query has it only
+    approximately. (The query side is not asked: a misspelt query word is unseen in the index and
+    so always looks rare.)"""
+    if len(listed) < 2:
+        return None
+    rarest = max(range(len(listed)), key=n_weights.__getitem__)
+    dominant = n_weights[rarest] >= _RARE_SHARE * sum(n_weights)
+    if dominant and 0.0 < n_best[rarest] < _RARE_SIMILARITY:
+        return listed[rarest]
     return None
 
 
@@ -248,7 +249,7 @@ def explain(
         "place_conflict", 1.0, PLACE_CONFLICT, PLACE_CONFLICT,
         f"the query names {conflict[0]}, the listed name {conflict[1]}: likely another branch",
     )]
-    rare = rare_word_approximate(query.tokens, q_weights, q_best, listed.tokens, n_weights, n_best)
+    rare = rare_word_approximate(listed.tokens, n_weights, n_best)
     if rare is not None:
         extra.append(Feature(
             "rare_word_approximate", 1.0, RARE_WORD_APPROXIMATE, RARE_WORD_APPROXIMATE,
