@@ -63,7 +63,8 @@ def test_chinese_name_finds_the_listed_english_name(full_screener, query, listed
 
 
 def test_reading_is_explained(full_screener):
-    match = found(full_screener, "南京航空航天大学")["Nanjing University of Aeronautics and Astronautics"]
+    nuaa = "Nanjing University of Aeronautics and Astronautics"
+    match = found(full_screener, "南京航空航天大学")[nuaa]
     reading = next(f for f in match.features if f.name == "transliteration")
     assert "航空航天 as 'aeronautics and astronautics' (name term)" in reading.detail
 

@@ -13,14 +13,16 @@ from functools import lru_cache
 _WORD = re.compile(r"\w+")
 # A short form found before the end of a name ("as", "ab") is more likely a word than a form.
 _SHORT = 6
+# An ASCII name spells a legal form out in words rigour alone knows only when it is this long.
+_ASCII_WORDS = 3
 
 
 @lru_cache(maxsize=65536)
 def legal_form_spans(text: str) -> tuple[tuple[str, str], ...]:
     """(spelling in `text`, compact form) of each legal form rigour finds in a case-folded name;
     a short form ("stg", "as") counts only at the end of the name."""
-    if text.isascii() and len(_WORD.findall(text)) < 2:
-        return ()
+    if text.isascii() and len(_WORD.findall(text)) < _ASCII_WORDS:
+        return ()  # the vocabulary's own forms cover short names; rigour loads in half a second
     from rigour.names.org_types import extract_org_types
 
     found: list[tuple[str, str]] = []

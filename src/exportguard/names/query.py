@@ -3,14 +3,19 @@ separately, and whatever follows the name (an address, a port, a branch) is set 
 
 "ORIENT PEARL (ex-BLUE HORIZON)" is two names, ORIENT PEARL and the former name BLUE HORIZON;
 "Acme Valve Co, 45 Harbour Rd, Port Klang" is the name Acme Valve Co and an address;
-"NorthwindTradingCompany" is "Northwind Trading Company". The query as written is always screened
-too, so a clean-up can add matches but never hide one.
+"GURON TRADING B.V., Netherlands" is a name and the country it is in (used as the query's
+country when none is given); "NorthwindTradingCompany" is "Northwind Trading Company". Besides
+the names found, the query as written is screened too, unless an address or a country was set
+aside from it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from exportguard.countries import country_from_name
+from exportguard.names.normalize import name_forms
 
 # Markers of another name of the same party ("ex-", "f.k.a.", "formerly", "a.k.a.", "d/b/a").
 _MARKER = (r"(?:ex[-.:]|f\.?\s?k\.?\s?a\.?|formerly(?:\s+known\s+as)?|"
@@ -40,6 +45,7 @@ class QueryPart:
     text: str
     role: str
     note: str
+    country: str | None = None  # a country written after the name ("..., Germany")
 
 
 def _address_start(segment: str) -> bool:
@@ -50,18 +56,37 @@ def _address_start(segment: str) -> bool:
         len(words) > 1 and words[-1] in _ADDRESS_WORDS)
 
 
+def _ends_in_legal_form(head: str) -> bool:
+    forms = name_forms(head)
+    return bool(forms) and bool(forms[0].legal_forms) and forms[0].text.endswith(
+        forms[0].legal_forms[-1])
+
+
 def _without_address(text: str) -> str | None:
-    """The text before the first comma-separated part that reads as an address or a branch."""
+    """The text before the first comma-separated part that reads as an address or a branch, or
+    that follows a legal form ("CHONMYONG SHIPPING CO, Kalrimgil 2-dong, ...")."""
     segments = text.split(",")
     for position in range(1, len(segments)):
-        if _address_start(segments[position]):
-            head = ",".join(segments[:position]).strip()
-            return head or None
+        head = ",".join(segments[:position]).strip()
+        rest = ",".join(segments[position:])
+        rest_forms = name_forms(rest)
+        if head and rest_forms and (_address_start(segments[position]) or (
+                _ends_in_legal_form(head) and not _ends_in_legal_form(rest)
+                and rest_forms[0].tokens)):
+            return head
     return None
 
 
+def _trailing_country(text: str) -> tuple[str, str] | None:
+    """(the name, the country's ISO code) when the text ends in ", <country name>"."""
+    head, comma, tail = text.rpartition(",")
+    code = country_from_name(tail.strip()) if comma and head.strip() else None
+    return (head.strip(), code) if code else None
+
+
 def query_parts(text: str) -> tuple[QueryPart, ...]:
-    """The query as written, then each cleaned-up name in it (no duplicates)."""
+    """The query as written (unless an address or a country was set aside from it), then each
+    cleaned-up name in it (no duplicates)."""
     parts: list[QueryPart] = [QueryPart(text, "query", "the query as written")]
     main = text
     others: list[str] = []
@@ -72,14 +97,23 @@ def query_parts(text: str) -> tuple[QueryPart, ...]:
     # Other bracketed parts ("(Group)", "(Shenzhen)", "(CETC 14)") are left out, as they are from
     # listed names, but not screened alone.
     main = " ".join(_BRACKETED.sub(" ", main).split()).strip(" ,;")
+    country = None
+    located = _trailing_country(main)
+    if located:
+        main, country = located
     address_free = _without_address(main)
+    if address_free or country:
+        # An address or a country is not part of the name: the query as written is not screened.
+        parts.clear()
     if address_free:
         parts.append(QueryPart(address_free, "name",
                                f"'{main[len(address_free):].strip(' ,')}' set aside as an "
-                               "address or branch"))
+                               "address or branch", country))
         main = address_free
     elif main and main != text:
-        parts.append(QueryPart(main, "name", "the name without its bracketed parts"))
+        parts.append(QueryPart(main, "name", "the name without its bracketed parts"
+                               if country is None else
+                               f"the country named after it ({country}) set aside", country))
     for other in others:
         if len(other) >= 2:
             parts.append(QueryPart(other, "other name",

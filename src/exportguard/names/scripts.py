@@ -29,7 +29,9 @@ _BGN = {
 # Letters past Latin Extended (and Latin Extended Additional).
 _BEYOND_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff]")
 # Marks some romanisations write inside words (soft sign, ayin, syllable separators).
-_INNER_MARKS = re.compile(r"[·'ʹʺʼʻ’‘`]")
+_INNER_MARKS = re.compile(r"[·'ʹʺʼʻʾʿ’‘`]")
+# The Arabic article is written joined to its word; the lists write it apart ("AL-TIKRITI").
+_ARABIC_ARTICLE = re.compile(r"(?<![\w\u0600-\u06ff])ال(?=[\u0600-\u06ff]{2})")
 
 
 def other_script(text: str) -> str | None:
@@ -55,6 +57,8 @@ def _transliterator(rules: str) -> Any:
 def romanisations(text: str) -> tuple[tuple[str, str], ...]:
     """(how, Latin text) readings of a name in another script, most standard first."""
     script = other_script(text)
+    if script == "ARABIC":
+        text = _ARABIC_ARTICLE.sub("ال ", text)
     found: list[tuple[str, str]] = []
     rules = [*([_BGN[script]] if script in _BGN else []), "Any-Latin"]
     for rule in rules:

@@ -3,13 +3,14 @@ and its contribution, and the contributions add up to the score."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from exportguard.names.normalize import NameForm
-from exportguard.names.terms import place_tokens
+from exportguard.names.terms import generic_tokens, place_tokens
 from exportguard.screening.index import phonetic
 
 TOKEN_WEIGHT = 0.85
@@ -35,6 +36,9 @@ _INSTITUTION_WORDS = frozenset({"university", "college", "academy", "school", "h
 _INTERCHANGEABLE_FORMS = frozenset({"co", "ltd", "co ltd", "coltd", "inc", "corp", "llc", "plc",
                                     "pte ltd", "llp"})
 _TYPO_FLOOR = 0.75
+_PLURAL_SIMILARITY = 0.5
+_VOWELS = re.compile(r"[aeiouyw]")
+_DOUBLED = re.compile(r"(.)\1+")
 _PHONETIC_SIMILARITY = 0.85
 
 
@@ -60,13 +64,24 @@ class Feature:
 class TokenPair:
     query: str
     listed: str
-    how: str  # exact, typo, phonetic, joined
+    how: str  # exact, typo, phonetic, consonants, plural, joined
     similarity: float
 
 
-def _token_similarity(a: str, b: str) -> tuple[float, str]:
+def skeleton(token: str) -> str:
+    """A word's consonants, doubled letters once: a name romanised from an abjad (Arabic,
+    Hebrew) has few vowels written ("mhmd" / "Muhammad", "tkryty" / "Tikriti")."""
+    consonants = _VOWELS.sub("", token)
+    return _DOUBLED.sub(r"\1", consonants)
+
+
+def _token_similarity(a: str, b: str, loose: bool = False) -> tuple[float, str]:
     if a == b:
         return 1.0, "exact"
+    if (a + "s" == b or b + "s" == a) and min(a, b, key=len) not in generic_tokens():
+        # Plural and singular of a word that names the party ("Supertienda" / "Supertiendas")
+        # are two names; of a descriptive word the synonyms table already made them one.
+        return _PLURAL_SIMILARITY, "plural"
     best, how = 0.0, ""
     shorter, longer = sorted((len(a), len(b)))
     # One edit (a transposition counts as one) in four characters is the loosest typo; beyond
@@ -81,17 +96,22 @@ def _token_similarity(a: str, b: str) -> tuple[float, str]:
         key = phonetic(a)
         if key and key == phonetic(b):
             best, how = _PHONETIC_SIMILARITY, "phonetic"
+    if loose and best < _PHONETIC_SIMILARITY and len(a) >= 2 and a.isalpha():
+        bare = skeleton(a)
+        if len(bare) >= 2 and bare == skeleton(b):
+            best, how = _PHONETIC_SIMILARITY, "consonants"
     return best, how
 
 
 def align_tokens(
     query: tuple[str, ...], q_weights: tuple[float, ...],
     listed: tuple[str, ...], n_weights: tuple[float, ...],
-    pairs: list[TokenPair] | None = None,
+    pairs: list[TokenPair] | None = None, loose: bool = False,
 ) -> tuple[float, float, list[float], list[float]]:
     """Weighted share of the query's tokens found in the listed name and of the listed name's
     tokens found in the query (rare words weigh more), with each token's best similarity.
-    Matched pairs are appended to `pairs`."""
+    Matched pairs are appended to `pairs`. `loose`: words also match on their consonants (a
+    query romanised from another script)."""
     q_best = [0.0] * len(query)
     n_best = [0.0] * len(listed)
     positions: dict[str, list[int]] = {}
@@ -109,7 +129,7 @@ def align_tokens(
             for j, b in enumerate(listed):
                 if n_best[j] == 1.0:
                     continue
-                similarity, how = _token_similarity(a, b)
+                similarity, how = _token_similarity(a, b, loose)
                 if similarity > 0:
                     q_best[i] = max(q_best[i], similarity)
                     n_best[j] = max(n_best[j], similarity)
@@ -176,7 +196,8 @@ def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
     The weights are those of each form's tokens (see NameIndex.weights)."""
     if query.tokens == listed.tokens:
         return 1.0 + (LEGAL_FORM_CONFLICT if legal_form_conflict(query, listed) else 0.0)
-    q_cov, n_cov, q_best, n_best = align_tokens(query.tokens, q_weights, listed.tokens, n_weights)
+    q_cov, n_cov, q_best, n_best = align_tokens(query.tokens, q_weights, listed.tokens, n_weights,
+                                                loose=query.kind == "transliterated")
     overlap = 2 * q_cov * n_cov / (q_cov + n_cov) if q_cov + n_cov else 0.0
     value = TOKEN_WEIGHT * overlap + STRING_WEIGHT * fuzz.ratio(query.compact, listed.compact) / 100
     if place_conflict(query.tokens, q_best, listed.tokens, n_best):
@@ -241,7 +262,8 @@ def explain(
         return [Feature("exact_alias", 1.0, 1.0, 1.0, detail)]
     pairs: list[TokenPair] = []
     q_cov, n_cov, q_best, n_best = align_tokens(
-        query.tokens, q_weights, listed.tokens, n_weights, pairs)
+        query.tokens, q_weights, listed.tokens, n_weights, pairs,
+        loose=query.kind == "transliterated")
     overlap = 2 * q_cov * n_cov / (q_cov + n_cov) if q_cov + n_cov else 0.0
     string = fuzz.ratio(query.compact, listed.compact) / 100.0
     conflict = place_conflict(query.tokens, q_best, listed.tokens, n_best)

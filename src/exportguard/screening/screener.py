@@ -190,6 +190,7 @@ class Screener:
         best: dict[int, tuple[float, NameForm, int, Feature | None, QueryPart]] = {}
         for part in query_parts(text):
             key = han_key(part.text)
+            where = code or part.country
             for form, number, value, exact in self._scored(part.text, lists):
                 entry_number = self.index.names[number].entry
                 entry = self.index.entries[entry_number]
@@ -197,8 +198,8 @@ class Screener:
                 if exact is None and key and self._own_names_differ(key, entry_number):
                     value += OWN_NAME_DIFFERS
                     certain = False
-                if code is not None:
-                    value += _country_adjustment(code, entry.countries)
+                if where is not None:
+                    value += _country_adjustment(where, entry.countries)
                 if form.legal_forms and entry.type == "Individual":
                     value += TYPE_MISMATCH
                 # However well the country fits, a fuzzy match never ties an exact one.
@@ -208,7 +209,7 @@ class Screener:
                     best[entry_number] = (value, form, number, exact, part)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
         matches = [
-            self._match(value, form, number, exact, code, part)
+            self._match(value, form, number, exact, code or part.country, part)
             for _, (value, form, number, exact, part) in ranked
             if value >= threshold
         ][:limit]
