@@ -84,6 +84,15 @@ def _digits(numeral: str) -> str:
         return numeral
 
 
+def spelt_out(run: str) -> str:
+    """The run in simplified characters with its short forms spelt out (国防科大 ->
+    国防科技大学)."""
+    text = simplified(run)
+    for pattern, expansion, _source in _short_forms():
+        text = pattern.sub(expansion, text)
+    return text
+
+
 def expand(run: str) -> tuple[str, list[str]]:
     """The run in simplified characters with short forms spelt out and institute numbers read as
     digits, and notes on what was changed."""

@@ -188,10 +188,11 @@ def _forms(text: str, every: bool) -> tuple[NameForm, ...]:
 
 
 def han_key(text: str) -> str | None:
-    """The Chinese characters of a name in simplified form, for exact comparison of names written
-    in characters (華為 and 华为 are one key)."""
+    """The Chinese characters of a name in simplified form with short forms spelt out, for exact
+    comparison of names written in characters (華為 and 华为 are one key, 国防科大 and 国防科技大学
+    another)."""
     chars = "".join(_HAN_RUN.findall(clean(text)))
-    return chinese.simplified(chars) if chars else None
+    return chinese.spelt_out(chars) if chars else None
 
 
 def has_kana(text: str) -> bool:

@@ -5,8 +5,7 @@ separately, and whatever follows the name (an address, a port, a branch) is set 
 "Acme Valve Co, 45 Harbour Rd, Port Klang" is the name Acme Valve Co and an address;
 "GURON TRADING B.V., Netherlands" is a name and the country it is in (used as the query's
 country when none is given); "NorthwindTradingCompany" is "Northwind Trading Company". Besides
-the names found, the query as written is screened too, unless an address or a country was set
-aside from it.
+the names found, the query as written is screened too, unless a country was set aside from it.
 """
 
 from __future__ import annotations
@@ -15,7 +14,8 @@ import re
 from dataclasses import dataclass
 
 from exportguard.countries import country_from_name
-from exportguard.names.normalize import name_forms
+from exportguard.names.normalize import basic_tokens, name_forms
+from exportguard.names.terms import place_tokens
 
 # Markers of another name of the same party ("ex-", "f.k.a.", "formerly", "a.k.a.", "d/b/a").
 _MARKER = (r"(?:ex[-.:]|f\.?\s?k\.?\s?a\.?|formerly(?:\s+known\s+as)?|"
@@ -62,17 +62,32 @@ def _ends_in_legal_form(head: str) -> bool:
         forms[0].legal_forms[-1])
 
 
+def _only_legal_form(segment: str) -> bool:
+    """A comma-separated part that is nothing but a legal form ("Ltd.")."""
+    forms = name_forms(segment)
+    return bool(forms) and bool(forms[0].legal_forms) and forms[0].core == " ".join(
+        forms[0].legal_forms)
+
+
+def _looks_like_address(text: str) -> bool:
+    """Some word of an address: a street or building word, a house number, a city or country."""
+    words = basic_tokens(text)
+    places = place_tokens()
+    return any(w in _ADDRESS_WORDS or w.isdigit() or w in places for w in words)
+
+
 def _without_address(text: str) -> str | None:
     """The text before the first comma-separated part that reads as an address or a branch, or
-    that follows a legal form ("CHONMYONG SHIPPING CO, Kalrimgil 2-dong, ...")."""
+    that follows a legal form and holds an address word ("CHONMYONG SHIPPING CO, Kalrimgil
+    2-dong, Mangyongdae-guyok, Pyongyang")."""
     segments = text.split(",")
     for position in range(1, len(segments)):
         head = ",".join(segments[:position]).strip()
         rest = ",".join(segments[position:])
-        rest_forms = name_forms(rest)
-        if head and rest_forms and (_address_start(segments[position]) or (
-                _ends_in_legal_form(head) and not _ends_in_legal_form(rest)
-                and rest_forms[0].tokens)):
+        if head and not _only_legal_form(segments[position]) and (
+                _address_start(segments[position]) or (
+                    _ends_in_legal_form(head) and _looks_like_address(rest)
+                    and not _ends_in_legal_form(rest))):
             return head
     return None
 
@@ -85,8 +100,8 @@ def _trailing_country(text: str) -> tuple[str, str] | None:
 
 
 def query_parts(text: str) -> tuple[QueryPart, ...]:
-    """The query as written (unless an address or a country was set aside from it), then each
-    cleaned-up name in it (no duplicates)."""
+    """The query as written (unless a country was set aside from it), then each cleaned-up name
+    in it (no duplicates)."""
     parts: list[QueryPart] = [QueryPart(text, "query", "the query as written")]
     main = text
     others: list[str] = []
@@ -102,8 +117,9 @@ def query_parts(text: str) -> tuple[QueryPart, ...]:
     if located:
         main, country = located
     address_free = _without_address(main)
-    if address_free or country:
-        # An address or a country is not part of the name: the query as written is not screened.
+    if country:
+        # The country is not part of the name: the query as written is not screened (it would
+        # match as if no country had been given).
         parts.clear()
     if address_free:
         parts.append(QueryPart(address_free, "name",

@@ -28,15 +28,18 @@ RARE_WORD_APPROXIMATE = -0.10
 _RARE_SHARE = 0.45
 _RARE_SIMILARITY = 0.82  # one edit in five letters or fewer
 # Forms that English-language registers use interchangeably for one company.
-# Words that say a party is an institution rather than a company: a university is not a company of
-# the same name ("Fudan University" / "Shanghai Fudan Microelectronics Co., Ltd.").
+# Words that say a party is an institution (or a bank) rather than another company: a university is
+# not a company of the same name ("Fudan University" / "Shanghai Fudan Microelectronics Co., Ltd.").
 KIND_CONFLICT = -0.10
 _INSTITUTION_WORDS = frozenset({"university", "college", "academy", "school", "hospital",
-                                "ministry", "polytechnical"})
+                                "ministry", "polytechnical", "institute", "laboratory", "bank"})
 _INTERCHANGEABLE_FORMS = frozenset({"co", "ltd", "co ltd", "coltd", "inc", "corp", "llc", "plc",
                                     "pte ltd", "llp"})
 _TYPO_FLOOR = 0.75
 _PLURAL_SIMILARITY = 0.5
+# Two words with the same consonants, one romanised from a script that writes few vowels: the
+# usual way the same name is written twice, so nearly a full match.
+_CONSONANT_SIMILARITY = 0.95
 _VOWELS = re.compile(r"[aeiouyw]")
 _DOUBLED = re.compile(r"(.)\1+")
 _PHONETIC_SIMILARITY = 0.85
@@ -96,10 +99,10 @@ def _token_similarity(a: str, b: str, loose: bool = False) -> tuple[float, str]:
         key = phonetic(a)
         if key and key == phonetic(b):
             best, how = _PHONETIC_SIMILARITY, "phonetic"
-    if loose and best < _PHONETIC_SIMILARITY and len(a) >= 2 and a.isalpha():
+    if loose and best < _CONSONANT_SIMILARITY and len(a) >= 2 and a.isalpha():
         bare = skeleton(a)
         if len(bare) >= 2 and bare == skeleton(b):
-            best, how = _PHONETIC_SIMILARITY, "consonants"
+            best, how = _CONSONANT_SIMILARITY, "consonants"
     return best, how
 
 

@@ -17,7 +17,13 @@ from exportguard.lists.listing_dates import listing_date
 from exportguard.model import ListEntry, Snapshot
 from exportguard.names.normalize import MAX_NAME_CHARS, NameForm, clean, han_key, name_forms
 from exportguard.names.query import QueryPart, query_parts, split_glued
-from exportguard.screening.features import Feature, country_feature, explain, score
+from exportguard.screening.features import (
+    LEGAL_FORM_CONFLICT,
+    Feature,
+    country_feature,
+    explain,
+    score,
+)
 from exportguard.screening.index import IndexedName, NameIndex
 
 # Chosen from measured precision and recall on the labelled set (bench/quality.py, figures in
@@ -30,7 +36,7 @@ CONFIRMED_SCORE = 0.999
 FUZZY_CEILING = 0.99  # the best a match that is not exact can score, country fit included
 # A query in characters read as the listed English name, when the party's own name in characters
 # is known and is another: the reading is likely a different party with a similar English name.
-OWN_NAME_DIFFERS = -0.15
+OWN_NAME_DIFFERS = -0.20
 """A score of 1 is an exact name, alias or curated local name: the party is the listed one. Lower
 scores above the screening threshold are possible matches that a person must decide."""
 DECISIONS = ("clear", "review", "match")
@@ -199,7 +205,13 @@ class Screener:
                     value += OWN_NAME_DIFFERS
                     certain = False
                 if where is not None:
-                    value += _country_adjustment(where, entry.countries)
+                    fit = _country_adjustment(where, entry.countries)
+                    value += fit
+                    if certain and fit < 0 and form.legal_forms != self.index.names[
+                            number].form.legal_forms:
+                        # Another legal form and another country: not the listed company.
+                        value += LEGAL_FORM_CONFLICT
+                        certain = False
                 if form.legal_forms and entry.type == "Individual":
                     value += TYPE_MISMATCH
                 # However well the country fits, a fuzzy match never ties an exact one.
@@ -247,6 +259,14 @@ class Screener:
         country_fit = country_feature(code, entry.countries)
         if country_fit is not None:
             features.append(country_fit)
+            names = [f.name for f in features]
+            if (names[0] == "exact_alias" and "legal_form_conflict" not in names
+                    and exact is None and country_fit.contribution < 0
+                    and form.legal_forms != name.form.legal_forms):
+                features.append(Feature(
+                    "legal_form_conflict", 1.0, LEGAL_FORM_CONFLICT, LEGAL_FORM_CONFLICT,
+                    f"another legal form ({'/'.join(form.legal_forms) or 'none'} vs "
+                    f"{'/'.join(name.form.legal_forms) or 'none'}) in another country"))
         if form.legal_forms and entry.type == "Individual":
             features.append(Feature(
                 "entity_type", 1.0, TYPE_MISMATCH, TYPE_MISMATCH,
@@ -309,9 +329,10 @@ class Screener:
 
     def _own_names_differ(self, key: str, entry: int) -> bool:
         """The entry has names in characters and the query's characters `key` are none of them
-        nor a part of one (北京工业大学 is not 北京理工大学)."""
+        nor a shortening of one (北京商汤科技 shortens 北京市商汤科技开发有限公司; 北京工业大学 does
+        not shorten 北京理工大学)."""
         own = self._own_names(entry)
-        return bool(own) and not any(key in name for name in own)
+        return bool(own) and not any(_shortens(key, name) for name in own)
 
     def _wanted(self, name: IndexedName, lists: frozenset[str] | None) -> bool:
         entry = self.index.entries[name.entry]
@@ -323,6 +344,12 @@ class Screener:
         if dated is _UNSEEN:
             dated = self._dated[name.entry] = in_force_on(entry, self.on, self.fr_dates)
         return dated is not False
+
+
+def _shortens(short: str, full: str) -> bool:
+    """Every character of `short` appears in `full`, in order."""
+    rest = iter(full)
+    return all(char in rest for char in short)
 
 
 def _country_adjustment(code: str, countries: list[str]) -> float:
