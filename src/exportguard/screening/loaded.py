@@ -86,6 +86,7 @@ def _cache_path(store: Store, snapshots: list[Snapshot], serving: dict[str, int]
         digest.update(data.joinpath(name).read_bytes())
     # The code that shapes the index (not the package version: reading it costs 50 ms).
     for module in ("index.py", "flat.py", "../names/normalize.py", "../names/terms.py",
+                   "../names/chinese.py", "../names/scripts.py", "../names/legal.py",
                    "../lists/starter.py"):
         digest.update(Path(__file__).parent.joinpath(module).read_bytes())
     return data_dir() / f"{_CACHE_PREFIX}{digest.hexdigest()[:24]}{_CACHE_SUFFIX}"
