@@ -119,6 +119,15 @@ def test_entity_list_footnotes_read_from_the_entry(text, notes):
     assert entity_footnotes(ListEntry(list_code="EL", name="x", license_requirement=text)) == notes
 
 
+def test_ecfr_footnote_markers_are_read():
+    entry = ListEntry(list_code="EL", name="x", raw={"footnotes": {"license_requirement": ["4"]}},
+                      license_requirement="For all items subject to the EAR. (See §§ 734.9(e) "
+                      "and 744.11 of the EAR)")
+    assert entity_footnotes(entry) == {4}
+    assert entity_footnotes(ListEntry(list_code="SDN", name="x",
+                                      license_requirement="734.9(e)(2) 4")) == set()
+
+
 def test_every_csl_footnoted_entry_is_read(csl_entries):
     """Every reference-CSL Entity List entry citing 734.9(e) yields a footnote (0 = unnumbered)."""
     cited = [e for e in csl_entries if e.list_code == "EL" and "734.9(e)" in
