@@ -208,6 +208,7 @@ def create_app(store: Store | None = None, limits: Limits | None = None) -> Fast
     from exportguard.service.openapi import install_openapi
     from exportguard.service.outbound_routes import api_router as outbound_api
     from exportguard.service.outbound_routes import web_router as outbound_web
+    from exportguard.service.pages import router as pages_router
     from exportguard.service.portfolio_routes import router as portfolio_web
     from exportguard.service.release_routes import api_router as release_api
     from exportguard.service.web import install
@@ -219,6 +220,7 @@ def create_app(store: Store | None = None, limits: Limits | None = None) -> Fast
     app.include_router(outbound_web)
     app.include_router(release_api)
     app.include_router(portfolio_web)
+    app.include_router(pages_router)
     install(app)
     install_openapi(app)
     app.add_middleware(RequestGuard, limits=state.limits)

@@ -26,11 +26,9 @@ from fastapi.templating import Jinja2Templates
 
 from exportguard.access import Principal, allows
 from exportguard.audit import ChainBroken
-from exportguard.check import CheckRequest, Party
-from exportguard.check.jurisdiction import parse_us_content
 from exportguard.errors import InputError
 from exportguard.regime.dated import parse_as_of
-from exportguard.service import operations
+from exportguard.service import glossary, operations, wording
 from exportguard.service.app import request_id
 from exportguard.service.state import ServiceState
 from exportguard.views import diffs, history_view, lists_view
@@ -38,6 +36,8 @@ from exportguard.views import diffs, history_view, lists_view
 router = APIRouter(include_in_schema=False)
 COOKIE = "eg_session"
 _TEMPLATES = Jinja2Templates(directory=str(resources.files("exportguard.service") / "templates"))
+_TEMPLATES.env.filters.update(plain=wording.for_web, score=wording.score, question=wording.question,
+                              rule_title=glossary.title)
 _PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
                                "img-src 'self'; form-action 'self'; frame-ancestors 'none'",
@@ -169,48 +169,6 @@ def screen(request: Request, name: str = Form(""), country: str = Form(""),
                     error_field=exc.field, counts=_counts(request, who))
     return page(request, "screen.html", who, result=result, form=form,
                 counts=_counts(request, who))
-
-
-@router.get("/check", response_class=HTMLResponse)
-def check_form(request: Request) -> Response:
-    who = _who(request)
-    return page(request, "check.html", who, memo=None, form={})
-
-
-@router.post("/check", response_class=HTMLResponse)
-def check(request: Request, item: str = Form(""), destination: str = Form(""),
-          party: str = Form(""), party_country: str = Form(""), parent: str = Form(""),
-          parent_hq: str = Form(""), end_use: str = Form(""), date_: str = Form("", alias="date"),
-          origin: str = Form(""), us_content: str = Form(""), direct_product_of: str = Form(""),
-          plant_direct_product_of: str = Form(""), csrf: str = Form("")) -> Response:
-    who = _who(request)
-    _csrf(who, csrf)
-    form = {"item": item, "destination": destination, "party": party,
-            "party_country": party_country, "parent": parent, "parent_hq": parent_hq,
-            "end_use": end_use, "date": date_, "origin": origin, "us_content": us_content,
-            "direct_product_of": direct_product_of,
-            "plant_direct_product_of": plant_direct_product_of}
-    try:
-        if not party.strip():
-            raise InputError("party", "a party name is required")
-        parties = (Party(name=party, country=party_country or None, parent=parent or None,
-                         parent_hq=parent_hq or None),)
-        memo = operations.run_check(_state(request), who, request_id(request), CheckRequest(
-            destination=destination, parties=parties, item=item or None, date=date_ or None,
-            end_use=end_use or None, origin=origin or None,
-            us_content=parse_us_content(_listed(us_content)),
-            direct_product_of=_listed(direct_product_of),
-            plant_direct_product_of=_listed(plant_direct_product_of)))
-    except InputError as exc:
-        return page(request, "check.html", who, 422, memo=None, form=form, error=str(exc),
-                    error_field=exc.field)
-    return page(request, "check.html", who, memo=memo, form=form)
-
-
-def _listed(text: str) -> tuple[str, ...] | None:
-    """A form's comma-separated list; blank is "not stated"."""
-    parts = tuple(p.strip() for p in text.replace(";", ",").split(",") if p.strip())
-    return parts or None
 
 
 @router.get("/cases", response_class=HTMLResponse)
