@@ -289,18 +289,20 @@ def _decide(
             met.append(paragraph)
         elif outcome == "unknown":
             open_facts.extend(f for f in missing if f not in open_facts)
-    if kind == "memory" and not relevant:
+    memory = [p for p in rules.paragraphs if "memory" in p.kinds]
+    if kind == "memory" and not relevant and memory:
+        first = min(memory, key=lambda p: p.period.effective_from)  # 3A090.c, from the rules file
         result.reasons.append(
             Reason(
                 "no-3a090-c",
                 None,
                 "not_met",
-                f"No 3A090 paragraph for memory was in force on {day}; 3A090.c (HBM) took effect "
-                "on 2024-12-02.",
-                "15 CFR Part 774, Supp. No. 1, ECCN 3A090.c",
-                "https://www.federalregister.gov/d/2024-28270",
-                None,
-                None,
+                f"No 3A090 paragraph for memory was in force on {day}; {first.paragraph} (HBM) "
+                f"took effect on {first.period.effective_from}.",
+                first.citation.text(),
+                first.citation.url,
+                first.period.effective_from,
+                first.period.effective_to,
             )
         )
     if kind == "accelerator" and "3A090.c" in skipped:
