@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 from exportguard.errors import InputError
 from exportguard.names.normalize import name_forms
 from exportguard.regime.dated import Citation, Period, parse_as_of
+from exportguard.regime.records import Section, parse_records
 
 DATA_FILE = "data/regime/ns_cmic.yaml"
 MAX_SECURITY_CHARS = 200
@@ -143,9 +144,11 @@ class NsCmic:
         self.version = str(data["version"])
         src = data["list_source"]
         self.list_citation = Citation("OFAC NS-CMIC List", src["source"].strip(), src["url"])
-        self.rules = {r["id"]: Rule(r["id"], r["summary"].strip(), Period.from_data(r, r["id"]),
-                                    Citation.from_data(r["citation"], r["id"]), r.get("caveat"))
-                      for r in data["rules"]}
+        # the rules are in the common dated-record format, checked by its loader
+        records = parse_records(data, DATA_FILE, (Section("rules"),),
+                                extra_keys=("list_source", "actions", "issuers"))
+        self.rules = {r.id: Rule(r.id, r.summary, r.period, r.citation, r.caveat)
+                      for r in records["rules"]}
         self.actions = {a["id"]: _action(a) for a in data["actions"]}
         self.issuers = [self._issuer(r) for r in data["issuers"]]
         self._tickers: dict[tuple[str, str | None], set[str]] = {}

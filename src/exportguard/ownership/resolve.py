@@ -7,10 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from exportguard.lists.history import in_force_on
 from exportguard.ownership.graph import (
@@ -24,6 +21,7 @@ from exportguard.ownership.graph import (
     upward,
 )
 from exportguard.regime.dated import Citation, iso
+from exportguard.regime.records import Field, Section, load_records
 from exportguard.screening import CONFIRMED_SCORE, Screener
 from exportguard.store.ownership import Company, OwnershipStore
 
@@ -61,24 +59,43 @@ class OwnershipRule:
         return "in_force", None
 
 
+def _suspensions(value: object, where: str) -> tuple[Suspension, ...]:
+    if not isinstance(value, list):
+        raise ValueError("expected a list of {from, to, source, url}")
+    out = []
+    for i, raw in enumerate(value):
+        if not isinstance(raw, dict) or set(raw) != {"from", "to", "source", "url"}:
+            raise ValueError(f"suspension {i}: expected exactly from, to, source and url")
+        start, end = (d if isinstance(d, date) else date.fromisoformat(str(d))
+                      for d in (raw["from"], raw["to"]))
+        if end < start:
+            raise ValueError(f"suspension {i}: 'to' {end} is before 'from' {start}")
+        out.append(Suspension(start, end, " ".join(str(raw["source"]).split()), str(raw["url"])))
+    return tuple(out)
+
+
+_SECTIONS = (Section("rules", {
+    "title": Field("text", required=True),
+    "lists": Field("words", required=True),
+    "effect": Field("word", required=True, choices=("license_required", "review", "prohibited")),
+    "suspensions": Field("custom", check=_suspensions),
+    "after_suspension": Field("text"),
+}),)
+
+
 @cache
 def ownership_rules() -> tuple[OwnershipRule, ...]:
-    data = yaml.safe_load(resources.files("exportguard").joinpath(
-        "data/regime/ownership.yaml").read_text("utf-8"))
-    rules = []
-    for record in data["rules"]:
-        where = f"ownership.yaml rule {record.get('id')}"
-        rules.append(OwnershipRule(
-            id=record["id"], title=record["title"], lists=frozenset(record["lists"]),
-            effect=record["effect"], citation=Citation.from_data(record, where),
-            effective_from=record["effective_from"], summary=" ".join(record["summary"].split()),
-            caveat=" ".join(record["caveat"].split()) if record.get("caveat") else None,
-            suspensions=tuple(Suspension(s["from"], s["to"], " ".join(s["source"].split()),
-                                         s["url"]) for s in record.get("suspensions", ())),
-            after_suspension=" ".join(record["after_suspension"].split())
-            if record.get("after_suspension") else None,
-        ))
-    return tuple(rules)
+    """The rules of ownership.yaml, read with the common dated-record loader."""
+    data = load_records("data/regime/ownership.yaml", _SECTIONS)
+    return tuple(
+        OwnershipRule(
+            id=r.id, title=r.get("title"), lists=frozenset(r.get("lists")), effect=r.get("effect"),
+            citation=r.citation, effective_from=r.period.effective_from, summary=r.summary,
+            caveat=r.caveat, suspensions=r.get("suspensions", ()),
+            after_suspension=r.get("after_suspension"),
+        )
+        for r in data["rules"]
+    )
 
 
 @dataclass(slots=True)
