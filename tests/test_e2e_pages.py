@@ -395,3 +395,27 @@ def test_watchlist_import_alerts_and_lists_load_with_diff(as_role, tmp_path: Pat
     shot(page, shots, "watchlist-alerts")
     page.get_by_role("button", name="Acknowledge these alerts").click()
     expect(page.locator("#alerts tbody")).to_have_text(re.compile(r"No alerts waiting"))
+
+
+def test_api_docs_render_without_internet(browser: Browser, server: Running, shots) -> None:
+    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+
+    def only_local(route) -> None:  # type: ignore[no-untyped-def]
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    try:
+        page = context.new_page()
+        page.goto("/api/v1/docs")
+        expect(page.locator(".swagger-ui .info .title")).to_contain_text("exportguard")
+        screen = page.locator(".opblock-summary-path", has_text="/api/v1/screen").first
+        expect(screen).to_be_visible()
+        shot(page, shots, "api-docs")
+        assert outside == []
+    finally:
+        context.close()

@@ -25,6 +25,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exportguard.audit_anchor import Anchoring
 from exportguard.errors import ExportGuardError, InputError, ListFileError, StoreError
+from exportguard.service.docs import install_docs
+from exportguard.service.metrics import RequestMetrics, metrics_response
 from exportguard.service.state import Limits, ServiceState
 from exportguard.store import Store
 
@@ -196,13 +198,15 @@ def create_app(store: Store | None = None, limits: Limits | None = None) -> Fast
         summary="Export-control screening, classification and licence checks, with review "
                 "cases and a tamper-evident audit trail.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served from the installed swagger-ui-bundle (service/docs.py)
         redoc_url=None,
         default_response_class=Json,
         lifespan=lifespan,
     )
     app.state.service = state
     _handlers(app)
+    install_docs(app, "/api/v1/openapi.json")
+    app.add_api_route("/metrics", metrics_response, include_in_schema=False)
 
     from exportguard.service.api import router as api_router
     from exportguard.service.openapi import install_openapi
@@ -224,6 +228,7 @@ def create_app(store: Store | None = None, limits: Limits | None = None) -> Fast
     install(app)
     install_openapi(app)
     app.add_middleware(RequestGuard, limits=state.limits)
+    app.add_middleware(RequestMetrics)
     return app
 
 

@@ -16,6 +16,7 @@ from exportguard.lists.codes import parse_list_codes
 from exportguard.model import ListEntry, entry_fingerprint
 from exportguard.regime.dated import parse_as_of
 from exportguard.screening import CONFIRMED_SCORE, Match
+from exportguard.service import metrics
 from exportguard.service.state import ServiceState
 from exportguard.store.ownership import OwnershipStore
 from exportguard.views import screen_document
@@ -72,6 +73,7 @@ def screen(state: ServiceState, principal: Principal, request_id: str,
                  "cleared": [{"entry_id": m.entry.key, "case_id": cleared[(key, m.entry.key)]}
                              for m in gone]})
     data["request_id"] = request_id
+    metrics.decided("screen", decision)
     return data
 
 
@@ -108,6 +110,7 @@ def run_check(state: ServiceState, principal: Principal, request_id: str,
                  "fired": result.fired, "review_policy": result.review_policy,
                  "missing_facts": result.missing_facts})
     data["request_id"] = request_id
+    metrics.decided("check", result.decision)
     return data
 
 
