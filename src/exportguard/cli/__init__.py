@@ -6,6 +6,7 @@ from exportguard.cli import (
     invest,
     items,
     lists,
+    mcp,
     outbound,
     ownership,
     release,
@@ -17,6 +18,6 @@ from exportguard.cli import (
 from exportguard.cli._app import app, main
 
 __all__ = [
-    "app", "batch", "check", "invest", "items", "lists", "main", "outbound", "ownership",
+    "app", "batch", "check", "invest", "items", "lists", "main", "mcp", "outbound", "ownership",
     "release", "screening", "service", "update", "watch",
 ]
