@@ -171,6 +171,7 @@ def test_cli_json_prohibited_with_the_paragraph() -> None:
     assert data["missing_facts"] == []
     assert "850.224(k)" in data["covered_activities"][0]["paragraph"]
     assert data["filing"]["citation"] == "31 CFR 850.224, 850.301"
+    assert data["audit"]["recorded"] is True
 
 
 def test_cli_names_missing_facts() -> None:

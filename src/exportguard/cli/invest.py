@@ -50,7 +50,7 @@ def invest_command(
     from exportguard.store import Store
 
     if holdings is not None or out_file is not None:
-        _portfolio(security, holdings, out_file, date, as_json)
+        _portfolio(security, holdings, out_file, date, as_json, no_audit)
         return
     if not security:
         raise InputError("security", "give a ticker, ISIN or name, or --holdings FILE --out FILE")
@@ -66,7 +66,7 @@ def invest_command(
 
 
 def _portfolio(security: str | None, holdings: Path | None, out_file: Path | None,
-               date: str | None, as_json: bool) -> None:
+               date: str | None, as_json: bool, no_audit: bool) -> None:
     from exportguard.portfolio import screen_holdings
     from exportguard.regime.dated import parse_as_of
     from exportguard.screening.loaded import screener_for
@@ -77,10 +77,14 @@ def _portfolio(security: str | None, holdings: Path | None, out_file: Path | Non
     if holdings is None or out_file is None:
         raise InputError("holdings" if holdings is None else "out",
                          "--holdings FILE and --out FILE go together")
-    screener = screener_for(Store(), parse_as_of(date, "date"))
-    summary = screen_holdings(holdings, out_file, date, screener)
+    store = Store()
+    summary = screen_holdings(holdings, out_file, date,
+                              screener_for(store, parse_as_of(date, "date")))
+    data = summary.to_dict()
+    data["audit"] = audit_decision(store, "portfolio", str(holdings), {
+        k: v for k, v in data.items() if k != "prohibited_issuers"}, no_audit)
     if as_json:
-        print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(data, ensure_ascii=False, indent=2))
         return
     share = summary.weight_share
     out.print(f"[bold]{summary.rows}[/] holdings on {summary.as_of}: {summary.purchase_prohibited} "
@@ -92,6 +96,7 @@ def _portfolio(security: str | None, holdings: Path | None, out_file: Path | Non
     if summary.prohibited_issuers:
         out.print("  " + "; ".join(summary.prohibited_issuers), highlight=False)
     out.print(f"  written to {out_file}", highlight=False)
+    out.print(audit_note(data["audit"]), highlight=False)
 
 
 def _yes(value: bool) -> str:

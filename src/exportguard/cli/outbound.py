@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from exportguard.cli._app import _friendly, app, out
+from exportguard.cli._audit import NoAudit, audit_decision, audit_note
 
 if TYPE_CHECKING:
     from exportguard.outbound import OutboundDetermination
@@ -90,6 +91,7 @@ def outbound_command(
     list_activities: Annotated[bool, typer.Option(
         "--list-activities", help="Print every activity code with its paragraph.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    no_audit: NoAudit = False,
 ) -> None:
     """Is an investment prohibited, notifiable, excepted or not covered (31 CFR Part 850)?"""
     from exportguard.outbound import OutboundQuestion, outbound, outbound_rules
@@ -109,19 +111,22 @@ def outbound_command(
         ai_cyber_or_robotics=ai_cyber_or_robotics, lp_committed_capital=lp_committed_capital,
         lp_passive_rights=lp_passive_rights, lp_contractual_assurance=lp_contractual_assurance,
         public_rights_beyond_minority=public_rights_beyond_minority)
-    result = outbound(question, _screener(date) if target else None)
-    if as_json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-        return
-    _print_memo(result)
-
-
-def _screener(day: str | None):  # type: ignore[no-untyped-def]
     from exportguard.regime.dated import parse_as_of
     from exportguard.screening.loaded import screener_for
     from exportguard.store import Store
 
-    return screener_for(Store(), parse_as_of(day, "date"))
+    store = Store()
+    screener = screener_for(store, parse_as_of(date, "date")) if target else None
+    result = outbound(question, screener)
+    data = result.to_dict()
+    data["audit"] = audit_decision(store, "outbound", target or "", {
+        "date": data["as_of"], "classification": result.classification,
+        "missing_facts": [m["fact"] for m in result.missing_facts]}, no_audit)
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    _print_memo(result)
+    out.print(audit_note(data["audit"]), highlight=False)
 
 
 def _print_activities(rules, as_json: bool) -> None:  # type: ignore[no-untyped-def]
