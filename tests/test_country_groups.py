@@ -194,20 +194,25 @@ def _data(*member: dict) -> dict:
     return {"version": "t", "groups": {"D:5": {"citation": citation, "members": list(member)}}}
 
 
-ADDED = {"source": "a rule", "url": "https://example.org/added"}
-REMOVED = {"to_source": "a rule", "to_url": "https://example.org/removed"}
+ADDED = {"citation": {"source": "a rule", "url": "https://example.org/added"}}
+REMOVED = {"ended_by": {"source": "a rule", "url": "https://example.org/removed"}}
 
 
 @pytest.mark.parametrize(
     ("member", "message"),
     [
-        ({"country": "QQ", "from": "2018-01-01"}, r"members\[0\] \(QQ\).*not an ISO"),
-        ({"country": False, "from": "2018-01-01"}, "YAML boolean"),
-        ({"country": "KH", "from": "2022-01-01", "to": "2021-01-01", **REMOVED}, r"\(KH\).*before"),
-        ({"country": "KH", "from": "2021-12-09"}, r"\(KH\): joined on 2021-12-09.*'source'"),
-        ({"country": "CY", "from": "2018-01-01", "to": "2024-05-29", **ADDED}, r"left after.*'to_"),
-        ({"country": "KH", "from": "2017-06-01"}, "before 2018-01-01"),
-        ({"country": "KH", "from": "2018-01-01", "form": "x"}, "unknown keys form"),
+        ({"country": "QQ", "effective_from": "2018-01-01"}, r"members\[0\] \(QQ\).*not an ISO"),
+        ({"country": False, "effective_from": "2018-01-01"}, "YAML boolean"),
+        ({"country": "KH", "effective_from": "2022-01-01", "effective_to": "2021-01-01",
+          **REMOVED}, r"\(KH\).*before"),
+        ({"country": "KH", "effective_from": "2021-12-09"},
+         r"\(KH\): joined on 2021-12-09.*'citation'"),
+        ({"country": "CY", "effective_from": "2018-01-01", "effective_to": "2024-05-29", **ADDED},
+         r"left after.*'ended_by'"),
+        ({"country": "KH", "effective_from": "2017-06-01"}, "before 2018-01-01"),
+        ({"country": "KH", "effective_from": "2018-01-01", "form": "x"}, "unknown keys form"),
+        ({"country": "KH", "effective_from": "2018-01-01", "efective_to": "2020-01-01"},
+         "unknown keys efective_to"),
     ],
 )
 def test_malformed_data_fails_naming_the_record(member, message):
@@ -216,7 +221,7 @@ def test_malformed_data_fails_naming_the_record(member, message):
 
 
 def test_overlapping_records_are_refused():
-    first = {"country": "KH", "from": "2018-01-01"}
-    second = {"country": "KH", "from": "2021-12-09", **ADDED}
-    with pytest.raises(ValueError, match="overlapping records for KH"):
+    first = {"country": "KH", "effective_from": "2018-01-01"}
+    second = {"country": "KH", "effective_from": "2021-12-09", **ADDED}
+    with pytest.raises(ValueError, match="of D:5 KH overlap"):
         parse_country_groups(_data(first, second))

@@ -22,12 +22,13 @@ import yaml
 from exportguard.countries import is_country_code, parse_country
 from exportguard.errors import InputError
 from exportguard.regime.dated import EARLIEST_DATE, Citation, Period, parse_as_of
+from exportguard.regime.records import Field, RuleFileError, Section, parse_records
 
 DATA_FILE = "data/regime/country_groups.yaml"
 
-_MEMBER_KEYS = frozenset(
-    {"country", "from", "to", "source", "url", "to_source", "to_url", "caveat"}
-)
+_MEMBER_KEYS = frozenset({"country", "effective_from", "effective_to", "citation", "ended_by",
+                          "caveat"})
+_SECTIONS = (Section("members", {"country": Field("word", required=True)}),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,18 +98,25 @@ def parse_country_groups(data: Mapping[str, Any], version: str | None = None) ->
 def _group(name: str, raw: Mapping[str, Any]) -> CountryGroup:
     where = f"{DATA_FILE} groups.{name}"
     citation = Citation.from_data(raw.get("citation") or {}, where)
+    records = [_record(name, m, citation, f"{where}.members[{i}]")
+               for i, m in enumerate(raw.get("members") or [])]
+    try:
+        parsed = parse_records({"version": "-", "members": records}, where, _SECTIONS)
+    except RuleFileError as exc:
+        raise ValueError(str(exc)) from None
     members = tuple(
-        _member(name, m, citation, f"{where}.members[{i}]")
-        for i, m in enumerate(raw.get("members") or [])
+        Membership(r.get("country"), name, r.period, r.citation, r.ended_by, r.caveat)
+        for r in parsed["members"]
     )
-    for i, m in enumerate(members):
-        for other in members[i + 1 :]:
-            if m.country == other.country and _overlap(m.period, other.period):
-                raise ValueError(f"{where}: two overlapping records for {m.country}")
     return CountryGroup(name, str(raw.get("label", "")), citation, members)
 
 
-def _member(group: str, raw: Mapping[str, Any], group_citation: Citation, where: str) -> Membership:
+def _record(group: str, raw: Mapping[str, Any], group_citation: Citation,
+            where: str) -> dict[str, Any]:
+    """A member in the common record format: it takes its group's CFR paragraph, and its
+    group's citation when it was a member on the data's first day."""
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"{where}: a member must be a mapping")
     if isinstance(raw.get("country"), bool):
         raise ValueError(f'{where}: country {raw["country"]} is a YAML boolean: quote it ("NO")')
     country = str(raw.get("country", ""))
@@ -118,33 +126,32 @@ def _member(group: str, raw: Mapping[str, Any], group_citation: Citation, where:
         raise ValueError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
     if not is_country_code(country) or country != country.upper():
         raise ValueError(f"{where}: '{country}' is not an ISO 3166-1 alpha-2 code")
-    period = Period.from_data(
-        {"effective_from": raw.get("from"), "effective_to": raw.get("to")}, where
-    )
+    period = Period.from_data(raw, where)
     if period.effective_from < EARLIEST_DATE:
         raise ValueError(f"{where}: from {period.effective_from} is before {EARLIEST_DATE}")
     cfr = group_citation.cfr
-    added = group_citation
+    added = group_citation.to_dict()
     if period.effective_from > EARLIEST_DATE:
-        added = _change_citation(
-            raw, "source", "url", cfr, f"{where}: joined on {period.effective_from}"
-        )
-    removed = None
+        added = _change(raw.get("citation"), cfr, f"{where}: joined on {period.effective_from}",
+                        "citation")
+    record = {"id": f"{group} {country} {period.effective_from}",
+              "version_of": f"{group} {country}",
+              "summary": f"{country} in Country Group {group}", "country": country,
+              "effective_from": period.effective_from, "effective_to": period.effective_to,
+              "citation": added, "caveat": raw.get("caveat")}
     if period.effective_to is not None:
-        removed = _change_citation(
-            raw, "to_source", "to_url", cfr, f"{where}: left after {period.effective_to}"
-        )
-    caveat = " ".join(str(raw["caveat"]).split()) if raw.get("caveat") else None
-    return Membership(country, group, period, added, removed, caveat)
+        ended = _change(raw.get("ended_by"), cfr, f"{where}: left after {period.effective_to}",
+                        "ended_by")
+        record["ended_by"] = {"source": ended["source"], "url": ended["url"]}
+    return record
 
 
-def _change_citation(
-    raw: Mapping[str, Any], source: str, url: str, cfr: str, what: str
-) -> Citation:
+def _change(value: object, cfr: str, what: str, key: str) -> dict[str, str]:
     """A dated change must say which rule made it: no citation, no record."""
-    if not raw.get(source) or not str(raw.get(url, "")).startswith("https://"):
-        raise ValueError(f"{what} but gives no '{source}' and https '{url}' for the rule")
-    return Citation(cfr, " ".join(str(raw[source]).split()), str(raw[url]))
+    if (not isinstance(value, Mapping) or not value.get("source")
+            or not str(value.get("url", "")).startswith("https://")):
+        raise ValueError(f"{what} but gives no '{key}' with a source and an https url")
+    return {"cfr": cfr, "source": " ".join(str(value["source"]).split()), "url": str(value["url"])}
 
 
 def _note(raw: Mapping[str, Any], where: str) -> Note:
@@ -167,12 +174,6 @@ def _note(raw: Mapping[str, Any], where: str) -> Note:
         treated_as=raw.get("treated_as"),
         period=period,
     )
-
-
-def _overlap(a: Period, b: Period) -> bool:
-    a_end = a.effective_to or date.max
-    b_end = b.effective_to or date.max
-    return a.effective_from <= b_end and b.effective_from <= a_end
 
 
 @cache
