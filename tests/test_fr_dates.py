@@ -6,10 +6,11 @@ from datetime import date
 
 import pytest
 
-from exportguard.check import Party, check
+from exportguard.check import Party
 from exportguard.lists.fr_dates import Anchor, FrDates
 from exportguard.lists.listing_dates import listing_date
 from exportguard.model import ListEntry
+from tests.checking import decide
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +109,9 @@ def test_megvii_is_dated_to_the_day_on_the_full_list(table, csl_entries):
     ("2020-12-28", "license_required"),
 ])
 def test_check_reports_the_listing_window_of_a_party(full_screener, day, decision):
-    result = check(destination="CN", parties=[Party("Academy of Aerospace Solid Propulsion "
-                                                    "Technology")],
-                   item_eccn="3A991", on=date.fromisoformat(day), screener=full_screener)
+    result = decide(full_screener, destination="CN",
+                    parties=[Party("Academy of Aerospace Solid Propulsion Technology")],
+                    item_eccn="3A991", on=day)
     assert result.decision == decision
     rows = [m for p in result.to_dict()["parties"]
             for key in ("matches", "possible_matches", "listed_after_date")
