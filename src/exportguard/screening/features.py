@@ -81,7 +81,8 @@ def skeleton(token: str) -> str:
 def _token_similarity(a: str, b: str, loose: bool = False) -> tuple[float, str]:
     if a == b:
         return 1.0, "exact"
-    if (a + "s" == b or b + "s" == a) and min(a, b, key=len) not in generic_tokens():
+    if (len(a) - len(b) in (1, -1) and (a + "s" == b or b + "s" == a)
+            and min(a, b, key=len) not in generic_tokens()):
         # Plural and singular of a word that names the party ("Supertienda" / "Supertiendas")
         # are two names; of a descriptive word the synonyms table already made them one.
         return _PLURAL_SIMILARITY, "plural"
