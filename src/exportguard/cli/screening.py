@@ -84,6 +84,8 @@ def _print_ownership(finding: OwnershipFinding) -> None:
 def _print_screen(result: ScreenResult) -> None:
     from rich.table import Table
 
+    from exportguard.service.wording import score as score_text
+
     sources = ", ".join(
         f"{s.source} #{s.id} ({s.entry_count:,} entries"
         + (f", generated {s.generated_at:%Y-%m-%d}" if s.generated_at else "")
@@ -109,7 +111,7 @@ def _print_screen(result: ScreenResult) -> None:
     for match in result.matches:
         why = ", ".join(f"{f.name} {f.contribution:+.2f}" for f in match.features)
         row = [
-            f"{match.score:.2f}", match.entry.list_code, match.entry.name,
+            score_text(match.score), match.entry.list_code, match.entry.name,
             f"{match.matched_name} ({match.matched_origin})", ", ".join(match.entry.countries),
             "; ".join(match.entry.federal_register), why,
         ]
@@ -119,8 +121,11 @@ def _print_screen(result: ScreenResult) -> None:
                           else ""))
         table.add_row(*row)
     out.print(table)
+    if result.more:
+        out.print(f"[bold]{result.more} more match(es)[/] at or above {result.threshold:.2f} "
+                  f"are not shown: raise --limit to see them.", highlight=False)
     best = result.matches[0]
-    out.print(f"Why [bold]{best.entry.name}[/] scored {best.score:.2f} (query read as "
+    out.print(f"Why [bold]{best.entry.name}[/] scored {score_text(best.score)} (query read as "
               f"'{best.query_form}'):", highlight=False)
     for feature in best.features:
         out.print(f"  {feature.name} {feature.contribution:+.2f}  {feature.detail}",

@@ -102,6 +102,7 @@ class ScreenResult:
     starter_only: bool = False
     as_of: date | None = None
     in_force: list[InForce] = field(default_factory=list)
+    more: int = 0  # matches at or above the threshold beyond the limit, not shown
 
     @property
     def decision(self) -> str:
@@ -129,6 +130,7 @@ class ScreenResult:
                 "in_force": [f.to_dict() for f in self.in_force],
             },
             "matches": [m.to_dict() for m in self.matches],
+            "more_matches": self.more,
         }
 
 
@@ -219,12 +221,12 @@ class Screener:
                 current = best.get(entry_number)
                 if current is None or value > current[0]:
                     best[entry_number] = (value, form, number, exact, part)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
+        ranked = [item for item in sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
+                  if item[1][0] >= threshold]
         matches = [
             self._match(value, form, number, exact, code or part.country, part)
-            for _, (value, form, number, exact, part) in ranked
-            if value >= threshold
-        ][:limit]
+            for _, (value, form, number, exact, part) in ranked[:limit]
+        ]
         if self.on is not None:
             for match in matches:
                 when = listing_date(match.entry, self.fr_dates)
@@ -237,7 +239,8 @@ class Screener:
                     when.day is None and when.year is None and when.window is None
                     and any(f.reconstructed for f in self.in_force))
         return ScreenResult(text, matches, threshold, code, lists, self.snapshots,
-                            self.starter_only, self.on, self.in_force)
+                            self.starter_only, self.on, self.in_force,
+                            more=len(ranked) - len(matches))
 
     def _match(self, value: float, form: NameForm, number: int, exact: Feature | None,
                code: str | None, part: QueryPart) -> Match:

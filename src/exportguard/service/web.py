@@ -155,15 +155,20 @@ def _counts(request: Request, who: Principal) -> dict[str, int] | None:
 
 @router.post("/screen", response_class=HTMLResponse)
 def screen(request: Request, name: str = Form(""), country: str = Form(""),
-           as_of: str = Form(""), customer_id: str = Form(""), csrf: str = Form("")) -> Response:
+           as_of: str = Form(""), customer_id: str = Form(""), limit: str = Form(""),
+           csrf: str = Form("")) -> Response:
     who = _who(request)
     _csrf(who, csrf)
-    form = {"name": name, "country": country, "as_of": as_of, "customer_id": customer_id}
+    form = {"name": name, "country": country, "as_of": as_of, "customer_id": customer_id,
+            "limit": limit}
     try:
+        if limit.strip() and not (limit.strip().isdigit() and len(limit.strip()) <= 3):
+            raise InputError("limit", f"'{limit[:20]}' is not a whole number of matches")
         result = operations.screen(
             _state(request), who, request_id(request),
             operations.ScreenInput(name=name, country=country or None, as_of=as_of or None,
-                                   customer_id=customer_id or None))
+                                   customer_id=customer_id or None,
+                                   limit=int(limit) if limit.strip() else 10))
     except InputError as exc:
         return page(request, "screen.html", who, 422, result=None, form=form, error=str(exc),
                     error_field=exc.field, counts=_counts(request, who))
