@@ -18,7 +18,8 @@ from exportguard.lists.history import (
     default_pair,
     diff_snapshots,
     entry_histories,
-    serving_in_store,
+    serving_reasons,
+    serving_snapshots,
     snapshots_in_force,
 )
 from exportguard.lists.loader import ensure_starter
@@ -55,18 +56,31 @@ class ListsView:
     shown: list[Snapshot]
     current: list[Snapshot]
     serving: dict[str, int]
+    why: dict[str, str]
 
     def to_dict(self) -> dict[str, Any]:
         return {"snapshots": [snapshot_dict(s, s in self.current) for s in self.shown],
-                "serving": dict(sorted(self.serving.items()))}
+                "serving": dict(sorted(self.serving.items())),
+                "serving_why": dict(sorted(self.why.items())),
+                "serving_rule": SERVING_RULE}
 
 
 def lists_view(store: Store, all_snapshots: bool = False) -> ListsView:
     """The snapshots in force (or all kept) and which snapshot serves each list."""
     ensure_starter(store)
     current = [f.snapshot for f in snapshots_in_force(store)]
-    serving = serving_in_store(store, current)
-    return ListsView(store.snapshots() if all_snapshots else current, current, serving)
+    counts = store.list_counts([s.id for s in current])
+    return ListsView(store.snapshots() if all_snapshots else current, current,
+                     serving_snapshots(current, counts), serving_reasons(current, counts))
+
+
+SERVING_RULE = (
+    "When several sources carry a list (the CSL and OFAC's own SDN file both carry SDN), the "
+    "snapshot that speaks for the latest day serves it, among the copies holding at least 90 % "
+    "of the largest copy's entries (a sample or a partial file never displaces a full copy); "
+    "the starter set only stands in for lists no official source carries. A snapshot speaks "
+    "for the edition asked for, else the date the file itself gives, else the download day, "
+    "else the load day.")
 
 
 def snapshot_dict(snapshot: Snapshot, in_force: bool) -> dict[str, Any]:

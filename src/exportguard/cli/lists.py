@@ -46,6 +46,12 @@ def lists_command(
             s.speaks_for.isoformat(), f"{s.loaded_at:%Y-%m-%d %H:%M}", s.origin,
         )
     out.print(table)
+    out.print("[bold]Which snapshot serves each list[/]", highlight=False)
+    for code, why in sorted(view.why.items()):
+        out.print(f"  {code}: {why}", highlight=False)
+    from exportguard.views import SERVING_RULE
+
+    out.print(f"[dim]{SERVING_RULE}[/]", highlight=False)
     if all(s.source == STARTER_SOURCE for s in current):
         starter_warning()
 

@@ -96,6 +96,42 @@ def serving_snapshots(
     return serving
 
 
+def serving_reasons(
+    snapshots: Sequence[Snapshot], counts: dict[tuple[int, str], int]
+) -> dict[str, str]:
+    """Why each list is served by the snapshot `serving_snapshots` chose, in words: the
+    copies considered, the full-copy share and the day each speaks for."""
+    serving = serving_snapshots(snapshots, counts)
+    by_id = {s.id: s for s in snapshots}
+    reasons: dict[str, str] = {}
+    for code, chosen_id in serving.items():
+        chosen = by_id[chosen_id]
+        size = counts.get((chosen_id, code), 0)
+        copies = [s for s in snapshots if code in s.lists]
+        official = [s for s in copies if s.source != STARTER_SOURCE]
+        head = (f"#{chosen.id} {chosen.source} ({size:,} entries, speaks for "
+                f"{chosen.speaks_for.isoformat()})")
+        if chosen.source == STARTER_SOURCE:
+            reasons[code] = f"{head}: no official snapshot carries {code}; the built-in " \
+                            "starter set stands in"
+            continue
+        if len(official) == 1:
+            starter = " (the starter set's entries stand aside)" if len(copies) > 1 else ""
+            reasons[code] = f"{head}: the only official copy{starter}"
+            continue
+        largest = max(counts.get((s.id, code), 0) for s in official)
+        left_out = [s for s in official
+                    if counts.get((s.id, code), 0) < FULL_COPY_SHARE * largest]
+        why = f"{head}: of {len(official)} official copies, the one speaking for the latest day"
+        if left_out:
+            why += (f" among those holding at least {FULL_COPY_SHARE:.0%} of the largest "
+                    f"({largest:,}); too small: " + ", ".join(
+                        f"#{s.id} {s.source} ({counts.get((s.id, code), 0):,})"
+                        for s in left_out))
+        reasons[code] = why
+    return reasons
+
+
 def serving_in_store(store: Store, snapshots: Sequence[Snapshot]) -> dict[str, int]:
     return serving_snapshots(snapshots, store.list_counts([s.id for s in snapshots]))
 
