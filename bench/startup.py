@@ -3,9 +3,11 @@ the commands interleaved (one round runs each once), min and median wall time ov
 
 The store is a fresh EXPORTGUARD_HOME with the full reference CSL loaded and the index cache
 written once beforehand (what a user has after `exportguard load`), so `screen` is measured warm
-on disk but cold in memory: a new process, as a user typing the command gets.
+on disk but cold in memory: a new process, as a user typing the command gets. `--before SRC`
+runs every command also from another source tree (e.g. `git archive OLD src | tar -x -C DIR`)
+with a home of its own, interleaved with this one, for a before/after in the same run.
 
-    .venv/bin/python bench/startup.py [--rounds 10] [--home DIR] [--json out.json]
+    .venv/bin/python bench/startup.py [--rounds 10] [--home DIR] [--before DIR/src] [--json f]
 """
 
 from __future__ import annotations
@@ -38,16 +40,14 @@ COMMANDS: dict[str, list[str]] = {
 }
 
 
-def _env(home: Path) -> dict[str, str]:
-    env = {**os.environ, "EXPORTGUARD_HOME": str(home),
-           "PYTHONPATH": str(REPO_ROOT / "src")}
+def _env(home: Path, src: Path = REPO_ROOT / "src") -> dict[str, str]:
+    env = {**os.environ, "EXPORTGUARD_HOME": str(home), "PYTHONPATH": str(src)}
     env.pop("EXPORTGUARD_DB", None)
     return env
 
 
-def _prepare(home: Path) -> None:
+def _prepare(env: dict[str, str], home: Path) -> None:
     """Load the full CSL and warm the on-disk caches (index, pinyin readings) once."""
-    env = _env(home)
     if not (home / "exportguard.db").exists():
         subprocess.run([PYTHON, "-m", "exportguard.cli", "load", str(CSL_COMPACT), "--json"],
                        env=env, check=True, stdout=subprocess.DEVNULL)
@@ -59,18 +59,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="CLI start-up beside `python -c pass`.")
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--home", type=Path, help="an EXPORTGUARD_HOME to reuse")
+    parser.add_argument("--before", type=Path, help="another src/ to run beside this one")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
 
     home = args.home or Path(tempfile.mkdtemp(prefix="eg-startup-"))
-    _prepare(home)
-    env = _env(home)
-    times: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    trees = {"": _env(home)}
+    if args.before:
+        trees["before: "] = _env(Path(tempfile.mkdtemp(prefix="eg-startup-before-")),
+                                 args.before.resolve())
+    for env in trees.values():
+        _prepare(env, Path(env["EXPORTGUARD_HOME"]))
+    times: dict[str, list[float]] = {}
     for _ in range(args.rounds):
         for name, command in COMMANDS.items():
-            start = time.perf_counter()
-            subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-            times[name].append(time.perf_counter() - start)
+            for label, env in trees.items():
+                if label and name.startswith("python -c pass"):
+                    continue
+                start = time.perf_counter()
+                subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+                times.setdefault(label + name, []).append(time.perf_counter() - start)
 
     load = os.getloadavg()
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()} {os.cpu_count()} cores, "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -78,6 +79,7 @@ def skeleton(token: str) -> str:
     return _DOUBLED.sub(r"\1", consonants)
 
 
+@lru_cache(maxsize=1 << 18)  # a pure function of its arguments; the same pairs recur in every query
 def _token_similarity(a: str, b: str, loose: bool = False) -> tuple[float, str]:
     if a == b:
         return 1.0, "exact"
