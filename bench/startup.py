@@ -40,7 +40,7 @@ COMMANDS: dict[str, list[str]] = {
 }
 
 
-def _env(home: Path, src: Path = REPO_ROOT / "src") -> dict[str, str]:
+def _env(home: Path, src: Path) -> dict[str, str]:
     env = {**os.environ, "EXPORTGUARD_HOME": str(home), "PYTHONPATH": str(src)}
     env.pop("EXPORTGUARD_DB", None)
     return env
@@ -59,15 +59,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="CLI start-up beside `python -c pass`.")
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--home", type=Path, help="an EXPORTGUARD_HOME to reuse")
+    parser.add_argument("--src", type=Path, default=REPO_ROOT / "src",
+                        help="the src/ measured (default: this checkout's)")
     parser.add_argument("--before", type=Path, help="another src/ to run beside this one")
+    parser.add_argument("--before-home", type=Path, help="an EXPORTGUARD_HOME for --before")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
 
     home = args.home or Path(tempfile.mkdtemp(prefix="eg-startup-"))
-    trees = {"": _env(home)}
+    trees = {"": _env(home, args.src.resolve())}
     if args.before:
-        trees["before: "] = _env(Path(tempfile.mkdtemp(prefix="eg-startup-before-")),
-                                 args.before.resolve())
+        before_home = args.before_home or Path(tempfile.mkdtemp(prefix="eg-startup-before-"))
+        trees["before: "] = _env(before_home, args.before.resolve())
     for env in trees.values():
         _prepare(env, Path(env["EXPORTGUARD_HOME"]))
     times: dict[str, list[float]] = {}
