@@ -419,3 +419,18 @@ def test_api_docs_render_without_internet(browser: Browser, server: Running, sho
         assert outside == []
     finally:
         context.close()
+
+
+def test_chart_page_for_a_chosen_date_with_its_table(as_role, shots) -> None:
+    page = as_role("screener")
+    page.goto("/chart?date=2026-02-01")
+    page.wait_for_function("document.getElementById('chart').complete", timeout=60_000)
+    assert page.locator("img#chart").evaluate("img => img.naturalWidth") > 1000
+    h20 = page.locator("#chart-table tbody tr", has_text="NVIDIA H20 96GB")
+    expect(h20).to_contain_text("outside 3A090")
+    expect(h20).to_contain_text("is-informed-2025-04-09-h20")
+    expect(h20.locator("td").nth(5)).to_have_text("")  # the band is for 3A090 items
+    h200 = page.locator("#chart-table tbody tr", has_text="H200 SXM")
+    expect(h200.locator("td").nth(3)).to_have_text("3A090.a.1")
+    expect(h200.locator("td").nth(5)).to_have_text("case by case")
+    shot(page, shots, "chart-2026-02-01")

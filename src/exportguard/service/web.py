@@ -253,7 +253,17 @@ def chart(request: Request, date: str = "") -> Response:
         day = parse_as_of(date or None, "date")
     except InputError as exc:
         return page(request, "chart.html", who, 422, day=None, error=str(exc), date=date)
-    return page(request, "chart.html", who, day=day, error=None, date=day.isoformat())
+    return page(request, "chart.html", who, day=day, error=None, date=day.isoformat(),
+                rows=_chart_rows(day))
+
+
+def _chart_rows(day: date) -> list[dict[str, Any]]:
+    """The chart as a table (what each point is), for reading without the picture."""
+    from exportguard.items import catalog, classify
+
+    rows = [classify(item, day).to_dict() for item in catalog().items
+            if item.kind == "accelerator"]
+    return sorted(rows, key=lambda r: -(r["tpp"] or 0))
 
 
 @router.get("/chart.svg")
