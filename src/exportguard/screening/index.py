@@ -132,7 +132,9 @@ class NameIndex:
         self.exact = Postings.of(exact)
         self.han_exact = Postings.of(han_exact)
         self._build_postings()
-        self.name_weights = _NameWeights(self)
+        # Computed up front here (batch workers forked from this process share them); an index
+        # read from a file computes each name's weights when a query first reaches it.
+        self.name_weights: Sequence[tuple[float, ...]] = [self.weights(n.form) for n in names]
 
     def _build_postings(self) -> None:
         """Token, sound and trigram postings as (key id, name number) pairs sorted into arrays;
