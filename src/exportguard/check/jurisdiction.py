@@ -47,12 +47,13 @@ JURISDICTION_QUESTIONS = {
     "security (734.9(b))",
     "footnote_1_design": "whether the item was produced from a design of the footnote 1 entity "
     "(May 2020 Huawei rule)",
-    "origin_sme_exempt": "whether the SME FDP rule (734.9(k)) exempts items made in this "
-    "country (Supplement No. 4 to Part 742: Japan, the Netherlands, per summaries; read the "
-    "text)",
+    "origin_sme_exempt": "whether an item made in this country is excluded from the licence "
+    "requirements of 742.4(a)(4) and 742.6(a)(6), which 734.4(a)(8) defers to (Japan, the "
+    "Netherlands, per summaries; read those exclusions)",
 }
 _KNOWN_IC = ("3A090*", "3A001.a*")
-# Supplement No. 4 to Part 742 countries, as summaries of the SME FDP rule name them (unread).
+# Countries whose items summaries say 742.4(a)(4)/742.6(a)(6) exclude (unread), which the
+# no-de-minimis rule of 734.4(a)(8) defers to.
 _SME_EXEMPT_ORIGINS = ("JP", "NL")
 # The licensing rules that say whether U.S.-origin content needs a licence to the destination:
 # only their item and destination facts matter for Supp. No. 2 to Part 734.
