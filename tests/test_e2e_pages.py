@@ -41,7 +41,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         thread = threading.Thread(target=uv.run, name="pages-uvicorn", daemon=True)
         thread.start()
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # the first screener is built before it answers
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/login", timeout=2) as reply:

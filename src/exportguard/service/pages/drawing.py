@@ -17,7 +17,7 @@ def _levels(finding: OwnershipFinding) -> list[list[int]]:
     levels = [[finding.company.id]]
     placed = {finding.company.id}
     while len(levels) < _MAX_LEVELS:
-        above = []
+        above: list[int] = []
         for cid in levels[-1]:
             for edge in finding.graph.owners_of(cid):
                 if edge.owner not in placed and len(above) < _MAX_PER_LEVEL:
@@ -67,7 +67,7 @@ def ownership_svg(finding: OwnershipFinding) -> Markup:
                      f'stroke="#333" stroke-width="1.5" marker-end="url(#arrow)"{dash}/>')
         parts.append(f'<text x="{(x1 + x2) / 2 + 6:.0f}" y="{(y1 + y2) / 2 + 4:.0f}" '
                      f'font-size="13" font-weight="600" class="share">{escape(share)}</text>')
-    for cid, (x, y) in where.items():
+    for cid, (left, top) in where.items():
         company = finding.graph.companies[cid]
         listed = finding.listed.get(cid)
         fill, stroke = ("#f8d0d0", "#b00020") if listed else (
@@ -76,11 +76,12 @@ def ownership_svg(finding: OwnershipFinding) -> Markup:
         where_text = company.hq_country or company.country or "?"
         parts.append(f'<g class="company{" listed" if listed else ""}"><title>'
                      f'{escape(company.name)}{escape(mark)}</title>'
-                     f'<rect x="{x:.0f}" y="{y:.0f}" width="{_BOX_W}" height="{_BOX_H}" rx="4" '
+                     f'<rect x="{left:.0f}" y="{top:.0f}" width="{_BOX_W}" '
+                     f'height="{_BOX_H}" rx="4" '
                      f'fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
-                     f'<text x="{x + 8:.0f}" y="{y + 19:.0f}" font-size="13">'
+                     f'<text x="{left + 8:.0f}" y="{top + 19:.0f}" font-size="13">'
                      f'{escape(_short(company.name))}</text>'
-                     f'<text x="{x + 8:.0f}" y="{y + 37:.0f}" font-size="11" fill="#444">'
+                     f'<text x="{left + 8:.0f}" y="{top + 37:.0f}" font-size="11" fill="#444">'
                      f'{escape(where_text)}{escape(mark)}</text></g>')
     parts.append("</svg>")
     return Markup("".join(parts))
