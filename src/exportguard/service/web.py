@@ -288,7 +288,9 @@ def audit(request: Request, before: str = "", verify: str = "") -> Response:
     if verify.strip().lower() in ("1", "true", "yes", "on"):
         if not allows(who.role, "admin"):
             raise PermissionError("verifying the chain needs the admin role")
-        check = _state(request).audit.verify()
+        from exportguard.audit_anchor import verify_anchored
+
+        check = verify_anchored(_state(request).audit)  # against the anchor file too
     older_than = int(before) if before.isdigit() and len(before) < 12 else 0
     return _audit_page(request, who, before=older_than, check=check)
 
