@@ -20,25 +20,27 @@ def claim(store: Store, key_id: int, want: int, rate: float, capacity: float,
           now: float) -> tuple[int, float]:
     """Take up to `want` tokens (at least 1) from the key's bucket. Returns (granted, wait):
     granted > 0 on success, else the seconds until one token is there."""
-    table = RateBucketRow.__table__
-    refilled = table.c.tokens + (now - table.c.updated) * rate
+    bucket = RateBucketRow
+    refilled = bucket.tokens + (now - bucket.updated) * rate
     level = case((refilled > capacity, capacity), else_=refilled)
+    tokens = capacity
     for amount in dict.fromkeys((want, 1)):
         with store._sessions.begin() as session:
             done = session.execute(
-                update(table).where(table.c.key_id == key_id, level >= amount)
-                .values(tokens=level - amount, updated=now))
+                update(bucket).where(bucket.key_id == key_id, level >= amount)
+                .values(tokens=level - amount, updated=now)
+                .execution_options(synchronize_session=False))
             if done.rowcount:  # type: ignore[attr-defined]
                 return amount, 0.0
-            row = session.execute(select(table.c.tokens, table.c.updated)
-                                  .where(table.c.key_id == key_id)).first()
+            row = session.execute(select(bucket.tokens, bucket.updated)
+                                  .where(bucket.key_id == key_id)).first()
             if row is None:
                 try:
                     with session.begin_nested():
-                        session.execute(insert(table).values(
+                        session.execute(insert(bucket).values(
                             key_id=key_id, tokens=capacity - amount, updated=now))
                     return amount, 0.0
                 except IntegrityError:  # another process created it first: claim again
                     return claim(store, key_id, want, rate, capacity, now)
-    tokens = min(capacity, row.tokens + (now - row.updated) * rate)
+            tokens = min(capacity, row.tokens + (now - row.updated) * rate)
     return 0, max(0.0, (1.0 - tokens) / rate)
