@@ -188,3 +188,18 @@ def test_readme_example_runs_as_written(example: Example, readme_home: Path,
     else:
         printed = " ".join(result.stdout.split())
         assert " ".join(example.expected.split()) in printed, where
+
+
+def test_readme_python_blocks_run_and_print_what_their_comments_say(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The ```python blocks (the Library section) run on the starter set; a `print(...)  # X`
+    line must print X."""
+    blocks = re.findall(r"^```python\n(.*?)^```", README.read_text(encoding="utf-8"), re.S | re.M)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), {})
+        printed = capsys.readouterr().out.splitlines()
+        claims = re.findall(r"^print\(.*\)\s+# (\S+)$", block, re.M)
+        assert claims, block
+        for claim in claims:
+            assert claim in printed, (claim, printed)
