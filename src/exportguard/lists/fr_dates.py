@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -142,6 +142,13 @@ class FrDates:
     def with_entries(self, entries: Iterable[ListEntry]) -> FrDates:
         """This table plus the dated citations of `entries`."""
         return self.extended(entry_anchors(entries))
+
+    def with_citation_dates(self, rows: Iterable[Sequence[int]]) -> FrDates:
+        """This table plus dated citations given as (volume, page, day ordinal) rows (the form
+        a screening index keeps them in)."""
+        return self.extended(
+            Anchor(int(v), int(p), int(p), date.fromordinal(int(o)),
+                   "a dated citation in the lists in use") for v, p, o in rows)
 
     def page_date(self, volume: int, page: int) -> PageDate | None:
         """The publication window of a page; None for a volume outside 1936-2135."""

@@ -68,7 +68,7 @@ def phonetic(token: str) -> str:
 
 
 _FORM_FIELDS = tuple(f.name for f in fields(NameForm))
-_FORMAT = 2  # of the pickled state and the file; older ones are refused (and rebuilt)
+_FORMAT = 3  # of the pickled state and the file; older ones are refused (and rebuilt)
 
 
 def _encode_name(name: IndexedName) -> bytes:
@@ -120,6 +120,7 @@ class NameIndex:
 
     def __init__(self, entries: Sequence[ListEntry]) -> None:
         self.entries = list(entries)
+        self._citation_dates: np.ndarray | None = None
         names: list[IndexedName] = []
         exact: dict[str, list[int]] = defaultdict(list)
         han_exact: dict[str, list[int]] = defaultdict(list)
@@ -215,6 +216,17 @@ class NameIndex:
             found = found[np.argpartition(hits[found], -limit)[-limit:]]
         return found
 
+    def citation_dates(self) -> np.ndarray:
+        """Rows (volume, page, day ordinal) of the dated Federal Register citations in the
+        entries ('82 F.R. 48792 10/20/2017'), which `lists.fr_dates` uses as anchors. Kept in the
+        index file, so a dated screen need not decode every entry to find them."""
+        if self._citation_dates is None:
+            from exportguard.lists.fr_dates import entry_anchors
+
+            rows = [(a.volume, a.first, a.day.toordinal()) for a in entry_anchors(self.entries)]
+            self._citation_dates = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
+        return self._citation_dates
+
     # --- flat state: pickling (batch workers, Spark) and the file `loaded.py` keeps ---------
 
     def __getstate__(self) -> dict[str, Any]:
@@ -240,6 +252,7 @@ class NameIndex:
             "token_weight": np.fromiter((self.token_weight[t] for t in tokens),
                                         dtype=np.float64, count=len(tokens)),
             "unseen_weight": np.asarray([self.unseen_weight], dtype=np.float64),
+            "citation_dates": self.citation_dates().reshape(-1),
         }
 
     def _from_arrays(self, arrays: dict[str, np.ndarray]) -> None:
@@ -255,6 +268,7 @@ class NameIndex:
         self.token_weight = dict(zip(self.tokens.keys, arrays["token_weight"].tolist(),
                                      strict=True))
         self.unseen_weight = float(arrays["unseen_weight"][0])
+        self._citation_dates = arrays["citation_dates"].reshape(-1, 3)
         self.name_weights = _NameWeights(self)
 
     def write(self, path: Path) -> None:

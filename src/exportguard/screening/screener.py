@@ -172,7 +172,7 @@ class Screener:
     def fr_dates(self) -> FrDates:
         """The Federal Register page table that dates this screener's listings: the built-in
         anchors plus the dated citations of its own entries (built at first use)."""
-        return FrDates.builtin().with_entries(self.index.entries)
+        return FrDates.builtin().with_citation_dates(self.index.citation_dates().tolist())
 
     @classmethod
     def from_entries(cls, entries: Sequence[ListEntry], snapshots: Sequence[Snapshot] = (),
