@@ -11,8 +11,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_readme_and_ci_install_the_same_packages() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    line = re.search(r"Before the tests, on Debian, as root: `apt-get install -y ([^`]+)`", readme)
-    assert line, "README: the 'Before the tests' line is missing"
+    line = re.search(r"Before these commands, on Debian, as root: `apt-get install -y ([^`]+)`",
+                     readme)
+    assert line, "README: the 'Before these commands' line is missing"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     packages = re.search(r'^PACKAGES="([^"]+)"$', ci, re.M)
     assert packages, ".ci/run: PACKAGES is missing"

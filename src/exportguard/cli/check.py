@@ -188,8 +188,9 @@ def _print_memo(result: Determination) -> None:
             f"{reason.summary}",
             highlight=False,
         )
-        span = f"in force {reason.effective_from or '?'} to {reason.effective_to or 'now'}"
-        out.print(f"    {reason.citation}; {span}. {reason.source}", highlight=False)
+        span = (f"; in force {reason.effective_from} to {reason.effective_to or 'now'}"
+                if reason.effective_from else "")
+        out.print(f"    {reason.citation}{span}. {reason.source}", highlight=False)
         if reason.caveat:
             out.print(f"    [yellow]caveat:[/] {reason.caveat}", highlight=False)
     others = [r for r in result.reasons if r.outcome not in ("applies", "review")]
