@@ -64,12 +64,7 @@ class FiguresArg(BaseModel):
 def _figures(figures: FiguresArg) -> Any:
     from exportguard.check import ItemFigures
 
-    return ItemFigures(
-        tpp=figures.tpp, throughput=tuple((figures.throughput or {}).items()),
-        sparse=figures.sparse, die_area=figures.die_area, datacenter=figures.datacenter,
-        interconnect=figures.interconnect, memory_bandwidth=figures.memory_bandwidth,
-        memory_bandwidth_density=figures.memory_bandwidth_density,
-        package_area=figures.package_area, hbm=figures.hbm)
+    return ItemFigures.from_fields(figures.model_dump())
 
 
 def build_server(store: Store, actor: str = "mcp:stdio") -> MCPServer:

@@ -38,6 +38,12 @@ class ItemFigures:
     package_area: float | None = None
     hbm: bool = False
 
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> ItemFigures:
+        """From a form or JSON body with the same field names, `throughput` as a mapping
+        ({"fp8": 1979}); the API and the MCP server build their figures this way."""
+        return cls(**{**fields, "throughput": tuple((fields.get("throughput") or {}).items())})
+
     def spec(self) -> Spec:
         """The checked `Spec`; bad figures raise InputError naming the field."""
         rows = [throughput(precision, value, sparse=self.sparse, field="throughput")

@@ -462,12 +462,7 @@ def revoke_key(key_id: _ID, request: Request, who: Admin) -> dict[str, Any]:
 
 
 def _figures(figures: Figures) -> ItemFigures:
-    return ItemFigures(
-        tpp=figures.tpp, throughput=tuple((figures.throughput or {}).items()),
-        sparse=figures.sparse, die_area=figures.die_area, datacenter=figures.datacenter,
-        interconnect=figures.interconnect, memory_bandwidth=figures.memory_bandwidth,
-        memory_bandwidth_density=figures.memory_bandwidth_density,
-        package_area=figures.package_area, hbm=figures.hbm)
+    return ItemFigures.from_fields(figures.model_dump())
 
 
 __all__ = ["Json", "router"]
