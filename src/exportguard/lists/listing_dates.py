@@ -74,15 +74,11 @@ def listing_date(entry: ListEntry, fr: FrDates | None = None) -> ListingDate:
             vol, page = int(cite["vol"]), int(cite["page"])
             label = f"{vol} FR {page}"
             written = cited_date(cite)
-            in_document = table.effective(vol, page)
-            if in_document is not None and in_document.in_document:
-                found.append((in_document.earliest, in_document.latest, label, in_document.basis))
-                continue
-            if written is not None:
-                found.append((written, written, label, "dated in the record"))
-                continue
             known = table.effective(vol, page)
-            if known is not None:
+            # A known document's effective date beats the printing date written in the record.
+            if written is not None and (known is None or not known.in_document):
+                found.append((written, written, label, "dated in the record"))
+            elif known is not None:
                 found.append((known.earliest, known.latest, label, known.basis))
     if not found:
         return ListingDate(None, None, "no date in the list record")
