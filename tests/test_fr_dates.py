@@ -79,6 +79,16 @@ def test_a_citation_inside_a_known_document_takes_its_effective_date(table, csl_
     assert when.listed_on(date(2019, 5, 16)) is True
 
 
+def test_a_date_written_beside_a_citation_yields_to_the_rules_effective_date(table, csl_entries):
+    # The starter record writes "85 FR 83420, 12/22/20" (the printing); 85 FR 83416, which holds
+    # that page, took effect 2020-12-18.
+    smic = next(e for e in csl_entries if e.list_code == "EL"
+                and e.name.startswith("Semiconductor Manufacturing International Cor"))
+    when = listing_date(smic, table)
+    assert when.day == date(2020, 12, 18)
+    assert when.listed_on(date(2020, 12, 17)) is False
+
+
 def test_an_entity_list_rule_effective_before_print_gives_a_window_not_a_guess(table, csl_entries):
     # 87 FR 77505 was printed 2022-12-19 and took effect 2022-12-16 (BIS's table of 2022 rules);
     # an entry cited only to that page is in that rule.
