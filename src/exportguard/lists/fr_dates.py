@@ -294,8 +294,6 @@ def entry_anchors(entries: Iterable[ListEntry]) -> Iterator[Anchor]:
 def _builtin() -> FrDates:
     import yaml
 
-    from exportguard.lists.starter import starter_entries
-
     anchors: list[Anchor] = []
     documents: list[Document] = []
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -315,9 +313,11 @@ def _builtin() -> FrDates:
         documents.append(document)
         anchors.append(Anchor(document.volume, document.first, document.last or document.first,
                               document.published, document.source, RECORD_WEIGHT))
-    for entry in starter_entries():
-        for text in entry.federal_register:
-            anchors.extend(citation_anchors(text, "built-in starter record", RECORD_WEIGHT))
+    # The built-in records' dated citations, read from the file's text (parsing the records
+    # would cost a second of YAML for a few hundred citations).
+    anchors.extend(citation_anchors(resources.files("exportguard.data")
+                                    .joinpath("starter_entities.yaml").read_text(encoding="utf-8"),
+                                    "built-in starter record", RECORD_WEIGHT))
     regime = resources.files("exportguard.data").joinpath("regime")
     for item in sorted(regime.iterdir(), key=lambda p: p.name):
         if item.name.endswith(".yaml"):
