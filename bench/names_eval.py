@@ -160,7 +160,7 @@ def summarise(outcomes: list[Outcome], rows: list[dict[str, str]], t: float) -> 
 
 
 def curated_parties(rows: list[dict[str, str]], entries: list) -> set[str]:
-    """Parties whose expected entries get Chinese names from data/local_names.yaml today."""
+    """Parties whose expected entries get Chinese names from data/local_names/*.yaml today."""
     from exportguard.lists.starter import with_local_names
 
     by_key = {e.key: e for e in entries}

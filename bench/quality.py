@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--curated",
         action="store_true",
-        help="screen with the shipped curated Chinese names (data/local_names.yaml) applied, as "
+        help="screen with the shipped curated Chinese names (data/local_names/*.yaml) applied, as "
         "the product does; without it, Chinese queries are matched by transliteration alone",
     )
     args = parser.parse_args(argv)

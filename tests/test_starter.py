@@ -1,5 +1,6 @@
 from datetime import date
 
+import pytest
 import yaml
 
 from exportguard.lists.codes import LIST_NAMES
@@ -69,3 +70,23 @@ def test_yaml_dates_are_real_dates():
     for record in data["entries"]:
         start = record.get("start_date")
         assert start is None or isinstance(start, date), record["id"]
+
+
+def test_curated_local_name_files_are_checked(tmp_path):
+    from exportguard.lists.starter import local_name_records, local_names_files
+
+    assert next(f.name for f in local_names_files()) == "core.yaml"
+    assert all(r["source"].strip() for r in local_name_records())
+    bad = {
+        "unknown key": "names:\n- {listed_name: A, local_names: [甲], source: s, sorce: x}\n",
+        "source is required": "names:\n- {listed_name: A, local_names: [甲]}\n",
+        "local_names must be": "names:\n- {listed_name: A, local_names: [], source: s}\n",
+        "listed_name must be": "names:\n- {listed_name: 3, local_names: [甲], source: s}\n",
+        "expected a 'names' list": "[1, 2]\n",
+    }
+    for message, text in bad.items():
+        path = tmp_path / "batch.yaml"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ValueError, match=message) as caught:
+            list(local_name_records([path]))
+        assert "batch.yaml" in str(caught.value)

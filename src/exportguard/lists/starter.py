@@ -1,5 +1,6 @@
 """The built-in starter set (data/starter_entities.yaml) and the curated names in Chinese script
-(data/local_names.yaml). Both are written by the project; every record cites its source."""
+(data/local_names/*.yaml, one file per curation batch). Both are written by the project; every
+record cites its source."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from exportguard.names.normalize import name_forms
 STARTER_SOURCE = "starter"
 STARTER_KEY_PREFIX = "starter:"
 _STARTER_FILE = "data/starter_entities.yaml"
-_LOCAL_NAMES_FILE = "data/local_names.yaml"
+_LOCAL_NAMES_DIR = "data/local_names"
+_LOCAL_NAME_KEYS = {"listed_name", "local_names", "source", "note"}
 
 
 def _text(name: str) -> str:
@@ -67,13 +69,44 @@ def _entry(record: dict[str, Any]) -> ListEntry:
     )
 
 
+def local_names_files() -> list[Any]:
+    """The curated local-name files, in name order (their bytes also key the index cache)."""
+    folder = resources.files("exportguard").joinpath(_LOCAL_NAMES_DIR)
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
+
+
+def local_name_records(files: list[Any] | None = None) -> Iterator[dict[str, Any]]:
+    """Every curated record, checked: `listed_name` (a name or alias the list carries), a non-empty
+    list of `local_names`, a `source`; an optional `note`; anything else is refused by name."""
+    for file in local_names_files() if files is None else files:
+        data = yaml.safe_load(file.read_text("utf-8"))
+        records = data.get("names") if isinstance(data, dict) else None
+        if not isinstance(records, list):
+            raise ValueError(f"{_LOCAL_NAMES_DIR}/{file.name}: expected a 'names' list")
+        for number, record in enumerate(records, 1):
+            where = f"{_LOCAL_NAMES_DIR}/{file.name} record {number}"
+            if not isinstance(record, dict):
+                raise ValueError(f"{where}: expected a mapping")
+            unknown = set(record) - _LOCAL_NAME_KEYS
+            if unknown:
+                raise ValueError(f"{where}: unknown key(s) {sorted(unknown)}")
+            names = record.get("local_names")
+            if not isinstance(record.get("listed_name"), str) or not record["listed_name"].strip():
+                raise ValueError(f"{where}: listed_name must be a non-empty string")
+            if not isinstance(names, list) or not names or not all(
+                    isinstance(n, str) and n.strip() for n in names):
+                raise ValueError(f"{where}: local_names must be a non-empty list of strings")
+            if not isinstance(record.get("source"), str) or not record["source"].strip():
+                raise ValueError(f"{where}: source is required")
+            yield record
+
+
 @cache
 def local_names_by_name() -> dict[tuple[str, ...], tuple[str, ...]]:
     """Curated names in the party's own script, keyed by the core of the listed name they belong
     to, so they reach entries of any loaded list (the official lists carry none)."""
-    data = yaml.safe_load(_text(_LOCAL_NAMES_FILE))
     found: dict[tuple[str, ...], list[str]] = {}
-    for record in data["names"]:
+    for record in local_name_records():
         for form in name_forms(record["listed_name"]):
             found.setdefault(form.tokens, []).extend(record["local_names"])
     return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}

@@ -17,7 +17,12 @@ from pathlib import Path
 from exportguard.config import data_dir
 from exportguard.lists.history import serving_in_store, snapshots_in_force
 from exportguard.lists.loader import ensure_starter
-from exportguard.lists.starter import STARTER_KEY_PREFIX, STARTER_SOURCE, with_local_names
+from exportguard.lists.starter import (
+    STARTER_KEY_PREFIX,
+    STARTER_SOURCE,
+    local_names_files,
+    with_local_names,
+)
 from exportguard.model import Snapshot
 from exportguard.screening.index import NameIndex
 from exportguard.screening.screener import Screener
@@ -82,8 +87,10 @@ def _cache_path(store: Store, snapshots: list[Snapshot], serving: dict[str, int]
         digest.update(f"{snapshot.id}:{snapshot.checksum};".encode())
     digest.update(repr(sorted(serving.items())).encode())
     data = resources.files("exportguard").joinpath("data")
-    for name in ("name_terms.yaml", "local_names.yaml"):
-        digest.update(data.joinpath(name).read_bytes())
+    digest.update(data.joinpath("name_terms.yaml").read_bytes())
+    for file in local_names_files():
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes())
     # The code that shapes the index (not the package version: reading it costs 50 ms).
     for module in ("index.py", "flat.py", "../names/normalize.py", "../names/terms.py",
                    "../names/chinese.py", "../names/scripts.py", "../names/legal.py",
