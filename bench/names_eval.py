@@ -15,7 +15,13 @@ A positive is found at t when one of the top 5 matches scoring >= t is an expect
 key, or the same normalised name as one of them); a negative (unlisted company, near miss) is a
 false alarm when any match scores >= t. Average precision sweeps t over every score.
 
-    .venv/bin/python bench/names_eval.py [--sets zh pairs] [--no-nk] [--json out.json]
+The Chinese set's listed parties are also reported in three groups: without a curated record in
+data/local_names/*.yaml ("uncurated"); with one whose `source` cites the site the row was written
+from ("curated, same source": the matcher looks up the very page the set was read from, which is
+not generalisation); with one from other sources only ("curated, independent source").
+
+    .venv/bin/python bench/names_eval.py [--sets zh pairs] [--splits dev] [--no-nk]
+        [--only-exportguard] [--misses] [--json out.json]
 """
 
 from __future__ import annotations
@@ -24,9 +30,11 @@ import argparse
 import copy
 import csv
 import json
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -148,7 +156,7 @@ def kind_figures(outcomes: list[Outcome], t: float) -> dict[str, str]:
 
 def summarise(outcomes: list[Outcome], rows: list[dict[str, str]], t: float) -> dict:
     by_split = {}
-    for split in SPLITS:
+    for split in (s for s in SPLITS if any(r["split"] == s for r in rows)):
         part = [o for o, r in zip(outcomes, rows, strict=True) if r["split"] == split]
         by_split[split] = {
             **metrics_at(part, t),
@@ -159,17 +167,62 @@ def summarise(outcomes: list[Outcome], rows: list[dict[str, str]], t: float) -> 
     return by_split
 
 
-def curated_parties(rows: list[dict[str, str]], entries: list) -> set[str]:
-    """Parties whose expected entries get Chinese names from data/local_names/*.yaml today."""
-    from exportguard.lists.starter import with_local_names
+_DOMAIN = re.compile(r"(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?=[/\s;,)]|$)", re.IGNORECASE)
 
-    by_key = {e.key: e for e in entries}
-    out = set()
+
+def site(domain: str) -> str:
+    """The site a host belongs to, for "same source": without www./m., and any host whose labels
+    name a wiki ("zh.wikipedia.org", the mirror "zhwiki.oracleblog.org") is the one wikipedia."""
+    host = domain.casefold().strip(".")
+    for prefix in ("www.", "m.", "wap."):
+        if host.startswith(prefix):
+            host = host[len(prefix):]
+    return "wikipedia" if "wiki" in host else host
+
+
+def source_sites(text: str) -> set[str]:
+    """The sites a curated record's free-text `source` names (URLs or bare hosts)."""
+    return {site(m.group(1)) for m in _DOMAIN.finditer(text) if not m.group(1)[-1].isdigit()}
+
+
+def curated_records_of(rows: list[dict[str, str]], entries: list) -> dict[str, list[dict]]:
+    """party -> the curated records (data/local_names/*.yaml) that give its expected entries
+    Chinese names today: a record applies to an entry when its listed_name reads as one of the
+    entry's names or aliases (as `with_local_names` links them)."""
+    from exportguard.lists.starter import local_name_records
+    from exportguard.names.normalize import name_forms
+
+    by_tokens: dict[tuple[str, ...], list[dict]] = defaultdict(list)
+    for record in local_name_records():
+        for form in name_forms(record["listed_name"]):
+            by_tokens[form.tokens].append(record)
+    by_key: dict[str, list] = defaultdict(list)
+    for e in entries:
+        by_key[e.key].append(e)
+    out: dict[str, list[dict]] = {}
     for row in rows:
-        keys = [k for k in row["expected_entry_id"].split(";") if k in by_key]
-        if any(with_local_names(copy.deepcopy(by_key[k])).local_names for k in keys):
-            out.add(row["party"])
+        if row["party"] in out:
+            continue
+        found: dict[int, dict] = {}
+        for key in row["expected_entry_id"].split(";"):
+            for entry in by_key.get(key, ()):
+                for text in (entry.name, *entry.alt_names):
+                    for form in name_forms(text):
+                        for record in by_tokens.get(form.tokens, ()):
+                            found[id(record)] = record
+        out[row["party"]] = list(found.values())
     return out
+
+
+def curation_group(row: dict[str, str], records: list[dict]) -> str:
+    """'uncurated' (no curated record for the party), 'curated, same source' (the row's page is
+    among the sites the records cite: a lookup of the page the row was written from) or 'curated,
+    independent source'."""
+    if not records:
+        return "uncurated"
+    cited = set().union(*(source_sites(r["source"]) for r in records))
+    host = urlparse(row["source_url"]).hostname or ""
+    return "curated, same source" if site(host) in cited else "curated, independent source"
 
 
 def print_summary(name: str, results: dict[str, tuple[float, dict]]) -> None:
@@ -187,16 +240,17 @@ def print_summary(name: str, results: dict[str, tuple[float, dict]]) -> None:
     for kind in kinds:
         row = [kind]
         for _, by_split in results.values():
-            row.extend(by_split[s]["kinds"].get(kind, "-") for s in SPLITS)
+            row.extend(m["kinds"].get(kind, "-") for m in by_split.values())
         krows.append(row)
     _table(f"{name}: by kind (R = recall of positives, FPR = false alarms on negatives)",
-           ["kind", *[f"{short(m)} {s}" for m in results for s in SPLITS]], krows)
+           ["kind", *[f"{short(m)} {s}" for m, (_, by) in results.items() for s in by]], krows)
 
 
 def short(matcher: str) -> str:
     """A column label for the by-kind table."""
-    for long, abbrev in (("exportguard --country CN", "eg CN"), ("exportguard  not curated",
-                         "eg uncurated"), ("exportguard  curated", "eg curated"),
+    for long, abbrev in (("exportguard --country CN", "eg CN"), ("exportguard  uncurated",
+                         "eg uncurated"), ("exportguard  curated, independent", "eg cur-indep"),
+                         ("exportguard  curated, same", "eg cur-same"),
                          ("exportguard", "eg"), ("rapidfuzz", "rf"), ("nomenklatura", "nk")):
         if matcher.startswith(long):
             return abbrev
@@ -204,7 +258,7 @@ def short(matcher: str) -> str:
 
 
 def evaluate(name: str, rows: list[dict[str, str]], matchers: dict, default_t: float,
-             entries: list) -> dict:
+             entries: list, misses: bool = False) -> dict:
     pairs = to_pairs(rows)
     results: dict[str, tuple[float, dict]] = {}
     for matcher, screen in matchers.items():
@@ -214,30 +268,61 @@ def evaluate(name: str, rows: list[dict[str, str]], matchers: dict, default_t: f
             t = default_t
         else:  # threshold chosen on dev only, reported on both
             dev = [o for o, r in zip(outcomes, rows, strict=True) if r["split"] == "dev"]
+            if not dev:
+                raise SystemExit("baseline thresholds are chosen on dev: include --splits dev")
             t = best_threshold(dev)
         results[matcher] = (t, summarise(outcomes, rows, t))
         if name == "zh" and matcher == "exportguard":
             results.update(curated_split(outcomes, rows, t, entries))
+        if misses and matcher.startswith("exportguard"):
+            print(f"\n{matcher}:")
+            print_misses(outcomes, rows, t)
     print_summary(name, results)
     return {m: {"threshold": t, **by} for m, (t, by) in results.items()}
 
 
+CURATION_GROUPS = ("curated, independent source", "curated, same source", "uncurated")
+
+
 def curated_split(outcomes: list[Outcome], rows: list[dict[str, str]], t: float,
                   entries: list) -> dict:
-    """exportguard on listed parties with and without a curated Chinese name, plus all unlisted."""
-    curated = curated_parties([r for r in rows if r["label"] == "listed"], entries)
+    """exportguard on the listed parties of each curation group (see `curation_group`), each
+    beside all unlisted rows."""
+    listed = [r for r in rows if r["label"] == "listed"]
+    records = curated_records_of(listed, entries)
+    group = {id(r): curation_group(r, records[r["party"]]) for r in listed}
     out = {}
-    for label, keep in (("  curated", True), ("  not curated", False)):
+    for label in CURATION_GROUPS:
         sel = [(o, r) for o, r in zip(outcomes, rows, strict=True)
-               if r["label"] == "unlisted" or (r["party"] in curated) == keep]
-        out[f"exportguard{label}"] = (t, summarise([o for o, _ in sel], [r for _, r in sel], t))
+               if r["label"] == "unlisted" or group.get(id(r)) == label]
+        out[f"exportguard  {label}"] = (t, summarise([o for o, _ in sel], [r for _, r in sel], t))
     return out
+
+
+def print_misses(outcomes: list[Outcome], rows: list[dict[str, str]], t: float) -> None:
+    """Each positive not found at t and each negative flagged: the query, its kind, what was
+    expected, and the best match with its score and the name it matched."""
+    print(f"\nexportguard misses at {t:.2f}:")
+    for o, r in zip(outcomes, rows, strict=True):
+        found = o.best_correct() >= t if o.pair.positive else o.top() < t
+        if found:
+            continue
+        best = o.candidates[0] if o.candidates else None
+        shown = (f"{best.score:.3f} {best.name} (as {best.matched_name})" if best else "nothing")
+        expected = r["expected_name"] if o.pair.positive else "clear"
+        print(f"  [{r['split']}] {r['kind']:22} {r['query']} | expected {expected} "
+              f"(correct at {o.best_correct():.3f}) | top {shown}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="exportguard on the independent names sets.")
     parser.add_argument("--sets", nargs="+", choices=sorted(SETS), default=["zh", "pairs"])
     parser.add_argument("--no-nk", action="store_true", help="skip nomenklatura")
+    parser.add_argument("--splits", nargs="+", choices=SPLITS, default=list(SPLITS),
+                        help="screen only these splits' rows (tune on dev; heldout once)")
+    parser.add_argument("--only-exportguard", action="store_true", help="skip both baselines")
+    parser.add_argument("--misses", action="store_true",
+                        help="print exportguard's misses and false alarms, row by row")
     parser.add_argument("--nk-algorithm", default="logic-v2")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
@@ -259,9 +344,11 @@ def main(argv: list[str] | None = None) -> int:
                     for m in result.matches]
         return screen
 
-    rf = CachedRapidFuzz(entries)
-    matchers = {"exportguard": eg(None), "rapidfuzz WRatio": rf.screen}
-    if not args.no_nk:
+    matchers = {"exportguard": eg(None)}
+    if not args.only_exportguard:
+        rf = CachedRapidFuzz(entries)
+        matchers["rapidfuzz WRatio"] = rf.screen
+    if not args.no_nk and not args.only_exportguard:
         try:
             nk = NomenklaturaMatcher(entries, rf, args.nk_algorithm)
             matchers[f"nomenklatura {args.nk_algorithm} + RF top-{BLOCK_K}"] = nk.screen
@@ -270,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
 
     report = {"matcher_fingerprint": matcher_fingerprint(), "default_threshold": default_t}
     for name in args.sets:
-        rows = read_rows(SETS[name])
+        rows = [r for r in read_rows(SETS[name]) if r["split"] in args.splits]
         n_pos = sum(1 for r in rows if r["label"] in POSITIVE_LABELS)
         print(f"\n{name}: {len(rows)} rows ({n_pos} positive, {len(rows) - n_pos} negative), "
               f"{len({r['party'] for r in rows})} parties")
@@ -279,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
             chosen = {"exportguard": matchers["exportguard"],
                       "exportguard --country CN": eg("CN"),
                       **{k: v for k, v in matchers.items() if k != "exportguard"}}
-        report[name] = evaluate(name, rows, chosen, default_t, entries)
+        report[name] = evaluate(name, rows, chosen, default_t, entries, args.misses)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=1, default=float), encoding="utf-8")

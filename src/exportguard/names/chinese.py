@@ -279,3 +279,97 @@ def read_text(text: str, every: bool = True) -> Iterator[HanReading]:
             last = match.end()
         parts.append(text[last:])
         yield HanReading("".join(parts), kind, tuple(notes))
+
+
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def _suffix_word(chars: str) -> bool:
+    """A word made of business and organisation words only (科技, 数字技术, 股份有限公司)."""
+    tails = vocabulary().han_trade_suffixes
+    while chars:
+        tail = next((t for t in tails if chars.endswith(t)), None)
+        if tail is None:
+            return False
+        chars = chars[: -len(tail)]
+    return True
+
+
+def _standalone(words: list[Word], front_stripped: bool) -> bool:
+    """Two or more characters that are not one term or place alone, nor, once a place or 中国 was
+    set aside, only terms (上海航空工业 is not 中国航空工业: neither has a trade name)."""
+    if sum(len(w.chars) for w in words) < 2:
+        return False
+    if len(words) == 1 and words[0].how in ("term", "place"):
+        return False
+    return not (front_stripped and all(w.how in ("term", "place") for w in words))
+
+
+@lru_cache(maxsize=65536)
+def trade_name(text: str) -> str | None:
+    """The trade name (字号) of a Chinese enterprise name: its words (simplified, short forms spelt
+    out) less the places and 中国 before it and the business and organisation words after it
+    (data/name_terms.yaml `chinese_trade_name`), one word at a time while a standalone name is
+    left: 北京旷视科技有限公司 -> 旷视, 中航光电科技股份有限公司 -> 中航光电. None for a name with
+    other writing in it (digits, Latin letters), a numbered institute (第十四研究所), a university
+    or other institution (`institutions`: 北京大学 is not a trade name), or no standalone name."""
+    bare = _BRACKETED.sub("", "".join(text.split()))
+    if not bare or not HAN_RUN.fullmatch(bare):
+        return None
+    vocab = vocabulary()
+    expanded = spelt_out(bare)
+    if _NUMBERED.search(expanded) or any(expanded.endswith(w) for w in vocab.han_institutions):
+        return None
+    words = list(segment(expanded))
+    best = expanded if _standalone(words, False) else None
+    rest = _without_places(expanded)
+    front = rest != expanded
+    words = list(segment(rest)) if front else words
+    if front and _standalone(words, front):
+        best = rest
+    while len(words) > 1 and _suffix_word(words[-1].chars):
+        words.pop()
+        if _standalone(words, front):
+            best = "".join(w.chars for w in words)
+    return best
+
+
+def _without_places(text: str) -> str:
+    """The text less the places (with 省, 市...) and 中国 it starts with, two characters at least
+    left: 广东省深圳市华为技术 -> 华为技术."""
+    vocab = vocabulary()
+    heads = _heads()
+    changed = True
+    while changed:
+        changed = False
+        for head in heads:
+            if text.startswith(head) and len(text) > len(head) + 1:
+                text = text[len(head):]
+                for suffix in vocab.han_place_suffixes:
+                    if text.startswith(suffix) and len(text) > len(suffix) + 1:
+                        text = text[len(suffix):]
+                        break
+                changed = True
+                break
+    return text
+
+
+@cache
+def institution_endings() -> tuple[str, ...]:
+    """Name endings of institutions (大学, 研究院...), longest first."""
+    return tuple(sorted(vocabulary().han_institutions, key=len, reverse=True))
+
+
+@cache
+def _heads() -> tuple[str, ...]:
+    vocab = vocabulary()
+    return tuple(sorted([*vocab.han_places, *vocab.han_trade_prefixes], key=len, reverse=True))
+
+
+@lru_cache(maxsize=65536)
+def pinyin_key(chars: str) -> str:
+    """The characters' pinyin without tones or spaces (旷视 -> kuangshi), the key a query in
+    pinyin is looked up by."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(chars)).casefold()

@@ -35,6 +35,9 @@ class Vocabulary:
     han_places: dict[str, str]
     han_place_suffixes: tuple[str, ...]
     han_short_forms: tuple[dict[str, str], ...]  # pattern, expansion, source
+    han_trade_prefixes: tuple[str, ...]  # stripped before a trade name, besides places (中国)
+    han_trade_suffixes: tuple[str, ...]  # business and organisation words after it, longest first
+    han_institutions: tuple[str, ...]  # name endings of institutions, which have no trade name
     long_words: tuple[str, ...]  # single vocabulary words of 7+ letters, for spelling repair
 
 
@@ -84,6 +87,25 @@ def _terms_data() -> dict[str, Any]:
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
+def _canonical(tokens: tuple[str, ...], phrases: dict[tuple[str, ...], Phrase]
+               ) -> tuple[str, ...]:
+    """The tokens with each phrase of the table (longest first) replaced by its canonical form."""
+    longest = max((len(k) for k in phrases), default=1)
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(longest, len(tokens) - i), 0, -1):
+            phrase = phrases.get(tokens[i : i + size])
+            if phrase is not None:
+                out.extend(phrase.canonical)
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return tuple(out)
+
+
 @cache
 def vocabulary() -> Vocabulary:
     data = _terms_data()
@@ -107,7 +129,10 @@ def vocabulary() -> Vocabulary:
     for han, english_readings in data["chinese_terms"].items():
         english = english_readings if isinstance(english_readings, list) else [english_readings]
         han_terms[han] = tuple(english)
-        target = Phrase(_latin_tokens(english[0]), legal=english[0] in legal_canonicals)
+        # The English reading in its canonical words (航空航天 "aeronautics and astronautics" ->
+        # aviation aerospace), as a name written in characters is read.
+        target = Phrase(_canonical(_latin_tokens(english[0]), phrases),
+                        legal=english[0] in legal_canonicals)
         for spelling in _pinyin_spellings(readings[han]):
             if len(spelling) == 1 and len(spelling[0]) <= 3:
                 continue  # a lone short syllable ("an", "xin") is too ambiguous to rewrite
@@ -127,6 +152,10 @@ def vocabulary() -> Vocabulary:
         han_places=places,
         han_place_suffixes=tuple(sorted(data["chinese_place_suffixes"], key=len, reverse=True)),
         han_short_forms=tuple(data["chinese_short_forms"]),
+        han_trade_prefixes=tuple(data["chinese_trade_name"]["prefixes"]),
+        han_trade_suffixes=tuple(sorted(data["chinese_trade_name"]["suffixes"], key=len,
+                                        reverse=True)),
+        han_institutions=tuple(data["chinese_trade_name"]["institutions"]),
         long_words=long_words,
     )
 

@@ -23,6 +23,7 @@ import jellyfish
 import numpy as np
 
 from exportguard.model import ListEntry
+from exportguard.names.chinese import pinyin_key, simplified, trade_name
 from exportguard.names.normalize import NameForm, han_key, name_forms
 from exportguard.names.terms import generic_tokens
 from exportguard.screening.flat import (
@@ -68,7 +69,8 @@ def phonetic(token: str) -> str:
 
 
 _FORM_FIELDS = tuple(f.name for f in fields(NameForm))
-_FORMAT = 3  # of the pickled state and the file; older ones are refused (and rebuilt)
+_FORMAT = 4  # of the pickled state and the file; older ones are refused (and rebuilt)
+_HAN_CHARS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def _encode_name(name: IndexedName) -> bytes:
@@ -122,16 +124,18 @@ class NameIndex:
         self.entries = list(entries)
         self._citation_dates: np.ndarray | None = None
         names: list[IndexedName] = []
-        exact: dict[str, list[int]] = defaultdict(list)
-        han_exact: dict[str, list[int]] = defaultdict(list)
+        keys = _Keys()
         for number, entry in enumerate(self.entries):
-            _add(names, exact, han_exact, number, "name", [entry.name])
-            _add(names, exact, han_exact, number, "alias", entry.alt_names)
-            _add(names, exact, han_exact, number, "local", entry.local_names)
+            _add(names, keys, number, "name", [entry.name])
+            _add(names, keys, number, "alias", entry.alt_names)
+            _add(names, keys, number, "local", entry.local_names)
         self.names = names
         self.name_entry = np.fromiter((n.entry for n in names), dtype=np.int32, count=len(names))
-        self.exact = Postings.of(exact)
-        self.han_exact = Postings.of(han_exact)
+        self.exact = Postings.of(keys.exact)
+        self.han_exact = Postings.of(keys.han_exact)
+        self.han_trade = Postings.of(keys.han_trade)
+        self.pinyin_full = Postings.of(keys.pinyin_full)
+        self.pinyin_trade = Postings.of(keys.pinyin_trade)
         self._build_postings()
         # Computed up front here (batch workers forked from this process share them); an index
         # read from a file computes each name's weights when a query first reaches it.
@@ -248,7 +252,9 @@ class NameIndex:
             "names": names, "names.starts": name_starts, "name_entry": self.name_entry,
             **self.tokens.to_arrays("tokens"), **self.sounds.to_arrays("sounds"),
             **self.grams.to_arrays("grams"), **self.exact.to_arrays("exact"),
-            **self.han_exact.to_arrays("han_exact"),
+            **self.han_exact.to_arrays("han_exact"), **self.han_trade.to_arrays("han_trade"),
+            **self.pinyin_full.to_arrays("pinyin_full"),
+            **self.pinyin_trade.to_arrays("pinyin_trade"),
             "token_weight": np.fromiter((self.token_weight[t] for t in tokens),
                                         dtype=np.float64, count=len(tokens)),
             "unseen_weight": np.asarray([self.unseen_weight], dtype=np.float64),
@@ -265,6 +271,9 @@ class NameIndex:
         self.grams = Postings.from_arrays(arrays, "grams")
         self.exact = Postings.from_arrays(arrays, "exact")
         self.han_exact = Postings.from_arrays(arrays, "han_exact")
+        self.han_trade = Postings.from_arrays(arrays, "han_trade")
+        self.pinyin_full = Postings.from_arrays(arrays, "pinyin_full")
+        self.pinyin_trade = Postings.from_arrays(arrays, "pinyin_trade")
         self.token_weight = dict(zip(self.tokens.keys, arrays["token_weight"].tolist(),
                                      strict=True))
         self.unseen_weight = float(arrays["unseen_weight"][0])
@@ -286,17 +295,45 @@ class NameIndex:
         return index
 
 
-def _add(names: list[IndexedName], exact: dict[str, list[int]], han_exact: dict[str, list[int]],
-         entry: int, origin: str, texts: Iterable[str]) -> None:
+class _Keys:
+    """The exact-lookup keys of the names being indexed, each to its name numbers: the core of
+    every form; for a name in characters its simplified characters (short forms spelt out), its
+    trade name (`chinese.trade_name`: 旷视 of 北京旷视科技有限公司), and the pinyin of both (a query
+    in pinyin is looked up by its letters run together)."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, list[int]] = defaultdict(list)
+        self.han_exact: dict[str, list[int]] = defaultdict(list)
+        self.han_trade: dict[str, list[int]] = defaultdict(list)
+        self.pinyin_full: dict[str, list[int]] = defaultdict(list)
+        self.pinyin_trade: dict[str, list[int]] = defaultdict(list)
+
+    def add_han(self, text: str, number: int) -> None:
+        key = han_key(text)
+        if not key:
+            return
+        self.han_exact[key].append(number)
+        chars = simplified("".join(_HAN_CHARS.findall(text)))
+        for spelling in dict.fromkeys([pinyin_key(chars), pinyin_key(key)]):
+            self.pinyin_full[spelling].append(number)
+        trade = trade_name(text)
+        if trade:
+            self.han_trade[trade].append(number)
+            self.pinyin_trade[pinyin_key(trade)].append(number)
+
+
+def _add(names: list[IndexedName], keys: _Keys, entry: int, origin: str,
+         texts: Iterable[str]) -> None:
     seen: set[tuple[str, ...]] = set()
     for text in name_variants(texts):
-        key = han_key(text)
+        first = True
         for form in name_forms(text, every=False):
             if form.tokens in seen:
                 continue
             seen.add(form.tokens)
             number = len(names)
             names.append(IndexedName(entry, origin, text, form))
-            exact[form.core].append(number)
-            if key:
-                han_exact[key].append(number)
+            keys.exact[form.core].append(number)
+            if first:
+                keys.add_han(text, number)
+                first = False

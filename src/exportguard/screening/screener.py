@@ -15,7 +15,16 @@ from exportguard.lists.fr_dates import FrDates
 from exportguard.lists.history import InForce, in_force_on
 from exportguard.lists.listing_dates import listing_date
 from exportguard.model import ListEntry, Snapshot
-from exportguard.names.normalize import MAX_NAME_CHARS, NameForm, clean, han_key, name_forms
+from exportguard.names.chinese import institution_endings, trade_name
+from exportguard.names.normalize import (
+    MAX_NAME_CHARS,
+    NameForm,
+    basic_tokens,
+    clean,
+    han_key,
+    name_forms,
+)
+from exportguard.names.pinyin import pinyin_trade_names
 from exportguard.names.query import QueryPart, query_parts, split_glued
 from exportguard.screening.features import (
     LEGAL_FORM_CONFLICT,
@@ -44,6 +53,17 @@ _CANDIDATES = 40
 _GLUED_MIN = 10  # a word this long that no listed name has may be several written together
 _GLUED_PIECE = 4
 _UNSEEN = object()
+# A query in characters whose trade name (字号: 旷视 of 北京旷视科技有限公司) is that of a
+# curated or listed name in characters: the bare trade name, or a shortening of the name, is
+# nearly certain; the trade name with another place or other business words is likely the party
+# or one of its companies, for a person to decide. A query in pinyin is read the same way
+# against the pinyin of those names. None of these is a confirmed match (pinyin has no tones; a
+# trade name is not unique across provinces).
+TRADE_NAME_SAME = 0.95
+TRADE_NAME_OTHER = 0.90
+PINYIN_FULL = 0.95
+PINYIN_TRADE = 0.90
+_PINYIN_MIN = 6  # letters: shorter pinyin keys (dahua, hikv) are too often other words
 
 
 @dataclass(slots=True)
@@ -294,6 +314,7 @@ class Screener:
                         f"{'curated local ' if name.origin == 'local' else ''}name",
                     )
                     out.append((name.form, number, 1.0, feature))
+        out.extend(self._trade_and_pinyin(text, key, lists))
         for form in self._forms(text):
             weights = index.weights(form)
             numbers = set(index.exact.get(form.core, ()))
@@ -303,6 +324,50 @@ class Screener:
                 if self._wanted(name, lists):
                     value = score(form, weights, name.form, index.name_weights[number])
                     out.append((form, number, value, None))
+        return out
+
+    def _trade_and_pinyin(self, text: str, key: str | None, lists: frozenset[str] | None
+                          ) -> list[tuple[NameForm, int, float, Feature | None]]:
+        """Names in characters linked by the query's trade name or by its pinyin (see
+        TRADE_NAME_SAME), each with the feature that says how the query was read."""
+        index = self.index
+        out: list[tuple[NameForm, int, float, Feature | None]] = []
+        if key:
+            trade = trade_name(text)
+            for number in index.han_trade.get(trade, ()) if trade else ():
+                name = index.names[number]
+                listed = han_key(name.text) or ""
+                same = key == trade or _shortens(key, listed)
+                value = TRADE_NAME_SAME if same else TRADE_NAME_OTHER
+                how = ("the query is the trade name or a shortening of it" if same else
+                       "with other place or business words")
+                if self._wanted(name, lists):
+                    out.append((name.form, number, value, Feature(
+                        "trade_name", 1.0, value, value,
+                        f"read {key} as trade name {trade} ({how}); trade name {trade} of "
+                        f"{_origin(name.origin)} {name.text}")))
+            return out
+        if not text.isascii():
+            return out
+        letters = "".join(basic_tokens(text))
+        if len(letters) < _PINYIN_MIN or not letters.isalpha():
+            return out
+        found: dict[int, tuple[float, str]] = {}
+        for number in index.pinyin_full.get(letters, ()):
+            found[number] = (PINYIN_FULL, f"read '{text}' as the pinyin {letters}")
+        for trade, how in pinyin_trade_names(letters):
+            if len(trade) < _PINYIN_MIN:
+                continue
+            for number in index.pinyin_trade.get(trade, ()):
+                if number not in found:
+                    found[number] = (PINYIN_TRADE, f"read '{text}' as the pinyin trade name "
+                                                   f"{trade} ({how})")
+        for number, (value, how) in found.items():
+            name = index.names[number]
+            if self._wanted(name, lists):
+                out.append((name.form, number, value, Feature(
+                    "pinyin_name", 1.0, value, value,
+                    f"{how}, the reading of {_origin(name.origin)} {name.text}")))
         return out
 
     def _forms(self, text: str) -> list[NameForm]:
@@ -349,10 +414,24 @@ class Screener:
         return dated is not False
 
 
+def _origin(origin: str) -> str:
+    return {"local": "curated", "name": "listed name", "alias": "listed alias"}.get(origin, origin)
+
+
 def _shortens(short: str, full: str) -> bool:
-    """Every character of `short` appears in `full`, in order."""
+    """Every character of `short` appears in `full`, in order, keeping what tells the party
+    apart: the trade name of a company (北京商汤科技 keeps 商汤 of 北京市商汤科技开发有限公司), the
+    words just before an institution's kind (国防科技大学 shortens 中国人民解放军国防科技大学;
+    北京大学 does not shorten 北京理工大学)."""
     rest = iter(full)
-    return all(char in rest for char in short)
+    if not all(char in rest for char in short):
+        return False
+    trade = trade_name(full)
+    if trade and trade != full:
+        return trade in short
+    kind = next((k for k in institution_endings() if full.endswith(k) and short.endswith(k)),
+                None)
+    return kind is None or full[: -len(kind)].endswith(short[: -len(kind)])
 
 
 def _country_adjustment(code: str, countries: list[str]) -> float:
