@@ -94,6 +94,7 @@ def main() -> int:
     bodies = [{"name": name, "country": country or None, "customer_id": ref}
               for ref, name, country in book]
     schema = None
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as work:
         env = {**os.environ, "EXPORTGUARD_HOME": work, "EXPORTGUARD_RATE_PER_SECOND": "100000"}
         if args.db:
@@ -154,7 +155,8 @@ def main() -> int:
           f"{os.cpu_count()} cores, Python {platform.python_version()}; {database}; one worker; "
           f"{args.rate:g} screens/s; CSL {CSL_COMPACT.name}. Full load done after "
           f"{loaded_after:.1f} s, new index serving after {swapped_after or float('nan'):.1f} s, "
-          f"batch of {args.batch_rows:,} rows done after {batch_after or float('nan'):.1f} s\n")
+          f"batch of {args.batch_rows:,} rows done after {batch_after or float('nan'):.1f} s; "
+          f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after\n")
     print("| phase | screens | p50 ms | p99 ms | max ms | over 1 s | errors |")
     print("|---|---|---|---|---|---|---|")
     for phase, times in screens.results.items():

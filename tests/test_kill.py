@@ -15,40 +15,97 @@ from exportguard.store import Store
 from tests.conftest import CSL_COMPACT, CSL_SAMPLE
 
 
-def test_kill_during_load_leaves_the_store_consistent(tmp_path):
+def _load_process(url: str, home: Path) -> subprocess.Popen:
+    env = {**os.environ, "EXPORTGUARD_HOME": str(home), "EXPORTGUARD_DB": url}
+    return subprocess.Popen(
+        [sys.executable, "-m", "exportguard", "load", str(CSL_COMPACT), "--force"], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def _kill_when(process: subprocess.Popen, ready, pause: float) -> bool:
+    """SIGKILL the process once `ready()`; False if it finished first."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if ready():
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            return True
+        time.sleep(pause)
+    process.wait()
+    return False
+
+
+def _assert_consistent(store: Store, previous_id: int) -> None:
+    """The previous snapshot in force, no orphan or half-loaded entries, a sound file."""
+    with store.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        rows = connection.execute(text(
+            "select snapshot_id, count(*) from list_entries group by snapshot_id")).all()
+    snapshots = store.snapshots()
+    assert [s.id for s in snapshots if s.source == "csl"] == [previous_id]
+    assert {sid: n for sid, n in rows} == {s.id: s.entry_count for s in snapshots}
+
+
+def test_kill_while_staging_a_load_leaves_the_store_consistent(tmp_path):
+    """SQLite loads stage their entries in a file of their own before the one short write
+    transaction: killed while staging, the store is untouched and the next load removes the
+    staging file it left."""
     home = tmp_path / "home"
     db = home / "exportguard.db"
     url = f"sqlite:///{db}"
     store = Store(url)
     previous = load_file(store, CSL_SAMPLE).snapshot
     store.close()
-    env = {**os.environ, "EXPORTGUARD_HOME": str(home), "EXPORTGUARD_DB": url}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "exportguard", "load", str(CSL_COMPACT)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    wal = Path(f"{db}-wal")
-    deadline = time.monotonic() + 60
-    # Kill once the load has written a good part of its entries (several MB of pages).
-    while time.monotonic() < deadline and process.poll() is None:
-        if wal.exists() and wal.stat().st_size > 3_000_000:
-            break
-        time.sleep(0.01)
-    assert process.poll() is None, "the load finished before it could be killed"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+
+    def staged() -> list[Path]:
+        return list(home.glob("exportguard.db.load-*.staging"))
+
+    process = _load_process(url, home)
+    # Kill once a good part of the entries is staged (several MB).
+    killed = _kill_when(process, lambda: any(p.stat().st_size > 3_000_000 for p in staged()
+                                             if p.exists()), 0.01)
+    assert killed, "the load finished before it could be killed"
+    assert staged(), "the killed load left no staging file (was it staging?)"
 
     store = Store(url)
-    with store.engine.connect() as connection:
-        assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
-        rows = connection.execute(text(
-            "select snapshot_id, count(*) from list_entries group by snapshot_id")).all()
-    snapshots = store.snapshots()
-    assert [s.id for s in snapshots if s.source == "csl"] == [previous.id]
-    assert {sid: n for sid, n in rows} == {s.id: s.entry_count for s in snapshots}
-    # The next load completes and takes over.
+    _assert_consistent(store, previous.id)
     again = load_file(store, CSL_COMPACT).snapshot
-    assert again.entry_count == 25921
+    assert again.entry_count == 25921 and store.entry_count(again.id) == 25921
+    assert store.current_snapshots()[-1].id == again.id
+    assert staged() == []
+
+
+def test_kill_while_copying_a_staged_load_in_leaves_the_store_consistent(tmp_path):
+    """Killed inside the final transaction (the store's WAL growing with the copied rows): the
+    transaction never committed, so the previous snapshot is still the one in force."""
+    home = tmp_path / "home"
+    db = home / "exportguard.db"
+    url = f"sqlite:///{db}"
+    store = Store(url)
+    previous = load_file(store, CSL_SAMPLE).snapshot
+    store.close()
+    wal = Path(f"{db}-wal")
+    base = wal.stat().st_size if wal.exists() else 0
+    for _attempt in range(5):  # the copy lasts a fraction of a second: poll closely
+        process = _load_process(url, home)
+        if _kill_when(process, lambda: wal.exists() and wal.stat().st_size > base + 2_000_000,
+                      0.0005):
+            break
+        # The load won the race and committed: go back to one snapshot and try again.
+        store = Store(url)
+        with store.engine.begin() as connection:
+            connection.execute(text("delete from list_entries where snapshot_id != :p"),
+                               {"p": previous.id})
+            connection.execute(text("delete from snapshots where id != :p"), {"p": previous.id})
+        store.close()
+    else:
+        raise AssertionError("every load finished before it could be killed in its copy")
+
+    store = Store(url)
+    _assert_consistent(store, previous.id)
+    again = load_file(store, CSL_COMPACT).snapshot
+    assert again.entry_count == 25921 and store.entry_count(again.id) == 25921
     assert store.current_snapshots()[-1].id == again.id
 
 

@@ -99,6 +99,30 @@ def test_cli_holdings_summary_json(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8").count("\n") == 14
 
 
+def test_cli_holdings_decision_is_audited_unless_no_audit(tmp_path: Path) -> None:
+    """`invest --holdings` records its summary in the audit log like every CLI decision;
+    `--no-audit` records nothing and says so."""
+    from exportguard.audit import AuditLog
+
+    out = tmp_path / "checked.csv"
+    res = CliRunner().invoke(app, ["invest", "--holdings", str(HOLDINGS), "--out", str(out),
+                                   "--date", "2025-06-30", "--json"])
+    assert res.exit_code == 0, res.output
+    setting = json.loads(res.output)["audit"]
+    assert setting["recorded"] is True and setting["actor"].startswith("cli:")
+    log = AuditLog(Store())
+    last = list(log.records())[-1]
+    assert (last.seq, last.action, last.subject) == (setting["seq"], "portfolio", str(HOLDINGS))
+    detail = json.loads(last.detail)
+    assert detail["rows"] == 13 and detail["weight_share_percent"] == 15.0
+    count = log.count()
+    scratch = CliRunner().invoke(app, ["invest", "--holdings", str(HOLDINGS), "--out",
+                                       str(tmp_path / "scratch.csv"), "--date", "2025-06-30",
+                                       "--no-audit"])
+    assert scratch.exit_code == 0 and "Not audited (--no-audit)." in scratch.output
+    assert log.count() == count and log.verify().ok
+
+
 def test_cli_holdings_without_out_exits_2_naming_it(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["invest", "--holdings", str(HOLDINGS)])
     assert res.exit_code == 2 and "out" in res.output

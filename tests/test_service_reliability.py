@@ -227,3 +227,32 @@ def test_new_lists_are_indexed_in_the_background(store: Store, monkeypatch) -> N
         assert max(durations) < 1.0, durations  # no screen waited for the index
     finally:
         service.close()
+
+
+def test_new_lists_are_indexed_in_a_child_process(store: Store, monkeypatch) -> None:
+    """The rebuild after a load indexes in a child process (its cache file opened here): the
+    service's own process never runs the indexer, so its interpreter stays free for screens."""
+    from exportguard.screening import index as index_module
+    from exportguard.service import state as state_module
+    from tests.conftest import REFERENCE
+
+    service = Service(store)
+    try:
+        service.post("/screen", {"name": LISTED})
+        built_here: list[int] = []
+        real_init = index_module.NameIndex.__init__
+
+        def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            built_here.append(1)
+            real_init(self, *args, **kwargs)
+
+        monkeypatch.setattr(index_module.NameIndex, "__init__", counted)
+        monkeypatch.setattr(state_module, "GENERATION_CHECK_SECONDS", 0.0)
+        added = load_file(store, REFERENCE / "bis" / "dpl.txt").snapshot
+        service.client.app.state.service.settle(120)
+        answer = service.post("/screen", {"name": "Adrian Manuel Hernandez"}).json()
+        assert added.id in answer["snapshot"]["ids"]
+        assert answer["decision"] == "match"
+        assert built_here == []
+    finally:
+        service.close()

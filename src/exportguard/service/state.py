@@ -3,10 +3,11 @@ cache and the per-key rate limiter (its buckets shared through the database).
 
 Screeners are built once and shared by every request. Every few seconds a request asks the store
 whether a snapshot or a company was added (two cheap queries); if so the screeners in use are
-built again on a background thread while the old ones go on serving, and swapped in at once when
-ready; the set of company names in the ownership graph is read again. Keys are looked up once
-and cached for a few seconds, so revoking a key takes effect within `KEY_CACHE_SECONDS` in every
-process.
+built again while the old ones go on serving, and swapped in at once when ready: a background
+thread has a child process build each index and write its cache file (`screening/prebuild.py`),
+then opens the file, so the indexing does not hold this process's interpreter lock; the set of
+company names in the ownership graph is read again. Keys are looked up once and cached for a
+few seconds, so revoking a key takes effect within `KEY_CACHE_SECONDS` in every process.
 
 The rate limit is a token bucket per key kept in the database, so it holds across
 `serve --workers N` and replicas; a process leases a few tokens at a time to spare writes.
@@ -31,6 +32,7 @@ from exportguard.errors import InputError
 from exportguard.lists.loader import ensure_starter
 from exportguard.screening import Screener
 from exportguard.screening.loaded import history_screener, screener_for
+from exportguard.screening.prebuild import build_elsewhere
 from exportguard.store import Store, ratelimit
 from exportguard.store.ownership import OwnershipStore, company_key
 from exportguard.store.tables import CompanyRow, SnapshotRow
@@ -236,6 +238,12 @@ class ServiceState:
                 keys = list(self._screeners)
                 had_history = self._history is not None
             try:
+                # Indexing is pure Python: done in a child process (its cache file then opens
+                # here in milliseconds), this process keeps its interpreter for the screens.
+                for day, filter_dates in keys:
+                    build_elsewhere(self.store.url, day, filter_dates)
+                if had_history:
+                    build_elsewhere(self.store.url, None, history=True)
                 fresh = {key: screener_for(self.store, key[0], filter_dates=key[1])
                          for key in keys}
                 history = history_screener(self.store) if had_history else None

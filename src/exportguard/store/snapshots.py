@@ -1,14 +1,24 @@
-"""Saving and reading list snapshots. A snapshot is written in one transaction, so a load that
-fails part-way leaves the store exactly as it was."""
+"""Saving and reading list snapshots. A snapshot becomes visible in one transaction, so a load
+that fails or is killed part-way leaves the store exactly as it was.
+
+With SQLite (one writer at a time) the entries are first written to a staging database file of
+their own next to the store (`<db>.load-<pid>.staging`, attached to the load's connection): the
+long part of a load (parsing, checking, encoding rows) then holds no lock on the store, and the
+screens' audit writes go on. The final transaction copies the staged rows in with one
+`INSERT ... SELECT` (well under a second for the full CSL) and adds the snapshot row. A killed
+load leaves only its staging file, removed by the next load. PostgreSQL writers do not block
+each other, so there the entries are written straight into the one transaction."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Column, Engine, MetaData, Table, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from exportguard.config import database_url
@@ -53,6 +63,9 @@ class Store:
         progress: Callable[[int], None] | None = None,
     ) -> Snapshot:
         """Store a snapshot and all its entries atomically; any exception rolls everything back."""
+        staging = _staging_path(self.url)
+        if staging is not None:
+            return self._save_staged(header, entries, staging, progress)
         loaded_at = datetime.now(UTC)
         try:
             with self._sessions.begin() as session:
@@ -88,6 +101,57 @@ class Store:
                 return _snapshot(row)
         except SQLAlchemyError as exc:
             raise StoreError(f"could not store the snapshot: {exc}") from None
+
+    def _save_staged(
+        self,
+        header: SnapshotHeader,
+        entries: Iterable[ListEntry],
+        staging: Path,
+        progress: Callable[[int], None] | None,
+    ) -> Snapshot:
+        """SQLite: stage the entries in a file of their own (no lock on the store), then copy
+        them in and add the snapshot row in one short transaction."""
+        for stale in staging.parent.glob(f"{staging.name.split('.load-')[0]}.load-*.staging"):
+            if not _pid_alive(stale):
+                stale.unlink(missing_ok=True)
+        staging.unlink(missing_ok=True)
+        table = _staging_table()
+        names = [c.name for c in table.columns]
+        loaded_at = datetime.now(UTC)
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql(f"ATTACH DATABASE '{_quoted(staging)}' AS staging")
+                try:
+                    connection.exec_driver_sql("PRAGMA staging.journal_mode=OFF")
+                    connection.exec_driver_sql("PRAGMA staging.synchronous=OFF")
+                    table.create(connection)
+                    connection.commit()
+                    count, lists = _stage(connection, table, entries, progress)
+                    connection.commit()
+                    # The one write transaction on the store: a snapshot row and a copy in C.
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                    row = SnapshotRow.__table__
+                    snapshot_id = connection.execute(insert(row).values(
+                        source=header.source, format=header.format, origin=header.origin,
+                        checksum=header.checksum, entry_count=count, lists=sorted(lists),
+                        generated_at=header.generated_at, retrieved_at=header.retrieved_at,
+                        edition=header.edition, loaded_at=loaded_at,
+                    )).inserted_primary_key[0]
+                    columns = ", ".join(f'"{n}"' for n in names)
+                    picked = ", ".join(":sid" if n == "snapshot_id" else f'"{n}"'
+                                       for n in names)
+                    connection.execute(text(
+                        f"INSERT INTO list_entries ({columns}) SELECT {picked} "
+                        "FROM staging.entries ORDER BY rowid"), {"sid": snapshot_id})
+                    connection.commit()
+                finally:
+                    connection.rollback()
+                    connection.exec_driver_sql("DETACH DATABASE staging")
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not store the snapshot: {exc}") from None
+        finally:
+            staging.unlink(missing_ok=True)
+        return self.snapshot(snapshot_id)
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -220,6 +284,69 @@ class Store:
             )
             for (row,) in result:
                 yield row.id, _entry(row)
+
+
+def _staging_path(url: str) -> Path | None:
+    """Where a SQLite store's loads stage their entries; None for PostgreSQL and in-memory
+    databases (written in the one transaction)."""
+    if not url.startswith("sqlite") or "///" not in url:
+        return None
+    database = url.split("///", 1)[1].split("?", 1)[0]
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().with_name(
+        f"{Path(database).name}.load-{os.getpid()}.staging")
+
+
+def _pid_alive(staging: Path) -> bool:
+    """Whether the load that owns a staging file (its pid in the name) still runs."""
+    try:
+        pid = int(staging.name.rsplit(".load-", 1)[1].split(".", 1)[0])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _staging_table() -> Table:
+    """list_entries' columns but its id, in the attached staging database."""
+    columns = [Column(c.name, c.type) for c in ListEntryRow.__table__.columns if c.name != "id"]
+    return Table("entries", MetaData(), *columns, schema="staging")
+
+
+def _stage(
+    connection: Any, table: Table, entries: Iterable[ListEntry],
+    progress: Callable[[int], None] | None,
+) -> tuple[int, dict[str, None]]:
+    count = 0
+    lists: dict[str, None] = {}
+    batch: list[dict[str, Any]] = []
+    for entry in entries:
+        lists.setdefault(entry.list_code, None)
+        batch.append(_entry_values(0, entry))
+        if len(batch) >= _BATCH:
+            connection.execute(insert(table), batch)
+            count += len(batch)
+            batch = []
+            if progress:
+                progress(count)
+    if batch:
+        connection.execute(insert(table), batch)
+        count += len(batch)
+        if progress:
+            progress(count)
+    return count, lists
 
 
 _SCREENING_COLUMNS = (
