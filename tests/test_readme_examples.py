@@ -7,9 +7,13 @@ reference CSL (two snapshots of the `csl` source, so `diff` has something to com
 once: the state a user is in after the README's `load ../shared/reference/...`. (A sample alone
 is not enough: it would serve the Entity List without Megvii and change the README's answers.)
 Where the README shows the output's first line under a command, the output must contain it.
-The files the README names as the user's own (customers.csv, holdings.csv, book.parquet, ...)
-are written into the working directory first, small, with the columns the README describes.
-Examples that need a network, a server or Spark are skipped with the reason listed in SKIPPED.
+The input files the examples name are the ones shipped in `examples/` (and `tests/fixtures`,
+`../shared/reference`): the working directory is a folder beside which the checkout's `examples`,
+`tests` and `../shared` are linked, so a path resolves as it does for a user in the checkout and
+the files the examples write stay out of it. Every file path an example names must exist in the
+checkout or be written by an earlier example. Examples that need a network, a server or Spark
+are skipped with the reason listed in SKIPPED. The `exportguard` lines of the ```bash blocks
+(keys, serve) run too, with the server's `uvicorn.run` replaced, so they parse as written.
 """
 
 from __future__ import annotations
@@ -20,24 +24,36 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import uvicorn
 from typer.testing import CliRunner
 
 from exportguard.cli import app
-from tests.conftest import CSL_COMPACT, CSL_SAMPLE, FIXTURES, ROOT
+from tests.conftest import CSL_COMPACT, CSL_SAMPLE, ROOT
 
 README = ROOT / "README.md"
+EXAMPLES_DIR = ROOT / "examples"
+
+# The rows of examples/book.parquet (examples/README.md says how to write it again from these).
+BOOK_ROWS = [
+    {"ref": "r-1", "legal_name": "Megvii Technology", "iso2": "CN"},
+    {"ref": "r-2", "legal_name": "Huawei Technologies Co., Ltd.", "iso2": "CN"},
+    {"ref": "r-3", "legal_name": "Gulf Gate Spedition GmbH", "iso2": "AT"},
+    {"ref": "r-4", "legal_name": "Dahua Technology", "iso2": "CN"},
+    {"ref": "r-5", "legal_name": "Northwind Traders Ltd", "iso2": "GB"},
+    {"ref": "r-6", "legal_name": "Fabrikam Semiconductor Inc", "iso2": "US"},
+]
 
 # (pattern, reason): an example whose words match the pattern (from the start) is skipped.
 SKIPPED: tuple[tuple[str, str], ...] = (
     (r"exportguard update(?! --list)", "downloads the official lists: needs the network"),
-    (r"exportguard load \.\./shared/reference/csl/csl-2026-07-31\.compact\.json",
-     "the module's fixture loads this file once for every example"),
+    (r"curl ", "downloads the CSL: needs the network"),
+    (r"exportguard load \.\./shared/reference/csl/csl-sample\.csv",
+     "the module's fixture loads it once, before the full CSL (loaded again after the full CSL, "
+     "it is refused by the 10 % shrink check, as it would be for a user)"),
     (r"exportguard load consolidated\.csv",
-     "stands for a downloaded full CSL: the module's store already holds the full reference CSL, "
-     "and a smaller file is refused by the 10 % shrink check (tests/test_update.py)"),
+     "loads the CSL the curl line before it downloads: needs the network"),
     (r"exportguard mcp", "starts the MCP server (stdio or HTTP); tests/test_mcp.py drives it"),
     (r"exportguard batch .* --engine spark",
      "starts a Spark JVM; tests/test_batch_spark.py runs the Spark engine"),
@@ -60,17 +76,17 @@ def readme_examples(text: str) -> list[Example]:
     in_console = False
     i = 0
     while i < len(lines):
-        line = lines[i]
-        if line.strip().startswith("```"):
-            in_console = line.strip() == "```console"
+        line = lines[i].lstrip()  # a block inside a list item is indented
+        if line.startswith("```"):
+            in_console = line == "```console"
         elif in_console and line.startswith("$ "):
             start, command = i + 1, line[2:]
             while command.rstrip().endswith("\\"):
                 i += 1
                 command = command.rstrip()[:-1] + " " + lines[i].strip()
-            following = lines[i + 1] if i + 1 < len(lines) else ""
+            following = lines[i + 1].lstrip() if i + 1 < len(lines) else ""
             expected = None
-            if not following.startswith(("$ ", "```")):
+            if not following.startswith(("$ ", "```", "#")):  # "#": a comment continued
                 expected = following.split("  #")[0].strip() or None
             examples.append(Example(start, command, shlex.split(command, comments=True), expected))
         i += 1
@@ -85,41 +101,12 @@ def _skip_reason(example: Example) -> str | None:
     return next((reason for pattern, reason in SKIPPED if re.match(pattern, words)), None)
 
 
-def _write_user_files(folder: Path) -> None:
-    """The files the README's examples name as the user's own; paths in the checkout (the
-    portfolio fixture, ../shared/reference) resolve as they do from the checkout."""
-    (folder / "tests").symlink_to(ROOT / "tests", target_is_directory=True)
+def _link_checkout(folder: Path) -> None:
+    """The checkout's example inputs, as a user in the checkout sees them; `../shared/reference`
+    resolves beside it."""
+    for name in ("examples", "tests"):
+        (folder / name).symlink_to(ROOT / name, target_is_directory=True)
     (folder.parent / "shared").symlink_to(ROOT.parent / "shared", target_is_directory=True)
-    (folder / "ofac").mkdir()
-    for part in (FIXTURES / "ofac" / "cons").iterdir():
-        (folder / "ofac" / part.name).write_bytes(part.read_bytes())
-    ftm = [
-        {"id": "co-parent", "schema": "Company", "properties": {
-            "name": ["Example Parent Holdings Ltd"], "jurisdiction": ["cn"]}},
-        {"id": "co-sub", "schema": "Company", "properties": {
-            "name": ["Example Components GmbH"], "jurisdiction": ["de"]}},
-        {"id": "own-1", "schema": "Ownership", "properties": {
-            "owner": ["co-parent"], "asset": ["co-sub"], "percentage": ["75"],
-            "startDate": ["2021-03-01"]}},
-    ]
-    (folder / "entities.ftm.json").write_text(
-        "".join(json.dumps(entity) + "\n" for entity in ftm), encoding="utf-8")
-    (folder / "customers.csv").write_text(
-        "id,name,country\nc-1,Megvii Technology,CN\nc-2,Northwind Traders Ltd,GB\n"
-        "c-3,Beijing Shangtang Technology Development,CN\n", encoding="utf-8")
-    (folder / "holdings.csv").write_text(
-        "owner,owned,percent,as_of,source,owner_country,owned_country,owner_hq\n"
-        "Megvii Technology,Example Holdings Ltd,60,2020-01-01,test register,CN,HK,CN\n"
-        "Example Holdings Ltd,Example Subsidiary KK,80,2020-01-01,test register,HK,JP,HK\n"
-        "Example Group Holdings,Example Japan KK,100,2020-01-01,test register,CN,JP,CN\n",
-        encoding="utf-8")
-    rows = {"ref": ["r-1", "r-2", "r-3"], "legal_name": ["Megvii Technology", "Huawei Technologies",
-                                                         "Northwind Traders Ltd"],
-            "iso2": ["CN", "CN", "GB"]}
-    pq.write_table(pa.table(rows), folder / "book.parquet")
-    (folder / "book.jsonl").write_text(
-        "".join(json.dumps({"name": n, "country": c}) + "\n"
-                for n, c in zip(rows["legal_name"], rows["iso2"], strict=True)), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +118,7 @@ def readme_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EXPORTGUARD_HOME", str(folder / "home"))
         patch.chdir(folder)
-        _write_user_files(folder)
+        _link_checkout(folder)
         runner = CliRunner()
         for args in (["lists"], ["load", str(CSL_SAMPLE)], ["load", str(CSL_COMPACT)]):
             result = runner.invoke(app, args)
@@ -203,3 +190,93 @@ def test_readme_python_blocks_run_and_print_what_their_comments_say(
         assert claims, block
         for claim in claims:
             assert claim in printed, (claim, printed)
+
+
+_FILE_SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson", ".json", ".svg", ".xml", ".txt",
+                  ".yaml", ".html", ".gz")
+
+
+def _named_paths(argv: list[str]) -> tuple[list[str], list[str]]:
+    """The file paths an example reads and the ones it writes (`--out`, `-o`, `curl -O URL`).
+    Absolute paths are a cluster's (spark-submit), not the checkout's; `X#alias` is Spark's
+    archive syntax for X."""
+    reads: list[str] = []
+    writes: list[str] = []
+    for position, word in enumerate(argv):
+        previous = argv[position - 1] if position else ""
+        if argv[0] == "curl" and "://" in word:
+            writes.append(word.rsplit("/", 1)[-1])
+            continue
+        path = word.split("#", 1)[0]
+        if ("$" in path or "=" in path or "://" in path or path.startswith("/")
+                or not (path.endswith("/") or path.lower().endswith(_FILE_SUFFIXES))):
+            continue
+        (writes if previous in ("--out", "-o") else reads).append(path)
+    return reads, writes
+
+
+def test_every_file_an_example_names_is_shipped_or_written_before() -> None:
+    """A user copying the examples in order never meets a file they do not have."""
+    written: set[str] = set()
+    missing = []
+    for example in EXAMPLES:
+        reads, writes = _named_paths(example.argv)
+        for path in reads:
+            if path not in written and not (ROOT / path).exists():
+                missing.append(f"README line {example.line}: {path}")
+        written.update(writes)
+    assert not missing, missing
+    assert {"examples/customers.csv", "examples/book.parquet", "screened.csv"} <= {
+        p for e in EXAMPLES for p in (_named_paths(e.argv)[0] + _named_paths(e.argv)[1])}
+
+
+def test_every_shipped_example_file_is_used_and_described() -> None:
+    described = (EXAMPLES_DIR / "README.md").read_text(encoding="utf-8")
+    named = {p for e in EXAMPLES for p in _named_paths(e.argv)[0]}
+    for path in sorted(EXAMPLES_DIR.iterdir()):
+        if path.name == "README.md":
+            continue
+        assert f"`{path.name}`" in described, f"examples/README.md does not describe {path.name}"
+        assert f"examples/{path.name}" in named, f"no README example uses examples/{path.name}"
+
+
+def test_the_shipped_parquet_book_holds_the_pinned_rows() -> None:
+    assert pq.read_table(EXAMPLES_DIR / "book.parquet").to_pylist() == BOOK_ROWS
+
+
+def _bash_block_commands(text: str) -> list[tuple[int, list[str]]]:
+    """The `exportguard ...` commands inside the ```bash blocks (continuation lines joined), cut
+    at a pipe, `&`, `)` or a comment: `KEY=$(exportguard keys create ... | tail -n 1)`."""
+    commands = []
+    lines = text.splitlines()
+    in_bash = False
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        if line.startswith("```"):
+            in_bash = line == "```bash"
+        elif in_bash:
+            start = i + 1
+            while line.endswith("\\"):
+                i += 1
+                line = line[:-1] + " " + lines[i].strip()
+            for found in re.finditer(r"(?:^|[\s(/])exportguard (.*?)(?=\s*(?:\||\)|&|$))", line):
+                commands.append((start, shlex.split(found.group(1), comments=True)))
+        i += 1
+    return commands
+
+
+def test_readme_bash_block_commands_parse_and_run(readme_home: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """`keys create` and `serve` as the README writes them (no `[--workers 2]` placeholders):
+    `serve` runs up to starting the server, which is replaced by a recorder."""
+    served: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: served.append(kwargs))
+    monkeypatch.setenv("EXPORTGUARD_HOME", str(readme_home / "home"))
+    monkeypatch.chdir(readme_home)
+    commands = _bash_block_commands(README.read_text(encoding="utf-8"))
+    assert {argv[0] for _, argv in commands} >= {"keys", "serve", "screen"}
+    for line, argv in commands:
+        result = CliRunner().invoke(app, argv)
+        assert result.exit_code == 0, (line, argv, result.output)
+    assert served and served[0]["port"] == 8000
