@@ -393,6 +393,12 @@ def test_audit_export_is_signed_off_and_neutralises_formulas(service: Service,
     assert signoff["records"] == 2 and signoff["exported_by"] == "Jane Auditor"
     assert signoff["anchor_prev_hash"] == "0" * 64 and signoff["chain"]["ok"]
     assert verify_export(out).ok
+    checked = CliRunner().invoke(cli_app, ["audit", "verify", "--file", str(out)],
+                                 env={"EXPORTGUARD_DB": service.store.url})
+    assert checked.exit_code == 0, checked.output
+    # The file's own check, not the database's head or anchor.
+    assert "audit.csv matches its sign-off (audit.csv.signoff.json): 2 records" in checked.output
+    assert "anchor" not in checked.output and "Head" not in checked.output
     # The export itself is audited.
     assert [r.action for r in AuditLog(service.store).records()][-1] == "audit.export"
     out.write_text(out.read_text(encoding="utf-8").replace("Globex", "Globez"), encoding="utf-8")

@@ -134,6 +134,11 @@ def audit_verify(
     report = verify_export(file) if file else verify_anchored(AuditLog(Store()), head, anchor)
     if as_json:
         print(json.dumps(report.to_dict(), indent=2))
+    elif report.ok and file:
+        # A file stands on its own: its sign-off, not this database's head or anchor.
+        out.print(f"{file.name} matches its sign-off ({file.name}.signoff.json): "
+                  f"{report.records:,} records, SHA-256 and chain intact.", highlight=False,
+                  soft_wrap=True)
     elif report.ok:
         out.print(f"Audit chain intact: {report.records:,} records. Head (keep it to detect "
                   f"truncation later): {report.head_seq}:{report.head_hash}", highlight=False)
