@@ -5,8 +5,11 @@ the threshold. Real entries of the reference CSL."""
 import pytest
 
 from exportguard.names.chinese import readings
+from exportguard.names.korean import mr_word, mr_words
+from exportguard.names.legal import ascii_forms, build_ascii_forms
 from exportguard.names.normalize import han_key, name_forms
 from exportguard.names.query import query_parts, split_glued
+from exportguard.names.scripts import romanisations, skeleton
 from exportguard.screening import DEFAULT_THRESHOLD
 
 CETC_14 = "China Electronics Technology Group Corporation 14th Research Institute (CETC 14)"
@@ -128,3 +131,79 @@ def test_other_legal_form_and_other_country_is_not_a_match(full_screener):
     assert "legal_form_conflict" in [f.name for f in same.features]
     elsewhere = found(full_screener, "Hangzhou Hikvision Digital Technology GmbH", country="DE")
     assert listed not in elsewhere
+
+
+def test_abjad_reading_finds_the_name_by_its_consonants(full_screener):
+    # Hebrew writes no vowels: חמאס reads 'hms'; the index finds HAMAS by its skeleton.
+    hamas = found(full_screener, "חמאס")["HAMAS"]
+    assert hamas.score >= DEFAULT_THRESHOLD
+    reading = next(f for f in hamas.features if f.name == "transliteration")
+    assert reading.detail == "read 'חמאס' as 'hms' (ICU Hebrew-Latin/BGN)"
+    gharib = found(full_screener, "فاضل محمود غريب")["GHARIB, Fadil Mahmud"]
+    assert gharib.score >= DEFAULT_THRESHOLD
+    overlap = next(f for f in gharib.features if f.name == "token_overlap")
+    assert "ghryb~gharib (consonants 0.95)" in overlap.detail
+
+
+def test_abjad_article_and_final_vowel_letter():
+    assert skeleton("qaidah") == skeleton("qaida") == "qd"
+    assert romanisations("אל קאעידה")[0][1] == "al qydh"
+
+
+def test_greek_reads_borrowed_names_as_they_sound(full_screener):
+    assert ("Greek letters as in borrowed names, then ICU Greek-Latin/UNGEGN", "Hamas") in (
+        romanisations("Χαμάς"))
+    assert found(full_screener, "Χαμάς")["HAMAS"].score == 1.0
+
+
+def test_korean_is_read_in_mccune_reischauer_and_cut_into_listed_words(full_screener):
+    assert mr_word("정찰총국") == "chongchalchongguk"  # ㄱ voiced after ng inside a word
+    assert mr_word("대성") == "taesong" and mr_word("만수대") == "mansudae"
+    assert mr_words("조선대성은행", {"choson", "taesong", "unhaeng"}) == "choson taesong unhaeng"
+    bank = found(full_screener, "조선대성은행")["KOREA DAESONG BANK"]
+    assert bank.matched_name == "CHOSON TAESONG UNHAENG" and bank.score == 1.0
+    reading = next(f for f in bank.features if f.name == "transliteration")
+    assert reading.detail.startswith("read '조선대성은행' as 'choson taesong unhaeng' "
+                                     "(McCune-Reischauer")
+
+
+@pytest.mark.parametrize(
+    ("name", "core", "forms"),
+    [
+        ("Orlen Spolka Akcyjna", ("orlen",), ("sa",)),  # only "spółka akcyjna" in rigour
+        ("Volvo Aktiebolag", ("volvo",), ("ab",)),
+        ("Nokia Osakeyhtio", ("nokia",), ("oy",)),
+        ("Koc Holding Anonim Sirketi", ("koc", "holding"), ("as",)),
+    ],
+)
+def test_legal_forms_written_without_accents(name, core, forms):
+    form = name_forms(name)[0]
+    assert (form.tokens, form.legal_forms) == (core, forms)
+
+
+def test_ascii_legal_forms_file_is_what_its_sources_make():
+    pytest.importorskip("fingerprints")
+    assert {" ".join(k): v for k, v in ascii_forms().items()} == build_ascii_forms()
+
+
+def test_one_letter_in_a_long_distinctive_word_is_a_typo_below_an_exact_match(full_screener):
+    match = found(full_screener, "ELELTRORADIOAVTOMATIKA JSC")["ELEKTRORADIOAVTOMATIKA JSC"]
+    assert match.score == pytest.approx(0.92)
+    letter = next(f for f in match.features if f.name == "one_letter_differs")
+    assert letter.detail.startswith("one letter differs in the distinctive word "
+                                    "'elektroradioavtomatika' (query 'eleltroradioavtomatika')")
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "why"),
+    [
+        ("BRITNEY RYDIR LIMITED", "BRITNEY RYDER LIMITED", "in a word of 5 letters or fewer"),
+        ("DOLLYS BELL DOO BEOGRAD-NOVI BEOGRAD", "DOLLY BELL DOO BEOGRAD-NOVI BEOGRAD",
+         "one is the plural of the other"),
+    ],
+)
+def test_one_letter_that_likely_makes_another_name_falls_below(full_screener, query, listed, why):
+    match = found(full_screener, query, min_score=0)[listed]
+    assert match.score < DEFAULT_THRESHOLD
+    letter = next(f for f in match.features if f.name == "one_letter_differs")
+    assert why in letter.detail and letter.contribution == pytest.approx(-0.10)

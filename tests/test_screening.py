@@ -63,8 +63,14 @@ def test_explanation_adds_up_and_names_the_alias(full_screener):
     assert [f.name for f in match.features] == ["exact_alias"]
     assert match.score == 1.0
     typo = top(full_screener, "Hangzhou Hikvison Digital Technology")
-    assert {f.name for f in typo.features} == {"token_overlap", "edit_distance"}
+    assert {f.name for f in typo.features} == {"token_overlap", "edit_distance",
+                                               "one_letter_differs"}
     assert sum(f.contribution for f in typo.features) == pytest.approx(typo.score)
+    # A typo of a listed name is still a match, clearly below an exact one, and says why.
+    assert DEFAULT_THRESHOLD <= typo.score <= 0.92
+    letter = next(f for f in typo.features if f.name == "one_letter_differs")
+    assert letter.detail.startswith(
+        "one letter differs in the distinctive word 'hikvision' (query 'hikvison')")
     overlap = next(f for f in typo.features if f.name == "token_overlap")
     assert "hikvison~hikvision (typo" in overlap.detail
 

@@ -3,34 +3,128 @@ OpenSanctions from the ISO 20275 Entity Legal Forms code list, OCCRP's list and 
 of business entity). "Gesellschaft mit beschränkter Haftung", "spółka z ograniczoną
 odpowiedzialnością" and "osakeyhtiö" are found there; data/name_terms.yaml keeps the short forms
 and the ASCII spellings the lists use.
+
+Names are often written without their accents ("spolka akcyjna", "osakeyhtio", "anonim
+sirketi"), which rigour's table does not hold. data/legal_forms_ascii.json does: each spelt-out
+form of the legal-form table of `fingerprints` (the same OpenSanctions sources, shipped as a
+YAML file) written in ASCII, kept when rigour reads the form as written as a legal form, with
+rigour's compact form. It is made by `python -m exportguard.names.legal` and read without
+loading rigour, so a Latin-script screen stays light.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from functools import lru_cache
+import sys
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+
+from anyascii import anyascii
 
 _WORD = re.compile(r"\w+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 # A short form found before the end of a name ("as", "ab") is more likely a word than a form.
 _SHORT = 6
 # An ASCII name spells a legal form out in words rigour alone knows only when it is this long.
 _ASCII_WORDS = 3
+_ASCII_FILE = "legal_forms_ascii.json"
 
 
 @lru_cache(maxsize=65536)
 def legal_form_spans(text: str) -> tuple[tuple[str, str], ...]:
-    """(spelling in `text`, compact form) of each legal form rigour finds in a case-folded name;
-    a short form ("stg", "as") counts only at the end of the name."""
+    """(spelling in `text`, compact form) of each legal form found in a case-folded name; a
+    short form ("stg", "as") counts only at the end of the name."""
+    found = list(_ascii_spans(text)) if text.isascii() else []
     if text.isascii() and len(_WORD.findall(text)) < _ASCII_WORDS:
-        return ()  # the vocabulary's own forms cover short names; rigour loads in half a second
+        return tuple(found)  # the vocabulary's own forms cover short names; rigour loads slowly
     from rigour.names.org_types import extract_org_types
+    from rigour.text.normalize import Cleanup, Normalize
 
-    found: list[tuple[str, str]] = []
-    for spelled, compact in extract_org_types(text):
+    # ASCII text is asked of rigour's table with its accents taken off ("anonim sirketi").
+    hits = extract_org_types(text, normalize_flags=Normalize.CASEFOLD | Normalize.NFKD,
+                             cleanup=Cleanup.Strong) if text.isascii() else extract_org_types(text)
+    for spelled, compact in hits:
         start = text.find(spelled)
-        if start < 0:
+        if start < 0 or any(spelled in other for other, _ in found):
             continue
         at_end = not _WORD.search(text[start + len(spelled):])
         if len(spelled) >= _SHORT or at_end:
+            # rigour's longer spelling wins over a part of it found in ASCII ("anonim sirketi")
+            found = [(s, c) for s, c in found if s not in spelled]
             found.append((spelled, compact.replace(" ", "")))
     return tuple(found)
+
+
+@cache
+def ascii_forms() -> dict[tuple[str, ...], str]:
+    """ASCII spelling (words) -> compact form, from data/legal_forms_ascii.json."""
+    raw = resources.files("exportguard.data").joinpath(_ASCII_FILE).read_text(encoding="utf-8")
+    table = json.loads(raw)["forms"]
+    return {tuple(spelled.split()): compact for spelled, compact in table.items()}
+
+
+def _ascii_spans(text: str) -> list[tuple[str, str]]:
+    """The longest ASCII spellings of spelt-out legal forms in `text`, left to right."""
+    forms = ascii_forms()
+    longest = max(len(k) for k in forms)
+    words = list(_ASCII_WORD.finditer(text))
+    found: list[tuple[str, str]] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            compact = forms.get(tuple(w.group() for w in words[i:i + size]))
+            if compact is not None:
+                found.append((text[words[i].start():words[i + size - 1].end()], compact))
+                i += size
+                break
+        else:
+            i += 1
+    return found
+
+
+def build_ascii_forms() -> dict[str, str]:
+    """The ASCII table from the installed `fingerprints` and `rigour` (run when either changes)."""
+    import importlib.util
+
+    import yaml
+    from rigour.names.org_types import extract_org_types
+    from rigour.text.normalize import Cleanup, Normalize
+
+    spec = importlib.util.find_spec("fingerprints")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("the fingerprints package is not installed (pip install fingerprints)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "types" / "types.yml"
+    types = yaml.safe_load(path.read_text(encoding="utf-8"))["types"]
+    folded_flags = Normalize.CASEFOLD | Normalize.NFKD
+    out: dict[str, str] = {}
+    for entry in types:
+        for form in entry["forms"]:
+            words = _ASCII_WORD.findall(anyascii(form).casefold())
+            if len("".join(words)) < _SHORT:
+                continue  # abbreviations: the vocabulary keeps the ones the lists use
+            spelled = form.casefold()
+            hits = [c for s, c in extract_org_types(spelled) if s == spelled] or [
+                c for s, c in extract_org_types(spelled, normalize_flags=folded_flags,
+                                                cleanup=Cleanup.Strong)
+                if s == " ".join(words)]
+            if hits and hits[0].strip():
+                out.setdefault(" ".join(words), hits[0].replace(" ", ""))
+    return dict(sorted(out.items()))
+
+
+if __name__ == "__main__":
+    from importlib.metadata import version
+
+    target = Path(__file__).resolve().parent.parent / "data" / _ASCII_FILE
+    document = {
+        "description": "Spelt-out legal forms in ASCII -> rigour's compact form; made by "
+                       "`python -m exportguard.names.legal` from fingerprints' types.yml "
+                       "(OpenSanctions: ISO 20275 ELF, OCCRP, Wikipedia), each form kept when "
+                       "rigour reads it as a legal form",
+        "sources": {"fingerprints": version("fingerprints"), "rigour": version("rigour")},
+        "forms": build_ascii_forms(),
+    }
+    target.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {len(document['forms'])} forms to {target}", file=sys.stderr)

@@ -23,7 +23,6 @@ _BGN = {
     "GREEK": "Greek-Latin/BGN",
     "ARMENIAN": "Armenian-Latin/BGN",
     "GEORGIAN": "Georgian-Latin/BGN",
-    "HANGUL": "Korean-Latin/BGN",
     "KATAKANA": "Katakana-Latin/BGN",
 }
 # Letters past Latin Extended (and Latin Extended Additional).
@@ -32,6 +31,27 @@ _BEYOND_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff]")
 _INNER_MARKS = re.compile(r"[·'ʹʺʼʻʾʿ’‘`]")
 # The Arabic article is written joined to its word; the lists write it apart ("AL-TIKRITI").
 _ARABIC_ARTICLE = re.compile(r"(?<![\w\u0600-\u06ff])ال(?=[\u0600-\u06ff]{2})")
+# Unpointed shin: BGN reads only the pointed letter, and names (Daesh, Shaul) mostly have sh.
+_HEBREW_SHIN = re.compile("\u05e9(?![\u05c1\u05c2])")
+# The article of an abjad name read alone ("l qdh" for القاعدة, "l" for אל): written "al".
+_ARTICLE_READ = re.compile(r"(?<![a-z'])l(?![a-z'])", re.IGNORECASE)
+# Greek letters as they sound in names borrowed from other languages (Χαμάς Hamas, Τζιχάντ
+# Jihad), where the standard romanisations write kh/ch, tz and nt.
+_GREEK_BORROWED = (("τζ", "j"), ("Τζ", "J"), ("ντ", "d"), ("Ντ", "D"), ("μπ", "b"), ("Μπ", "B"),
+                   ("γκ", "g"), ("Γκ", "G"), ("χ", "h"), ("Χ", "H"))
+_VOWELS = re.compile(r"[aeiouyw]")
+_DOUBLED = re.compile(r"(.)\1+")
+# A word-final h after a consonant is a vowel letter of the abjads (Hebrew he, Arabic ta marbuta
+# or ha): "qaidah" / "qaida", "qydh" (אל קאעידה) / "qd".
+_FINAL_H = re.compile(r"(?<=[^aeiouyw])h$")
+
+
+def skeleton(token: str) -> str:
+    """A word's consonants, doubled letters once, a final vowel-letter h dropped: a name
+    romanised from an abjad (Arabic, Hebrew) has few vowels written ("mhmd" / "Muhammad",
+    "tkryty" / "Tikriti", "hms" / "Hamas")."""
+    consonants = _VOWELS.sub("", token)
+    return _FINAL_H.sub("", _DOUBLED.sub(r"\1", consonants))
 
 
 def other_script(text: str) -> str | None:
@@ -59,13 +79,27 @@ def romanisations(text: str) -> tuple[tuple[str, str], ...]:
     script = other_script(text)
     if script == "ARABIC":
         text = _ARABIC_ARTICLE.sub("ال ", text)
+    elif script == "HEBREW":
+        text = _HEBREW_SHIN.sub("\u05e9\u05c1", text)
     found: list[tuple[str, str]] = []
+    if script == "HANGUL":
+        from exportguard.names.korean import mccune_reischauer
+
+        found.append(("McCune-Reischauer", mccune_reischauer(text)))
     rules = [*([_BGN[script]] if script in _BGN else []), "Any-Latin"]
     for rule in rules:
         latin = _INNER_MARKS.sub("", _transliterator(rule).transliterate(text))
         if latin.isascii():
             found.append((f"ICU {rule}", latin))
     found.append(("anyascii", _INNER_MARKS.sub("", anyascii(text))))
+    if script == "GREEK":
+        borrowed = text
+        for greek, latin in _GREEK_BORROWED:
+            borrowed = borrowed.replace(greek, latin)
+        found.append(("Greek letters as in borrowed names, then ICU Greek-Latin/UNGEGN",
+                      _transliterator("Greek-Latin/UNGEGN").transliterate(borrowed)))
+    if script in ("ARABIC", "HEBREW"):
+        found = [(how, _ARTICLE_READ.sub("al", latin)) for how, latin in found]
     unique: dict[str, tuple[str, str]] = {}
     for how, latin in found:
         unique.setdefault(latin.casefold(), (how, latin))

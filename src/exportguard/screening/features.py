@@ -3,7 +3,6 @@ and its contribution, and the contributions add up to the score."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -11,6 +10,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from exportguard.names.normalize import NameForm
+from exportguard.names.scripts import skeleton
 from exportguard.names.terms import generic_tokens, place_tokens
 from exportguard.screening.index import phonetic
 
@@ -28,6 +28,16 @@ LEGAL_FORM_CONFLICT = -0.05
 RARE_WORD_APPROXIMATE = -0.10
 _RARE_SHARE = 0.45
 _RARE_SIMILARITY = 0.82  # one edit in five letters or fewer
+# One letter differing in a distinctive word (one that carries this share of the listed name's
+# weight) is a typo of the listed name or another name: a screen must catch the typo, so a long
+# word stays a match but never scores near an exact one; in a word of five letters or fewer one
+# letter makes another name ("Ryder" / "Rydir", "Posts" / "Podts") and the match falls below
+# the default threshold. So does the plural of a distinctive word ("Dolly Bell" / "Dollys Bell"):
+# plurals of descriptive words (products, systems) are folded by the synonyms table.
+ONE_LETTER_CEILING = 0.92
+ANOTHER_NAME = -0.10
+_DISTINCTIVE_SHARE = 0.15
+_SHORT_WORD = 5
 # Forms that English-language registers use interchangeably for one company.
 # Words that say a party is an institution (or a bank) rather than another company: a university is
 # not a company of the same name ("Fudan University" / "Shanghai Fudan Microelectronics Co., Ltd.").
@@ -41,8 +51,6 @@ _PLURAL_SIMILARITY = 0.5
 # Two words with the same consonants, one romanised from a script that writes few vowels: the
 # usual way the same name is written twice, so nearly a full match.
 _CONSONANT_SIMILARITY = 0.95
-_VOWELS = re.compile(r"[aeiouyw]")
-_DOUBLED = re.compile(r"(.)\1+")
 _PHONETIC_SIMILARITY = 0.85
 
 
@@ -70,13 +78,6 @@ class TokenPair:
     listed: str
     how: str  # exact, typo, phonetic, consonants, plural, joined
     similarity: float
-
-
-def skeleton(token: str) -> str:
-    """A word's consonants, doubled letters once: a name romanised from an abjad (Arabic,
-    Hebrew) has few vowels written ("mhmd" / "Muhammad", "tkryty" / "Tikriti")."""
-    consonants = _VOWELS.sub("", token)
-    return _DOUBLED.sub(r"\1", consonants)
 
 
 @lru_cache(maxsize=1 << 18)  # a pure function of its arguments; the same pairs recur in every query
@@ -205,14 +206,38 @@ def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
     q_cov, n_cov, q_best, n_best = align_tokens(query.tokens, q_weights, listed.tokens, n_weights,
                                                 loose=query.kind == "transliterated")
     overlap = 2 * q_cov * n_cov / (q_cov + n_cov) if q_cov + n_cov else 0.0
-    value = TOKEN_WEIGHT * overlap + STRING_WEIGHT * fuzz.ratio(query.compact, listed.compact) / 100
+    value = TOKEN_WEIGHT * overlap + STRING_WEIGHT * string_similarity(query, listed)[0]
     if place_conflict(query.tokens, q_best, listed.tokens, n_best):
         value += PLACE_CONFLICT
-    if rare_word_approximate(listed.tokens, n_weights, n_best):
+    rare = rare_word_approximate(listed.tokens, n_weights, n_best)
+    if rare:
         value += RARE_WORD_APPROXIMATE
     if kind_conflict(query, listed):
         value += KIND_CONFLICT
+    typo = one_letter_differs(query.tokens, listed.tokens, n_weights, n_best)
+    if typo is not None:
+        if typo[2] and not rare:
+            value += ANOTHER_NAME
+        value = min(value, ONE_LETTER_CEILING)
     return value
+
+
+def _consonants(form: NameForm) -> str:
+    return "".join(sorted(skeleton(t) for t in form.tokens))
+
+
+def string_similarity(query: NameForm, listed: NameForm) -> tuple[float, str]:
+    """Character similarity of the two names written together, and what was compared. A query
+    read from another script is also compared by its words' consonants in alphabetical order
+    (an abjad writes few vowels, and a person's names come in either order)."""
+    plain = fuzz.ratio(query.compact, listed.compact) / 100.0
+    shown = f"'{query.compact}' and '{listed.compact}'"
+    if query.kind == "transliterated":
+        mine, theirs = _consonants(query), _consonants(listed)
+        bare = fuzz.ratio(mine, theirs) / 100.0
+        if bare > plain:
+            return bare, f"the consonants '{mine}' and '{theirs}'"
+    return plain, shown
 
 
 def kind_conflict(query: NameForm, listed: NameForm) -> str | None:
@@ -233,6 +258,28 @@ def legal_form_conflict(query: NameForm, listed: NameForm) -> bool:
     if not mine or not theirs or mine & theirs:
         return False
     return not (mine | theirs) <= _INTERCHANGEABLE_FORMS
+
+
+def one_letter_differs(
+    query: tuple[str, ...], listed: tuple[str, ...], n_weights: tuple[float, ...],
+    n_best: list[float],
+) -> tuple[str, str, str] | None:
+    """(query word, listed word, why it is likely another name or '') when a distinctive word of
+    the listed name is in the query with one letter changed, added, dropped or two letters
+    swapped, and not exactly."""
+    total = sum(n_weights) or 1.0
+    for j, word in enumerate(listed):
+        if n_weights[j] < _DISTINCTIVE_SHARE * total or not 0.0 < n_best[j] < 1.0:
+            continue
+        for candidate in query:
+            if OSA.distance(candidate, word, score_cutoff=1) == 1 and candidate not in listed:
+                if candidate + "s" == word or word + "s" == candidate:
+                    return candidate, word, "one is the plural of the other: likely another name"
+                if len(word) <= _SHORT_WORD:
+                    return candidate, word, (f"in a word of {_SHORT_WORD} letters or fewer, "
+                                             "likely another name")
+                return candidate, word, ""
+    return None
 
 
 def rare_word_approximate(
@@ -271,7 +318,7 @@ def explain(
         query.tokens, q_weights, listed.tokens, n_weights, pairs,
         loose=query.kind == "transliterated")
     overlap = 2 * q_cov * n_cov / (q_cov + n_cov) if q_cov + n_cov else 0.0
-    string = fuzz.ratio(query.compact, listed.compact) / 100.0
+    string, compared = string_similarity(query, listed)
     conflict = place_conflict(query.tokens, q_best, listed.tokens, n_best)
     extra = [] if conflict is None else [Feature(
         "place_conflict", 1.0, PLACE_CONFLICT, PLACE_CONFLICT,
@@ -287,7 +334,7 @@ def explain(
         extra.append(Feature(
             "kind_conflict", 1.0, KIND_CONFLICT, KIND_CONFLICT,
             f"one name is a {kind}, the other a company of another kind"))
-    return [
+    features = [
         Feature(
             "token_overlap", overlap, TOKEN_WEIGHT, TOKEN_WEIGHT * overlap,
             f"{_describe(pairs)}; query words found {q_cov:.0%}, listed words found {n_cov:.0%} "
@@ -295,10 +342,28 @@ def explain(
         ),
         Feature(
             "edit_distance", string, STRING_WEIGHT, STRING_WEIGHT * string,
-            f"character similarity of '{query.compact}' and '{listed.compact}'",
+            f"character similarity of {compared}",
         ),
         *extra,
     ]
+    typo = one_letter_differs(query.tokens, listed.tokens, n_weights, n_best)
+    if typo is not None:
+        mine, theirs, why = typo
+        detail = f"one letter differs in the distinctive word '{theirs}' (query '{mine}')"
+        if why and rare is None:
+            features.append(Feature("one_letter_differs", 1.0, ANOTHER_NAME, ANOTHER_NAME,
+                                    f"{detail}: {why}"))
+        so_far = sum(f.contribution for f in features)
+        if so_far > ONE_LETTER_CEILING:
+            features.append(Feature(
+                "one_letter_differs", 1.0, ONE_LETTER_CEILING - so_far,
+                ONE_LETTER_CEILING - so_far,
+                f"{detail}: a typo of the listed name or another name, so at most "
+                f"{ONE_LETTER_CEILING:.2f}"))
+        elif not why:
+            features.append(Feature("one_letter_differs", 1.0, 0.0, 0.0,
+                                    f"{detail}: a typo of the listed name or another name"))
+    return features
 
 
 def country_feature(query_country: str | None, listed: list[str]) -> Feature | None:

@@ -25,6 +25,7 @@ import numpy as np
 from exportguard.model import ListEntry
 from exportguard.names.chinese import pinyin_key, simplified, trade_name
 from exportguard.names.normalize import NameForm, han_key, name_forms
+from exportguard.names.scripts import skeleton
 from exportguard.names.terms import generic_tokens
 from exportguard.screening.flat import (
     Postings,
@@ -69,8 +70,16 @@ def phonetic(token: str) -> str:
 
 
 _FORM_FIELDS = tuple(f.name for f in fields(NameForm))
-_FORMAT = 4  # of the pickled state and the file; older ones are refused (and rebuilt)
+_FORMAT = 5  # of the pickled state and the file; older ones are refused (and rebuilt)
 _HAN_CHARS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def _bare(token: str) -> str:
+    """The consonant skeleton a token is found under, or '' when it has too few consonants."""
+    if not token.isalpha():
+        return ""
+    key = skeleton(token)
+    return key if len(key) >= 2 else ""
 
 
 def _encode_name(name: IndexedName) -> bytes:
@@ -170,6 +179,16 @@ class NameIndex:
         has_sound = sound_of >= 0
         self.sounds = Postings.of_pairs(list(sound_ids), sound_of[has_sound],
                                         token_name_array[has_sound])
+        # Consonant skeletons, for queries read from a script that writes few vowels: "ghryb"
+        # (غريب) shares no token, sound or trigram with GHARIB but the skeleton ghrb.
+        bare_ids: dict[str, int] = {}
+        bare_of_token = np.asarray(
+            [bare_ids.setdefault(key, len(bare_ids)) if (key := _bare(t)) else -1
+             for t in tokens], dtype=np.int64)
+        bare_of = bare_of_token[token_of_array] if len(tokens) else token_of_array
+        has_bare = bare_of >= 0
+        self.skeletons = Postings.of_pairs(list(bare_ids), bare_of[has_bare],
+                                           token_name_array[has_bare])
         total = max(len(self.names), 1)
         generic = generic_tokens()
         self.token_weight: dict[str, float] = {}
@@ -205,6 +224,14 @@ class NameIndex:
             if sound is not None:
                 arrays.append(sound)
                 weights.append(1.0)
+        if form.kind == "transliterated":
+            total = len(self.name_entry) + 1
+            for token in set(form.tokens):
+                key = _bare(token)
+                bare = self.skeletons.array(key) if key else None
+                if bare is not None:
+                    arrays.append(bare)
+                    weights.append(3.0 * math.log(total / (len(bare) + 0.5)))
         for gram in trigrams(form.compact):
             postings = self.grams.array(gram)
             if postings is not None:
@@ -251,6 +278,7 @@ class NameIndex:
             "entries": entries, "entries.starts": entry_starts,
             "names": names, "names.starts": name_starts, "name_entry": self.name_entry,
             **self.tokens.to_arrays("tokens"), **self.sounds.to_arrays("sounds"),
+            **self.skeletons.to_arrays("skeletons"),
             **self.grams.to_arrays("grams"), **self.exact.to_arrays("exact"),
             **self.han_exact.to_arrays("han_exact"), **self.han_trade.to_arrays("han_trade"),
             **self.pinyin_full.to_arrays("pinyin_full"),
@@ -268,6 +296,7 @@ class NameIndex:
                              _name_decoder(self.name_entry))
         self.tokens = Postings.from_arrays(arrays, "tokens")
         self.sounds = Postings.from_arrays(arrays, "sounds")
+        self.skeletons = Postings.from_arrays(arrays, "skeletons")
         self.grams = Postings.from_arrays(arrays, "grams")
         self.exact = Postings.from_arrays(arrays, "exact")
         self.han_exact = Postings.from_arrays(arrays, "han_exact")

@@ -1,0 +1,103 @@
+"""Korean names in McCune-Reischauer (MR), the romanisation North Korean names on the US lists
+follow ("CHOSON TAESONG UNHAENG", "CHONGCH'AL CH'ONGGUK"), without its breves and apostrophes.
+
+ICU's Korean-Latin/BGN is MR too but loses vowels ("chsŏn" for 조선), and Hangul-Latin is the
+Revised Romanization of South Korea ("joseon"). Hangul syllables are composed by Unicode's
+arithmetic (an initial, a vowel and an optional final), so the reading needs no library.
+
+MR voices a plain consonant inside a word (ㄱ k/g, ㄷ t/d, ㅂ p/b, ㅈ ch/j) after a vowel or
+n, l, m, ng, never at the start of one: 대 is "tae" in "Taesong" and "dae" in "Mansudae". Korean
+writes a name without spaces (조선대성은행), so where the words start is found against the words
+of the listed names (`words`).
+
+Source of the tables: the McCune-Reischauer system as given in the Library of Congress
+romanization table for Korean (https://www.loc.gov/catdir/cpso/romanization/korean.pdf).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+_FIRST, _LAST = 0xAC00, 0xD7A3
+_HANGUL_RUN = re.compile("[\uac00-\ud7a3]+")
+_INITIALS = ("k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "ch", "tch", "ch",
+             "k", "t", "p", "h")
+_VOICED = {0: "g", 3: "d", 7: "b", 12: "j"}  # ㄱ ㄷ ㅂ ㅈ inside a word after a voiced sound
+_VOWELS = ("a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo",
+           "we", "wi", "yu", "u", "ui", "i")
+_FINALS = ("", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "p", "l", "l", "p", "l", "m", "p",
+           "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t")
+_VOICED_FINALS = frozenset({"", "n", "l", "m", "ng"})
+# The longest word tried when finding where words start, in syllables.
+_LONGEST_WORD = 6
+
+
+def _parts(syllable: str) -> tuple[int, int, int]:
+    code = ord(syllable) - _FIRST
+    return code // 588, (code % 588) // 28, code % 28
+
+
+def mr_word(syllables: str) -> str:
+    """One word of Hangul syllables in MR, voicing inside the word only."""
+    out: list[str] = []
+    previous_final: str | None = None
+    for syllable in syllables:
+        initial, vowel, final = _parts(syllable)
+        consonant = _INITIALS[initial]
+        if previous_final is not None and previous_final in _VOICED_FINALS:
+            consonant = _VOICED.get(initial, consonant)
+            if initial == 5 and previous_final == "l":
+                consonant = "l"  # ㄹㄹ is ll
+        out.append(consonant + _VOWELS[vowel] + _FINALS[final])
+        previous_final = _FINALS[final]
+    return "".join(out)
+
+
+def mccune_reischauer(text: str) -> str:
+    """The text with each run of Hangul read in MR as one word (spaces kept where written)."""
+    return _HANGUL_RUN.sub(lambda run: f" {mr_word(run.group())} ", text).strip()
+
+
+def mr_words(text: str, words: Collection[str]) -> str | None:
+    """The text in MR with each run of Hangul cut into words of `words` where it can be
+    (조선대성은행 -> "choson taesong unhaeng"); syllables no word covers stay one word. None
+    when no run holds a known word of two syllables or more."""
+    found = False
+
+    def cut(run: str) -> str:
+        nonlocal found
+        # best[i]: (syllables covered by known words, -pieces, pieces) for run[:i]
+        best: list[tuple[int, int, list[str]]] = [(0, 0, [])]
+        for end in range(1, len(run) + 1):
+            options = []
+            for start in range(max(0, end - _LONGEST_WORD), end):
+                covered, pieces, cuts = best[start]
+                word = mr_word(run[start:end])
+                known = end - start >= 2 and word in words
+                options.append((covered + (end - start if known else 0), pieces - 1,
+                                [*cuts, word] if known else [*cuts, f"?{run[start:end]}"]))
+            best.append(max(options, key=lambda o: (o[0], o[1])))
+        covered, _, cuts = best[-1]
+        if covered:
+            found = True
+        merged: list[str] = []
+        unknown = ""
+        for piece in cuts:  # adjacent unknown syllables make one word
+            if piece.startswith("?"):
+                unknown += piece[1:]
+                continue
+            if unknown:
+                merged.append(mr_word(unknown))
+                unknown = ""
+            merged.append(piece)
+        if unknown:
+            merged.append(mr_word(unknown))
+        return f" {' '.join(merged)} "
+
+    read = " ".join(_HANGUL_RUN.sub(lambda run: cut(run.group()), text).split())
+    return read if found else None
+
+
+def has_hangul(text: str) -> bool:
+    return _HANGUL_RUN.search(text) is not None
