@@ -256,3 +256,76 @@ def test_new_lists_are_indexed_in_a_child_process(store: Store, monkeypatch) -> 
         assert built_here == []
     finally:
         service.close()
+
+
+def test_expensive_routes_cost_more_of_the_key_rate(store: Store) -> None:
+    """The rate limit counts work: a history search costs 10 units, so a key with a burst of 20
+    gets two, and the third is 429 naming the limit and the cost; other keys are untouched."""
+    service = Service(store, Limits(rate_per_second=0.5, burst_seconds=40))
+    try:
+        for _ in range(2):
+            assert service.get("/history", params={"name": LISTED}).status_code == 200
+        refused = service.get("/history", params={"name": LISTED})
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+        error = refused.json()["error"]
+        assert error["code"] == "rate_limited"
+        assert error["limit"] == {"name": "rate_per_second", "value": 0.5, "burst": 20.0,
+                                  "cost": 10}
+        assert "costs 10 units" in error["message"]
+        assert service.post("/screen", {"name": LISTED}, "reviewer").status_code == 200
+        # A check is charged per party: 3 parties cost 3 units of the admin key's 20.
+        parties = [{"name": f"Party {i}", "role": "end_user"} for i in range(3)]
+        body = {"destination": "DE", "parties": parties, "item_eccn": "EAR99"}
+        answers = [service.post("/check", body, "admin").status_code for _ in range(7)]
+        assert answers[:6] == [200] * 6 and answers[6] == 429
+        document = service.client.get("/api/v1/openapi.json").json()["paths"]
+        assert document["/api/v1/history"]["get"]["x-cost-units"] == 10
+        assert document["/api/v1/screen"]["post"]["x-cost-units"] == 1
+        assert "Cost: 10 units" in document["/api/v1/history"]["get"]["description"]
+    finally:
+        service.close()
+
+
+def test_size_limits_are_413_naming_the_limit(store: Store) -> None:
+    service = Service(store, Limits(max_batch_rows=2, max_export_records=3))
+    try:
+        rows = [{"name": f"Name {i}"} for i in range(3)]
+        too_many = service.post("/batches", {"rows": rows})
+        assert too_many.status_code == 413
+        assert too_many.json()["error"]["limit"] == {"name": "max_batch_rows", "value": 2}
+        for _ in range(4):
+            service.post("/screen", {"name": LISTED})
+        today = datetime.now(UTC).date().isoformat()
+        export = service.get("/audit/export", "admin", params={"from": today, "to": today})
+        assert export.status_code == 413
+        error = export.json()["error"]
+        assert error["field"] == "to" and error["limit"] == {"name": "max_export_records",
+                                                             "value": 3}
+        old = service.get("/audit/export", "admin", params={"from": "2020-01-01",
+                                                            "to": "2020-01-02"})
+        assert old.status_code == 200  # a range under the limit is exported
+    finally:
+        service.close()
+
+
+def test_a_key_runs_a_bounded_number_of_batches_at_once(store: Store) -> None:
+    service = Service(store, Limits(max_running_batches=1))
+    try:
+        state = service.client.app.state.service
+        who = state.principal(service.secrets["screener"])
+        now = datetime.now(UTC)
+        with store._sessions.begin() as session:
+            session.add(BatchJobRow(status="running", submitted_by=who.name, submitted_at=now,
+                                    request_id="r", options={}, rows=[{"name": "x"}], total=1,
+                                    done=0, token="t" * 22, key_id=who.key_id,
+                                    runner="elsewhere:1", heartbeat_at=now))
+        refused = service.post("/batches", {"rows": [{"name": LISTED}]})
+        assert refused.status_code == 429
+        error = refused.json()["error"]
+        assert error["code"] == "batches_running"
+        assert error["limit"] == {"name": "max_running_batches", "value": 1}
+        # Another key is not held back by this one's batches.
+        assert service.post("/batches", {"rows": [{"name": LISTED}]}, "reviewer").status_code \
+            == 202
+    finally:
+        service.close()

@@ -139,6 +139,13 @@ class AuditLog:
         with self.store._sessions() as session:
             return session.scalar(select(func.count()).select_from(AuditRow)) or 0
 
+    def count_between(self, start: date, end: date) -> int:
+        """How many records fall in [start, end] (whole UTC days)."""
+        query = select(func.count()).select_from(AuditRow).where(
+            AuditRow.at >= _day_start(start), AuditRow.at < _day_start(end + timedelta(days=1)))
+        with self.store._sessions() as session:
+            return session.scalar(query) or 0
+
     def records(self, start: date | None = None, end: date | None = None, *,
                 after_seq: int = 0, limit: int | None = None,
                 newest_first: bool = False) -> Iterator[AuditRecord]:

@@ -32,6 +32,7 @@ from exportguard.regime.dated import parse_as_of
 from exportguard.screening.screener import MAX_LIMIT
 from exportguard.service import batches, operations, schemas
 from exportguard.service.app import ApiError, Json, request_id
+from exportguard.service.costs import batch_cost, check_cost, route_cost
 from exportguard.service.schemas import ok
 from exportguard.service.state import ServiceState
 from exportguard.views import diffs, history_view, lists_view, owners_view
@@ -73,13 +74,29 @@ def require(role: str) -> Any:
             raise ApiError(403, "forbidden",
                            f"this key's role ({principal.role}) may not do this; it needs "
                            f"the {role} role")
-        wait = state.rate.take(principal)
-        if wait is not None:
-            raise ApiError(429, "rate_limited", "too many requests for this key; slow down",
-                           headers={"Retry-After": str(max(1, round(wait + 0.5)))})
+        route = request.scope.get("route")
+        charge(state, principal, route_cost(request.method, getattr(route, "path", "")),
+               "this request")
         return principal
 
     return Depends(dependency)
+
+
+def charge(state: ServiceState, principal: Principal, cost: int, what: str) -> None:
+    """Take `cost` units from the key's rate (service/costs.py); 429 naming the limit when the
+    bucket does not hold them yet."""
+    wait = state.rate.take(principal, cost)
+    if wait is None:
+        return
+    rate, burst = state.rate.rate_of(principal)
+    charged = state.rate.charged(principal, cost)
+    retry = max(1, round(wait + 0.5))
+    raise ApiError(
+        429, "rate_limited",
+        f"over this key's rate of {rate:g} units a second ({burst:g} of burst): {what} costs "
+        f"{charged:,} unit{'s' if charged != 1 else ''}; retry after {retry} s",
+        headers={"Retry-After": str(retry)},
+        limit={"name": "rate_per_second", "value": rate, "burst": burst, "cost": charged})
 
 
 Screener_ = Annotated[Principal, require("screener")]
@@ -226,6 +243,9 @@ async def check(body: CheckRequest, request: Request, who: Screener_) -> dict[st
     """May this item go to these parties at this destination on this date? A `review` opens a
     case."""
     state = state_of(request)
+    if len(body.parties) > 1:
+        charge(state, who, check_cost(len(body.parties)) - 1,
+               f"a check of {len(body.parties)} parties")
     check_request = Transaction(
         destination=body.destination, parties=tuple(Party(**p.model_dump()) for p in body.parties),
         item=body.item, item_eccn=body.item_eccn,
@@ -275,7 +295,19 @@ def submit_batch(body: BatchRequest, request: Request, who: Screener_) -> dict[s
     if len(body.rows) > state.limits.max_batch_rows:
         raise ApiError(413, "batch_too_large", f"{len(body.rows):,} rows; the limit is "
                        f"{state.limits.max_batch_rows:,} per batch (the `exportguard batch` "
-                       "command takes files of any size)", "rows")
+                       "command takes files of any size)", "rows",
+                       limit={"name": "max_batch_rows", "value": state.limits.max_batch_rows})
+    running = batches.running_of(state, who)
+    if running >= state.limits.max_running_batches:
+        raise ApiError(429, "batches_running",
+                       f"this key has {running} batch{'es' if running != 1 else ''} not yet "
+                       f"finished; the limit is {state.limits.max_running_batches} at a time: "
+                       "poll their status and submit when one is done", "rows",
+                       headers={"Retry-After": "5"},
+                       limit={"name": "max_running_batches",
+                              "value": state.limits.max_running_batches})
+    charge(state, who, batch_cost(len(body.rows)) - route_cost("POST", "/api/v1/batches"),
+           f"a batch of {len(body.rows):,} rows")
     options = {"lists": body.lists, "min_score": body.min_score, "as_of": body.as_of}
     job = batches.submit_batch(state, who, request_id(request),
                                   [r.model_dump() for r in body.rows], options)
@@ -419,7 +451,17 @@ def audit_export(request: Request, who: Admin,
     """The records of [from, to] as CSV (cells neutralised against formula injection) or JSON
     Lines, with the chain anchors in headers. `exportguard audit export` also writes the
     sign-off file."""
-    log = state_of(request).audit
+    state = state_of(request)
+    log = state.audit
+    if to >= from_:
+        records = log.count_between(from_, to)
+        if records > state.limits.max_export_records:
+            raise ApiError(413, "export_too_large",
+                           f"{records:,} audit records from {from_} to {to}; the limit is "
+                           f"{state.limits.max_export_records:,} per export: ask for a shorter "
+                           "range (or use `exportguard audit export`)", "to",
+                           limit={"name": "max_export_records",
+                                  "value": state.limits.max_export_records})
     try:
         found = log.extract(from_, to, format)
     except ChainBroken as exc:

@@ -49,15 +49,22 @@ class Json(JSONResponse):
 
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, field: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None,
+                 limit: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.field = status, code, message, field
         self.headers = headers or {}
+        self.limit = limit
 
 
-def error_body(request_id: str, code: str, message: str, field: str | None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "field": field,
-                      "request_id": request_id}}
+def error_body(request_id: str, code: str, message: str, field: str | None,
+               limit: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The one error object; `limit` (413, 429) names the limit hit: {"name", "value", ...}."""
+    error: dict[str, Any] = {"code": code, "message": message, "field": field,
+                             "request_id": request_id}
+    if limit is not None:
+        error["limit"] = limit
+    return {"error": error}
 
 
 class RequestGuard:
@@ -97,7 +104,8 @@ class RequestGuard:
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _refuse(send_with_id, 413, request_id, "body_too_large",
-                          f"the request body is over the limit of {limit:,} bytes", "body")
+                          f"the request body is over the limit of {limit:,} bytes", "body",
+                          {"name": "max_body_bytes", "value": limit})
             return
         chunks: list[bytes] = []
         size = 0
@@ -116,7 +124,8 @@ class RequestGuard:
             size += len(chunk)
             if size > limit:
                 await _refuse(send_with_id, 413, request_id, "body_too_large",
-                              f"the request body is over the limit of {limit:,} bytes", "body")
+                              f"the request body is over the limit of {limit:,} bytes",
+                              "body", {"name": "max_body_bytes", "value": limit})
                 return
             chunks.append(chunk)
             if not message.get("more_body"):
@@ -140,8 +149,8 @@ class RequestGuard:
 
 
 async def _refuse(send: Send, status: int, request_id: str, code: str, message: str,
-                  field: str) -> None:
-    body = json.dumps(error_body(request_id, code, message, field)).encode("utf-8")
+                  field: str, limit: dict[str, Any] | None = None) -> None:
+    body = json.dumps(error_body(request_id, code, message, field, limit)).encode("utf-8")
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode())]})
@@ -234,10 +243,11 @@ def create_app(store: Store | None = None, limits: Limits | None = None) -> Fast
 
 def _handlers(app: FastAPI) -> None:
     def reply(request: Request, status: int, code: str, message: str, field: str | None,
-              headers: dict[str, str] | None = None) -> Any:
+              headers: dict[str, str] | None = None,
+              limit: dict[str, Any] | None = None) -> Any:
         """JSON for the API; a page, with the same message, for a person's browser."""
         if request.url.path.startswith("/api/"):
-            return Json(error_body(request_id(request), code, message, field), status,
+            return Json(error_body(request_id(request), code, message, field, limit), status,
                         headers=headers)
         from exportguard.service.web import error_page
 
@@ -247,7 +257,8 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Any:
-        return reply(request, exc.status, exc.code, exc.message, exc.field, exc.headers)
+        return reply(request, exc.status, exc.code, exc.message, exc.field, exc.headers,
+                     exc.limit)
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> Any:

@@ -13,7 +13,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from exportguard.access import Principal
 from exportguard.batch.rows import RowOptions, screen_rows
@@ -58,6 +58,15 @@ def submit_batch(state: ServiceState, principal: Principal, request_id: str,
     threading.Thread(target=_run_batch, args=(state, job_id, token, principal.name, request_id),
                      name=f"batch-{job_id}", daemon=True).start()
     return token
+
+
+def running_of(state: ServiceState, principal: Principal) -> int:
+    """How many of this key's batches are queued or running."""
+    with state.store._sessions() as session:
+        return session.scalar(
+            select(func.count()).select_from(BatchJobRow).where(
+                BatchJobRow.key_id == principal.key_id,
+                BatchJobRow.status.in_(("queued", "running")))) or 0
 
 
 def batch_status(state: ServiceState, token: str, principal: Principal, *,

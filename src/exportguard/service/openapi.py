@@ -4,7 +4,8 @@ it then carries (the routes declare their own answers' schemas and the key schem
 The error statuses follow from what a route is, not from a list kept by hand, so a new route is
 documented the moment it is added: every route can be refused with 422 (a field) and 503 (the
 database); a route that takes a key adds 401, 403 and 429; a route that takes a body adds 408
-and 413; a route with a path id, or that names a snapshot, case or batch, adds 404.
+and 413; a route with a path id, or that names a snapshot, case or batch, adds 404. Every route that
+takes a key states its cost in units of the key's rate (`x-cost-units`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,17 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
+from exportguard.service.costs import COSTS
+
 _PREFIX = "/api/v1"
+
+
+class ErrorLimit(BaseModel):
+    name: str = Field(description="The limit hit: rate_per_second, max_body_bytes, "
+                                  "max_batch_rows, max_running_batches, max_export_records.")
+    value: float = Field(description="Its value (units a second for rate_per_second).")
+    burst: float | None = Field(None, description="rate_per_second: units saved at most.")
+    cost: int | None = Field(None, description="rate_per_second: what this request costs.")
 
 
 class ErrorDetail(BaseModel):
@@ -24,6 +35,7 @@ class ErrorDetail(BaseModel):
     message: str = Field(description="What is wrong and what to do, in one line.")
     field: str | None = Field(description="The field at fault (body, query.name, rows, ...).")
     request_id: str = Field(description="The X-Request-ID of the answer.")
+    limit: ErrorLimit | None = Field(None, description="413 and 429: the limit hit.")
 
 
 class ErrorBody(BaseModel):
@@ -38,9 +50,11 @@ _ERRORS: dict[int, str] = {
     404: "The case, batch, snapshot or key named does not exist (or is not this key's).",
     408: "The body did not arrive in time (EXPORTGUARD_BODY_SECONDS).",
     409: "The audit chain is broken; nothing is exported.",
-    413: "The body or the batch is over its limit.",
+    413: "Over a size limit (the body, a batch's rows, an audit export's records); "
+         "`error.limit` names it.",
     422: "A field is invalid: the answer names it.",
-    429: "Over the key's rate; retry after the Retry-After seconds.",
+    429: "Over the key's rate (counted in cost units, see x-cost-units) or its running "
+         "batches; retry after the Retry-After seconds. `error.limit` names the limit.",
     503: "The database is unavailable.",
 }
 
@@ -73,7 +87,9 @@ def install_openapi(app: FastAPI) -> None:
         for path, operations in document["paths"].items():
             if not path.startswith(_PREFIX):
                 continue
-            for operation in operations.values():
+            for method, operation in operations.items():
+                if operation.get("security"):
+                    _cost(operation, method.upper(), path)
                 responses = operation.setdefault("responses", {})
                 for status in _statuses(path, operation):
                     responses[str(status)] = {
@@ -84,6 +100,15 @@ def install_openapi(app: FastAPI) -> None:
         return document
 
     app.openapi = build  # type: ignore[method-assign]
+
+
+def _cost(operation: dict[str, Any], method: str, path: str) -> None:
+    """State what the route costs a key's rate (service/costs.py)."""
+    units, why = COSTS.get((method, path), (1, ""))
+    operation["x-cost-units"] = units
+    line = f"Cost: {units} unit{'s' if units != 1 else ''} of the key's rate" + \
+        (f" ({why})." if why else ".")
+    operation["description"] = (operation.get("description", "") + "\n\n" + line).strip()
 
 
 def _schemas() -> dict[str, Any]:

@@ -50,6 +50,8 @@ class Limits:
 
     max_body_bytes: int = 1_000_000
     max_batch_rows: int = 10_000
+    max_running_batches: int = 2  # per key: a further batch is 429 until one finishes
+    max_export_records: int = 200_000  # per audit export: a wider range is 413
     rate_per_second: float = 100.0
     burst_seconds: float = 2.0
     body_seconds: float = 10.0  # a body not fully sent by then is refused with 408
@@ -59,6 +61,7 @@ class Limits:
     def from_env(cls) -> Limits:
         values: dict[str, float | int] = {}
         for name, kind in (("max_body_bytes", int), ("max_batch_rows", int),
+                           ("max_running_batches", int), ("max_export_records", int),
                            ("rate_per_second", float), ("burst_seconds", float),
                            ("body_seconds", float), ("anchor_seconds", float)):
             text = os.environ.get(f"EXPORTGUARD_{name.upper()}")
@@ -87,23 +90,35 @@ class RateLimiter:
         self._local: dict[int, tuple[int, float]] = {}  # key: (leased tokens left, wait until)
         self._lock = threading.Lock()
 
-    def take(self, principal: Principal) -> float | None:
-        """None when the request may go ahead, else the seconds to wait."""
+    def rate_of(self, principal: Principal) -> tuple[float, float]:
+        """The key's rate (units a second) and its burst (units saved at most)."""
         rate = principal.rate_per_second or self.limits.rate_per_second
-        capacity = max(1.0, rate * self.limits.burst_seconds)
+        return rate, max(1.0, rate * self.limits.burst_seconds)
+
+    def charged(self, principal: Principal, cost: int) -> int:
+        """What a request of `cost` units is charged: at most the key's whole burst."""
+        return max(1, min(int(cost), int(self.rate_of(principal)[1])))
+
+    def take(self, principal: Principal, cost: int = 1) -> float | None:
+        """None when the request (of `cost` units, see service/costs.py) may go ahead, else the
+        seconds to wait."""
+        rate, capacity = self.rate_of(principal)
+        cost = self.charged(principal, cost)
         now = time.time()
         key = principal.key_id
         with self._lock:
             left, until = self._local.get(key, (0, 0.0))
-            if left > 0:
-                self._local[key] = (left - 1, 0.0)
+            if left >= cost:
+                self._local[key] = (left - cost, 0.0)
                 return None
             if now < until:
                 return until - now
         lease = max(1, min(int(capacity // 4), int(rate // 10)))
-        granted, wait = ratelimit.claim(self.store, key, lease, rate, capacity, now)
+        granted, wait = ratelimit.claim(self.store, key, max(lease, cost), rate, capacity, now,
+                                        least=cost)
         with self._lock:
-            self._local[key] = (granted - 1, 0.0) if granted else (0, now + wait)
+            left = self._local.get(key, (0, 0.0))[0]
+            self._local[key] = (left + granted - cost, 0.0) if granted else (left, now + wait)
         return None if granted else wait
 
 

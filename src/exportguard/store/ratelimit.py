@@ -17,14 +17,14 @@ from exportguard.store.tables import RateBucketRow
 
 
 def claim(store: Store, key_id: int, want: int, rate: float, capacity: float,
-          now: float) -> tuple[int, float]:
-    """Take up to `want` tokens (at least 1) from the key's bucket. Returns (granted, wait):
-    granted > 0 on success, else the seconds until one token is there."""
+          now: float, least: int = 1) -> tuple[int, float]:
+    """Take up to `want` tokens (at least `least`) from the key's bucket. Returns (granted,
+    wait): granted > 0 on success, else the seconds until `least` tokens are there."""
     bucket = RateBucketRow
     refilled = bucket.tokens + (now - bucket.updated) * rate
     level = case((refilled > capacity, capacity), else_=refilled)
     tokens = capacity
-    for amount in dict.fromkeys((want, 1)):
+    for amount in dict.fromkeys((max(want, least), least)):
         with store._sessions.begin() as session:
             done = session.execute(
                 update(bucket).where(bucket.key_id == key_id, level >= amount)
@@ -41,6 +41,6 @@ def claim(store: Store, key_id: int, want: int, rate: float, capacity: float,
                             key_id=key_id, tokens=capacity - amount, updated=now))
                     return amount, 0.0
                 except IntegrityError:  # another process created it first: claim again
-                    return claim(store, key_id, want, rate, capacity, now)
+                    return claim(store, key_id, want, rate, capacity, now, least)
             tokens = min(capacity, row.tokens + (now - row.updated) * rate)
-    return 0, max(0.0, (1.0 - tokens) / rate)
+    return 0, max(0.0, (least - tokens) / rate)
