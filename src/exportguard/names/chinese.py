@@ -93,6 +93,16 @@ def spelt_out(run: str) -> str:
     return text
 
 
+def numbered_key(text: str) -> str:
+    """The exact-comparison form of a run of characters and digits: institute, factory and branch
+    numbers as digits without 第 (第十四研究所, 第14研究所 and 十四所 are all 14研究所), any other
+    digit dropped (a key holds characters only, as before numbers were read)."""
+    parts = _NUMBERED.sub(lambda m: f"\0{_digits(m.group(1))}\0", text).split("\0")
+    # Odd parts are the numbers read; digits anywhere else are not part of the key.
+    key = "".join(part if i % 2 else re.sub(r"[0-9]+", "", part) for i, part in enumerate(parts))
+    return re.sub(r"([0-9]+)所", r"\1研究所", key)
+
+
 def expand(run: str) -> tuple[str, list[str]]:
     """The run in simplified characters with short forms spelt out and institute numbers read as
     digits, and notes on what was changed."""

@@ -25,6 +25,7 @@ from exportguard.names.terms import vocabulary
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN_OR_DIGITS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff0-9]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
@@ -190,9 +191,13 @@ def _forms(text: str, every: bool) -> tuple[NameForm, ...]:
 def han_key(text: str) -> str | None:
     """The Chinese characters of a name in simplified form with short forms spelt out, for exact
     comparison of names written in characters (華為 and 华为 are one key, 国防科大 and 国防科技大学
-    another)."""
-    chars = "".join(_HAN_RUN.findall(clean(text)))
-    return chinese.spelt_out(chars) if chars else None
+    another, 第十四研究所 and 第14研究所 a third: numbers of institutes, factories and branches are
+    kept as digits, so CETC's 13th and 14th institutes do not share a key)."""
+    cleaned = clean(text)
+    if not _HAN_RUN.search(cleaned):
+        return None
+    chars = "".join(_HAN_OR_DIGITS.findall(cleaned))
+    return chinese.numbered_key(chinese.spelt_out(chars))
 
 
 def has_kana(text: str) -> bool:
