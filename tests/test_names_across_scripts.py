@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from exportguard.names.chinese import readings
-from exportguard.names.korean import mr_word, mr_words
+from exportguard.names.korean import korean_terms, mr_word, mr_words
 from exportguard.names.legal import ascii_forms, build_ascii_forms
 from exportguard.names.normalize import han_key, name_forms
 from exportguard.names.query import query_parts, split_glued
@@ -154,7 +154,7 @@ def test_abjad_reading_finds_the_name_by_its_consonants(full_screener):
 
 def test_abjad_article_and_final_vowel_letter():
     assert skeleton("qaidah") == skeleton("qaida") == "qd"
-    assert romanisations("אל קאעידה")[0][1] == "al qydh"
+    assert romanisations("אל קאעידה")[0][1] == "al qaydh"  # alef carries the vowel
 
 
 def test_greek_reads_borrowed_names_as_they_sound(full_screener):
@@ -214,3 +214,23 @@ def test_one_letter_that_likely_makes_another_name_falls_below(full_screener, qu
     assert match.score < DEFAULT_THRESHOLD
     letter = next(f for f in match.features if f.name == "one_letter_differs")
     assert why in letter.detail and letter.contribution == pytest.approx(-0.10)
+
+
+def test_korean_terms_are_translated_with_their_source(full_screener):
+    used: list[str] = []
+    read = mr_words("조선광업개발무역회사", set(), korean_terms(), used)
+    assert read == "korea mining development trading corporation"
+    assert used[0] == "조선 as 'korea'"
+    match = found(full_screener, "조선광업개발무역회사")[
+        "KOREA MINING DEVELOPMENT TRADING CORPORATION"]
+    assert match.score == 1.0
+    reading = next(f for f in match.features if f.name == "transliteration")
+    assert "Korean terms translated: 조선 as 'korea'" in reading.detail
+
+
+def test_abjad_words_written_together_or_with_one_consonant(full_screener):
+    # عبد الله is written apart, Abdullah together; علي read 'aly' is Ali.
+    match = found(full_screener, "علي صدام حسين التكريتي")["AL-TIKRITI, Ali Saddam Hussein"]
+    overlap = next(f for f in match.features if f.name == "token_overlap")
+    assert "aly~ali (consonants 0.95)" in overlap.detail
+    assert match.score >= DEFAULT_THRESHOLD

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import cache
+from importlib import resources
 
 _FIRST, _LAST = 0xAC00, 0xD7A3
 _HANGUL_RUN = re.compile("[\uac00-\ud7a3]+")
@@ -59,28 +61,41 @@ def mccune_reischauer(text: str) -> str:
     return _HANGUL_RUN.sub(lambda run: f" {mr_word(run.group())} ", text).strip()
 
 
-def mr_words(text: str, words: Collection[str]) -> str | None:
+def mr_words(text: str, words: Collection[str], terms: dict[str, str] | None = None,
+             used: list[str] | None = None) -> str | None:
     """The text in MR with each run of Hangul cut into words of `words` where it can be
-    (조선대성은행 -> "choson taesong unhaeng"); syllables no word covers stay one word. None
-    when no run holds a known word of two syllables or more."""
+    (조선대성은행 -> "choson taesong unhaeng"); syllables no word covers stay one word. With
+    `terms` (Hangul -> English), those words are translated first and each one used is noted in
+    `used`. None when no run holds a known word or term of two syllables or more."""
     found = False
 
     def cut(run: str) -> str:
         nonlocal found
-        # best[i]: (syllables covered by known words, -pieces, pieces) for run[:i]
+        # best[i]: (syllables covered, -pieces, pieces) for run[:i]; a term counts double
         best: list[tuple[int, int, list[str]]] = [(0, 0, [])]
         for end in range(1, len(run) + 1):
             options = []
             for start in range(max(0, end - _LONGEST_WORD), end):
                 covered, pieces, cuts = best[start]
-                word = mr_word(run[start:end])
-                known = end - start >= 2 and word in words
-                options.append((covered + (end - start if known else 0), pieces - 1,
-                                [*cuts, word] if known else [*cuts, f"?{run[start:end]}"]))
+                span = run[start:end]
+                english = terms.get(span) if terms else None
+                if english is not None:
+                    options.append((covered + 2 * len(span), pieces - 1,
+                                    [*cuts, f"={span}={english}"]))
+                    continue
+                word = mr_word(span)
+                known = len(span) >= 2 and word in words
+                options.append((covered + (len(span) if known else 0), pieces - 1,
+                                [*cuts, word] if known else [*cuts, f"?{span}"]))
             best.append(max(options, key=lambda o: (o[0], o[1])))
         covered, _, cuts = best[-1]
         if covered:
             found = True
+        for piece in cuts:
+            if piece.startswith("=") and used is not None:
+                _, span, english = piece.split("=")
+                used.append(f"{span} as '{english}'")
+        cuts = [piece.rsplit("=", 1)[1] if piece.startswith("=") else piece for piece in cuts]
         merged: list[str] = []
         unknown = ""
         for piece in cuts:  # adjacent unknown syllables make one word
@@ -97,6 +112,22 @@ def mr_words(text: str, words: Collection[str]) -> str | None:
 
     read = " ".join(_HANGUL_RUN.sub(lambda run: cut(run.group()), text).split())
     return read if found else None
+
+
+@cache
+def korean_terms() -> dict[str, str]:
+    """Hangul -> English of data/korean_terms.yaml (each record with the source of its meaning)."""
+    import yaml
+
+    raw = resources.files("exportguard.data").joinpath("korean_terms.yaml").read_text("utf-8")
+    terms: dict[str, str] = {}
+    for number, record in enumerate(yaml.safe_load(raw)["terms"], 1):
+        if set(record) != {"hangul", "hanja", "english", "source"} or not all(
+                isinstance(v, str) and v for v in record.values()):
+            raise ValueError(f"korean_terms.yaml record {number}: needs hangul, hanja, english "
+                             f"and source, each non-empty text; got {record}")
+        terms[record["hangul"]] = record["english"]
+    return terms
 
 
 def has_hangul(text: str) -> bool:

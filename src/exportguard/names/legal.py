@@ -42,10 +42,13 @@ def legal_form_spans(text: str) -> tuple[tuple[str, str], ...]:
     from rigour.names.org_types import extract_org_types
     from rigour.text.normalize import Cleanup, Normalize
 
-    # ASCII text is asked of rigour's table with its accents taken off ("anonim sirketi").
-    hits = extract_org_types(text, normalize_flags=Normalize.CASEFOLD | Normalize.NFKD,
-                             cleanup=Cleanup.Strong) if text.isascii() else extract_org_types(text)
-    for spelled, compact in hits:
+    hits = list(extract_org_types(text))
+    if text.isascii():
+        # Also asked of rigour's table with its accents taken off ("anonim sirketi"); that
+        # table has its punctuation taken off too, so "s.a. de c.v." is found as written only.
+        hits += extract_org_types(text, normalize_flags=Normalize.CASEFOLD | Normalize.NFKD,
+                                  cleanup=Cleanup.Strong)
+    for spelled, compact in sorted(hits, key=lambda hit: -len(hit[0])):
         start = text.find(spelled)
         if start < 0 or any(spelled in other for other, _ in found):
             continue

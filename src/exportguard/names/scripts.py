@@ -33,6 +33,9 @@ _INNER_MARKS = re.compile(r"[·'ʹʺʼʻʾʿ’‘`]")
 _ARABIC_ARTICLE = re.compile(r"(?<![\w\u0600-\u06ff])ال(?=[\u0600-\u06ff]{2})")
 # Unpointed shin: BGN reads only the pointed letter, and names (Daesh, Shaul) mostly have sh.
 _HEBREW_SHIN = re.compile("\u05e9(?![\u05c1\u05c2])")
+# A mark at the start of a word read from an abjad is an ayin or alef carrying a vowel, which the
+# lists write as one ("Ali" for علي, read "ʿly"; "Abd" for عبد).
+_WORD_INITIAL_MARK = re.compile(r"(?<![A-Za-z])[ʼʻʾʿ’‘'`](?=[A-Za-z])")
 # The article of an abjad name read alone ("l qdh" for القاعدة, "l" for אל): written "al".
 _ARTICLE_READ = re.compile(r"(?<![a-z'])l(?![a-z'])", re.IGNORECASE)
 # Greek letters as they sound in names borrowed from other languages (Χαμάς Hamas, Τζιχάντ
@@ -87,18 +90,22 @@ def romanisations(text: str) -> tuple[tuple[str, str], ...]:
 
         found.append(("McCune-Reischauer", mccune_reischauer(text)))
     rules = [*([_BGN[script]] if script in _BGN else []), "Any-Latin"]
+    abjad = script in ("ARABIC", "HEBREW")
     for rule in rules:
-        latin = _INNER_MARKS.sub("", _transliterator(rule).transliterate(text))
+        latin = _transliterator(rule).transliterate(text)
+        latin = _INNER_MARKS.sub("", _WORD_INITIAL_MARK.sub("a", latin) if abjad else latin)
         if latin.isascii():
             found.append((f"ICU {rule}", latin))
-    found.append(("anyascii", _INNER_MARKS.sub("", anyascii(text))))
+    latin = anyascii(text)
+    found.append(("anyascii", _INNER_MARKS.sub("", _WORD_INITIAL_MARK.sub("a", latin)
+                                               if abjad else latin)))
     if script == "GREEK":
         borrowed = text
         for greek, latin in _GREEK_BORROWED:
             borrowed = borrowed.replace(greek, latin)
         found.append(("Greek letters as in borrowed names, then ICU Greek-Latin/UNGEGN",
                       _transliterator("Greek-Latin/UNGEGN").transliterate(borrowed)))
-    if script in ("ARABIC", "HEBREW"):
+    if abjad:
         found = [(how, _ARTICLE_READ.sub("al", latin)) for how, latin in found]
     unique: dict[str, tuple[str, str]] = {}
     for how, latin in found:

@@ -105,7 +105,8 @@ def _token_similarity(a: str, b: str, loose: bool = False) -> tuple[float, str]:
             best, how = _PHONETIC_SIMILARITY, "phonetic"
     if loose and best < _CONSONANT_SIMILARITY and len(a) >= 2 and a.isalpha():
         bare = skeleton(a)
-        if len(bare) >= 2 and bare == skeleton(b):
+        # One consonant alone says little: then the first letters must agree too ("aly" / "ali").
+        if bare and bare == skeleton(b) and (len(bare) >= 2 or a[0] == b[0]):
             best, how = _CONSONANT_SIMILARITY, "consonants"
     return best, how
 
@@ -143,7 +144,7 @@ def align_tokens(
                     if pairs is not None:
                         pairs.append(TokenPair(a, b, how, similarity))
         if min(q_best) < 1.0 and min(n_best) < 1.0 and (len(query) > 1 or len(listed) > 1):
-            _align_joined(query, listed, q_best, n_best, pairs)
+            _align_joined(query, listed, q_best, n_best, pairs, loose)
     q_cov = sum(w * s for w, s in zip(q_weights, q_best, strict=True)) / (sum(q_weights) or 1.0)
     n_cov = sum(w * s for w, s in zip(n_weights, n_best, strict=True)) / (sum(n_weights) or 1.0)
     return q_cov, n_cov, q_best, n_best
@@ -165,9 +166,10 @@ def place_conflict(
 
 def _align_joined(
     query: tuple[str, ...], listed: tuple[str, ...], q_best: list[float], n_best: list[float],
-    pairs: list[TokenPair] | None,
+    pairs: list[TokenPair] | None, loose: bool = False,
 ) -> None:
-    """Words written apart on one side and together on the other ("Sense Time" / "SenseTime")."""
+    """Words written apart on one side and together on the other ("Sense Time" / "SenseTime");
+    `loose`: also on their consonants ("abd allh" / "Abdullah")."""
     for left, right, left_best, right_best, flip in (
         (query, listed, q_best, n_best, False),
         (listed, query, n_best, q_best, True),
@@ -176,13 +178,21 @@ def _align_joined(
             if left_best[i] == 1.0 and left_best[i + 1] == 1.0:
                 continue
             joined = left[i] + left[i + 1]
+            bare = skeleton(joined) if loose and joined.isalpha() else ""
             for j, b in enumerate(right):
                 if b == joined:
-                    left_best[i] = left_best[i + 1] = right_best[j] = 1.0
-                    if pairs is not None:
-                        text = f"{left[i]} {left[i + 1]}"
-                        pairs.append(TokenPair(b, text, "joined", 1.0) if flip
-                                     else TokenPair(text, b, "joined", 1.0))
+                    similarity, how = 1.0, "joined"
+                elif len(bare) >= 3 and bare == skeleton(b):
+                    similarity, how = _CONSONANT_SIMILARITY, "joined consonants"
+                else:
+                    continue
+                left_best[i] = max(left_best[i], similarity)
+                left_best[i + 1] = max(left_best[i + 1], similarity)
+                right_best[j] = max(right_best[j], similarity)
+                if pairs is not None:
+                    text = f"{left[i]} {left[i + 1]}"
+                    pairs.append(TokenPair(b, text, how, similarity) if flip
+                                 else TokenPair(text, b, how, similarity))
 
 
 def _describe(pairs: list[TokenPair]) -> str:

@@ -16,7 +16,7 @@ from exportguard.lists.history import InForce, in_force_on
 from exportguard.lists.listing_dates import listing_date
 from exportguard.model import ListEntry, Snapshot
 from exportguard.names.chinese import institution_endings, trade_name
-from exportguard.names.korean import has_hangul, mr_words
+from exportguard.names.korean import has_hangul, korean_terms, mr_words
 from exportguard.names.normalize import (
     MAX_NAME_CHARS,
     NameForm,
@@ -376,13 +376,18 @@ class Screener:
         the index ("northwindtrading" -> northwind trading)."""
         forms = list(name_forms(text))
         if has_hangul(text):
-            read = mr_words(text, self.index.token_weight)
-            if read is not None:
-                note = (f"read '{text}' as '{read}' (McCune-Reischauer, cut into words where "
-                        "listed names have them)")
-                forms[:0] = [replace(f, kind="transliterated", notes=(note,))
-                             for f in name_forms(read) if f.tokens not in
-                             {g.tokens for g in forms}]
+            used: list[str] = []
+            for read, how in (
+                (mr_words(text, self.index.token_weight), "McCune-Reischauer, cut into words "
+                 "where listed names have them"),
+                (mr_words(text, self.index.token_weight, korean_terms(), used),
+                 "Korean terms translated: {}; the rest in McCune-Reischauer"),
+            ):
+                if read is not None:
+                    note = f"read '{text}' as '{read}' ({how.format(', '.join(used))})"
+                    forms[:0] = [replace(f, kind="transliterated", notes=(note,))
+                                 for f in name_forms(read) if f.tokens not in
+                                 {g.tokens for g in forms}]
         for form in list(forms):
             words = form.text.split()
             split = [split_glued(w, self.index.token_weight, _GLUED_PIECE)
