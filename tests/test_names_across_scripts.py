@@ -234,3 +234,15 @@ def test_abjad_words_written_together_or_with_one_consonant(full_screener):
     overlap = next(f for f in match.features if f.name == "token_overlap")
     assert "aly~ali (consonants 0.95)" in overlap.detail
     assert match.score >= DEFAULT_THRESHOLD
+
+
+def test_name_before_an_address_whose_first_part_says_nothing(full_screener):
+    query = "ROSHAN MONEY EXCHANGE, Hazar Joft, Garmser District, Helmand Province, Afghanistan"
+    assert ("ROSHAN MONEY EXCHANGE", "name") in [(p.text, p.role) for p in query_parts(query)]
+    match = found(full_screener, query)["ROSHAN MONEY EXCHANGE"]
+    assert match.score == 1.0
+    cleanup = next(f for f in match.features if f.name == "query_cleanup")
+    assert "'Hazar Joft, Garmser District, Helmand Province' set aside" in cleanup.detail
+    # A person's "surname, given names" is not cut at its comma.
+    assert ("AL-TIKRITI", "name") not in [
+        (p.text, p.role) for p in query_parts("AL-TIKRITI, Ali Saddam Hussein, Baghdad, Iraq")]

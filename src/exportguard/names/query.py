@@ -32,9 +32,10 @@ _ADDRESS_TEXT = """
     fl tower suite unit room rm block blk district industrial zone estate park po box p.o.
     pobox port harbour harbor branch office plaza village town city province state jalan jl
     ul ulitsa prospekt str strasse straße calle rue via viale km no. floor. mall centre
-    complex compound sector plot lot warehouse airport terminal dock pier
+    complex compound sector plot lot warehouse airport terminal dock pier market bazaar shop
 """
 _ADDRESS_WORDS = frozenset(_ADDRESS_TEXT.split())
+_FIRST_NAME_WORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,20 @@ def _address_start(segment: str) -> bool:
         return False
     return any(c.isdigit() for c in words[0]) or words[0] in _ADDRESS_WORDS or (
         len(words) > 1 and words[-1] in _ADDRESS_WORDS)
+
+
+def _first_name(text: str) -> str | None:
+    """The first comma-separated part (with the legal forms written after it) when it has three
+    words or more and the rest reads as an address: "ROSHAN MONEY EXCHANGE, Hazar Joft, Garmser
+    District, Helmand Province" (whose second part alone says nothing of an address)."""
+    segments = text.split(",")
+    end = 1
+    while end < len(segments) and _only_legal_form(segments[end]):
+        end += 1
+    head, rest = ",".join(segments[:end]).strip(), ",".join(segments[end:])
+    if end == len(segments) or len(basic_tokens(segments[0])) < _FIRST_NAME_WORDS:
+        return None
+    return head if _looks_like_address(rest) else None
 
 
 def _ends_in_legal_form(head: str) -> bool:
@@ -117,6 +132,8 @@ def query_parts(text: str) -> tuple[QueryPart, ...]:
     if located:
         main, country = located
     address_free = _without_address(main)
+    first = _first_name(main)
+    whole = main
     if country:
         # The country is not part of the name: the query as written is not screened (it would
         # match as if no country had been given).
@@ -130,6 +147,9 @@ def query_parts(text: str) -> tuple[QueryPart, ...]:
         parts.append(QueryPart(main, "name", "the name without its bracketed parts"
                                if country is None else
                                f"the country named after it ({country}) set aside", country))
+    if first is not None and first != address_free:
+        parts.append(QueryPart(first, "name", f"'{whole[len(first):].strip(' ,')}' set aside as "
+                               "an address or branch", country))
     for other in others:
         if len(other) >= 2:
             parts.append(QueryPart(other, "other name",
