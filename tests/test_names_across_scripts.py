@@ -12,6 +12,7 @@ from exportguard.names.legal import ascii_forms, build_ascii_forms
 from exportguard.names.normalize import han_key, name_forms
 from exportguard.names.query import query_parts, split_glued
 from exportguard.names.scripts import romanisations, skeleton
+from exportguard.names.syllables import pinyin_syllables
 from exportguard.screening import DEFAULT_THRESHOLD
 from exportguard.screening.screener import Screener
 
@@ -207,6 +208,8 @@ def test_one_letter_in_a_long_distinctive_word_is_a_typo_below_an_exact_match(fu
         ("BRITNEY RYDIR LIMITED", "BRITNEY RYDER LIMITED", "in a word of 5 letters or fewer"),
         ("DOLLYS BELL DOO BEOGRAD-NOVI BEOGRAD", "DOLLY BELL DOO BEOGRAD-NOVI BEOGRAD",
          "one is the plural of the other"),
+        ("Shenzhen Guowei Hongmo Technology Co., Ltd.",
+         "Shenzhen Guowei Hongbo Technology Co., Ltd.", "both are pinyin (hong mo / hong bo)"),
     ],
 )
 def test_one_letter_that_likely_makes_another_name_falls_below(full_screener, query, listed, why):
@@ -246,3 +249,8 @@ def test_name_before_an_address_whose_first_part_says_nothing(full_screener):
     # A person's "surname, given names" is not cut at its comma.
     assert ("AL-TIKRITI", "name") not in [
         (p.text, p.role) for p in query_parts("AL-TIKRITI, Ali Saddam Hussein, Baghdad, Iraq")]
+
+
+def test_pinyin_syllables_come_from_the_shipped_file():
+    assert pinyin_syllables("zhongxing") == ("zhong", "xing")
+    assert pinyin_syllables("hikvision") is None

@@ -11,6 +11,7 @@ from rapidfuzz.distance import OSA
 
 from exportguard.names.normalize import NameForm
 from exportguard.names.scripts import skeleton
+from exportguard.names.syllables import pinyin_syllables
 from exportguard.names.terms import generic_tokens, place_tokens
 from exportguard.screening.index import phonetic
 
@@ -32,7 +33,8 @@ _RARE_SIMILARITY = 0.82  # one edit in five letters or fewer
 # weight) is a typo of the listed name or another name: a screen must catch the typo, so a long
 # word stays a match but never scores near an exact one; in a word of five letters or fewer one
 # letter makes another name ("Ryder" / "Rydir", "Posts" / "Podts") and the match falls below
-# the default threshold. So does the plural of a distinctive word ("Dolly Bell" / "Dollys Bell"):
+# the default threshold, as when both words are pinyin ("Hongbo" / "Hongmo": other syllables,
+# other characters). So does the plural of a distinctive word ("Dolly Bell" / "Dollys Bell"):
 # plurals of descriptive words (products, systems) are folded by the synonyms table.
 ONE_LETTER_CEILING = 0.92
 ANOTHER_NAME = -0.10
@@ -288,6 +290,10 @@ def one_letter_differs(
                 if len(word) <= _SHORT_WORD:
                     return candidate, word, (f"in a word of {_SHORT_WORD} letters or fewer, "
                                              "likely another name")
+                mine, theirs = pinyin_syllables(candidate), pinyin_syllables(word)
+                if mine and theirs and len(theirs) > 1:
+                    return candidate, word, (f"both are pinyin ({' '.join(mine)} / "
+                                             f"{' '.join(theirs)}): likely another Chinese name")
                 return candidate, word, ""
     return None
 
