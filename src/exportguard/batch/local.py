@@ -10,10 +10,12 @@ How the workers get the index (`share`):
 - `load`: workers are spawned fresh and each unpickles the index from a file. Every worker then
   holds a private copy. Kept for the measurement in bench/batch.py (bench/RESULTS.md).
 
-Order: chunks are submitted in order and their results taken back in submission order from a
-window of at most two chunks per worker, so output order equals input order and memory stays
-bounded whatever the file size. Workers ask the kernel to kill them when the parent dies, so a
-SIGKILLed run leaves no orphan processes behind.
+Rows: each chunk is shared out between the workers by name (its letters and digits, case and
+punctuation aside), so every way of writing one party reaches the same worker's row cache
+(`rows.RowCache`) and is screened once. Order: chunks are submitted in order and their results
+taken back in submission order from a window of a few chunks, so output order equals input order
+and memory stays bounded whatever the file size. Workers ask the kernel to kill them when the
+parent dies, so a SIGKILLed run leaves no orphan processes behind.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import re
 import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -32,6 +35,7 @@ from pathlib import Path
 
 from exportguard.batch.formats import InputChunk
 from exportguard.batch.rows import (
+    RESULT_COLUMNS,
     Results,
     RowOptions,
     ScreenerSpec,
@@ -42,6 +46,8 @@ from exportguard.batch.rows import (
 from exportguard.screening.screener import Screener
 
 SHARES = ("fork", "load")
+_CHUNKS_AHEAD = 3  # chunks in flight, each shared by every worker
+_NOT_ALNUM = re.compile(r"[\W_]+")
 _PR_SET_PDEATHSIG = 1
 _state: tuple[Screener, RowOptions] | None = None
 
@@ -62,38 +68,69 @@ def screened(chunks: Iterable[InputChunk], screener: Screener, options: RowOptio
         for chunk in chunks:
             yield chunk, screen_table(screener, chunk.table, chunk.problems, options)
         return
-    with _pool(screener, options, workers, share, index_file) as pool:
-        pending: deque[tuple[InputChunk, Future[Results]]] = deque()
+    with _pools(screener, options, workers, share, index_file) as pools:
+        pending: deque[tuple[InputChunk, list[list[int]], list[Future[Results]]]] = deque()
         for chunk in chunks:
             names, countries, problems = row_inputs(chunk.table, chunk.problems, options)
-            pending.append((chunk, pool.submit(_screen, names, countries, problems)))
-            if len(pending) >= 2 * workers:
-                done, future = pending.popleft()
-                yield done, future.result()
+            shares = _routed(names, len(pools))
+            futures = [pool.submit(_screen, [names[i] for i in rows],
+                                   [countries[i] for i in rows], [problems[i] for i in rows])
+                       for pool, rows in zip(pools, shares, strict=True)]
+            pending.append((chunk, shares, futures))
+            if len(pending) > _CHUNKS_AHEAD:
+                yield _gathered(*pending.popleft())
         while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
+            yield _gathered(*pending.popleft())
+
+
+def _routed(names: list[str | None], workers: int) -> list[list[int]]:
+    """The rows of a chunk for each worker. A name goes to the worker its letters and digits
+    (case, spaces and punctuation aside) choose, so the ways one party is written meet in one
+    worker's row cache and it is screened once, not once per worker. Only where a row is
+    screened depends on this, never its answer."""
+    shares: list[list[int]] = [[] for _ in range(workers)]
+    for position, name in enumerate(names):
+        letters = _NOT_ALNUM.sub("", name.casefold()) if name else ""
+        shares[hash(letters) % workers].append(position)
+    return shares
+
+
+def _gathered(chunk: InputChunk, shares: list[list[int]],
+              futures: list[Future[Results]]) -> tuple[InputChunk, Results]:
+    """The chunk's result columns in row order, from its workers' shares."""
+    size = chunk.table.num_rows
+    merged: Results = {name: [None] * size for name in RESULT_COLUMNS}
+    for rows, future in zip(shares, futures, strict=True):
+        for name, values in future.result().items():
+            column = merged[name]
+            for position, value in zip(rows, values, strict=True):
+                column[position] = value
+    return chunk, merged
 
 
 @contextlib.contextmanager
-def _pool(screener: Screener, options: RowOptions, workers: int, share: str,
-          index_file: Path | None) -> Iterator[ProcessPoolExecutor]:
+def _pools(screener: Screener, options: RowOptions, workers: int, share: str,
+           index_file: Path | None) -> Iterator[list[ProcessPoolExecutor]]:
+    """One single-process pool per worker, so the parent chooses which worker screens a row."""
     global _state
     if share == "fork":
         _state = (screener, options)
         gc.freeze()
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_die_with_parent, initargs=(os.getpid(),))
+        pools = [ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=_die_with_parent, initargs=(os.getpid(),))
+                 for _ in range(workers)]
     elif share == "load" and index_file is not None:
-        pool = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_load_state,
+        pools = [ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("spawn"), initializer=_load_state,
             initargs=(os.getpid(), index_file, ScreenerSpec.of(screener), options))
+            for _ in range(workers)]
     else:
         raise ValueError(f"share must be one of {SHARES} (load needs index_file), got {share}")
     try:
-        yield pool
+        yield pools
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)
         _state = None
         gc.unfreeze()
 

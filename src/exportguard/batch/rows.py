@@ -7,18 +7,22 @@ UTF-8, a ragged CSV row) gets decision `error` and its reason; it is never dropp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Hashable
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import pyarrow as pa
 
 from exportguard.batch.formats import is_json_field, text_values
+from exportguard.countries import parse_country
 from exportguard.errors import InputError
 from exportguard.lists.history import InForce
 from exportguard.model import Snapshot
+from exportguard.names.normalize import han_key, name_forms
+from exportguard.names.query import query_parts
 from exportguard.screening.index import NameIndex
-from exportguard.screening.screener import MAX_LIMIT, Screener, ScreenResult
+from exportguard.screening.screener import MAX_LIMIT, Screener, ScreenResult, validate_query
 
 ERROR = "error"
 RESULT_FIELDS = (
@@ -78,32 +82,87 @@ def screen_one(screener: Screener, name: str | None, country: str | None,
                            MAX_LIMIT, options.min_score)
 
 
-_REPEATS_KEPT = 100_000
+_KEPT = 200_000
+
+
+def answer_key(name: str | None, country: str | None) -> Hashable | None:
+    """Everything a row's answer depends on besides the screener and the options: the country
+    code, and for each name the query holds (`query_parts`) its Chinese characters, the country
+    written after it and its comparable forms less the text they were made from. Rows written
+    differently ("ACME Trading Co., Ltd." / "ACME TRADING CO LTD ") that reduce to the same key
+    get the same matches and scores, since the screener reads nothing else of the text. None
+    for a row the screener refuses: its error quotes the row, so it is answered for itself."""
+    try:
+        text = validate_query(name if name is not None else "")
+        code = parse_country(country, "country") if country else None
+    except InputError:
+        return None
+    return code, tuple((han_key(part.text), part.country,
+                        tuple(replace(form, original="") for form in name_forms(part.text)))
+                       for part in query_parts(text))
+
+
+class RowCache:
+    """Answers already given in this process, for one screener and one set of options: first by
+    the row as written (a dict look-up), then by `answer_key`, so a party written five ways is
+    screened once. Books repeat counterparties (8 % of the 1M-row bench book as written, more
+    once case and punctuation are set aside). At most `_KEPT` rows per map are kept; a full map
+    starts over."""
+
+    __slots__ = ("by_key", "by_row", "options", "screener")
+
+    def __init__(self, screener: Screener, options: RowOptions) -> None:
+        self.screener = screener
+        self.options = options
+        self.by_row: dict[tuple[str | None, str | None], tuple[Any, ...]] = {}
+        self.by_key: dict[Hashable, tuple[Any, ...]] = {}
+
+    @classmethod
+    def of(cls, screener: Screener, options: RowOptions) -> RowCache:
+        """The cache that hangs on the screener object (it dies with it) for these options."""
+        cache: RowCache | None = screener.__dict__.get("_batch_rows")
+        if cache is None or cache.options != options:
+            cache = screener.__dict__["_batch_rows"] = cls(screener, options)
+        return cache
+
+    def row(self, name: str | None, country: str | None) -> tuple[Any, ...]:
+        written = (name, country)
+        found = self.by_row.get(written)
+        if found is not None:
+            return found
+        key = answer_key(name, country)
+        found = self.by_key.get(key) if key is not None else None
+        if found is None:
+            found = _screened_row(self.screener, name, country, self.options)
+            if key is not None:
+                _keep(self.by_key, key, found)
+        _keep(self.by_row, written, found)
+        return found
+
+
+def _keep(kept: dict[Any, tuple[Any, ...]], key: Any, row: tuple[Any, ...]) -> None:
+    if len(kept) >= _KEPT:
+        kept.clear()
+    kept[key] = row
 
 
 def screen_rows(screener: Screener, names: list[str | None], countries: list[str | None],
-                problems: list[str | None], options: RowOptions) -> Results:
-    """The result columns for some rows, in their order. A (name, country) seen before in this
-    process with the same screener and options takes the row it got then: books repeat
-    counterparties (8 % of the 1M-row bench book), and the answer is a pure function of the
-    four, so the cache changes no result. The cache hangs on the screener object (it dies with
-    it); at most `_REPEATS_KEPT` rows are kept (about 20 MB) and it starts over when full."""
-    repeats: dict[tuple[RowOptions, str | None, str | None], tuple[Any, ...]] = \
-        screener.__dict__.setdefault("_batch_repeats", {})
-    results: Results = {name: [] for name in RESULT_COLUMNS}
+                problems: list[str | None], options: RowOptions, *,
+                cache: bool = True) -> Results:
+    """The result columns for some rows, in their order. With `cache`, a row answered before
+    in this process (as written, or reduced to the same `answer_key`) takes that answer."""
+    rows = RowCache.of(screener, options) if cache else None
+    columns: list[list[Any]] = [[] for _ in _PER_ROW]
     for name, country, problem in zip(names, countries, problems, strict=True):
         if problem:
             row = _error_row(problem)
+        elif rows is not None:
+            row = rows.row(name, country)
         else:
-            key = (options, name, country)
-            row = repeats.get(key)  # type: ignore[assignment]
-            if row is None:
-                row = _screened_row(screener, name, country, options)
-                if len(repeats) >= _REPEATS_KEPT:
-                    repeats.clear()
-                repeats[key] = row
-        for key, value in zip(_PER_ROW, row, strict=True):
-            results[key].append(value)
+            row = _screened_row(screener, name, country, options)
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    results: Results = dict(zip(_PER_ROW, columns, strict=True))
     results["snapshot_ids"] = [options.snapshot_ids] * len(names)
     return results
 

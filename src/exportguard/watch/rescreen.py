@@ -33,14 +33,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
+
 from exportguard.config import data_dir
 from exportguard.errors import InputError
 from exportguard.lists.history import diff_snapshots, serving_in_store
 from exportguard.lists.starter import with_local_names
 from exportguard.model import ListEntry, Snapshot
-from exportguard.names.normalize import han_key, name_forms
+from exportguard.names.normalize import NameForm, han_key, name_forms
 from exportguard.screening.features import score
-from exportguard.screening.index import NameIndex, name_variants
+from exportguard.screening.index import NameIndex, name_variants, phonetic, trigrams
 from exportguard.screening.loaded import current_screener
 from exportguard.screening.screener import Screener, validate_query
 from exportguard.store import Store
@@ -52,6 +54,10 @@ HITS_PER_CUSTOMER = 20
 # type adjustments and the difference between the two indexes' token weights.
 CANDIDATE_FLOOR = 0.55
 _REVERSE_CANDIDATES = 150
+# A word, sound or trigram carried by at most this share of the customer names (and at least
+# _RARE_AT_LEAST) is rare: sharing one selects a customer for the delta.
+_RARE_SHARE = 0.001
+_RARE_AT_LEAST = 20
 
 
 @dataclass(slots=True)
@@ -223,26 +229,57 @@ def customer_index(store: Store, watch: WatchlistStore) -> NameIndex:
 
 
 def reverse_candidates(index: NameIndex, entries: Sequence[ListEntry]) -> set[int]:
-    """Ids of customers whose names come within CANDIDATE_FLOOR of any name of `entries`."""
-    found: set[int] = set()
+    """Ids of customers whose names share with a name of `entries` its characters, its core, or
+    a rare word, sound or trigram (carried by at most `_rare(index)` customer names): a name the
+    forward screening scores at the threshold shares most of the entry's rarest words, written
+    the same, alike in sound, or close in spelling (which keeps most of a word's trigrams). A
+    name of the entries with nothing rare (only common words) falls back to scoring its
+    candidates, as all names were before (CANDIDATE_FLOOR). Posting look-ups only: no customer
+    name is decoded or scored unless it falls back."""
+    rare = _rare(index)
+    found: list[np.ndarray] = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
     for entry in entries:
         named = with_local_names(entry)
-        texts = [named.name, *named.alt_names, *named.local_names]
-        for text in name_variants(texts):
+        for text in name_variants([named.name, *named.alt_names, *named.local_names]):
             try:
                 query = validate_query(text)
             except InputError:
                 continue
             key = han_key(query)
             if key:
-                found.update(index.names[n].entry for n in index.han_exact.get(key, ()))
+                found.append(np.asarray(index.han_exact.get(key, ()), dtype=np.int64))
             for form in name_forms(query):
-                weights = index.weights(form)
-                numbers = set(index.exact.get(form.core, ()))
-                numbers.update(index.candidates(form, _REVERSE_CANDIDATES).tolist())
-                for number in numbers:
-                    name = index.names[number]
-                    if score(form, weights, name.form, index.name_weights[number]) \
-                            >= CANDIDATE_FLOOR:
-                        found.add(name.entry)
-    return {int(index.entries[n].key) for n in found}
+                if (form.kind, form.tokens) in seen:
+                    continue
+                seen.add((form.kind, form.tokens))
+                found.append(np.asarray(index.exact.get(form.core, ()), dtype=np.int64))
+                shared = _rare_postings(index, form, rare)
+                found.extend(shared if shared else [_scored_candidates(index, form)])
+    names = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+    return {int(index.entries[n].key) for n in np.unique(index.name_entry[names]).tolist()}
+
+
+def _rare(index: NameIndex) -> int:
+    return max(_RARE_AT_LEAST, int(len(index.name_entry) * _RARE_SHARE))
+
+
+def _rare_postings(index: NameIndex, form: NameForm, rare: int) -> list[np.ndarray]:
+    """The customer names on each rare posting of the form's words, sounds and trigrams."""
+    keys = [(index.tokens, token) for token in set(form.tokens)]
+    keys += [(index.sounds, sound) for sound in {phonetic(t) for t in form.tokens} if sound]
+    keys += [(index.grams, gram) for gram in trigrams(form.compact)]
+    found = []
+    for postings, key in keys:
+        numbers = postings.array(key)
+        if numbers is not None and len(numbers) <= rare:
+            found.append(numbers)
+    return found
+
+
+def _scored_candidates(index: NameIndex, form: NameForm) -> np.ndarray:
+    weights = index.weights(form)
+    numbers = index.candidates(form, _REVERSE_CANDIDATES).tolist()
+    return np.asarray([n for n in numbers
+                       if score(form, weights, index.names[n].form, index.name_weights[n])
+                       >= CANDIDATE_FLOOR], dtype=np.int64)
