@@ -1,7 +1,11 @@
 """Load test of the HTTP service: sustained requests per second and latency for /api/v1/screen
 and /api/v1/check with the full reference CSL loaded, from a second process on loopback.
 
-    .venv/bin/python bench/service_load.py [--workers 1 2] [--seconds 30] [--connections 8]
+    .venv/bin/python bench/service_load.py [--workers 1 2] [--seconds 30] [--connections 8] \
+        [--reference /tmp/eg-main]
+
+`--reference DIR` runs every configuration a second time with `DIR/src` first on the path (e.g.
+a `git archive` of main), in the same run, so the two are measured under the same load.
 
 The server is `exportguard serve` (uvicorn) on a fresh SQLite store holding the compact CSL of
 2026-07-31; every request is authenticated, rate-limited, audited (one hash-chained record per
@@ -97,14 +101,38 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--endpoints", nargs="+", default=["screen", "check"])
+    parser.add_argument("--reference", type=Path, help="a checkout (its src/) to run beside "
+                        "this one")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     entries = entries_cached()
     book = synthetic_book(2000, entries, seed=23)
     rows = []
+    codes = {"this": REPO_ROOT / "src"}
+    if args.reference:
+        codes["reference"] = args.reference / "src"
+    for code, src in codes.items():
+        rows += _measure(args, book, code, src)
+    print(f"\nService load test, {time.strftime('%Y-%m-%d')}, {platform.node()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"{args.connections} connections for {args.seconds} s; CSL {CSL_COMPACT.name}; "
+          f"1-minute load average at the end {os.getloadavg()[0]:.2f}\n")
+    print("| code | endpoint | workers | requests/s | p50 ms | p90 ms | p99 ms | max ms | "
+          "requests | non-2xx | socket errors |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['code']} | {r['endpoint']} | {r['workers']} | {r['rps']:,.0f} | "
+              f"{r['50%']:.1f} | {r['90%']:.1f} | {r['99%']:.1f} | {r['max']:.1f} | "
+              f"{r['requests']:,.0f} | {r['non2xx']:.0f} | {r['socket_errors']:.0f} |")
+    return 0
+
+
+def _measure(args: argparse.Namespace, book: list, code: str, src: Path) -> list[dict]:
+    rows: list[dict] = []
     with tempfile.TemporaryDirectory() as work:
-        env = {**os.environ, "EXPORTGUARD_HOME": work, "EXPORTGUARD_RATE_PER_SECOND": "100000"}
+        env = {**os.environ, "EXPORTGUARD_HOME": work, "EXPORTGUARD_RATE_PER_SECOND": "100000",
+               "PYTHONPATH": str(src)}
         _run([str(EXPORTGUARD), "load", str(CSL_COMPACT)], env)
         secret = json.loads(_run([str(EXPORTGUARD), "keys", "create", "load", "--role",
                                   "screener", "--json"], env))["secret"]
@@ -138,9 +166,9 @@ def main() -> int:
                          "--timeout", "10s", "--latency", "-s", str(script), base],
                         check=True, capture_output=True, text=True).stdout
                     row = _parse_wrk(output)
-                    row.update(endpoint=endpoint, workers=workers)  # type: ignore[arg-type]
+                    row.update(endpoint=endpoint, workers=workers, code=code)  # type: ignore[arg-type]
                     rows.append(row)
-                    print(f"{endpoint} x{workers}: {row['rps']:.0f}/s", file=sys.stderr)
+                    print(f"{code} {endpoint} x{workers}: {row['rps']:.0f}/s", file=sys.stderr)
                 audit = _run([str(EXPORTGUARD), "audit", "verify", "--json"], env)
                 verified = json.loads(audit)
                 print(f"audit chain after x{workers}: {verified['records']:,} records, "
@@ -148,17 +176,7 @@ def main() -> int:
             finally:
                 server.terminate()
                 server.wait(30)
-    print(f"\nService load test, {time.strftime('%Y-%m-%d')}, {platform.node()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}; "
-          f"{args.connections} connections for {args.seconds} s; CSL {CSL_COMPACT.name}\n")
-    print("| endpoint | workers | requests/s | p50 ms | p90 ms | p99 ms | max ms | requests "
-          "| non-2xx | socket errors |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for r in rows:
-        print(f"| {r['endpoint']} | {r['workers']} | {r['rps']:,.0f} | {r['50%']:.1f} | "
-              f"{r['90%']:.1f} | {r['99%']:.1f} | {r['max']:.1f} | {r['requests']:,.0f} | "
-              f"{r['non2xx']:.0f} | {r['socket_errors']:.0f} |")
-    return 0
+    return rows
 
 
 if __name__ == "__main__":

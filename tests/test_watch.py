@@ -188,3 +188,60 @@ def test_watchlist_and_history_on_postgresql(tmp_path, china_el):
         with admin.begin() as connection:
             connection.execute(text(f'drop schema "{schema}" cascade'))
         admin.dispose()
+
+
+def test_delta_hits_on_touched_entries_equal_the_full_rescreen_with_scores(store, tmp_path,
+                                                                          china_el):
+    """A bigger book (names of listed companies written as clerks write them, and unlisted
+    ones) and an update that adds 40 entries and changes the name of another: every hit on an
+    added or changed entry, with its score, is the full re-screen's, and the other customers'
+    hits are untouched."""
+    companies = china_el
+    added = companies[::23][:40]
+    renamed = companies[5]
+    before = [e for e in companies if e.key not in {a.key for a in added}]
+    after = [copy.deepcopy(e) for e in companies]
+    target = next(e for e in after if e.key == renamed.key)
+    target.name = "Hypothetical Renamed Trading Company Limited"
+    rows = [f"L{n},\"{e.name.upper().replace(',', '')}\"," for n, e in
+            enumerate(companies[::7][:150])]
+    rows += [f"A{n},\"{e.name.replace('Co., Ltd.', 'Company Limited')}\"," for n, e in
+             enumerate(added[:40])]
+    rows += ["R1,Hypothetical Renamed Trading Co Ltd,", f"R2,\"{renamed.name}\","]
+    places = ("Nordic", "Pacific", "Alpine", "Baltic", "Sahara", "Andes", "Harbor", "Summit")
+    trades = ("Optics", "Marine", "Logistics", "Foods", "Textiles", "Freight", "Pharma", "Motors",
+              "Plastics", "Retail")
+    owners = ("Smith", "Garcia", "Okafor", "Novak", "Tanaka", "Rossi", "Jensen", "Dubois")
+    rows += [f"U{n},\"{o} {p} {t} Ltd\",US" for n, (o, p, t) in enumerate(
+        (o, p, t) for o in owners for p in places for t in trades)]
+    _save(store, before, 1, "a")
+    import_customers(store, read_customers(_customers(tmp_path, rows)))
+    watch = WatchlistStore(store)
+    hits_before = watch.hits()
+    _save(store, after, 2, "b")
+    plan = plan_rescreen(store, watch, current_screener(store), full=False)
+    delta = rescreen(store)
+    assert delta.kind == "delta" and delta.customers_screened == len(plan.customer_ids)
+    assert delta.customers_screened < len(rows) / 2
+    delta_hits = watch.hits()
+    touched = plan.touched
+    assert {a.key for a in added} | {renamed.key} == touched
+    rescreen(store, full=True)
+    full_hits = watch.hits()
+
+    def on_touched(hits):
+        return {(c, k, round(h.score, 6)) for c, by in hits.items() for k, h in by.items()
+                if k in touched}
+
+    assert on_touched(delta_hits) == on_touched(full_hits)
+    assert len(on_touched(full_hits)) >= 40  # the added names written another way, R1
+    assert any(k == renamed.key for k in full_hits.get(_id(watch, "R1"), {}))
+    assert renamed.key not in delta_hits.get(_id(watch, "R2"), {})
+    # Customers the delta did not screen keep their hits as they were.
+    for customer_id, hits in hits_before.items():
+        if customer_id not in set(plan.customer_ids):
+            assert delta_hits.get(customer_id) == hits
+
+
+def _id(watch, ref):
+    return next(c.id for c in watch.customers() if c.ref == ref)

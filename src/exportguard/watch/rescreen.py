@@ -41,8 +41,13 @@ from exportguard.lists.history import diff_snapshots, serving_in_store
 from exportguard.lists.starter import with_local_names
 from exportguard.model import ListEntry, Snapshot
 from exportguard.names.normalize import NameForm, han_key, name_forms
-from exportguard.screening.features import score
-from exportguard.screening.index import NameIndex, name_variants, phonetic, trigrams
+from exportguard.screening.index import (
+    IndexedName,
+    NameIndex,
+    name_variants,
+    phonetic,
+    trigrams,
+)
 from exportguard.screening.loaded import current_screener
 from exportguard.screening.screener import Screener, validate_query
 from exportguard.store import Store
@@ -50,14 +55,14 @@ from exportguard.store.watchlist import Alert, Customer, Hit, WatchlistStore, Wa
 from exportguard.watch.customers import CustomerRecord
 
 HITS_PER_CUSTOMER = 20
-# Reverse search floor: far enough below the screening threshold (0.85) to cover the country and
-# type adjustments and the difference between the two indexes' token weights.
-CANDIDATE_FLOOR = 0.55
-_REVERSE_CANDIDATES = 150
-# A word, sound or trigram carried by at most this share of the customer names (and at least
-# _RARE_AT_LEAST) is rare: sharing one selects a customer for the delta.
-_RARE_SHARE = 0.001
-_RARE_AT_LEAST = 20
+# The share of a listed name's token weight a customer's name must cover to reach the screening
+# threshold (0.85): TOKEN_WEIGHT * overlap + STRING_WEIGHT + COUNTRY_AGREES >= 0.85 needs an
+# overlap of 0.765, and an overlap (harmonic mean of both coverages) of 0.765 needs 0.619 of each
+# side. Kept a little lower, so a customer near the limit is still screened.
+_COVERED = 0.55
+_TYPO_SHORTEST = 4  # a word of three letters has no typo within the matcher's floor (0.75)
+_TYPO_GRAMS = 2  # trigrams a misspelt word of six letters or more keeps (one for shorter ones)
+_COMMON_GRAM_AT_LEAST = 20
 
 
 @dataclass(slots=True)
@@ -66,6 +71,8 @@ class RescreenPlan:
     cause: str
     customer_ids: list[int] | None  # None: everyone
     changed_fields: dict[str, dict[str, Any]]
+    touched: frozenset[str] = frozenset()  # delta: keys of the entries added or changed
+    gone: frozenset[str] = frozenset()  # delta: keys of the entries removed or changed
 
 
 def import_customers(
@@ -102,7 +109,10 @@ def rescreen(store: Store, *, full: bool = False, cause: str | None = None) -> W
         return None
     customers = watch.customers(plan.customer_ids)
     old = watch.hits([c.id for c in customers] if plan.customer_ids is not None else None)
-    screened = screen_customers(screener, customers)
+    if plan.kind == "delta":
+        screened = delta_screen(screener, customers, old, plan.touched, plan.gone)
+    else:
+        screened = screen_customers(screener, customers)
     alerts = compare(old, screened, {c.id: c for c in customers}, plan.changed_fields)
     return watch.record_run(
         kind=plan.kind, cause=cause or plan.cause,
@@ -143,8 +153,9 @@ def plan_rescreen(
             gone.add(change.key)
     ids = watch.customers_hitting(gone)
     if touched:
-        ids |= reverse_candidates(customer_index(store, watch), touched)
-    return RescreenPlan("delta", "; ".join(causes), sorted(ids), changed)
+        ids |= reverse_candidates(customer_index(store, watch), touched, screener.index)
+    return RescreenPlan("delta", "; ".join(causes), sorted(ids), changed,
+                        frozenset(e.key for e in touched), frozenset(gone))
 
 
 def _served_by(store: Store, snapshots: dict[int, Snapshot]) -> dict[str, str]:
@@ -167,6 +178,47 @@ def screen_customers(
             for m in result.matches
         }
     return out
+
+
+def delta_screen(
+    screener: Screener, customers: Sequence[Customer], old: dict[int, dict[str, Hit]],
+    touched: frozenset[str], gone: frozenset[str],
+) -> dict[int, dict[str, Hit]]:
+    """The customers' hits after an update, without screening them against the untouched
+    entries: their hits on untouched entries stay as scored against the old snapshot (its
+    token statistics), those on removed or changed entries go, and their hits on the added
+    and changed entries are found by screening them with `_TouchedScreener`, which finds
+    candidates in the whole new index as a full screening does and scores only touched
+    names, so those hits and scores are the full re-screen's."""
+    touched_screener = _TouchedScreener(screener, touched)
+    found = screen_customers(touched_screener, customers)
+    out: dict[int, dict[str, Hit]] = {}
+    for customer in customers:
+        kept = {key: hit for key, hit in old.get(customer.id, {}).items()
+                if key not in gone and key not in touched}
+        kept.update((key, hit) for key, hit in found[customer.id].items() if key in touched)
+        if len(kept) > HITS_PER_CUSTOMER:
+            best = sorted(kept.values(), key=lambda h: -h.score)[:HITS_PER_CUSTOMER]
+            kept = {hit.entry_key: hit for hit in best}
+        out[customer.id] = kept
+    return out
+
+
+class _TouchedScreener(Screener):
+    """The screener of the new lists, scoring only the names of the touched entries."""
+
+    def __init__(self, screener: Screener, touched: frozenset[str]) -> None:
+        super().__init__(screener.index, screener.snapshots, starter_only=screener.starter_only,
+                         on=screener.on, in_force=screener.in_force)
+        self._touched = _entry_numbers(screener.index, touched)
+
+    def _wanted(self, name: IndexedName, lists: frozenset[str] | None) -> bool:
+        return name.entry in self._touched and super()._wanted(name, lists)
+
+
+def _entry_numbers(index: NameIndex, keys: frozenset[str]) -> frozenset[int]:
+    """The index's entry numbers of the entries with these keys."""
+    return frozenset(number for number, entry in enumerate(index.entries) if entry.key in keys)
 
 
 def compare(
@@ -228,15 +280,19 @@ def customer_index(store: Store, watch: WatchlistStore) -> NameIndex:
     return index
 
 
-def reverse_candidates(index: NameIndex, entries: Sequence[ListEntry]) -> set[int]:
-    """Ids of customers whose names share with a name of `entries` its characters, its core, or
-    a rare word, sound or trigram (carried by at most `_rare(index)` customer names): a name the
-    forward screening scores at the threshold shares most of the entry's rarest words, written
-    the same, alike in sound, or close in spelling (which keeps most of a word's trigrams). A
-    name of the entries with nothing rare (only common words) falls back to scoring its
-    candidates, as all names were before (CANDIDATE_FLOOR). Posting look-ups only: no customer
-    name is decoded or scored unless it falls back."""
-    rare = _rare(index)
+def reverse_candidates(index: NameIndex, entries: Sequence[ListEntry],
+                       lists: NameIndex) -> set[int]:
+    """Ids of customers who may match a name of `entries` at the screening threshold.
+
+    A match at the threshold needs the customer's name to cover at least `_COVERED` of the
+    listed name's token weight (the weights of `lists`, the new index, as the screening uses
+    them): a token alignment worth less cannot reach the threshold even with a perfect
+    character ratio and an agreeing country. So of any set of the listed name's words holding
+    more than the rest of its weight, the customer has at least one: the same word, a word that
+    sounds alike (same metaphone key), the word written together with the next, or a misspelling
+    of it (which keeps `_TYPO_GRAMS` of its uncommon trigrams). The set taken is the one of the
+    words fewest customers carry. Posting look-ups only: no customer name is decoded or
+    scored."""
     found: list[np.ndarray] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for entry in entries:
@@ -250,36 +306,48 @@ def reverse_candidates(index: NameIndex, entries: Sequence[ListEntry]) -> set[in
             if key:
                 found.append(np.asarray(index.han_exact.get(key, ()), dtype=np.int64))
             for form in name_forms(query):
-                if (form.kind, form.tokens) in seen:
-                    continue
-                seen.add((form.kind, form.tokens))
-                found.append(np.asarray(index.exact.get(form.core, ()), dtype=np.int64))
-                shared = _rare_postings(index, form, rare)
-                found.extend(shared if shared else [_scored_candidates(index, form)])
+                if (form.kind, form.tokens) not in seen:
+                    seen.add((form.kind, form.tokens))
+                    found.extend(_sharing_key_words(index, form, lists.weights(form)))
     names = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
     return {int(index.entries[n].key) for n in np.unique(index.name_entry[names]).tolist()}
 
 
-def _rare(index: NameIndex) -> int:
-    return max(_RARE_AT_LEAST, int(len(index.name_entry) * _RARE_SHARE))
-
-
-def _rare_postings(index: NameIndex, form: NameForm, rare: int) -> list[np.ndarray]:
-    """The customer names on each rare posting of the form's words, sounds and trigrams."""
-    keys = [(index.tokens, token) for token in set(form.tokens)]
-    keys += [(index.sounds, sound) for sound in {phonetic(t) for t in form.tokens} if sound]
-    keys += [(index.grams, gram) for gram in trigrams(form.compact)]
-    found = []
-    for postings, key in keys:
-        numbers = postings.array(key)
-        if numbers is not None and len(numbers) <= rare:
-            found.append(numbers)
+def _sharing_key_words(index: NameIndex, form: NameForm,
+                       weights: tuple[float, ...]) -> list[np.ndarray]:
+    """The customer names (posting arrays) sharing a key word of `form`, as above."""
+    found = [np.asarray(index.exact.get(form.core, ()), dtype=np.int64)]
+    spare = (1.0 - _COVERED) * sum(weights)
+    carried = {t: len(index.tokens.get(t, ())) for t in form.tokens}
+    held = 0.0
+    for position in sorted(range(len(form.tokens)), key=lambda p: carried[form.tokens[p]]):
+        token = form.tokens[position]
+        held += weights[position]
+        found.extend(_alike(index, token))
+        for joined in (token + form.tokens[position + 1] if position + 1 < len(form.tokens)
+                       else None,
+                       form.tokens[position - 1] + token if position > 0 else None):
+            if joined:
+                found.append(np.asarray(index.tokens.get(joined, ()), dtype=np.int64))
+        if held > spare:
+            break
     return found
 
 
-def _scored_candidates(index: NameIndex, form: NameForm) -> np.ndarray:
-    weights = index.weights(form)
-    numbers = index.candidates(form, _REVERSE_CANDIDATES).tolist()
-    return np.asarray([n for n in numbers
-                       if score(form, weights, index.names[n].form, index.name_weights[n])
-                       >= CANDIDATE_FLOOR], dtype=np.int64)
+def _alike(index: NameIndex, token: str) -> list[np.ndarray]:
+    """Names with the word, a word of the same sound, or a word sharing enough of its trigrams
+    that are not common (carried by more than 1 % of the names: "ion", "ing")."""
+    found = [np.asarray(index.tokens.get(token, ()), dtype=np.int64)]
+    sound = phonetic(token)
+    if sound:
+        found.append(np.asarray(index.sounds.get(sound, ()), dtype=np.int64))
+    if len(token) >= _TYPO_SHORTEST:
+        common = max(_COMMON_GRAM_AT_LEAST, len(index.name_entry) // 100)
+        grams = [a for g in trigrams(token)
+                 if (a := index.grams.array(g)) is not None and len(a) <= common]
+        if grams:
+            numbers, counts = np.unique(np.concatenate(grams), return_counts=True)
+            found.append(numbers[counts >= (_TYPO_GRAMS if len(token) >= 6 else 1)])
+    return found
+
+
