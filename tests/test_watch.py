@@ -224,7 +224,7 @@ def test_delta_hits_on_touched_entries_equal_the_full_rescreen_with_scores(store
     assert delta.kind == "delta" and delta.customers_screened == len(plan.customer_ids)
     assert delta.customers_screened < len(rows) / 2
     delta_hits = watch.hits()
-    touched = plan.touched
+    touched = {e.key for e in plan.touched}
     assert {a.key for a in added} | {renamed.key} == touched
     rescreen(store, full=True)
     full_hits = watch.hits()

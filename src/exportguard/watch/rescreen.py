@@ -1,23 +1,29 @@
 """Re-screening the watchlist when the lists change, and the alerts it raises.
 
 A full re-screen screens every customer against the lists in force. A delta re-screen, after new
-snapshots replace old ones, screens only the customers whose result could change:
+snapshots replace old ones, looks only at the customers whose result could change:
 
 - customers whose current hits include an entry that was removed or changed, and
-- customers whose names come near an added or changed entry's names. These are found the other
-  way round: the touched entries (a few hundred at most) are searched in an index of the customer
-  names, with a candidate floor well below the screening threshold, so a customer the forward
-  screening would match is not missed.
+- customers whose names may reach an added or changed entry's names at the threshold. These are
+  found the other way round, by posting look-ups in an index of the customer names: a match at
+  the threshold needs the customer to cover most of the listed name's token weight, so the
+  customer shares one of the listed name's key words (the words fewest customers carry that hold
+  more than the rest of its weight), written the same, sounding alike, written together, or
+  misspelt (`reverse_candidates`).
 
-Those customers are then screened exactly as a full re-screen would, and their hits compared with
-the stored ones: a hit that appears is a `new` alert, one that disappears is `cleared`, and one on
-an entry whose record changed is `changed` (with the fields).
+Those customers are screened against the touched entries only (`delta_screen`): candidates come
+from the whole new index, as in a full re-screen, and only touched names are scored, so their
+hits and scores are the full re-screen's. Hits on removed or changed entries go; hits on
+untouched entries stay as they were scored against the old snapshot (its token statistics). The
+hits are compared with the stored ones: a hit that appears is a `new` alert, one that disappears
+is `cleared`, and one on an entry whose record changed is `changed` (with the fields).
 
-What the delta promises: every hit on an entry the update added, changed or removed is found,
-as a full re-screen would find it. What it does not look at: token weights depend on the whole
-list, so adding names nudges every score a little, and a customer's score against an entry the
-update did not touch can cross the threshold. That is drift of the scoring, not a list change;
-bench/watch_delta.py counts it (38 customers of 100,200, 0.04 %, after a 140-entry update) and a
+What the delta promises: every hit on an entry the update added, changed or removed, with its
+score, as a full re-screen finds it, for customers whose names share a key word as above (a
+misspelling that keeps fewer than two uncommon trigrams of the word is the case it can miss).
+What it does not look at: token weights depend on the whole list, so adding names nudges every
+score a little, and a customer's score against an entry the update did not touch can cross the
+threshold. That is drift of the scoring, not a list change; bench/watch_delta.py counts it and a
 scheduled `customers rescreen --full` picks it up.
 """
 
@@ -71,7 +77,7 @@ class RescreenPlan:
     cause: str
     customer_ids: list[int] | None  # None: everyone
     changed_fields: dict[str, dict[str, Any]]
-    touched: frozenset[str] = frozenset()  # delta: keys of the entries added or changed
+    touched: tuple[ListEntry, ...] = ()  # delta: the entries added or changed
     gone: frozenset[str] = frozenset()  # delta: keys of the entries removed or changed
 
 
@@ -154,8 +160,8 @@ def plan_rescreen(
     ids = watch.customers_hitting(gone)
     if touched:
         ids |= reverse_candidates(customer_index(store, watch), touched, screener.index)
-    return RescreenPlan("delta", "; ".join(causes), sorted(ids), changed,
-                        frozenset(e.key for e in touched), frozenset(gone))
+    return RescreenPlan("delta", "; ".join(causes), sorted(ids), changed, tuple(touched),
+                        frozenset(gone))
 
 
 def _served_by(store: Store, snapshots: dict[int, Snapshot]) -> dict[str, str]:
@@ -182,7 +188,7 @@ def screen_customers(
 
 def delta_screen(
     screener: Screener, customers: Sequence[Customer], old: dict[int, dict[str, Hit]],
-    touched: frozenset[str], gone: frozenset[str],
+    touched_entries: Sequence[ListEntry], gone: frozenset[str],
 ) -> dict[int, dict[str, Hit]]:
     """The customers' hits after an update, without screening them against the untouched
     entries: their hits on untouched entries stay as scored against the old snapshot (its
@@ -190,8 +196,8 @@ def delta_screen(
     and changed entries are found by screening them with `_TouchedScreener`, which finds
     candidates in the whole new index as a full screening does and scores only touched
     names, so those hits and scores are the full re-screen's."""
-    touched_screener = _TouchedScreener(screener, touched)
-    found = screen_customers(touched_screener, customers)
+    touched = frozenset(e.key for e in touched_entries)
+    found = screen_customers(_TouchedScreener(screener, touched_entries), customers)
     out: dict[int, dict[str, Hit]] = {}
     for customer in customers:
         kept = {key: hit for key, hit in old.get(customer.id, {}).items()
@@ -207,7 +213,7 @@ def delta_screen(
 class _TouchedScreener(Screener):
     """The screener of the new lists, scoring only the names of the touched entries."""
 
-    def __init__(self, screener: Screener, touched: frozenset[str]) -> None:
+    def __init__(self, screener: Screener, touched: Sequence[ListEntry]) -> None:
         super().__init__(screener.index, screener.snapshots, starter_only=screener.starter_only,
                          on=screener.on, in_force=screener.in_force)
         self._touched = _entry_numbers(screener.index, touched)
@@ -216,9 +222,21 @@ class _TouchedScreener(Screener):
         return name.entry in self._touched and super()._wanted(name, lists)
 
 
-def _entry_numbers(index: NameIndex, keys: frozenset[str]) -> frozenset[int]:
-    """The index's entry numbers of the entries with these keys."""
-    return frozenset(number for number, entry in enumerate(index.entries) if entry.key in keys)
+def _entry_numbers(index: NameIndex, entries: Sequence[ListEntry]) -> frozenset[int]:
+    """The index's numbers of these entries: found through their names' cores (a few postings),
+    else by reading every entry."""
+    keys = {e.key for e in entries}
+    found: set[int] = set()
+    for entry in entries:
+        for text in name_variants([entry.name]):
+            for form in name_forms(text, every=False):
+                for number in index.exact.get(form.core, ()):
+                    candidate = int(index.name_entry[number])
+                    if index.entries[candidate].key in keys:
+                        found.add(candidate)
+    if len({index.entries[n].key for n in found}) < len(keys):
+        found = {n for n, entry in enumerate(index.entries) if entry.key in keys}
+    return frozenset(found)
 
 
 def compare(
