@@ -47,6 +47,7 @@ from exportguard.lists.history import diff_snapshots, serving_in_store
 from exportguard.lists.starter import with_local_names
 from exportguard.model import ListEntry, Snapshot
 from exportguard.names.normalize import NameForm, han_key, name_forms
+from exportguard.names.scripts import skeleton
 from exportguard.screening.index import (
     IndexedName,
     NameIndex,
@@ -353,12 +354,15 @@ def _sharing_key_words(index: NameIndex, form: NameForm,
 
 
 def _alike(index: NameIndex, token: str) -> list[np.ndarray]:
-    """Names with the word, a word of the same sound, or a word sharing enough of its trigrams
-    that are not common (carried by more than 1 % of the names: "ion", "ing")."""
+    """Names with the word, a word of the same sound or consonants, or a word sharing enough of
+    its trigrams that are not common (carried by more than 1 % of the names: "ion", "ing")."""
     found = [np.asarray(index.tokens.get(token, ()), dtype=np.int64)]
     sound = phonetic(token)
     if sound:
         found.append(np.asarray(index.sounds.get(sound, ()), dtype=np.int64))
+    bare = skeleton(token) if token.isalpha() else ""
+    if len(bare) >= 2:  # a name read from a script that writes few vowels matches on these
+        found.append(np.asarray(index.skeletons.get(bare, ()), dtype=np.int64))
     if len(token) >= _TYPO_SHORTEST:
         common = max(_COMMON_GRAM_AT_LEAST, len(index.name_entry) // 100)
         grams = [a for g in trigrams(token)
