@@ -30,7 +30,9 @@ _BEYOND_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff]")
 # Marks some romanisations write inside words (soft sign, ayin, syllable separators).
 _INNER_MARKS = re.compile(r"[·'ʹʺʼʻʾʿ’‘`]")
 # The Arabic article is written joined to its word; the lists write it apart ("AL-TIKRITI").
-_ARABIC_ARTICLE = re.compile(r"(?<![\w\u0600-\u06ff])ال(?=[\u0600-\u06ff]{2})")
+# (الله, Allah, is one word: "Abdullah", not "Abd al-lh").
+_ARABIC_ARTICLE = re.compile(
+    r"(?<![\w\u0600-\u06ff])ال(?!له(?![\u0600-\u06ff]))(?=[\u0600-\u06ff]{2})")
 # Unpointed shin: BGN reads only the pointed letter, and names (Daesh, Shaul) mostly have sh.
 _HEBREW_SHIN = re.compile("\u05e9(?![\u05c1\u05c2])")
 # A mark at the start of a word read from an abjad is an ayin or alef carrying a vowel, which the

@@ -226,7 +226,7 @@ def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
         value += RARE_WORD_APPROXIMATE
     if kind_conflict(query, listed):
         value += KIND_CONFLICT
-    typo = one_letter_differs(query.tokens, listed.tokens, n_weights, n_best)
+    typo = one_letter_differs(query, listed.tokens, n_weights, n_best)
     if typo is not None:
         if typo[2] and not rare:
             value += ANOTHER_NAME
@@ -273,17 +273,20 @@ def legal_form_conflict(query: NameForm, listed: NameForm) -> bool:
 
 
 def one_letter_differs(
-    query: tuple[str, ...], listed: tuple[str, ...], n_weights: tuple[float, ...],
+    query: NameForm, listed: tuple[str, ...], n_weights: tuple[float, ...],
     n_best: list[float],
 ) -> tuple[str, str, str] | None:
     """(query word, listed word, why it is likely another name or '') when a distinctive word of
-    the listed name is in the query with one letter changed, added, dropped or two letters
-    swapped, and not exactly."""
+    the listed name is in a Latin-script query with one letter changed, added, dropped or two
+    letters swapped, and not exactly. (A reading of another script differs by a letter as a
+    matter of course: "yhya" for يحيى is Yahya.)"""
+    if query.kind != "latin":
+        return None
     total = sum(n_weights) or 1.0
     for j, word in enumerate(listed):
         if n_weights[j] < _DISTINCTIVE_SHARE * total or not 0.0 < n_best[j] < 1.0:
             continue
-        for candidate in query:
+        for candidate in query.tokens:
             if OSA.distance(candidate, word, score_cutoff=1) == 1 and candidate not in listed:
                 if candidate + "s" == word or word + "s" == candidate:
                     return candidate, word, "one is the plural of the other: likely another name"
@@ -362,7 +365,7 @@ def explain(
         ),
         *extra,
     ]
-    typo = one_letter_differs(query.tokens, listed.tokens, n_weights, n_best)
+    typo = one_letter_differs(query, listed.tokens, n_weights, n_best)
     if typo is not None:
         mine, theirs, why = typo
         detail = f"one letter differs in the distinctive word '{theirs}' (query '{mine}')"
