@@ -5,13 +5,15 @@ explained. Real entries of the reference CSL with the curated local names."""
 import pytest
 
 from exportguard.names.chinese import pinyin_key, trade_name
-from exportguard.names.normalize import name_forms
+from exportguard.names.normalize import han_key, name_forms
 from exportguard.names.pinyin import pinyin_trade_names
+from exportguard.screening import DEFAULT_THRESHOLD
 from exportguard.screening.screener import (
     PINYIN_FULL,
     PINYIN_TRADE,
     TRADE_NAME_OTHER,
     TRADE_NAME_SAME,
+    TRADE_WORD_MISSING,
     _shortens,
 )
 
@@ -32,8 +34,10 @@ def found(screener, query, **kwargs):
         ("摩尔线程智能科技（北京）有限责任公司", "摩尔线程"),  # place in brackets
         ("中科星图测控技术股份有限公司", "中科星图测控"),  # 测控 names a product line: kept
         ("中国东方红卫星股份有限公司", "东方红卫星"),
-        ("中國船舶集團有限公司", "中国船舶集团有限公司"),  # 船舶 alone is a term: no shorter name
-        ("上海航空工业集团有限公司", "上海航空工业集团有限公司"),  # place + terms only
+        # 船舶 alone is a term: a national name is known by what is left of it less business words
+        ("中國船舶集團有限公司", "中国船舶"),
+        ("中国航空发动机集团有限公司", "中国航空发动机"),
+        ("上海航空工业集团有限公司", None),  # a place and terms only
         ("北京大学", None),  # an institution
         ("中国电子科技集团公司第十四研究所", None),  # a numbered institute
         ("360安全技术股份有限公司", None),  # digits
@@ -73,13 +77,16 @@ def test_a_shortening_keeps_what_tells_the_party_apart(short, full, shortens):
 
 
 def test_trade_name_with_other_place_finds_the_curated_party(full_screener):
-    match = found(full_screener, "上海旷视科技有限公司")[MEGVII]
-    assert match.score == pytest.approx(TRADE_NAME_OTHER)
-    assert match.features[0].name == "trade_name"
-    assert match.features[0].detail == (
+    query = "上海旷视科技有限公司"
+    assert found(full_screener, query)[MEGVII].score >= TRADE_NAME_OTHER
+    linked = {full_screener.index.names[number].text: feature for _form, number, _value, feature
+              in full_screener._trade_and_pinyin(query, han_key(query), None)}
+    feature = linked["北京旷视科技有限公司"]
+    assert (feature.name, feature.contribution) == ("trade_name", TRADE_NAME_OTHER)
+    assert feature.detail == (
         "read 上海旷视科技有限公司 as trade name 旷视 (with other place or business words); "
         "trade name 旷视 of curated 北京旷视科技有限公司")
-    assert found(full_screener, "上海旷视科技有限公司").keys() >= {MEGVII}
+    assert linked["旷视"].contribution == TRADE_NAME_OTHER
 
 
 def test_trade_name_with_another_suffix_finds_the_curated_party(full_screener):
@@ -117,3 +124,33 @@ def test_parent_is_not_outranked_on_its_exact_name(full_screener):
     assert matches[0].score == 1.0
     holding = next(m for m in matches if m.entry.name == "Huawei Investment & Holding Co., Ltd.")
     assert holding.score == pytest.approx(TRADE_NAME_OTHER)
+
+
+def test_listed_name_lacking_a_word_of_the_trade_name_is_a_sister_company(full_screener):
+    # 长城汽车 (Great Wall Motor) read as "great wall automobile" is not GreatWall Military.
+    military = "ANHUI GREATWALL MILITARY INDUSTRY COMPANY LIMITED"
+    match = found(full_screener, "長城汽車股份有限公司", min_score=0)[military]
+    assert match.score < DEFAULT_THRESHOLD
+    missing = next(f for f in match.features if f.name == "trade_word_missing")
+    assert missing.contribution == TRADE_WORD_MISSING
+    assert missing.detail == "the listed name lacks 'automobile' of the query's trade name 长城汽车"
+
+
+def test_national_name_is_found_with_another_legal_form(full_screener):
+    # Curated 中国航空发动机集团; the query adds 有限公司: one name less its business words.
+    query = "中国航空发动机集团有限公司"
+    assert trade_name(query) == trade_name("中国航空发动机集团") == "中国航空发动机"
+    match = found(full_screener, query)["Aero Engine Corporation of China"]
+    assert match.score >= TRADE_NAME_OTHER
+    assert "own_name_differs" not in [f.name for f in match.features]
+
+
+def test_country_adds_nothing_when_the_party_own_name_differs(full_screener):
+    # Harbin University of Science and Technology is not the Harbin Institute of Technology
+    # (哈尔滨工业大学), though both are in China.
+    hit = "Harbin Institute of Technology"
+    match = found(full_screener, "哈尔滨理工大学", country="CN", min_score=0)[hit]
+    assert match.score < DEFAULT_THRESHOLD
+    country = next(f for f in match.features if f.name == "country")
+    assert country.contribution == 0.0 and country.detail.endswith(
+        "no weight: the party's own name in characters is another")

@@ -322,21 +322,30 @@ def trade_name(text: str) -> str | None:
     (data/name_terms.yaml `chinese_trade_name`), one word at a time while a standalone name is
     left: 北京旷视科技有限公司 -> 旷视, 中航光电科技股份有限公司 -> 中航光电. None for a name with
     other writing in it (digits, Latin letters), a numbered institute (第十四研究所), a university
-    or other institution (`institutions`: 北京大学 is not a trade name), or no standalone name."""
+    or other institution or a part of one (`institutions`: 北京大学 and 中国科学院微电子研究所 have
+    no trade name), or no standalone name."""
     bare = _BRACKETED.sub("", "".join(text.split()))
     if not bare or not HAN_RUN.fullmatch(bare):
         return None
     vocab = vocabulary()
     expanded = spelt_out(bare)
-    if _NUMBERED.search(expanded) or any(expanded.endswith(w) for w in vocab.han_institutions):
+    if _NUMBERED.search(expanded) or any(
+            w in expanded if len(w) > 1 else expanded.endswith(w) for w in vocab.han_institutions):
         return None
-    words = list(segment(expanded))
-    best = expanded if _standalone(words, False) else None
+    whole = list(segment(expanded))
     rest = _without_places(expanded)
-    front = rest != expanded
-    words = list(segment(rest)) if front else words
-    if front and _standalone(words, front):
-        best = rest
+    if rest != expanded:
+        found = _strip_tail(list(segment(rest)), True)
+        if found or whole[0].how == "place":
+            return found  # 上海航空工业集团: a place and terms, no trade name
+    # A national name with no trade name after 中国 (中国航空发动机集团有限公司) is known by the
+    # name less its business and organisation words (中国航空发动机).
+    return _strip_tail(whole, False)
+
+
+def _strip_tail(words: list[Word], front: bool) -> str | None:
+    """The shortest standalone name left as business words are taken off the end."""
+    best = "".join(w.chars for w in words) if _standalone(words, front) else None
     while len(words) > 1 and _suffix_word(words[-1].chars):
         words.pop()
         if _standalone(words, front):

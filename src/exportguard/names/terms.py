@@ -194,3 +194,14 @@ def place_tokens() -> frozenset[str]:
         if " " not in name and "," not in name:
             words.add(name.casefold())
     return frozenset(words)
+
+
+@cache
+def filler_tokens() -> frozenset[str]:
+    """Words that say nothing about what a company does (company, enterprise, general, new...:
+    `extra_generic`), with the place words."""
+    from exportguard.names.normalize import basic_tokens
+
+    words = {t for w in _terms_data()["extra_generic"] if isinstance(w, str)
+             for t in basic_tokens(w)}
+    return frozenset(words | place_tokens())

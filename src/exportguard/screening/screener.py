@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from exportguard.countries import parse_country
@@ -27,9 +27,11 @@ from exportguard.names.normalize import (
 )
 from exportguard.names.pinyin import pinyin_trade_names
 from exportguard.names.query import QueryPart, query_parts, split_glued
+from exportguard.names.terms import filler_tokens
 from exportguard.screening.features import (
     LEGAL_FORM_CONFLICT,
     Feature,
+    align_tokens,
     country_feature,
     explain,
     score,
@@ -47,6 +49,11 @@ FUZZY_CEILING = 0.99  # the best a match that is not exact can score, country fi
 # A query in characters read as the listed English name, when the party's own name in characters
 # is known and is another: the reading is likely a different party with a similar English name.
 OWN_NAME_DIFFERS = -0.20
+# A query in characters read as a listed English name that lacks a word of the query's trade name
+# (中科星图测控 read as "zhongke xingtu measurement and control" against Zhongke Xingtu Space
+# Technology; 长城汽车 "great wall automobile" against GreatWall Military): the trade name is what
+# tells companies apart, so the listed name is likely a sister company, not the one asked about.
+TRADE_WORD_MISSING = -0.15
 """A score of 1 is an exact name, alias or curated local name: the party is the listed one. Lower
 scores above the screening threshold are possible matches that a person must decide."""
 DECISIONS = ("clear", "review", "match")
@@ -64,6 +71,7 @@ TRADE_NAME_SAME = 0.95
 TRADE_NAME_OTHER = 0.90
 PINYIN_FULL = 0.95
 PINYIN_TRADE = 0.90
+_TYPO_MATCH = 0.75  # a word of the trade name found at least this well counts as present
 _PINYIN_MIN = 6  # letters: shorter pinyin keys (dahua, hikv) are too often other words
 
 
@@ -224,12 +232,19 @@ class Screener:
                 entry_number = self.index.names[number].entry
                 entry = self.index.entries[entry_number]
                 certain = value >= 1.0
-                if exact is None and key and self._own_names_differ(key, entry_number):
+                differs = exact is None and key and self._own_names_differ(key, entry_number)
+                if differs:
                     value += OWN_NAME_DIFFERS
+                    certain = False
+                if exact is None and key and _trade_word_missing(
+                        part.text, self.index.names[number].form.tokens):
+                    value += TRADE_WORD_MISSING
                     certain = False
                 if where is not None:
                     fit = _country_adjustment(where, entry.countries)
-                    value += fit
+                    # The party's own name in characters is another: that it is in the country
+                    # asked (nearly every name in characters is Chinese) corroborates nothing.
+                    value += min(fit, 0.0) if differs else fit
                     if certain and fit < 0 and form.legal_forms != self.index.names[
                             number].form.legal_forms:
                         # Another legal form and another country: not the listed company.
@@ -270,17 +285,28 @@ class Screener:
         features = [exact] if exact is not None else explain(
             form, self.index.weights(form), name.form, self.index.name_weights[number])
         key = han_key(part.text)
-        if exact is None and key and self._own_names_differ(key, name.entry):
+        differs = bool(exact is None and key and self._own_names_differ(key, name.entry))
+        if differs:
             own = "', '".join(self._own_names(name.entry))
             features.append(Feature(
                 "own_name_differs", 1.0, OWN_NAME_DIFFERS, OWN_NAME_DIFFERS,
                 f"the listed party's name in characters is '{own}', not '{key}'"))
+        missing = _trade_word_missing(part.text, name.form.tokens) if (
+            exact is None and key) else None
+        if missing:
+            features.append(Feature(
+                "trade_word_missing", 1.0, TRADE_WORD_MISSING, TRADE_WORD_MISSING,
+                f"the listed name lacks '{missing[1]}' of the query's trade name {missing[0]}"))
         if part.role != "query":
             features.append(Feature("query_cleanup", 1.0, 0.0, 0.0,
                                     f"screened '{part.text}': {part.note}"))
         if form.notes and exact is None:
             features.append(Feature("transliteration", 1.0, 0.0, 0.0, "; ".join(form.notes)))
         country_fit = country_feature(code, entry.countries)
+        if country_fit is not None and differs and country_fit.contribution > 0:
+            country_fit = Feature("country", country_fit.value, 0.0, 0.0,
+                                  f"{country_fit.detail}; no weight: the party's own name in "
+                                  "characters is another")
         if country_fit is not None:
             features.append(country_fit)
             names = [f.name for f in features]
@@ -410,11 +436,15 @@ class Screener:
         return found
 
     def _own_names_differ(self, key: str, entry: int) -> bool:
-        """The entry has names in characters and the query's characters `key` are none of them
-        nor a shortening of one (北京商汤科技 shortens 北京市商汤科技开发有限公司; 北京工业大学 does
-        not shorten 北京理工大学)."""
+        """The entry has names in characters and the query's characters `key` are none of them,
+        nor a shortening of one (北京商汤科技 shortens 北京市商汤科技开发有限公司; 北京工业大学
+        does not shorten 北京理工大学), nor of the same trade name."""
         own = self._own_names(entry)
-        return bool(own) and not any(_shortens(key, name) for name in own)
+        if not own:
+            return False
+        trade = trade_name(key)
+        return not any(_shortens(key, name) or (trade and trade == trade_name(name))
+                       for name in own)
 
     def _wanted(self, name: IndexedName, lists: frozenset[str] | None) -> bool:
         entry = self.index.entries[name.entry]
@@ -426,6 +456,40 @@ class Screener:
         if dated is _UNSEEN:
             dated = self._dated[name.entry] = in_force_on(entry, self.on, self.fr_dates)
         return dated is not False
+
+
+@lru_cache(maxsize=4096)
+def _trade_readings(text: str) -> tuple[str, tuple[tuple[str, ...], ...]] | None:
+    """The trade name of a query in characters, when it is less than the whole name, and the
+    tokens of each of its readings."""
+    trade = trade_name(text)
+    if not trade or trade == han_key(text):
+        return None
+    return trade, tuple(f.tokens for f in name_forms(trade))
+
+
+def _trade_word_missing(text: str, listed: tuple[str, ...]) -> tuple[str, str] | None:
+    """(trade name, its word) when no reading of the query's trade name has all its words in the
+    listed name (exactly, as a typo, or two written as one) and the listed name has a word of its
+    own that says what it does (not a place, nor company, enterprise...): two companies told
+    apart by what they do (汽车 / military)."""
+    found = _trade_readings(text)
+    if found is None:
+        return None
+    trade, readings = found
+    filler = filler_tokens()
+    missing: list[str] = []
+    for tokens in readings:
+        _q, _n, q_best, n_best = align_tokens(tokens, (1.0,) * len(tokens), listed,
+                                              (1.0,) * len(listed))
+        absent = [t for t, best in zip(tokens, q_best, strict=True) if best < _TYPO_MATCH]
+        own = [t for t, best in zip(listed, n_best, strict=True)
+               if best < _TYPO_MATCH and t not in filler]
+        if not absent or not own:
+            return None
+        missing.extend(absent)
+    # The word no reading has (汽车 read as 'automobile' and in pinyin as 'qiche'), else the first.
+    return trade, max(missing, key=missing.count)
 
 
 def _origin(origin: str) -> str:
@@ -441,8 +505,8 @@ def _shortens(short: str, full: str) -> bool:
     if not all(char in rest for char in short):
         return False
     trade = trade_name(full)
-    if trade and trade != full:
-        return trade in short
+    if trade and not full.startswith(trade):
+        return trade in short  # the trade name after a place
     kind = next((k for k in institution_endings() if full.endswith(k) and short.endswith(k)),
                 None)
     return kind is None or full[: -len(kind)].endswith(short[: -len(kind)])
