@@ -373,3 +373,24 @@ def test_sigkill_mid_run_then_rerun_gives_exactly_the_uninterrupted_rows(loaded,
     rows = read_rows(out)
     assert [r["id"] for r in rows] == [f"R{n:05d}" for n in range(5_000)]
     assert not partial.directory.exists()
+
+
+def test_spark_without_pyspark_is_refused_before_any_work(loaded, tmp_path, monkeypatch):
+    """Refused before the partial folder exists, so the same command on the local engine then
+    runs instead of being refused as a changed resume."""
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "pyspark" else find_spec(name, *args))
+    book = write_csv(tmp_path / "book.csv", BOOK)
+    out = tmp_path / "out.csv"
+    refused = invoke(str(book), "--out", str(out), "--engine", "spark")
+    assert refused.exit_code == 2
+    assert refused.stderr == "error: engine: spark needs PySpark: pip install -e '.[spark]' " \
+                             "(and Java 17+)\n"
+    assert not PartialOutput(out).directory.exists()
+    monkeypatch.undo()
+    local = invoke(str(book), "--out", str(out), "--workers", "1")
+    assert local.exit_code == 0, local.output
+    assert len(read_rows(out)) == len(BOOK)

@@ -60,6 +60,15 @@ def test_bad_inputs_are_one_line_errors_without_traceback(tmp_path):
     assert [s["source"] for s in state] == ["starter"]
 
 
+def test_error_messages_print_brackets_as_written(tmp_path):
+    """Rich markup must not eat a message's brackets (it printed "pip install -e '.'" for
+    "pip install -e '.[spark]'")."""
+    missing = tmp_path / "book[spark].csv"
+    result = runner.invoke(app, ["load", str(missing)])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {missing}: no such file\n"
+
+
 def test_console_script_runs():
     result = subprocess.run([sys.executable, "-m", "exportguard.cli", "--help"],
                             capture_output=True, text=True, check=False)

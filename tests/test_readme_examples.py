@@ -62,6 +62,23 @@ SKIPPED: tuple[tuple[str, str], ...] = (
 )
 
 
+# What the README's comments say these examples find: the output must contain the text.
+CLAIMS: dict[tuple[str, ...], str] = {
+    ("screen", "西北工業大學"): "Why Northwestern Polytechnical University scored",
+    ("screen", "中电科十四所"):
+        "Why China Electronics Technology Group Corporation 14th Research Institute (CETC 14)",
+    ("screen", "Банк Россия"): "Why BANK ROSSIYA scored",
+    ("screen", "NEPTUNE STAR (ex-ARNICA)"): "Why ARNICA scored",
+    ("screen", "UVICOM GmbH, Germany"): "No match at or above 0.85",
+    ("classify", "H800", "--date", "2023-06-01"): "on 2023-06-01: not in 3A090/4A090",
+    ("classify", "H800", "--date", "2023-11-17"): "on 2023-11-17: 3A090.a (paragraph 3A090.a.1)",
+    ("classify", "RTX 4090D", "--date", "2024-06-01"): "on 2024-06-01: not in 3A090/4A090",
+    ("classify", "--tpp", "4708", "--die-area", "609"): "undecided",
+    ("owners", "Example Subsidiary KK", "--date", "2025-10-15"):
+        "BIS affiliates rule (50 % ownership by Entity List or MEU List parties): applies",
+}
+
+
 @dataclass(frozen=True)
 class Example:
     line: int
@@ -147,8 +164,9 @@ def _contains_json_pairs(expected: str, output: str) -> bool:
     return bool(pairs) and all(pair in found for pair in pairs)
 
 
-def test_the_readme_has_examples_and_every_skip_is_used() -> None:
+def test_the_readme_has_examples_and_every_skip_and_claim_is_used() -> None:
     assert len(EXAMPLES) >= 40
+    assert set(CLAIMS) <= {tuple(e.argv[1:]) for e in EXAMPLES}, "a CLAIMS entry is no example"
     used = {pattern for pattern, _ in SKIPPED for e in EXAMPLES
             if re.match(pattern, " ".join(e.argv))}
     assert used == {pattern for pattern, _ in SKIPPED}, "a SKIPPED entry matches no example"
@@ -168,6 +186,9 @@ def test_readme_example_runs_as_written(example: Example, readme_home: Path,
     assert result.exception is None or isinstance(result.exception, SystemExit), where
     assert "Traceback" not in result.output, where
     assert result.exit_code == 0, where
+    claim = CLAIMS.get(tuple(example.argv[1:]))
+    if claim is not None:
+        assert claim in " ".join(result.stdout.split()), where
     if example.expected is None:
         return
     if example.expected.startswith("{"):

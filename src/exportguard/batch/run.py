@@ -5,6 +5,7 @@ output, renamed into place with its `OUTPUT.meta.json` once every row is done.""
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import time
 from collections import Counter
@@ -111,6 +112,8 @@ def plan(options: BatchOptions) -> _Plan:
         raise InputError("chunk_size", f"must be at least 1, got {options.chunk_size}")
     if options.workers is not None and options.workers < 1:
         raise InputError("workers", f"must be at least 1, got {options.workers}")
+    if options.engine == "spark":
+        _check_spark_installed()
     output_format = format_of(options.output, "out")
     _check_paths(options.input, options.output)
     source = InputFile(options.input, "input")
@@ -119,6 +122,13 @@ def plan(options: BatchOptions) -> _Plan:
     check_output_schema(schema, output_format, "out")
     return _Plan(source, output_format, replace(options, country_column=country),
                  options.workers or all_cores())
+
+
+def _check_spark_installed() -> None:
+    """Before the partial folder exists: a run refused later would leave an unfinished run
+    that the next command (another engine) is then refused to resume."""
+    if importlib.util.find_spec("pyspark") is None:
+        raise InputError("engine", "spark needs PySpark: pip install -e '.[spark]' (and Java 17+)")
 
 
 def _check_paths(source: Path, output: Path) -> None:

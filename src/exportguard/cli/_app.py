@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from exportguard.errors import ExportGuardError
 
@@ -32,7 +33,10 @@ def _friendly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ExportGuardError as exc:
-            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            # The message is text, not markup: "pip install -e '.[spark]'" or a file named
+            # "book[2].csv" must print as written.
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False,
+                      soft_wrap=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             err.print("interrupted; nothing was changed")
