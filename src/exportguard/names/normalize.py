@@ -188,6 +188,18 @@ def _forms(text: str, every: bool) -> tuple[NameForm, ...]:
     return tuple(unique.values())
 
 
+_HAN_QUALIFIER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN_OTHER_NAME = ("原", "曾用", "前身", "简称", "簡稱", "又名", "现名", "現名", "即")
+
+
+def kept_in_brackets(content: str) -> bool:
+    """Whether a bracketed part is part of the name itself: in a Chinese legal name a place or a
+    qualifier in brackets belongs to the registered name (摩尔线程智能科技（北京）有限责任公司 and
+    its （成都） sister are different companies), unless it announces another name (（原...）)."""
+    content = content.strip()
+    return bool(_HAN_QUALIFIER.fullmatch(content)) and not content.startswith(_HAN_OTHER_NAME)
+
+
 def han_key(text: str) -> str | None:
     """The Chinese characters of a name in simplified form with short forms spelt out, for exact
     comparison of names written in characters (華為 and 华为 are one key, 国防科大 and 国防科技大学

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from exportguard.countries import country_from_name
-from exportguard.names.normalize import basic_tokens, name_forms
+from exportguard.names.normalize import basic_tokens, kept_in_brackets, name_forms
 from exportguard.names.terms import place_tokens
 
 # Markers of another name of the same party ("ex-", "f.k.a.", "formerly", "a.k.a.", "d/b/a").
@@ -126,7 +126,9 @@ def query_parts(text: str) -> tuple[QueryPart, ...]:
         main = pattern.sub(" ", main)
     # Other bracketed parts ("(Group)", "(Shenzhen)", "(CETC 14)") are left out, as they are from
     # listed names, but not screened alone.
-    main = " ".join(_BRACKETED.sub(" ", main).split()).strip(" ,;")
+    # A place or qualifier in brackets inside a Chinese name is part of the name and stays.
+    main = " ".join(_BRACKETED.sub(
+        lambda m: m.group(0) if kept_in_brackets(m.group(1)) else " ", main).split()).strip(" ,;")
     country = None
     located = _trailing_country(main)
     if located:

@@ -24,7 +24,7 @@ import numpy as np
 
 from exportguard.model import ListEntry
 from exportguard.names.chinese import pinyin_key, simplified, trade_name
-from exportguard.names.normalize import NameForm, han_key, name_forms
+from exportguard.names.normalize import NameForm, han_key, kept_in_brackets, name_forms
 from exportguard.names.scripts import skeleton
 from exportguard.names.terms import generic_tokens
 from exportguard.screening.flat import (
@@ -54,7 +54,9 @@ def name_variants(texts: Iterable[str]) -> Iterator[str]:
     for text in texts:
         yield text
         if "(" in text or "（" in text:
-            bare = _BRACKETED.sub(" ", text).strip()
+            bare = _BRACKETED.sub(
+                lambda m: m.group(0) if kept_in_brackets(m.group(0).strip()[1:-1]) else " ",
+                text).strip()
             if bare and bare != text:
                 yield bare
 
