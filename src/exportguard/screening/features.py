@@ -212,7 +212,8 @@ def _describe(pairs: list[TokenPair]) -> str:
 def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
           n_weights: tuple[float, ...]) -> float:
     """Score in [0, 1] of one query form against one listed form, before country adjustment.
-    The weights are those of each form's tokens (see NameIndex.weights)."""
+    The weights are those of each form's tokens (see NameIndex.weights). `bound` skips
+    candidates by an upper bound of this score: a feature that adds to it must be added there."""
     if query.tokens == listed.tokens:
         return 1.0 + (LEGAL_FORM_CONFLICT if legal_form_conflict(query, listed) else 0.0)
     q_cov, n_cov, q_best, n_best = align_tokens(query.tokens, q_weights, listed.tokens, n_weights,

@@ -61,6 +61,10 @@ class Postings:
             return None
         return self.numbers[self.starts[slot] : self.starts[slot + 1]]
 
+    def slot(self, key: str) -> int:
+        """The key's position in `keys`, -1 when absent."""
+        return self._slot.get(key, -1)
+
     def count(self, slot: int) -> int:
         return int(self.starts[slot + 1] - self.starts[slot])
 

@@ -9,6 +9,8 @@ from datetime import date
 from functools import cached_property, lru_cache
 from typing import Any
 
+import numpy as np
+
 from exportguard.countries import parse_country
 from exportguard.errors import InputError
 from exportguard.lists.fr_dates import FrDates
@@ -28,7 +30,9 @@ from exportguard.names.normalize import (
 from exportguard.names.pinyin import pinyin_trade_names
 from exportguard.names.query import QueryPart, query_parts, split_glued
 from exportguard.names.terms import filler_tokens
+from exportguard.screening.bound import score_bounds
 from exportguard.screening.features import (
+    COUNTRY_AGREES,
     LEGAL_FORM_CONFLICT,
     Feature,
     align_tokens,
@@ -228,7 +232,9 @@ class Screener:
         for part in query_parts(text):
             key = han_key(part.text)
             where = code or part.country
-            for form, number, value, exact in self._scored(part.text, lists):
+            # A country can only add COUNTRY_AGREES; every other adjustment subtracts.
+            floor = threshold - (COUNTRY_AGREES if where is not None else 0.0)
+            for form, number, value, exact in self._scored(part.text, lists, floor):
                 entry_number = self.index.names[number].entry
                 entry = self.index.entries[entry_number]
                 certain = value >= 1.0
@@ -326,8 +332,10 @@ class Screener:
         return Match(entry, value, name.text, name.origin, form.text, form.kind, features)
 
     def _scored(
-        self, text: str, lists: frozenset[str] | None
+        self, text: str, lists: frozenset[str] | None, floor: float = 0.0
     ) -> list[tuple[NameForm, int, float, Feature | None]]:
+        """Each candidate name's score, leaving out names whose score is sure to be below
+        `floor` (see `bound`)."""
         index = self.index
         out: list[tuple[NameForm, int, float, Feature | None]] = []
         key = han_key(text)
@@ -346,7 +354,11 @@ class Screener:
             weights = index.weights(form)
             numbers = set(index.exact.get(form.core, ()))
             numbers.update(index.candidates(form, _CANDIDATES).tolist())
-            for number in numbers:
+            ordered = list(numbers)
+            if floor > 0 and ordered:
+                bounds = score_bounds(index, form, weights, np.asarray(ordered, dtype=np.int64))
+                ordered = [n for n, b in zip(ordered, bounds.tolist(), strict=True) if b >= floor]
+            for number in ordered:
                 name = index.names[number]
                 if self._wanted(name, lists):
                     value = score(form, weights, name.form, index.name_weights[number])
