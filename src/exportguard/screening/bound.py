@@ -8,8 +8,8 @@ word of the other name (`align_tokens` keeps exactly matched words out of the fu
 its values are never higher), and each pair takes the highest value any rule of
 `_token_similarity` could give it. A name that could match words written together ("Sense
 Time" / "SenseTime") is never dropped, nor is any name for a query read from another script
-(its words also match on their consonants). `tests/test_bound.py` checks the bound against `score` on
-the labelled set's candidates.
+(its words also match on their consonants). `tests/test_bound.py` checks the bound against
+`score` on real candidates.
 """
 
 from __future__ import annotations
