@@ -154,3 +154,19 @@ def test_country_adds_nothing_when_the_party_own_name_differs(full_screener):
     country = next(f for f in match.features if f.name == "country")
     assert country.contribution == 0.0 and country.detail.endswith(
         "no weight: the party's own name in characters is another")
+
+
+def test_conjunction_reads_as_and():
+    assert name_forms("中国科学仪器和材料公司")[0].tokens == (
+        "china", "science", "instrument", "materials")
+    assert name_forms("和平")[0].tokens == ("heping",)  # a word holding 和 is not cut
+
+
+def test_numbered_institute_is_not_another_party_for_its_proper_name(full_screener):
+    # Curated as 北京控制工程研究所; its numbered name carries the listed number 502.
+    listed = "China Academy of Space Technology 502 Research Institute"
+    match = found(full_screener, "中国空间技术研究院502研究所")[listed]
+    assert match.score >= DEFAULT_THRESHOLD
+    assert "own_name_differs" not in [f.name for f in match.features]
+    other = found(full_screener, "中国空间技术研究院513研究所", min_score=0).get(listed)
+    assert other is None or other.score < DEFAULT_THRESHOLD

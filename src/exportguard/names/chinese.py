@@ -35,6 +35,11 @@ _GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b(?:to|the|a|an)\b\s*", re.IGN
 _GLOSS_SKIP = re.compile(r"^(?:surname|variant of|old variant|see |abbr\.|cl:|also written|"
                          r"used in|erhua|japanese|korean|taiwan pr)", re.IGNORECASE)
 MAX_READINGS = 6
+# A conjunction jieba leaves as a word of its own between two words of two characters or more
+# reads "and" (a stopword), not as pinyin: 和 in
+# 仪器和材料 is not the syllable "he". Kept out of the term table so jieba is not pushed to cut
+# words such as 和平 around it.
+_CONJUNCTIONS = frozenset({"和", "与", "及", "暨", "與"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +204,10 @@ def segment(run: str) -> tuple[Word, ...]:
         if term is not None:
             words.append(Word(piece, "term", term))
             continue
+        if (piece in _CONJUNCTIONS and 2 <= i < len(pieces) and len(pieces[i - 2]) > 1
+                and len(pieces[i]) > 1):
+            words.append(Word(piece, "term", ("and",)))  # 仪器和材料: instruments and materials
+            continue
         inner = _terms_inside(piece)
         if inner is not None:
             words.extend(inner)
@@ -296,6 +305,8 @@ _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 def _suffix_word(chars: str) -> bool:
     """A word made of business and organisation words only (科技, 数字技术, 股份有限公司)."""
+    if chars in _CONJUNCTIONS:
+        return True  # left at the end when the words after it were taken off
     tails = vocabulary().han_trade_suffixes
     while chars:
         tail = next((t for t in tails if chars.endswith(t)), None)

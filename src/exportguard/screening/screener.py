@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -238,7 +239,8 @@ class Screener:
                 entry_number = self.index.names[number].entry
                 entry = self.index.entries[entry_number]
                 certain = value >= 1.0
-                differs = exact is None and key and self._own_names_differ(key, entry_number)
+                differs = (exact is None and key and self._own_names_differ(key, entry_number)
+                           and not _numbers_agree(key, self.index.names[number].form.tokens))
                 if differs:
                     value += OWN_NAME_DIFFERS
                     certain = False
@@ -291,7 +293,8 @@ class Screener:
         features = [exact] if exact is not None else explain(
             form, self.index.weights(form), name.form, self.index.name_weights[number])
         key = han_key(part.text)
-        differs = bool(exact is None and key and self._own_names_differ(key, name.entry))
+        differs = bool(exact is None and key and self._own_names_differ(key, name.entry)
+                       and not _numbers_agree(key, name.form.tokens))
         if differs:
             own = "', '".join(self._own_names(name.entry))
             features.append(Feature(
@@ -502,6 +505,14 @@ def _trade_word_missing(text: str, listed: tuple[str, ...]) -> tuple[str, str] |
         missing.extend(absent)
     # The word no reading has (汽车 read as 'automobile' and in pinyin as 'qiche'), else the first.
     return trade, max(missing, key=missing.count)
+
+
+def _numbers_agree(key: str, listed: tuple[str, ...]) -> bool:
+    """The query's characters number an institute (中国空间技术研究院502研究所) and the listed
+    name carries that number: an institute is known by its number and by a proper name
+    (北京控制工程研究所), so a curated proper name does not make the numbered one another party."""
+    numbers = re.findall(r"[0-9]+", key)
+    return bool(numbers) and all(n in listed for n in numbers)
 
 
 def _origin(origin: str) -> str:
