@@ -97,6 +97,7 @@ def test_delta_rescreen_finds_exactly_what_a_full_rescreen_finds(store, tmp_path
     # The same book screened in full against the new lists gives the same hits.
     full = rescreen(store, full=True)
     assert full.kind == "full" and full.customers_screened == len(rows)
+    assert full.cause == "asked for"  # printed as "(full; asked for)", not "(full; full re-screen)"
     assert full.new_hits == 0 and full.cleared_hits == 0
     assert {c: set(h) for c, h in watch.hits().items()} == \
         {c: set(h) for c, h in delta_hits.items()}

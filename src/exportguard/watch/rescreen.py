@@ -134,7 +134,7 @@ def plan_rescreen(
     new = {s.id: s for s in screener.snapshots}
     last = watch.last_run()
     if full or last is None:
-        return RescreenPlan("full", "full re-screen" if full else "first screening", None, {})
+        return RescreenPlan("full", "asked for" if full else "first screening", None, {})
     if set(last.snapshot_ids) == set(new):
         return RescreenPlan("none", "lists unchanged", [], {})
     old = {s.id: s for s in store.snapshots() if s.id in set(last.snapshot_ids)}
