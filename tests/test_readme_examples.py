@@ -58,7 +58,11 @@ SKIPPED: tuple[tuple[str, str], ...] = (
     (r"exportguard batch .* --engine spark",
      "starts a Spark JVM; tests/test_batch_spark.py runs the Spark engine"),
     (r"venv-pack ", "packs an environment for a Spark cluster: not an exportguard command"),
-    (r"PYSPARK_DRIVER_PYTHON=", "spark-submit on a YARN cluster"),
+    (r"PYSPARK_DRIVER_PYTHON=", "spark-submit to a Spark cluster (YARN or standalone)"),
+    (r"export SPARK_", "sets the shell up for a Spark standalone cluster"),
+    (r"\$SPARK_HOME/bin/spark-class",
+     "starts a Spark standalone master or worker (long-running); tests/test_batch_cluster.py "
+     "starts them"),
 )
 
 
