@@ -29,11 +29,16 @@ def _tail_starts(letters: str) -> list[int]:
     """Positions j where letters[j:] is nothing but business words (the end itself included),
     from the end backwards."""
     _heads, tails = _spellings()
-    ends = {len(letters)}
-    for j in range(len(letters) - 1, 0, -1):
-        if any(letters[j:k] in tails for k in ends if k > j):
-            ends.add(j)
-    return sorted(ends, reverse=True)
+    found = {len(letters)}
+    pending = [len(letters)]
+    while pending:
+        end = pending.pop()
+        for tail in tails:
+            start = end - len(tail)
+            if start > 0 and start not in found and letters.endswith(tail, 0, end):
+                found.add(start)
+                pending.append(start)
+    return sorted(found, reverse=True)
 
 
 def _head_ends(letters: str) -> list[tuple[int, str]]:
