@@ -7,24 +7,32 @@ import unicodedata
 from collections.abc import Mapping
 from functools import cache
 
-import pycountry
-
 from exportguard.errors import InputError
 
 # Codes the lists use that ISO 3166-1 has not assigned (user-assigned range, used by OFAC and UN).
 _EXTRA = {"XK": "Kosovo"}
 
-_CODES: frozenset[str] = frozenset(c.alpha_2 for c in pycountry.countries) | frozenset(_EXTRA)
+
+
+@cache
+def _codes() -> frozenset[str]:
+    """The assigned codes (pycountry is read at first use: a screen without a country, or with
+    none written in the query, does not need it)."""
+    import pycountry
+
+    return frozenset(c.alpha_2 for c in pycountry.countries) | frozenset(_EXTRA)
 
 
 def is_country_code(code: str) -> bool:
-    return code.upper() in _CODES
+    return code.upper() in _codes()
 
 
 def country_name(code: str) -> str:
     code = code.upper()
     if code in _EXTRA:
         return _EXTRA[code]
+    import pycountry
+
     found = pycountry.countries.get(alpha_2=code)
     return found.name if found else code
 
@@ -34,7 +42,7 @@ def parse_country(value: str, field: str = "country") -> str:
     code = value.strip().upper()
     if len(code) != 2 or not code.isalpha():
         raise InputError(field, f"'{value}' is not a two-letter ISO 3166-1 country code")
-    if code not in _CODES:
+    if code not in _codes():
         raise InputError(field, f"'{value}' is not an ISO 3166-1 country code")
     return code
 
@@ -49,6 +57,8 @@ def fold_country_name(text: str) -> str:
 
 @cache
 def _iso_names() -> dict[str, str]:
+    import pycountry
+
     names: dict[str, str] = {}
     for country in pycountry.countries:
         for attr in ("name", "official_name", "common_name"):

@@ -10,7 +10,6 @@ from pathlib import Path
 from exportguard.errors import ListFileError
 from exportguard.lists.base import file_checksum, unique_keys
 from exportguard.lists.bounds import MAX_ENTRIES
-from exportguard.lists.detect import parser_for
 from exportguard.lists.starter import STARTER_SOURCE, starter_checksum, starter_entries
 from exportguard.model import ListEntry, Snapshot
 from exportguard.store import Store
@@ -41,6 +40,8 @@ def load_file(
     entries are stored. `expected_source` refuses a file of another list; fewer than
     `min_entries` entries are refused whatever the previous snapshot held. `speaks_for` dates a
     past edition whose file does not say its own date."""
+    from exportguard.lists.detect import parser_for  # every parser: not for a screen
+
     parser = parser_for(path, format)
     meta = parser.meta(path)
     if expected_source is not None and meta.source != expected_source:
