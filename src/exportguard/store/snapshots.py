@@ -1,17 +1,18 @@
 """Saving and reading list snapshots. A snapshot becomes visible in one transaction, so a load
 that fails or is killed part-way leaves the store exactly as it was.
 
-With SQLite (one writer at a time) the entries are first written to a staging database file of
-their own next to the store (`<db>.load-<pid>.staging`, attached to the load's connection): the
+With SQLite (one writer at a time) the entries are first written to a staging database file of their
+own next to the store (`<db>.load-<pid>-<token>.staging`, attached to the load's connection): the
 long part of a load (parsing, checking, encoding rows) then holds no lock on the store, and the
-screens' audit writes go on. The final transaction copies the staged rows in with one
-`INSERT ... SELECT` (well under a second for the full CSL) and adds the snapshot row. A killed
-load leaves only its staging file, removed by the next load. PostgreSQL writers do not block
-each other, so there the entries are written straight into the one transaction."""
+screens' audit writes go on. The final transaction copies the staged rows in with one `INSERT ...
+SELECT` (well under a second for the full CSL) and adds the snapshot row. A killed load leaves only
+its staging file, removed by the next load. PostgreSQL writers do not block each other, so there the
+entries are written straight into the one transaction."""
 
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -294,18 +295,20 @@ def _staging_path(url: str) -> Path | None:
     database = url.split("///", 1)[1].split("?", 1)[0]
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
+    # The pid tells a later load whether the owner still runs; the token keeps two loads of
+    # one process (threads) apart.
     return Path(database).expanduser().with_name(
-        f"{Path(database).name}.load-{os.getpid()}.staging")
+        f"{Path(database).name}.load-{os.getpid()}-{secrets.token_hex(4)}.staging")
 
 
 def _pid_alive(staging: Path) -> bool:
     """Whether the load that owns a staging file (its pid in the name) still runs."""
     try:
-        pid = int(staging.name.rsplit(".load-", 1)[1].split(".", 1)[0])
+        pid = int(staging.name.rsplit(".load-", 1)[1].split("-", 1)[0])
     except (IndexError, ValueError):
         return False
     if pid == os.getpid():
-        return False
+        return True  # this process's own (another thread's load, or removed by its own load)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
