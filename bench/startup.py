@@ -1,6 +1,7 @@
 """Start-up cost of the CLI beside the interpreter's own: each command run as a fresh process,
-the commands interleaved (one round runs each once), min and median wall time over the rounds.
-Bytecode is cached as for an installed package (PYTHONDONTWRITEBYTECODE is dropped for the runs).
+the commands interleaved (one round runs each once), min and median wall time over the rounds
+and the median CPU time (user + system: what a loaded machine distorts least). Bytecode is
+cached as for an installed package (PYTHONDONTWRITEBYTECODE is dropped for the runs).
 
 The store is a fresh EXPORTGUARD_HOME with the full reference CSL loaded and the index cache
 written once beforehand (what a user has after `exportguard load`), so `screen` is measured warm
@@ -17,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -78,26 +80,34 @@ def main(argv: list[str] | None = None) -> int:
     for env in trees.values():
         _prepare(env, Path(env["EXPORTGUARD_HOME"]))
     times: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}  # user + system: less sensitive to a shared machine
     for _ in range(args.rounds):
         for name, command in COMMANDS.items():
             for label, env in trees.items():
                 if label and name.startswith("python -c pass"):
                     continue
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 start = time.perf_counter()
                 subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
                 times.setdefault(label + name, []).append(time.perf_counter() - start)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu.setdefault(label + name, []).append(
+                    after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
 
     load = os.getloadavg()
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()} {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, load average {load[0]:.1f} / {load[1]:.1f}; "
           f"{args.rounds} rounds, interleaved; matcher {matcher_fingerprint()}")
-    print("| command | min s | median s | median - python |\n|---|---|---|---|")
+    print("| command | min s | median s | median - python | median CPU s |\n|---|---|---|---|---|")
     base = statistics.median(times["python -c pass (reference)"])
     summary = {}
     for name, values in times.items():
         median = statistics.median(values)
-        summary[name] = {"min": min(values), "median": median, "runs": values}
-        print(f"| `{name}` | {min(values):.3f} | {median:.3f} | {median - base:+.3f} |")
+        used = statistics.median(cpu[name])
+        summary[name] = {"min": min(values), "median": median, "runs": values,
+                         "cpu_median": used, "cpu_runs": cpu[name]}
+        print(f"| `{name}` | {min(values):.3f} | {median:.3f} | {median - base:+.3f} | "
+              f"{used:.3f} |")
     if args.json:
         args.json.write_text(json.dumps({"load_average": load, "rounds": args.rounds,
                                          "matcher_fingerprint": matcher_fingerprint(),

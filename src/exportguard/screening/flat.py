@@ -24,11 +24,27 @@ _ALIGN = 64
 class Postings:
     """Keys (strings without a newline) to ascending int32 arrays of numbers."""
 
-    def __init__(self, keys: list[str], starts: np.ndarray, numbers: np.ndarray) -> None:
-        self.keys = keys
+    def __init__(self, keys: list[str] | np.ndarray, starts: np.ndarray,
+                 numbers: np.ndarray) -> None:
+        """`keys` as a list, or encoded (`encode_keys`) to be decoded at first use: a screen
+        looks up only a few of an index's postings, so one read from a file decodes no more."""
+        self._keys = keys if isinstance(keys, list) else None
+        self._encoded = None if isinstance(keys, list) else keys
         self.starts = starts
         self.numbers = numbers
-        self._slot = dict(zip(keys, range(len(keys)), strict=True))
+        self._slots: dict[str, int] | None = None
+
+    @property
+    def keys(self) -> list[str]:
+        if self._keys is None:
+            self._keys = decode_keys(self._encoded)  # type: ignore[arg-type]
+        return self._keys
+
+    @property
+    def _slot(self) -> dict[str, int]:
+        if self._slots is None:
+            self._slots = dict(zip(self.keys, range(len(self.keys)), strict=True))
+        return self._slots
 
     @classmethod
     def of(cls, lists: dict[str, list[int]]) -> Postings:
@@ -50,7 +66,7 @@ class Postings:
         return cls(keys, starts, numbers[order].astype(np.int32))
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return len(self.starts) - 1
 
     def __contains__(self, key: object) -> bool:
         return key in self._slot
@@ -77,12 +93,13 @@ class Postings:
             yield key, self.get(key)
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        return {f"{prefix}.keys": encode_keys(self.keys), f"{prefix}.starts": self.starts,
+        keys = self._encoded if self._encoded is not None else encode_keys(self.keys)
+        return {f"{prefix}.keys": keys, f"{prefix}.starts": self.starts,
                 f"{prefix}.numbers": self.numbers}
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray], prefix: str) -> Postings:
-        return cls(decode_keys(arrays[f"{prefix}.keys"]), arrays[f"{prefix}.starts"],
+        return cls(arrays[f"{prefix}.keys"], arrays[f"{prefix}.starts"],
                    arrays[f"{prefix}.numbers"])
 
 
