@@ -14,6 +14,7 @@ import numpy as np
 
 from exportguard.countries import parse_country
 from exportguard.errors import InputError
+from exportguard.lists.codes import LIST_NAMES
 from exportguard.lists.fr_dates import FrDates
 from exportguard.lists.history import InForce, in_force_on
 from exportguard.lists.listing_dates import listing_date
@@ -181,6 +182,13 @@ def validate_query(query: object) -> str:
     return text
 
 
+_LIST_RANK = {code: rank for rank, code in enumerate(LIST_NAMES)}
+
+
+def _list_rank(entry: ListEntry) -> int:
+    return _LIST_RANK.get(entry.list_code, len(_LIST_RANK))
+
+
 class Screener:
     def __init__(
         self,
@@ -267,6 +275,10 @@ class Screener:
                     best[entry_number] = (value, form, number, exact, part)
         ranked = [item for item in sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
                   if item[1][0] >= threshold]
+        # Equal scores: the list that restricts most comes first, in the order of LIST_NAMES
+        # (the Entity List's Megvii before the same name on the NS-CMIC list, so a batch's best
+        # match is the EL entry); then entry order, as before.
+        ranked.sort(key=lambda item: (-item[1][0], _list_rank(self.index.entries[item[0]])))
         matches = [
             self._match(value, form, number, exact, code or part.country, part)
             for _, (value, form, number, exact, part) in ranked[:limit]
