@@ -1,5 +1,5 @@
 """Batch screening on a Spark standalone cluster on this machine, beside the local engine and
-Spark `local[2]` on the same book in the same run.
+Spark `local[2]` (`--runs local2,spark2`) on the same book in the same run.
 
 A master and two workers (one core and 1 GiB each) are started from the PySpark install on
 loopback, the batch is submitted with `spark-submit --master spark://127.0.0.1:PORT` as the
@@ -8,7 +8,8 @@ cluster is stopped at the end whatever happens. Every run is a fresh process on 
 book (bench/batch.py's books) against the full reference CSL; the decisions of the three runs
 must be equal.
 
-    .venv/bin/python bench/spark_cluster.py --rows 100000 [--book mixed] [--port 7077]
+    .venv/bin/python bench/spark_cluster.py --rows 100000 [--book mixed] [--port 7077] \
+        [--runs local2,spark2]
 """
 
 from __future__ import annotations
@@ -88,6 +89,8 @@ def main() -> None:
     parser.add_argument("--book", default="mixed", choices=BOOKS)
     parser.add_argument("--port", type=int, default=7077)
     parser.add_argument("--chunk-size", type=int, default=2_000)
+    parser.add_argument("--runs", default="local2",
+                        help="the runs beside the cluster's, of bench/batch.py's")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     source = OUT / f"book-{args.rows}-{args.book}.csv"
@@ -96,7 +99,7 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="eg-bench-cluster-") as home:
         env = prepare_store(Path(home), REPO_ROOT / "src")
-        for name in ("local2", "spark2"):
+        for name in args.runs.split(","):
             results.append(run(name, source, env, args.chunk_size))
             print(json.dumps(results[-1]), file=sys.stderr, flush=True)
         spark_env = _environment(env, Path(home) / "logs")

@@ -4,12 +4,9 @@ A full re-screen screens every customer against the lists in force. A delta re-s
 snapshots replace old ones, looks only at the customers whose result could change:
 
 - customers whose current hits include an entry that was removed or changed, and
-- customers whose names may reach an added or changed entry's names at the threshold. These are
-  found the other way round, by posting look-ups in an index of the customer names: a match at
-  the threshold needs the customer to cover most of the listed name's token weight, so the
-  customer shares one of the listed name's key words (the words fewest customers carry that hold
-  more than the rest of its weight), written the same, sounding alike, written together, or
-  misspelt (`reverse_candidates`).
+- customers whose names come near an added or changed entry's names. These are found the other
+  way round: the touched entries (a few hundred at most) are searched in an index of the customer
+  names, with a candidate floor well below the screening threshold (`reverse_candidates`).
 
 Those customers are screened against the touched entries only (`delta_screen`): candidates come
 from the whole new index, as in a full re-screen, and only touched names are scored, so their
@@ -19,9 +16,8 @@ hits are compared with the stored ones: a hit that appears is a `new` alert, one
 is `cleared`, and one on an entry whose record changed is `changed` (with the fields).
 
 What the delta promises: every hit on an entry the update added, changed or removed, with its
-score, as a full re-screen finds it, for customers whose names share a key word as above (a
-misspelling that keeps fewer than two uncommon trigrams of the word is the case it can miss).
-What it does not look at: token weights depend on the whole list, so adding names nudges every
+score, as a full re-screen finds it (for the customers the reverse search reaches). What it does
+not look at: token weights depend on the whole list, so adding names nudges every
 score a little, and a customer's score against an entry the update did not touch can cross the
 threshold. That is drift of the scoring, not a list change; bench/watch_delta.py counts it and a
 scheduled `customers rescreen --full` picks it up.
@@ -39,21 +35,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
-
 from exportguard.config import data_dir
 from exportguard.errors import InputError
 from exportguard.lists.history import diff_snapshots, serving_in_store
 from exportguard.lists.starter import with_local_names
 from exportguard.model import ListEntry, Snapshot
-from exportguard.names.normalize import NameForm, han_key, name_forms
-from exportguard.names.scripts import skeleton
+from exportguard.names.normalize import han_key, name_forms
+from exportguard.screening.features import score
 from exportguard.screening.index import (
     IndexedName,
     NameIndex,
     name_variants,
-    phonetic,
-    trigrams,
 )
 from exportguard.screening.loaded import current_screener
 from exportguard.screening.screener import Screener, validate_query
@@ -62,14 +54,10 @@ from exportguard.store.watchlist import Alert, Customer, Hit, WatchlistStore, Wa
 from exportguard.watch.customers import CustomerRecord
 
 HITS_PER_CUSTOMER = 20
-# The share of a listed name's token weight a customer's name must cover to reach the screening
-# threshold (0.85): TOKEN_WEIGHT * overlap + STRING_WEIGHT + COUNTRY_AGREES >= 0.85 needs an
-# overlap of 0.765, and an overlap (harmonic mean of both coverages) of 0.765 needs 0.619 of each
-# side. Kept a little lower, so a customer near the limit is still screened.
-_COVERED = 0.55
-_TYPO_SHORTEST = 4  # a word of three letters has no typo within the matcher's floor (0.75)
-_TYPO_GRAMS = 2  # trigrams a misspelt word of six letters or more keeps (one for shorter ones)
-_COMMON_GRAM_AT_LEAST = 20
+# Reverse search floor: far enough below the screening threshold (0.85) to cover the country and
+# type adjustments and the difference between the two indexes' token weights.
+CANDIDATE_FLOOR = 0.55
+_REVERSE_CANDIDATES = 150
 
 
 @dataclass(slots=True)
@@ -160,7 +148,7 @@ def plan_rescreen(
             gone.add(change.key)
     ids = watch.customers_hitting(gone)
     if touched:
-        ids |= reverse_candidates(customer_index(store, watch), touched, screener.index)
+        ids |= reverse_candidates(customer_index(store, watch), touched)
     return RescreenPlan("delta", "; ".join(causes), sorted(ids), changed, tuple(touched),
                         frozenset(gone))
 
@@ -299,77 +287,32 @@ def customer_index(store: Store, watch: WatchlistStore) -> NameIndex:
     return index
 
 
-def reverse_candidates(index: NameIndex, entries: Sequence[ListEntry],
-                       lists: NameIndex) -> set[int]:
-    """Ids of customers who may match a name of `entries` at the screening threshold.
-
-    A match at the threshold needs the customer's name to cover at least `_COVERED` of the
-    listed name's token weight (the weights of `lists`, the new index, as the screening uses
-    them): a token alignment worth less cannot reach the threshold even with a perfect
-    character ratio and an agreeing country. So of any set of the listed name's words holding
-    more than the rest of its weight, the customer has at least one: the same word, a word that
-    sounds alike (same metaphone key), the word written together with the next, or a misspelling
-    of it (which keeps `_TYPO_GRAMS` of its uncommon trigrams). The set taken is the one of the
-    words fewest customers carry. Posting look-ups only: no customer name is decoded or
-    scored."""
-    found: list[np.ndarray] = []
+def reverse_candidates(index: NameIndex, entries: Sequence[ListEntry]) -> set[int]:
+    """Ids of customers whose names come within CANDIDATE_FLOOR of any name of `entries` (each
+    distinct form of their names searched once)."""
+    found: set[int] = set()
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for entry in entries:
         named = with_local_names(entry)
-        for text in name_variants([named.name, *named.alt_names, *named.local_names]):
+        texts = [named.name, *named.alt_names, *named.local_names]
+        for text in name_variants(texts):
             try:
                 query = validate_query(text)
             except InputError:
                 continue
             key = han_key(query)
             if key:
-                found.append(np.asarray(index.han_exact.get(key, ()), dtype=np.int64))
+                found.update(index.names[n].entry for n in index.han_exact.get(key, ()))
             for form in name_forms(query):
-                if (form.kind, form.tokens) not in seen:
-                    seen.add((form.kind, form.tokens))
-                    found.extend(_sharing_key_words(index, form, lists.weights(form)))
-    names = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
-    return {int(index.entries[n].key) for n in np.unique(index.name_entry[names]).tolist()}
-
-
-def _sharing_key_words(index: NameIndex, form: NameForm,
-                       weights: tuple[float, ...]) -> list[np.ndarray]:
-    """The customer names (posting arrays) sharing a key word of `form`, as above."""
-    found = [np.asarray(index.exact.get(form.core, ()), dtype=np.int64)]
-    spare = (1.0 - _COVERED) * sum(weights)
-    carried = {t: len(index.tokens.get(t, ())) for t in form.tokens}
-    held = 0.0
-    for position in sorted(range(len(form.tokens)), key=lambda p: carried[form.tokens[p]]):
-        token = form.tokens[position]
-        held += weights[position]
-        found.extend(_alike(index, token))
-        for joined in (token + form.tokens[position + 1] if position + 1 < len(form.tokens)
-                       else None,
-                       form.tokens[position - 1] + token if position > 0 else None):
-            if joined:
-                found.append(np.asarray(index.tokens.get(joined, ()), dtype=np.int64))
-        if held > spare:
-            break
-    return found
-
-
-def _alike(index: NameIndex, token: str) -> list[np.ndarray]:
-    """Names with the word, a word of the same sound or consonants, or a word sharing enough of
-    its trigrams that are not common (carried by more than 1 % of the names: "ion", "ing")."""
-    found = [np.asarray(index.tokens.get(token, ()), dtype=np.int64)]
-    sound = phonetic(token)
-    if sound:
-        found.append(np.asarray(index.sounds.get(sound, ()), dtype=np.int64))
-    bare = skeleton(token) if token.isalpha() else ""
-    if len(bare) >= 2:  # a name read from a script that writes few vowels matches on these
-        found.append(np.asarray(index.skeletons.get(bare, ()), dtype=np.int64))
-    if len(token) >= _TYPO_SHORTEST:
-        common = max(_COMMON_GRAM_AT_LEAST, len(index.name_entry) // 100)
-        grams = [a for g in trigrams(token)
-                 if (a := index.grams.array(g)) is not None and len(a) <= common]
-        if grams:
-            numbers, counts = np.unique(np.concatenate(grams), return_counts=True)
-            found.append(numbers[counts >= (_TYPO_GRAMS if len(token) >= 6 else 1)])
-    return found
-
-
+                if (form.kind, form.tokens) in seen:
+                    continue
+                seen.add((form.kind, form.tokens))
+                weights = index.weights(form)
+                numbers = set(index.exact.get(form.core, ()))
+                numbers.update(index.candidates(form, _REVERSE_CANDIDATES).tolist())
+                for number in numbers:
+                    name = index.names[number]
+                    if score(form, weights, name.form, index.name_weights[number]) \
+                            >= CANDIDATE_FLOOR:
+                        found.add(name.entry)
+    return {int(index.entries[n].key) for n in found}
