@@ -19,6 +19,7 @@ from exportguard.access import Principal
 from exportguard.batch.rows import RowOptions, screen_rows
 from exportguard.errors import ExportGuardError, InputError
 from exportguard.lists.codes import parse_list_codes
+from exportguard.processes import process_alive
 from exportguard.regime.dated import parse_as_of
 from exportguard.service.state import ServiceState
 from exportguard.store import Store
@@ -102,7 +103,7 @@ def fail_orphans(store: Store, now: datetime | None = None) -> list[str]:
             if beat.tzinfo is None:
                 beat = beat.replace(tzinfo=UTC)
             if runner_host == host and pid.isdigit():
-                dead = not _alive(int(pid))
+                dead = not process_alive(int(pid))
             else:
                 dead = now - beat > STALE_AFTER
             if dead:
@@ -115,17 +116,6 @@ def fail_orphans(store: Store, now: datetime | None = None) -> list[str]:
         log.warning("batch %s was left unfinished by a stopped process: marked failed", token)
     return failed
 
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _run_batch(state: ServiceState, job_id: int, token: str, actor: str,

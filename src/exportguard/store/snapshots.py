@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from exportguard.config import database_url
 from exportguard.errors import InputError, StoreError
 from exportguard.model import Address, ListEntry, Snapshot, entry_fingerprint
+from exportguard.processes import process_alive
 from exportguard.store.db import create_store_engine, migrate, session_factory
 from exportguard.store.tables import ListEntryRow, SnapshotRow
 
@@ -79,23 +80,7 @@ class Store:
                 )
                 session.add(row)
                 session.flush()
-                count = 0
-                lists: dict[str, None] = {}
-                batch: list[dict[str, Any]] = []
-                for entry in entries:
-                    lists.setdefault(entry.list_code, None)
-                    batch.append(_entry_values(row.id, entry))
-                    if len(batch) >= _BATCH:
-                        session.execute(insert(ListEntryRow), batch)
-                        count += len(batch)
-                        batch = []
-                        if progress:
-                            progress(count)
-                if batch:
-                    session.execute(insert(ListEntryRow), batch)
-                    count += len(batch)
-                    if progress:
-                        progress(count)
+                count, lists = _stage(session, ListEntryRow.__table__, entries, progress, row.id)
                 row.entry_count = count
                 row.lists = sorted(lists)
                 session.flush()
@@ -302,20 +287,13 @@ def _staging_path(url: str) -> Path | None:
 
 
 def _pid_alive(staging: Path) -> bool:
-    """Whether the load that owns a staging file (its pid in the name) still runs."""
+    """Whether the load that owns a staging file (its pid in the name) still runs; this
+    process's own counts as running (another thread's load, or removed by its own load)."""
     try:
         pid = int(staging.name.rsplit(".load-", 1)[1].split("-", 1)[0])
     except (IndexError, ValueError):
         return False
-    if pid == os.getpid():
-        return True  # this process's own (another thread's load, or removed by its own load)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return process_alive(pid)
 
 
 def _quoted(path: Path) -> str:
@@ -330,14 +308,17 @@ def _staging_table() -> Table:
 
 def _stage(
     connection: Any, table: Table, entries: Iterable[ListEntry],
-    progress: Callable[[int], None] | None,
+    progress: Callable[[int], None] | None, snapshot_id: int = 0,
 ) -> tuple[int, dict[str, None]]:
+    """Insert the entries into `table` in batches of _BATCH (the staging table, whose rows get
+    their snapshot when copied in, or list_entries itself under `snapshot_id`); the count and
+    the lists seen, in order."""
     count = 0
     lists: dict[str, None] = {}
     batch: list[dict[str, Any]] = []
     for entry in entries:
         lists.setdefault(entry.list_code, None)
-        batch.append(_entry_values(0, entry))
+        batch.append(_entry_values(snapshot_id, entry))
         if len(batch) >= _BATCH:
             connection.execute(insert(table), batch)
             count += len(batch)
