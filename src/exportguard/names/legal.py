@@ -68,18 +68,29 @@ def ascii_forms() -> dict[tuple[str, ...], str]:
     return {tuple(spelled.split()): compact for spelled, compact in table.items()}
 
 
+@cache
+def _sizes_by_first_word() -> dict[str, tuple[int, ...]]:
+    """For each first word of an `ascii_forms` spelling, the lengths in words of the spellings
+    it starts, longest first: a name's word that starts none is passed over at once."""
+    sizes: dict[str, set[int]] = {}
+    for spelled in ascii_forms():
+        sizes.setdefault(spelled[0], set()).add(len(spelled))
+    return {word: tuple(sorted(found, reverse=True)) for word, found in sizes.items()}
+
+
 def _ascii_spans(text: str) -> list[tuple[str, str]]:
     """The longest ASCII spellings of spelt-out legal forms in `text`, left to right."""
     forms = ascii_forms()
-    longest = max(len(k) for k in forms)
-    words = list(_ASCII_WORD.finditer(text))
+    starting = _sizes_by_first_word()
+    spans = list(_ASCII_WORD.finditer(text))
+    words = [w.group() for w in spans]
     found: list[tuple[str, str]] = []
     i = 0
     while i < len(words):
-        for size in range(min(longest, len(words) - i), 0, -1):
-            compact = forms.get(tuple(w.group() for w in words[i:i + size]))
+        for size in starting.get(words[i], ()):
+            compact = forms.get(tuple(words[i:i + size])) if size <= len(words) - i else None
             if compact is not None:
-                found.append((text[words[i].start():words[i + size - 1].end()], compact))
+                found.append((text[spans[i].start():spans[i + size - 1].end()], compact))
                 i += size
                 break
         else:

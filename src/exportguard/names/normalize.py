@@ -82,13 +82,14 @@ def _rewrite(tokens: list[str], read_pinyin: bool, legal_words: list[str]
     `legal_words` are tokens already known to be legal forms (found by rigour)."""
     vocab = vocabulary()
     table = vocab.pinyin_phrases if read_pinyin else vocab.phrases
+    starting = _phrase_sizes(read_pinyin)
     out: list[str] = []
     core: list[str] = []
     legal: list[str] = []
     i = 0
     while i < len(tokens):
-        for size in range(min(vocab.max_phrase, len(tokens) - i), 0, -1):
-            phrase = table.get(tuple(tokens[i : i + size]))
+        for size in starting.get(tokens[i], ()):
+            phrase = table.get(tuple(tokens[i : i + size])) if size <= len(tokens) - i else None
             if phrase is not None:
                 out.extend(phrase.canonical)
                 if phrase.legal:
@@ -117,6 +118,17 @@ def _rewrite(tokens: list[str], read_pinyin: bool, legal_words: list[str]
         # A name that is nothing but a legal form ("Limited") keeps it as its core.
         core = [t for form in legal for t in form.split()]
     return out, core, legal
+
+
+@lru_cache(maxsize=2)
+def _phrase_sizes(read_pinyin: bool) -> dict[str, tuple[int, ...]]:
+    """For each first token of a phrase of the table `_rewrite` uses, the phrases' lengths,
+    longest first: a token that starts no phrase is passed over without a lookup per length."""
+    vocab = vocabulary()
+    sizes: dict[str, set[int]] = {}
+    for key in vocab.pinyin_phrases if read_pinyin else vocab.phrases:
+        sizes.setdefault(key[0], set()).add(len(key))
+    return {token: tuple(sorted(found, reverse=True)) for token, found in sizes.items()}
 
 
 @lru_cache(maxsize=200_000)
