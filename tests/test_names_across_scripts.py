@@ -15,6 +15,7 @@ from exportguard.names.scripts import romanisations, skeleton
 from exportguard.names.syllables import pinyin_syllables
 from exportguard.screening import DEFAULT_THRESHOLD
 from exportguard.screening.screener import Screener
+from exportguard.screening.typos import keyboard_neighbours, slip
 
 CETC_14 = "China Electronics Technology Group Corporation 14th Research Institute (CETC 14)"
 
@@ -210,13 +211,45 @@ def test_one_letter_in_a_long_distinctive_word_is_a_typo_below_an_exact_match(fu
          "one is the plural of the other"),
         ("Shenzhen Guowei Hongmo Technology Co., Ltd.",
          "Shenzhen Guowei Hongbo Technology Co., Ltd.", "both are pinyin (hong mo / hong bo)"),
+        # s for g: keys apart, another sound; r for s: neither a neighbour nor a doubled letter.
+        ("AO Aviaasregat", "AO Aviaagregat", "no slip of typing or spelling"),
+        ("MARRHALL CAPITAL PARTNERS", "MARSHALL CAPITAL PARTNERS", "no slip of typing"),
     ],
 )
 def test_one_letter_that_likely_makes_another_name_falls_below(full_screener, query, listed, why):
     match = found(full_screener, query, min_score=0)[listed]
     assert match.score < DEFAULT_THRESHOLD
+    assert match.score == pytest.approx(sum(f.contribution for f in match.features))
     letter = next(f for f in match.features if f.name == "one_letter_differs")
     assert why in letter.detail and letter.contribution == pytest.approx(-0.10)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Creative Dynamiks Engineering", "Creative Dynamics Engineering"),  # same sound
+        ("TIMBOVSKII POROKHOVOI ZAVOD", "TAMBOVSKII POROKHOVOI ZAVOD"),  # a vowel: same sound
+        ("JSC THE SPECIAL BOILLER DESIGN BUREAU", "JSC THE SPECIAL BOILER DESIGN BUREAU"),
+        ("Hangzhou Hikvisoin Digital Technology",
+         "Hangzhou Hikvision Digital Technology Co., Ltd."),
+    ],
+)
+def test_one_letter_slips_stay_matches_below_exact(full_screener, query, listed):
+    match = found(full_screener, query)[listed]
+    assert DEFAULT_THRESHOLD <= match.score <= 0.92
+
+
+def test_typing_slips_are_told_from_other_letters():
+    assert keyboard_neighbours()["g"] == frozenset("tyfhvb")
+    assert keyboard_neighbours()["p"] == frozenset("ol")
+    assert slip("podts", "posts") == "'d' for 's', a neighbouring key"
+    assert slip("dynamiks", "dynamics") == "'k' for 'c' keeps the sound"
+    assert slip("hikvisoin", "hikvision") == "two neighbouring letters swapped"
+    assert slip("hikvison", "hikvision") == "a letter dropped"
+    assert slip("hikkvision", "hikvision") == "'k' doubled"
+    assert slip("hikvisjion", "hikvision") == "'j' added from a neighbouring key"
+    assert slip("aviaasregat", "aviaagregat") is None
+    assert slip("hikvisionx", "hikvision") is None
 
 
 def test_korean_terms_are_translated_with_their_source(full_screener):

@@ -14,6 +14,7 @@ from exportguard.names.scripts import skeleton
 from exportguard.names.syllables import pinyin_syllables
 from exportguard.names.terms import generic_tokens, place_tokens
 from exportguard.screening.index import phonetic
+from exportguard.screening.typos import slip
 
 TOKEN_WEIGHT = 0.85
 STRING_WEIGHT = 0.15
@@ -31,13 +32,17 @@ _RARE_SHARE = 0.45
 _RARE_SIMILARITY = 0.82  # one edit in five letters or fewer
 # One letter differing in a distinctive word (one that carries this share of the listed name's
 # weight) is a typo of the listed name or another name: a screen must catch the typo, so a long
-# word stays a match but never scores near an exact one; in a word of five letters or fewer one
-# letter makes another name ("Ryder" / "Rydir", "Posts" / "Podts") and the match falls below
-# the default threshold, as when both words are pinyin ("Hongbo" / "Hongmo": other syllables,
-# other characters). So does the plural of a distinctive word ("Dolly Bell" / "Dollys Bell"):
-# plurals of descriptive words (products, systems) are folded by the synonyms table.
+# word whose letter reads as a slip of typing or spelling (`typos.slip`: a neighbouring key, a
+# doubled, dropped or swapped letter, the same sound) stays a match but never scores near an
+# exact one. Another name is likelier, and the match falls below the default threshold (at most
+# ANOTHER_NAME_CEILING), when the letter is no such slip ("Aviaagregat" / "Aviaasregat"), in a
+# word of five letters or fewer ("Ryder" / "Rydir", "Posts" / "Podts"), when both words are
+# pinyin ("Hongbo" / "Hongmo": other syllables, other characters), and for the plural of a
+# distinctive word ("Dolly Bell" / "Dollys Bell"): plurals of descriptive words (products,
+# systems) are folded by the synonyms table.
 ONE_LETTER_CEILING = 0.92
 ANOTHER_NAME = -0.10
+ANOTHER_NAME_CEILING = ONE_LETTER_CEILING + ANOTHER_NAME
 _DISTINCTIVE_SHARE = 0.15
 _SHORT_WORD = 5
 # Forms that English-language registers use interchangeably for one company.
@@ -231,7 +236,7 @@ def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
     if typo is not None:
         if typo[2] and not rare:
             value += ANOTHER_NAME
-        value = min(value, ONE_LETTER_CEILING)
+        value = min(value, ANOTHER_NAME_CEILING if typo[2] else ONE_LETTER_CEILING)
     return value
 
 
@@ -279,27 +284,40 @@ def one_letter_differs(
 ) -> tuple[str, str, str] | None:
     """(query word, listed word, why it is likely another name or '') when a distinctive word of
     the listed name is in a Latin-script query with one letter changed, added, dropped or two
-    letters swapped, and not exactly. (A reading of another script differs by a letter as a
-    matter of course: "yhya" for يحيى is Yahya.)"""
+    letters swapped, and not exactly; of several such words, one likely another name comes
+    first. (A reading of another script differs by a letter as a matter of course: "yhya" for
+    يحيى is Yahya.)"""
     if query.kind != "latin":
         return None
     total = sum(n_weights) or 1.0
+    found: tuple[str, str, str] | None = None
     for j, word in enumerate(listed):
         if n_weights[j] < _DISTINCTIVE_SHARE * total or not 0.0 < n_best[j] < 1.0:
             continue
         for candidate in query.tokens:
             if OSA.distance(candidate, word, score_cutoff=1) == 1 and candidate not in listed:
-                if candidate + "s" == word or word + "s" == candidate:
-                    return candidate, word, "one is the plural of the other: likely another name"
-                if len(word) <= _SHORT_WORD:
-                    return candidate, word, (f"in a word of {_SHORT_WORD} letters or fewer, "
-                                             "likely another name")
-                mine, theirs = pinyin_syllables(candidate), pinyin_syllables(word)
-                if mine and theirs and len(theirs) > 1:
-                    return candidate, word, (f"both are pinyin ({' '.join(mine)} / "
-                                             f"{' '.join(theirs)}): likely another Chinese name")
-                return candidate, word, ""
-    return None
+                why = _another_name(candidate, word)
+                if why:
+                    return candidate, word, why
+                found = found or (candidate, word, "")
+    return found
+
+
+def _another_name(candidate: str, word: str) -> str:
+    """Why a query word one edit from a distinctive listed word is likely another name, or ''
+    when it reads as a typo of it."""
+    if candidate + "s" == word or word + "s" == candidate:
+        return "one is the plural of the other: likely another name"
+    if len(word) <= _SHORT_WORD:
+        return f"in a word of {_SHORT_WORD} letters or fewer, likely another name"
+    mine, theirs = pinyin_syllables(candidate), pinyin_syllables(word)
+    if mine and theirs and len(theirs) > 1:
+        return (f"both are pinyin ({' '.join(mine)} / {' '.join(theirs)}): likely another "
+                "Chinese name")
+    if slip(candidate, word) is None:
+        return ("no slip of typing or spelling (not a neighbouring key, a doubled, dropped or "
+                "swapped letter, nor the same sound): likely another name")
+    return ""
 
 
 def rare_word_approximate(
@@ -374,12 +392,12 @@ def explain(
             features.append(Feature("one_letter_differs", 1.0, ANOTHER_NAME, ANOTHER_NAME,
                                     f"{detail}: {why}"))
         so_far = sum(f.contribution for f in features)
-        if so_far > ONE_LETTER_CEILING:
+        ceiling = ANOTHER_NAME_CEILING if why else ONE_LETTER_CEILING
+        if so_far > ceiling:
             features.append(Feature(
-                "one_letter_differs", 1.0, ONE_LETTER_CEILING - so_far,
-                ONE_LETTER_CEILING - so_far,
-                f"{detail}: a typo of the listed name or another name, so at most "
-                f"{ONE_LETTER_CEILING:.2f}"))
+                "one_letter_differs", 1.0, ceiling - so_far, ceiling - so_far,
+                f"{detail}: {why or 'a typo of the listed name or another name'}, so at most "
+                f"{ceiling:.2f}"))
         elif not why:
             features.append(Feature("one_letter_differs", 1.0, 0.0, 0.0,
                                     f"{detail}: a typo of the listed name or another name"))
