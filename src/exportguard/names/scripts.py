@@ -44,19 +44,20 @@ _ARTICLE_READ = re.compile(r"(?<![a-z'])l(?![a-z'])", re.IGNORECASE)
 # Jihad), where the standard romanisations write kh/ch, tz and nt.
 _GREEK_BORROWED = (("τζ", "j"), ("Τζ", "J"), ("ντ", "d"), ("Ντ", "D"), ("μπ", "b"), ("Μπ", "B"),
                    ("γκ", "g"), ("Γκ", "G"), ("χ", "h"), ("Χ", "H"))
-_VOWELS = re.compile(r"[aeiouyw]")
+_NO_VOWELS = str.maketrans("", "", "aeiouyw")
 _DOUBLED = re.compile(r"(.)\1+")
-# A word-final h after a consonant is a vowel letter of the abjads (Hebrew he, Arabic ta marbuta
-# or ha): "qaidah" / "qaida", "qydh" (אל קאעידה) / "qd".
-_FINAL_H = re.compile(r"(?<=[^aeiouyw])h$")
 
 
 def skeleton(token: str) -> str:
     """A word's consonants, doubled letters once, a final vowel-letter h dropped: a name
     romanised from an abjad (Arabic, Hebrew) has few vowels written ("mhmd" / "Muhammad",
     "tkryty" / "Tikriti", "hms" / "Hamas")."""
-    consonants = _VOWELS.sub("", token)
-    return _FINAL_H.sub("", _DOUBLED.sub(r"\1", consonants))
+    consonants = token.translate(_NO_VOWELS)
+    if _DOUBLED.search(consonants):
+        consonants = _DOUBLED.sub(r"\1", consonants)
+    # A word-final h after a consonant is a vowel letter of the abjads (Hebrew he, Arabic ta
+    # marbuta or ha): "qaidah" / "qaida", "qydh" (אל קאעידה) / "qd". The vowels are gone here.
+    return consonants[:-1] if len(consonants) > 1 and consonants.endswith("h") else consonants
 
 
 def other_script(text: str) -> str | None:

@@ -155,30 +155,22 @@ class NameIndex:
     def _build_postings(self) -> None:
         """Token, sound and trigram postings as (key id, name number) pairs sorted into arrays;
         each key's names stay in ascending order, a name once per token and trigram (a name
-        with two words of one sound is in that sound's postings twice, as it always was)."""
+        with two words of one sound is in that sound's postings twice, as it always was).
+        Built over arrays of all names' token ids and characters, not name by name."""
+        forms = [name.form for name in self.names]
+        lengths = np.fromiter((len(f.tokens) for f in forms), dtype=np.int64, count=len(forms))
+        name_token_starts = np.zeros(len(forms) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=name_token_starts[1:])
         token_ids: dict[str, int] = {}
-        gram_ids: dict[str, int] = {}
-        token_of: list[int] = []
-        token_name: list[int] = []
-        gram_of: list[int] = []
-        gram_name: list[int] = []
-        name_tokens: list[int] = []
-        name_token_starts = np.zeros(len(self.names) + 1, dtype=np.int64)
-        for number, name in enumerate(self.names):
-            for token in set(name.form.tokens):
-                token_of.append(token_ids.setdefault(token, len(token_ids)))
-                token_name.append(number)
-            name_tokens.extend(token_ids[t] for t in name.form.tokens)
-            name_token_starts[number + 1] = len(name_tokens)
-            for gram in trigrams(name.form.compact):
-                gram_of.append(gram_ids.setdefault(gram, len(gram_ids)))
-                gram_name.append(number)
+        name_tokens = np.fromiter(
+            (token_ids.setdefault(t, len(token_ids)) for f in forms for t in f.tokens),
+            dtype=np.int64, count=int(name_token_starts[-1]))
         tokens = list(token_ids)
         # Each name's tokens as token ids, in order, and what `bound` needs of each token.
-        self.name_tokens = np.asarray(name_tokens, dtype=np.int32)
+        self.name_tokens = name_tokens.astype(np.int32)
         self.name_token_starts = name_token_starts
-        token_of_array = np.asarray(token_of, dtype=np.int64)
-        token_name_array = np.asarray(token_name, dtype=np.int32)
+        owner = np.repeat(np.arange(len(forms), dtype=np.int64), lengths)
+        token_of_array, token_name_array = _distinct_pairs(name_tokens, owner, len(tokens))
         self.tokens = Postings.of_pairs(tokens, token_of_array, token_name_array)
         sound_ids: dict[str, int] = {}
         sound_of_token = np.asarray(
@@ -205,19 +197,15 @@ class NameIndex:
                                            token_name_array[has_bare])
         total = max(len(self.names), 1)
         generic = generic_tokens()
-        self.token_weight: dict[str, float] = {}
-        for slot, token in enumerate(tokens):
-            idf = math.log((total + 1) / (self.tokens.count(slot) + 0.5))
-            # Place names and industry words say little about identity whatever their frequency.
-            self.token_weight[token] = (idf * (0.35 if token in generic else 1.0)) ** 2
-        self.token_weights = np.fromiter((self.token_weight[t] for t in tokens),
-                                         dtype=np.float64, count=len(tokens))
+        counts = np.diff(self.tokens.starts).tolist()
+        # Place names and industry words say little about identity whatever their frequency.
+        self.token_weight = {
+            token: (math.log((total + 1) / (count + 0.5)) * (0.35 if token in generic else 1.0))
+            ** 2 for token, count in zip(tokens, counts, strict=True)}
+        self.token_weights = np.fromiter(self.token_weight.values(), dtype=np.float64,
+                                         count=len(tokens))
         self.unseen_weight = math.log((total + 1) / 0.5) ** 2
-        limit = max(int(total * self._MAX_TRIGRAM_SHARE), 50)
-        grams = Postings.of_pairs(list(gram_ids), np.asarray(gram_of, dtype=np.int64),
-                                  np.asarray(gram_name, dtype=np.int32))
-        kept = [g for slot, g in enumerate(grams.keys) if grams.count(slot) <= limit]
-        self.grams = Postings.of({g: grams.array(g).tolist() for g in kept})  # type: ignore[union-attr]
+        self.grams = _trigram_postings(forms, max(int(total * self._MAX_TRIGRAM_SHARE), 50))
 
     def weight(self, token: str) -> float:
         return self.token_weight.get(token, self.unseen_weight)
@@ -346,6 +334,68 @@ class NameIndex:
         return index
 
 
+def _sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """`np.unique(values)`, which NumPy 2.4 answers by hashing, several times slower here."""
+    values = np.sort(values)
+    new = np.ones(len(values), dtype=bool)
+    new[1:] = values[1:] != values[:-1]
+    return values[new]
+
+
+def _distinct_pairs(keys: np.ndarray, owners: np.ndarray, key_count: int
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (key, owner) pairs of two parallel arrays, by owner then key."""
+    if not len(keys):
+        return keys.astype(np.int64), owners.astype(np.int32)
+    pairs = _sorted_distinct(owners * max(key_count, 1) + keys)
+    return pairs % max(key_count, 1), (pairs // max(key_count, 1)).astype(np.int32)
+
+
+def _trigram_postings(forms: Sequence[NameForm], limit: int) -> Postings:
+    """Each name's distinct trigrams of `^compact$` (see `trigrams`), found over one array of
+    all names' characters; a trigram of more than `limit` names is left out."""
+    compacts = ["".join(form.tokens) for form in forms]
+    if not compacts:
+        return Postings([], np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int32))
+    points = np.frombuffer(("^" + "$^".join(compacts) + "$").encode("utf-32-le"),
+                           dtype=np.uint32)
+    # Characters as ranks in the names' own alphabet (a few dozen), so that a trigram and its
+    # name make one integer and one sort finds each name's distinct trigrams.
+    alphabet = np.flatnonzero(np.bincount(points))
+    rank = np.zeros(int(alphabet[-1]) + 1, dtype=np.int64)
+    rank[alphabet] = np.arange(len(alphabet))
+    letters = rank[points]
+    sizes = np.fromiter(map(len, compacts), dtype=np.int64, count=len(compacts)) + 2
+    # A trigram starts at every position but the last two of each name.
+    starts = np.ones(len(points), dtype=bool)
+    ends = np.cumsum(sizes)
+    starts[ends - 1] = False
+    starts[ends - 2] = False
+    at = np.flatnonzero(starts)
+    size = len(alphabet)
+    codes = (letters[at] * size + letters[at + 1]) * size + letters[at + 2]
+    owner = np.repeat(np.arange(len(forms), dtype=np.int64), sizes - 2)
+    if size**3 * len(forms) < 2**62:
+        pairs = _sorted_distinct(codes * len(forms) + owner)  # by trigram, then name
+        codes, owner = pairs // len(forms), pairs % len(forms)
+    else:  # an alphabet of thousands of characters: sort by trigram, names kept in order
+        order = np.argsort(codes, kind="stable")
+        codes, owner = codes[order], owner[order]
+        new = np.ones(len(codes), dtype=bool)
+        new[1:] = (codes[1:] != codes[:-1]) | (owner[1:] != owner[:-1])
+        codes, owner = codes[new], owner[new]
+    # `codes` is sorted now: each trigram's run of names.
+    first = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+    distinct, counts = codes[first], np.diff(np.append(first, len(codes)))
+    kept = counts <= limit
+    chars = [chr(c) for c in alphabet.tolist()]
+    keys = [chars[c // size // size] + chars[c // size % size] + chars[c % size]
+            for c in distinct[kept].tolist()]
+    key_starts = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(counts[kept], out=key_starts[1:])
+    return Postings(keys, key_starts, owner[np.repeat(kept, counts)].astype(np.int32))
+
+
 class _Keys:
     """The exact-lookup keys of the names being indexed, each to its name numbers: the core of
     every form; for a name in characters its simplified characters (short forms spelt out), its
@@ -360,6 +410,8 @@ class _Keys:
         self.pinyin_trade: dict[str, list[int]] = defaultdict(list)
 
     def add_han(self, text: str, number: int) -> None:
+        if text.isascii():
+            return  # no characters (han_key would say so after cleaning it)
         key = han_key(text)
         if not key:
             return
