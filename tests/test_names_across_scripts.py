@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from exportguard.names.chinese import readings
+from exportguard.names.japanese import romaji
 from exportguard.names.korean import korean_terms, mr_word, mr_words
 from exportguard.names.legal import ascii_forms, build_ascii_forms
 from exportguard.names.normalize import han_key, name_forms
@@ -287,3 +288,25 @@ def test_name_before_an_address_whose_first_part_says_nothing(full_screener):
 def test_pinyin_syllables_come_from_the_shipped_file():
     assert pinyin_syllables("zhongxing") == ("zhong", "xing")
     assert pinyin_syllables("hikvision") is None
+
+
+def test_japanese_is_read_in_hepburn_with_long_vowels_shortened():
+    assert romaji("弘道会") == (("Hepburn romaji (cutlet, UniDic)", "koudou kai"),
+                              ("Hepburn romaji, long vowels shortened", "kodo kai"))
+    # A loanword keeps its source spelling, long vowels and all.
+    assert romaji("グループ") == (("Hepburn romaji (cutlet, UniDic)", "group"),)
+
+
+def test_japanese_company_in_kana_finds_its_listing(full_screener):
+    # 株式会社 reads "kabushiki kaisha", the legal form K.K. of SDN's YAMAKI, K.K.
+    match = found(full_screener, "ヤマキ株式会社")["YAMAKI, K.K."]
+    assert match.score == 1.0
+    assert match.query_form_kind == "romaji"
+    assert name_forms("YAMAKI, K.K.")[0].legal_forms == ("kk",)
+
+
+def test_kana_readings_do_not_match_on_consonants_alone(full_screener):
+    # こうどうかい is Kodo-kai (listed as KOUDOU-KAI); its consonants k-d-k are also KADEK's.
+    matches = found(full_screener, "こうどうかい")
+    assert matches["KODO-KAI"].score == 1.0
+    assert "KURDISTAN WORKERS' PARTY" not in matches

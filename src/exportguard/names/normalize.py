@@ -39,7 +39,8 @@ class NameForm:
 
     `tokens` is the core: canonical words with legal forms and stopwords removed. `kind` says how
     the form was made: 'latin'; 'han-translated' (Chinese terms translated, the rest in pinyin);
-    'han-dictionary' (with CC-CEDICT glosses); 'transliterated' (another script romanised).
+    'han-dictionary' (with CC-CEDICT glosses); 'transliterated' (another script romanised);
+    'romaji' (Japanese kana and kanji read in Latin letters).
     """
 
     original: str
@@ -187,9 +188,10 @@ def _forms(text: str, every: bool) -> tuple[NameForm, ...]:
         forms = [_latin_form(text, clean(r.text), r.kind,
                              (f"read '{text}' as '{clean(r.text)}'", *r.notes))
                  for r in chinese.read_text(text, every)]
-    elif other_script(text) is not None:
-        forms = [_latin_form(text, clean(latin), "transliterated",
-                             (f"read '{text}' as '{latin}' ({how})",))
+    elif (script := other_script(text)) is not None:
+        # Kana write every vowel: only readings of other scripts also match on consonants.
+        kind = "romaji" if script.startswith(("HIRAGANA", "KATAKANA")) else "transliterated"
+        forms = [_latin_form(text, clean(latin), kind, (f"read '{text}' as '{latin}' ({how})",))
                  for how, latin in romanisations(text)[: None if every else 1]]
     else:
         forms = [_latin_form(text, text, "latin")]

@@ -1,5 +1,6 @@
-"""Names in other scripts (Cyrillic, Hebrew, Arabic, Greek, Armenian, Georgian, Korean, Japanese
-kana, Burmese, ...) read in Latin letters through ICU transliterators (PyICU).
+"""Names in other scripts (Cyrillic, Hebrew, Arabic, Greek, Armenian, Georgian, Korean, Japanese,
+Burmese, ...) read in Latin letters through ICU transliterators (PyICU); Korean also in
+McCune-Reischauer (`korean`), Japanese in Hepburn romaji (`japanese`).
 
 A script has several romanisations and the lists use more than one, so a name gets up to three
 readings: the BGN/PCGN romanisation of its script where ICU has one (the one US lists follow),
@@ -88,6 +89,10 @@ def romanisations(text: str) -> tuple[tuple[str, str], ...]:
     elif script == "HEBREW":
         text = _HEBREW_SHIN.sub("\u05e9\u05c1", text)
     found: list[tuple[str, str]] = []
+    if script is not None and script.startswith(("HIRAGANA", "KATAKANA")):
+        from exportguard.names.japanese import romaji
+
+        found.extend(romaji(text))
     if script == "HANGUL":
         from exportguard.names.korean import mccune_reischauer
 
