@@ -61,8 +61,13 @@ def test_screen_imports_no_heavy_module_once_the_store_exists(tmp_path):
     assert first["code"] == 0
     second = _run(["screen", "Megvii Technology", "--json"], tmp_path)
     assert second["code"] == 0
-    assert json.loads(second["output"])["matches"][0]["list"] == "EL"
+    document = json.loads(second["output"])
+    assert document["matches"][0]["list"] == "EL"
     assert _loaded(second, HEAVY) == []
+    # A current SQLite store is read and its audit record written with the standard library's
+    # sqlite3 (store/direct.py): no SQLAlchemy, whose import is a fifth of a cold screen.
+    assert [m for m in second["modules"] if m.split(".")[0] == "sqlalchemy"] == []
+    assert document["audit"]["recorded"] is True and document["audit"]["seq"] == 2
     # A name in Chinese characters needs pypinyin for its brand; it is loaded then.
     chinese = _run(["screen", "北京旷视科技有限公司", "--json"], tmp_path)
     assert chinese["code"] == 0 and "pypinyin" in chinese["modules"]

@@ -35,56 +35,23 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from exportguard.audit_chain import (
+    EXPORT_FIELDS,
+    GENESIS,
+    AuditRecord,
+    canonical,
+    next_record,
+)
+from exportguard.audit_chain import now as _now
 from exportguard.errors import ExportGuardError, InputError
 from exportguard.store import Store
 from exportguard.store.tables import AuditRow
 
-GENESIS = "0" * 64
 _RETRIES = 50
-EXPORT_FIELDS = ("seq", "at", "actor", "action", "subject", "request_id", "detail",
-                  "prev_hash", "hash")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TABLE = AuditRow.__table__
 _HEAD = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
 _INSERT = insert(_TABLE)
-
-
-def record_hash(seq: int, at: str, actor: str, action: str, subject: str, request_id: str,
-                detail: str, prev_hash: str) -> str:
-    """The hash of one record: SHA-256 over a canonical JSON array of its fields."""
-    payload = json.dumps([seq, at, actor, action, subject, request_id, detail, prev_hash],
-                         ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def canonical(detail: dict[str, Any]) -> str:
-    return json.dumps(detail, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=str)
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRecord:
-    seq: int
-    at: str
-    actor: str
-    action: str
-    subject: str
-    request_id: str
-    detail: str
-    prev_hash: str
-    hash: str
-
-    @classmethod
-    def of(cls, row: AuditRow) -> AuditRecord:
-        return cls(row.seq, row.at, row.actor, row.action, row.subject, row.request_id,
-                   row.detail, row.prev_hash, row.hash)
-
-    def expected_hash(self) -> str:
-        return record_hash(self.seq, self.at, self.actor, self.action, self.subject,
-                           self.request_id, self.detail, self.prev_hash)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in EXPORT_FIELDS}
 
 
 @dataclass(slots=True)
@@ -304,15 +271,12 @@ class ChainContention(ExportGuardError):
 def _append(session: Session, actor: str, action: str, subject: str, request_id: str,
             detail: str) -> AuditRecord:
     connection = session.connection()  # Core on the session's transaction: no ORM overhead
-    head = connection.execute(_HEAD).first()
-    seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
-    at = _now()
-    digest = record_hash(seq, at, actor, action, subject, request_id, detail, prev)
-    record = AuditRecord(seq, at, actor, action, subject, request_id, detail, prev, digest)
+    record = next_record(connection.execute(_HEAD).first(), actor, action, subject,
+                         request_id, detail)
     try:
         connection.execute(_INSERT, [record.to_dict()])
     except IntegrityError:
-        raise ChainContention(f"audit record #{seq} was taken by another writer") from None
+        raise ChainContention(f"audit record #{record.seq} was taken by another writer") from None
     return record
 
 
@@ -407,10 +371,6 @@ def _parse_head(text: str) -> tuple[int, str]:
 
 def _day_start(day: date) -> str:
     return datetime(day.year, day.month, day.day, tzinfo=UTC).isoformat(timespec="microseconds")
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _file_sha256(path: Path) -> str:

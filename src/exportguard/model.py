@@ -82,6 +82,19 @@ def entry_fingerprint(entry: ListEntry) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class SnapshotHeader:
+    """What the caller knows about a snapshot before its entries are read."""
+
+    source: str
+    format: str
+    origin: str
+    checksum: str
+    generated_at: datetime | None = None
+    retrieved_at: datetime | None = None
+    edition: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     """One load of one source: what was loaded, from where, and when."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
@@ -30,11 +30,14 @@ from exportguard.ownership.resolve import OwnershipFinding, find_company
 from exportguard.regime.dated import parse_as_of
 from exportguard.screening import Screener, ScreenResult
 from exportguard.screening.loaded import history_screener, screener_for
-from exportguard.store import Store
 from exportguard.store.ownership import Company, Edge, OwnershipStore
 
+if TYPE_CHECKING:
+    from exportguard.store import Store
+    from exportguard.store.direct import DirectSqlite
 
-def screen_document(store: Store, screener: Screener, result: ScreenResult,
+
+def screen_document(store: Store | DirectSqlite, screener: Screener, result: ScreenResult,
                     day: date | None, *, in_graph: bool = True,
                     ) -> tuple[dict[str, Any], OwnershipFinding | None]:
     """`screen --json`: the result, the ownership finding, and each match's first and last

@@ -12,25 +12,32 @@ import typer
 
 if TYPE_CHECKING:
     from exportguard.store import Store
+    from exportguard.store.direct import DirectSqlite
 
 NoAudit = Annotated[bool, typer.Option(
     "--no-audit", help="Do not record this decision in the audit log (scratch use; the "
     "output says so).")]
 
 
-def audit_decision(store: Store, action: str, subject: str, detail: dict[str, Any],
+def audit_decision(store: Store | DirectSqlite, action: str, subject: str, detail: dict[str, Any],
                    skip: bool) -> dict[str, Any]:
     """Append the decision (unless `skip`); the setting as the output reports it."""
     if skip:
         return {"recorded": False, "setting": "--no-audit"}
-    from exportguard.audit import AuditLog
+    from exportguard.audit_chain import canonical
+    from exportguard.store.direct import DirectSqlite
 
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "unknown"
-    record = AuditLog(store).append(f"cli:{user}", action, subject[:500],
-                                    f"cli-{uuid.uuid4().hex[:16]}", detail)
+    actor, request_id = f"cli:{user}", f"cli-{uuid.uuid4().hex[:16]}"
+    if isinstance(store, DirectSqlite):
+        record = store.append_audit(actor, action, subject[:500], request_id, canonical(detail))
+    else:
+        from exportguard.audit import AuditLog
+
+        record = AuditLog(store).append(actor, action, subject[:500], request_id, detail)
     return {"recorded": True, "seq": record.seq, "actor": record.actor}
 
 

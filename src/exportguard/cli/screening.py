@@ -39,12 +39,12 @@ def screen(
 ) -> None:
     """Screen a name against the loaded lists and explain every match."""
     from exportguard.screening.loaded import screener_for
-    from exportguard.store import Store
+    from exportguard.store.direct import open_for_screening
     from exportguard.views import screen_document
 
     codes = parse_list_codes(lists)
     day = parse_as_of(as_of, "as_of") if as_of is not None else None
-    store = Store()
+    store = open_for_screening()
     screener = screener_for(store, day)
     result = screener.screen(name, country, codes, limit, min_score)
     data, finding = screen_document(store, screener, result, day)

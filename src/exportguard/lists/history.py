@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exportguard.errors import InputError
 from exportguard.lists.fr_dates import FrDates
 from exportguard.lists.listing_dates import listing_date
 from exportguard.lists.starter import STARTER_SOURCE
 from exportguard.model import COMPARED_FIELDS, ListEntry, Snapshot, comparable
-from exportguard.store import Store
-from exportguard.store.snapshots import current_of
+from exportguard.store.reads import current_of
+
+if TYPE_CHECKING:
+    from exportguard.store import Store
+    from exportguard.store.direct import DirectSqlite
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,7 @@ class InForce:
         )
 
 
-def snapshots_in_force(store: Store, on: date | None = None) -> list[InForce]:
+def snapshots_in_force(store: Store | DirectSqlite, on: date | None = None) -> list[InForce]:
     """For each source, the snapshot in force on `on` (today's when None). A source with no
     snapshot that old answers from its oldest one, marked reconstructed; the starter set is
     curated data dated record by record, so its latest version speaks for every day."""
@@ -132,7 +135,7 @@ def serving_reasons(
     return reasons
 
 
-def serving_in_store(store: Store, snapshots: Sequence[Snapshot]) -> dict[str, int]:
+def serving_in_store(store: Store | DirectSqlite, snapshots: Sequence[Snapshot]) -> dict[str, int]:
     return serving_snapshots(snapshots, store.list_counts([s.id for s in snapshots]))
 
 

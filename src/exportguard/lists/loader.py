@@ -6,14 +6,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exportguard.errors import ListFileError
 from exportguard.lists.base import file_checksum, unique_keys
 from exportguard.lists.bounds import MAX_ENTRIES
 from exportguard.lists.starter import STARTER_SOURCE, starter_checksum, starter_entries
-from exportguard.model import ListEntry, Snapshot
-from exportguard.store import Store
-from exportguard.store.snapshots import SnapshotHeader
+from exportguard.model import ListEntry, Snapshot, SnapshotHeader
+
+if TYPE_CHECKING:
+    from exportguard.store import Store
+    from exportguard.store.direct import DirectSqlite
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +100,7 @@ def _checked(
         )
 
 
-def ensure_starter(store: Store) -> Snapshot:
+def ensure_starter(store: Store | DirectSqlite) -> Snapshot:
     """Load the built-in starter set unless the store already holds this version of it."""
     checksum = starter_checksum()
     for snapshot in store.current_snapshots():

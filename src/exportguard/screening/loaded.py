@@ -13,6 +13,7 @@ import hashlib
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exportguard.config import data_dir
 from exportguard.lists.history import serving_in_store, snapshots_in_force
@@ -26,7 +27,10 @@ from exportguard.lists.starter import (
 from exportguard.model import Snapshot
 from exportguard.screening.index import NameIndex
 from exportguard.screening.screener import Screener
-from exportguard.store import Store
+
+if TYPE_CHECKING:
+    from exportguard.store import Store
+    from exportguard.store.direct import DirectSqlite
 
 _CACHE_PREFIX = "index-"
 _CACHE_SUFFIX = ".flat"
@@ -39,7 +43,7 @@ def current_screener(store: Store, *, cache: bool = True) -> Screener:
 
 
 def screener_for(
-    store: Store, on: date | None, *, filter_dates: bool = True, cache: bool = True
+    store: Store | DirectSqlite, on: date | None, *, filter_dates: bool = True, cache: bool = True
 ) -> Screener:
     """Screen against the lists as they stood on `on`: for each source the snapshot in force that
     day, and of its entries only those listed by then (see lists.history). None means today's
@@ -80,7 +84,8 @@ def history_screener(store: Store, *, cache: bool = True) -> Screener:
     return Screener(index, snapshots)
 
 
-def _cache_path(store: Store, snapshots: list[Snapshot], serving: dict[str, int]) -> Path:
+def _cache_path(store: Store | DirectSqlite, snapshots: list[Snapshot],
+                serving: dict[str, int]) -> Path:
     digest = hashlib.sha256()
     digest.update(store.url.encode())
     for snapshot in snapshots:

@@ -7,8 +7,6 @@ of the migration files: importing it costs more than half a second on every comm
 
 from __future__ import annotations
 
-import re
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,20 +15,17 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from exportguard.errors import StoreError
+from exportguard.store.revision import MIGRATIONS, stamped_head
 
 if TYPE_CHECKING:
     from alembic.config import Config
-
-_MIGRATIONS = Path(__file__).with_name("migrations")
-_REVISION_LINE = re.compile(
-    r'^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:"([^"]*)"|\'([^\']*)\'|None)\s*$', re.M)
 
 
 def _alembic_config() -> Config:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
@@ -40,23 +35,6 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
-
-
-@cache
-def stamped_head() -> str | None:
-    """The head revision read from the migration files' `revision` / `down_revision` lines, the
-    way Alembic reads them, without importing Alembic; None when the files do not form one plain
-    chain (a merge, a tuple, an unusual layout): then Alembic decides."""
-    revisions: dict[str, str | None] = {}
-    for path in sorted(_MIGRATIONS.joinpath("versions").glob("[!_]*.py")):
-        found: dict[str, str | None] = {}
-        for match in _REVISION_LINE.finditer(path.read_text("utf-8")):
-            found[match.group(1)] = match.group(2) or match.group(3)
-        if "revision" not in found or "down_revision" not in found or not found["revision"]:
-            return None
-        revisions[found["revision"]] = found["down_revision"]
-    heads = set(revisions) - {down for down in revisions.values() if down is not None}
-    return heads.pop() if len(heads) == 1 else None
 
 
 def _stamp(engine: Engine) -> str | None:

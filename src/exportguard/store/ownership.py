@@ -6,11 +6,17 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, select
+from exportguard.store.reads import day, in_list
 
-from exportguard.store import Store
-from exportguard.store.tables import CompanyRow, OwnershipEdgeRow
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from exportguard.store import Store
+    from exportguard.store.direct import DirectSqlite
+
+_COMPANY_COLUMNS = "id, name, country, hq_country, source"
 
 _KEY_NOISE = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -43,56 +49,57 @@ class Edge:
 
 
 class OwnershipStore:
-    def __init__(self, store: Store) -> None:
-        self.engine = store.engine
+    """The graph's reads are plain SQL over the store's `rows` (so a screen reads them from the
+    direct SQLite store too); its writes need the full `Store`."""
+
+    def __init__(self, store: Store | DirectSqlite) -> None:
+        self._store = store
+
+    @property
+    def engine(self) -> Engine:
+        return self._store.engine  # type: ignore[union-attr]
 
     def companies(self, ids: Iterable[int]) -> dict[int, Company]:
-        table = CompanyRow.__table__
         wanted = sorted(set(ids))
         out: dict[int, Company] = {}
-        with self.engine.connect() as connection:
-            for start in range(0, len(wanted), 900):
-                rows = connection.execute(select(table.c.id, table.c.name, table.c.country,
-                                                 table.c.hq_country, table.c.source)
-                                          .where(table.c.id.in_(wanted[start:start + 900])))
-                out.update({row[0]: Company(*row) for row in rows})
+        for start in range(0, len(wanted), 900):
+            marks, params = in_list("c", wanted[start:start + 900])
+            out.update({row[0]: Company(*row) for row in self._store.rows(
+                f"SELECT {_COMPANY_COLUMNS} FROM companies WHERE id IN ({marks})", params)})
         return out
 
     def find(self, name: str, country: str | None = None) -> list[Company]:
         """Companies with this name (any country when none is given)."""
-        table = CompanyRow.__table__
         key = company_key(name, country)
-        query = select(table.c.id, table.c.name, table.c.country, table.c.hq_country,
-                       table.c.source)
         if country:
-            query = query.where(table.c.key == key)
+            where, params = "key = :key", {"key": key}
         else:
-            query = query.where(table.c.key.like(key.rstrip("|").replace("%", r"\%") + "|%",
-                                                 escape="\\"))
-        with self.engine.connect() as connection:
-            return [Company(*row) for row in connection.execute(query)]
+            where = "key LIKE :key ESCAPE '\\'"
+            params = {"key": key.rstrip("|").replace("%", r"\%") + "|%"}
+        return [Company(*row) for row in self._store.rows(
+            f"SELECT {_COMPANY_COLUMNS} FROM companies WHERE {where}", params)]
 
     def names(self) -> list[tuple[int, str]]:
-        table = CompanyRow.__table__
-        with self.engine.connect() as connection:
-            return [(r[0], r[1]) for r in connection.execute(select(table.c.id, table.c.name))]
+        return [(r[0], r[1]) for r in self._store.rows("SELECT id, name FROM companies")]
 
     def edges_touching(self, ids: Sequence[int], *, upward: bool) -> list[Edge]:
         """Edges into `ids` (their owners) when upward, else out of them (what they own)."""
-        table = OwnershipEdgeRow.__table__
-        column = table.c.owned_id if upward else table.c.owner_id
+        column = "owned_id" if upward else "owner_id"
         out: list[Edge] = []
-        with self.engine.connect() as connection:
-            for start in range(0, len(ids), 900):
-                rows = connection.execute(
-                    select(table.c.owner_id, table.c.owned_id, table.c.percent, table.c.direct,
-                           table.c.as_of, table.c.until, table.c.source)
-                    .where(column.in_(list(ids[start:start + 900])))
-                )
-                out.extend(Edge(*row) for row in rows)
+        for start in range(0, len(ids), 900):
+            marks, params = in_list("c", list(ids[start:start + 900]))
+            out.extend(Edge(owner, owned, percent, bool(direct), day(as_of), day(until), source)
+                       for owner, owned, percent, direct, as_of, until, source
+                       in self._store.rows(
+                           "SELECT owner_id, owned_id, percent, direct, as_of, until, source "
+                           f"FROM ownership_edges WHERE {column} IN ({marks})", params))
         return out
 
     def count(self) -> tuple[int, int]:
+        from sqlalchemy import select
+
+        from exportguard.store.tables import CompanyRow, OwnershipEdgeRow
+
         with self.engine.connect() as connection:
             companies = connection.execute(select(CompanyRow.__table__.c.id)).all()
             edges = connection.execute(select(OwnershipEdgeRow.__table__.c.id)).all()
@@ -106,6 +113,10 @@ class OwnershipStore:
         """Insert companies (name, country, hq, source; existing keys keep their row, a known
         headquarters fills a missing one) and edges between their positions in `companies`, in
         one transaction. Returns (companies added, edges added)."""
+        from sqlalchemy import insert, select
+
+        from exportguard.store.tables import CompanyRow, OwnershipEdgeRow
+
         table = CompanyRow.__table__
         with self.engine.begin() as connection:
             keys = [company_key(name, country) for name, country, _, _ in companies]
@@ -139,6 +150,8 @@ class OwnershipStore:
         return added, len(rows)
 
     def clear(self) -> None:
+        from exportguard.store.tables import CompanyRow, OwnershipEdgeRow
+
         with self.engine.begin() as connection:
             connection.execute(OwnershipEdgeRow.__table__.delete())
             connection.execute(CompanyRow.__table__.delete())

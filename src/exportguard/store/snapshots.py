@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,25 +23,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from exportguard.config import database_url
 from exportguard.errors import InputError, StoreError
-from exportguard.model import Address, ListEntry, Snapshot, entry_fingerprint
+from exportguard.model import Address, ListEntry, Snapshot, SnapshotHeader, entry_fingerprint
 from exportguard.processes import process_alive
+from exportguard.store import reads
 from exportguard.store.db import create_store_engine, migrate, session_factory
+from exportguard.store.reads import current_of
 from exportguard.store.tables import ListEntryRow, SnapshotRow
 
 _BATCH = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class SnapshotHeader:
-    """What the caller knows about a snapshot before its entries are read."""
-
-    source: str
-    format: str
-    origin: str
-    checksum: str
-    generated_at: datetime | None = None
-    retrieved_at: datetime | None = None
-    edition: date | None = None
 
 
 class Store:
@@ -54,6 +42,11 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """One plain SQL statement (`:name` parameters), as `store.reads` writes them."""
+        with self.engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql), dict(params or {}))]
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -146,11 +139,7 @@ class Store:
         return current_of(self.snapshots(), on)
 
     def snapshots(self, source: str | None = None) -> list[Snapshot]:
-        with self._sessions() as session:
-            query = select(SnapshotRow).order_by(SnapshotRow.id)
-            if source:
-                query = query.where(SnapshotRow.source == source)
-            return [_snapshot(r) for r in session.scalars(query)]
+        return reads.snapshots(self, source)
 
     def snapshot(self, snapshot_id: int, field: str = "snapshot") -> Snapshot:
         with self._sessions() as session:
@@ -200,32 +189,11 @@ class Store:
 
     def list_counts(self, snapshot_ids: Iterable[int]) -> dict[tuple[int, str], int]:
         """Entries per (snapshot, list code)."""
-        ids = list(snapshot_ids)
-        if not ids:
-            return {}
-        table = ListEntryRow.__table__
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(table.c.snapshot_id, table.c.list_code, func.count())
-                .where(table.c.snapshot_id.in_(ids))
-                .group_by(table.c.snapshot_id, table.c.list_code)
-            )
-            return {(sid, code): n for sid, code, n in rows}
+        return reads.list_counts(self, snapshot_ids)
 
     def key_spans(self, keys: Iterable[str]) -> dict[str, tuple[int, int]]:
         """First and last snapshot holding each key."""
-        wanted = sorted(set(keys))
-        table = ListEntryRow.__table__
-        out: dict[str, tuple[int, int]] = {}
-        with self.engine.connect() as connection:
-            for start in range(0, len(wanted), 500):
-                rows = connection.execute(
-                    select(table.c.key, func.min(table.c.snapshot_id),
-                           func.max(table.c.snapshot_id))
-                    .where(table.c.key.in_(wanted[start:start + 500])).group_by(table.c.key)
-                )
-                out.update({key: (first, last) for key, first, last in rows})
-        return out
+        return reads.key_spans(self, keys)
 
     def entry_versions(self, keys: Iterable[str]) -> list[tuple[int, ListEntry]]:
         """(snapshot id, entry) for every stored version of the entries with these keys, oldest
@@ -402,26 +370,6 @@ def _snapshot(row: SnapshotRow) -> Snapshot:
         edition=row.edition,
         loaded_at=_utc(row.loaded_at),  # type: ignore[arg-type]
     )
-
-
-def current_of(snapshots: Iterable[Snapshot], on: date | None = None) -> list[Snapshot]:
-    """The snapshot of each source in force: with no date, the latest load (a past edition
-    loaded to fill in history never displaces a regular load); on a date, the snapshot that
-    speaks for the latest day up to then. Sources with no snapshot that old are left out."""
-    latest: dict[str, Snapshot] = {}
-    for snapshot in snapshots:
-        if on is not None and snapshot.speaks_for > on:
-            continue
-        known = latest.get(snapshot.source)
-        if known is None or _rank(snapshot, on) > _rank(known, on):
-            latest[snapshot.source] = snapshot
-    return sorted(latest.values(), key=lambda s: s.id)
-
-
-def _rank(snapshot: Snapshot, on: date | None) -> tuple[Any, ...]:
-    if on is None:
-        return (snapshot.edition is None, snapshot.edition or date.min, snapshot.id)
-    return (snapshot.speaks_for, snapshot.id)
 
 
 def _utc(value: datetime | None) -> datetime | None:
