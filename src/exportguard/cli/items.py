@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from exportguard.cli._app import _friendly, app, out
 from exportguard.errors import InputError
@@ -183,6 +182,8 @@ def items_command(
         rows = [_item_row(item, c.to_dict()) for item, c in results]
         print(json.dumps({"as_of": day.isoformat(), "items": rows}, ensure_ascii=False, indent=2))
         return
+    from rich.table import Table
+
     table = Table(title=f"Catalog: {len(items)} items, classified on {day}")
     for column in ("id", "name", "TPP", "PD", "I/O GB/s", "DRAM GB/s", "DC", "on date"):
         table.add_column(column, overflow="fold")

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.tree import Tree
 
 from exportguard.cli._app import _friendly, app, out
 
@@ -57,6 +56,8 @@ def owners(
     names = {cid: c.name for cid, c in finding.graph.companies.items()}
     marks = {cid: f" [bold red]{item.list_code}[/] ('{item.entry_name}')"
              for cid, item in finding.listed.items()}
+    from rich.tree import Tree
+
     company = finding.company
     tree = Tree(f"[bold]{company.name}[/] ({company.country or '?'}"
                 f"{', HQ ' + company.hq_country if company.hq_country else ''})"

@@ -87,10 +87,10 @@ def _terms_data() -> dict[str, Any]:
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-def _canonical(tokens: tuple[str, ...], phrases: dict[tuple[str, ...], Phrase]
+def _canonical(tokens: tuple[str, ...], phrases: dict[tuple[str, ...], Phrase], longest: int
                ) -> tuple[str, ...]:
-    """The tokens with each phrase of the table (longest first) replaced by its canonical form."""
-    longest = max((len(k) for k in phrases), default=1)
+    """The tokens with each phrase of the table (at most `longest` tokens, longest first)
+    replaced by its canonical form."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -126,12 +126,13 @@ def vocabulary() -> Vocabulary:
     # in characters the brand's pinyin must not be re-read as a term (中芯 zhongxin is not 中心).
     pinyin_phrases = dict(phrases)
     readings = _readings(list(data["chinese_terms"]))
+    longest = max((len(k) for k in phrases), default=1)
     for han, english_readings in data["chinese_terms"].items():
         english = english_readings if isinstance(english_readings, list) else [english_readings]
         han_terms[han] = tuple(english)
         # The English reading in its canonical words (航空航天 "aeronautics and astronautics" ->
         # aviation aerospace), as a name written in characters is read.
-        target = Phrase(_canonical(_latin_tokens(english[0]), phrases),
+        target = Phrase(_canonical(_latin_tokens(english[0]), phrases, longest),
                         legal=english[0] in legal_canonicals)
         for spelling in _pinyin_spellings(readings[han]):
             if len(spelling) == 1 and len(spelling[0]) <= 3:
