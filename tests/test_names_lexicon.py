@@ -43,7 +43,8 @@ def _names() -> list[str]:
 def test_names_segment_as_with_the_whole_dictionary(whole_tokenizer):
     names = _names()
     assert len(names) >= 90
-    for name in [*names, "西北工业大学", "长江船舶运输有限公司", "中国电子科技集团公司第十四研究所"]:
+    more = ["西北工业大学", "长江船舶运输有限公司", "中国电子科技集团公司第十四研究所"]
+    for name in [*names, *more]:
         for run in chinese.HAN_RUN.findall(chinese.simplified(name)):
             assert chinese._tokenizer().lcut(run, HMM=True) == whole_tokenizer.lcut(run, HMM=True)
 
