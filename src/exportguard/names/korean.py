@@ -132,3 +132,25 @@ def korean_terms() -> dict[str, str]:
 
 def has_hangul(text: str) -> bool:
     return _HANGUL_RUN.search(text) is not None
+
+
+_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@cache
+def _hanja_table() -> dict[str, str]:
+    from hanja.table import hanja_table
+
+    return hanja_table
+
+
+def sino_korean(text: str) -> str | None:
+    """The text with its Han characters in Hangul by their Sino-Korean readings (the hanja
+    package's table, https://github.com/suminb/hanja), or None when it has none. Japanese and
+    Chinese write Korean names in these characters (朝鮮大聖銀行 for 조선대성은행, Korea Daesong
+    Bank). Read as North Korea reads them, without the initial-sound rule of the South (連峰
+    련봉, Ryonbong), which the package would apply at the start of a word."""
+    if not _HAN_CHAR.search(text):
+        return None
+    table = _hanja_table()
+    return _HAN_CHAR.sub(lambda char: table.get(char.group(), char.group()), text)

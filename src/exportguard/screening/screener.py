@@ -20,7 +20,7 @@ from exportguard.lists.history import InForce, in_force_on
 from exportguard.lists.listing_dates import listing_date
 from exportguard.model import ListEntry, Snapshot
 from exportguard.names.chinese import institution_endings, trade_name
-from exportguard.names.korean import has_hangul, korean_terms, mr_words
+from exportguard.names.korean import has_hangul, korean_terms, mr_words, sino_korean
 from exportguard.names.normalize import (
     MAX_NAME_CHARS,
     NameForm,
@@ -428,16 +428,18 @@ class Screener:
         """The query's forms, plus each form with its long unknown words split into words of
         the index ("northwindtrading" -> northwind trading)."""
         forms = list(name_forms(text))
-        if has_hangul(text):
+        korean = text if has_hangul(text) else sino_korean(text)
+        if korean is not None:
             used: list[str] = []
+            via = "" if korean == text else f"'{korean}' (Sino-Korean readings), then as "
             for read, how in (
-                (mr_words(text, self.index.token_weight), "McCune-Reischauer, cut into words "
+                (mr_words(korean, self.index.token_weight), "McCune-Reischauer, cut into words "
                  "where listed names have them"),
-                (mr_words(text, self.index.token_weight, korean_terms(), used),
+                (mr_words(korean, self.index.token_weight, korean_terms(), used),
                  "Korean terms translated: {}; the rest in McCune-Reischauer"),
             ):
                 if read is not None:
-                    note = f"read '{text}' as '{read}' ({how.format(', '.join(used))})"
+                    note = f"read '{text}' as {via}'{read}' ({how.format(', '.join(used))})"
                     forms[:0] = [replace(f, kind="transliterated", notes=(note,))
                                  for f in name_forms(read) if f.tokens not in
                                  {g.tokens for g in forms}]
