@@ -8,7 +8,7 @@ import pytest
 
 from exportguard.names.chinese import readings
 from exportguard.names.japanese import romaji
-from exportguard.names.korean import korean_terms, mr_word, mr_words
+from exportguard.names.korean import dprk_person, korean_terms, mr_word, mr_words, sino_korean
 from exportguard.names.legal import ascii_forms, build_ascii_forms
 from exportguard.names.normalize import han_key, name_forms
 from exportguard.names.query import query_parts, split_glued
@@ -301,7 +301,7 @@ def test_japanese_company_in_kana_finds_its_listing(full_screener):
     # 株式会社 reads "kabushiki kaisha", the legal form K.K. of SDN's YAMAKI, K.K.
     match = found(full_screener, "ヤマキ株式会社")["YAMAKI, K.K."]
     assert match.score == 1.0
-    assert match.query_form_kind == "romaji"
+    assert match.query_form_kind == "syllabic"
     assert name_forms("YAMAKI, K.K.")[0].legal_forms == ("kk",)
 
 
@@ -310,3 +310,25 @@ def test_kana_readings_do_not_match_on_consonants_alone(full_screener):
     matches = found(full_screener, "こうどうかい")
     assert matches["KODO-KAI"].score == 1.0
     assert "KURDISTAN WORKERS' PARTY" not in matches
+
+
+def test_korean_names_in_characters_are_read_in_sino_korean(full_screener):
+    # 朝鮮大聖銀行 (Korea Daesong Bank as Japanese and Chinese write it): 조선대성은행, whose
+    # syllables are all Korean terms or listed words; 連 keeps the North's r (련, Ryonbong).
+    assert sino_korean("朝鮮大聖銀行") == "조선대성은행"
+    assert sino_korean("朝鮮連峰総合会社").startswith("조선련봉")
+    match = found(full_screener, "朝鮮大聖銀行")["KOREA DAESONG BANK"]
+    assert match.score >= DEFAULT_THRESHOLD
+    reading = next(f for f in match.features if f.name == "transliteration")
+    assert "read '朝鮮大聖銀行' as '조선대성은행' (Sino-Korean readings)" in reading.detail
+    # A Chinese company's characters read in Korean are no Korean words: no Korean reading.
+    assert mr_words(sino_korean("华为技术有限公司"), full_screener.index.token_weight,
+                    korean_terms(), whole=True) is None
+
+
+def test_korean_person_read_in_the_dprk_romanisation(full_screener):
+    assert dprk_person("김정은") == "kim jong un"
+    assert dprk_person("최룡해") == "choe ryong hae"
+    assert dprk_person("조선대성은행") is None  # six syllables: not a person's name
+    match = found(full_screener, "김정은")["KIM, Jong Un"]
+    assert match.score == 1.0 and match.query_form_kind == "syllabic"

@@ -62,15 +62,17 @@ def mccune_reischauer(text: str) -> str:
 
 
 def mr_words(text: str, words: Collection[str], terms: dict[str, str] | None = None,
-             used: list[str] | None = None) -> str | None:
+             used: list[str] | None = None, whole: bool = False) -> str | None:
     """The text in MR with each run of Hangul cut into words of `words` where it can be
     (조선대성은행 -> "choson taesong unhaeng"); syllables no word covers stay one word. With
     `terms` (Hangul -> English), those words are translated first and each one used is noted in
-    `used`. None when no run holds a known word or term of two syllables or more."""
+    `used`. None when no run holds a known word or term of two syllables or more, or, `whole`,
+    when a syllable is left that no word or term covers."""
     found = False
+    partial = False
 
     def cut(run: str) -> str:
-        nonlocal found
+        nonlocal found, partial
         # best[i]: (syllables covered, -pieces, pieces) for run[:i]; a term counts double
         best: list[tuple[int, int, list[str]]] = [(0, 0, [])]
         for end in range(1, len(run) + 1):
@@ -91,6 +93,7 @@ def mr_words(text: str, words: Collection[str], terms: dict[str, str] | None = N
         covered, _, cuts = best[-1]
         if covered:
             found = True
+        partial = partial or any(piece.startswith("?") for piece in cuts)
         for piece in cuts:
             if piece.startswith("=") and used is not None:
                 _, span, english = piece.split("=")
@@ -111,7 +114,32 @@ def mr_words(text: str, words: Collection[str], terms: dict[str, str] | None = N
         return f" {' '.join(merged)} "
 
     read = " ".join(_HANGUL_RUN.sub(lambda run: cut(run.group()), text).split())
-    return read if found else None
+    return read if found and not (whole and partial) else None
+
+
+# The DPRK's romanisation (1992, rev. 2002 and 2012; UNGEGN Working Paper No. 46, summarised at
+# https://en.wikipedia.org/wiki/Romanization_of_Korean_(North_Korea)) writes ㅈ j and ㅉ jj where MR
+# writes ch and tch, and a person's name family name first, each syllable of a given name of
+# Chinese origin apart: 김정은 Kim Jong Un, 최룡해 Choe Ryong Hae, the spelling of the lists.
+_DPRK_INITIALS = {12: "j", 13: "jj"}
+_PERSON_SYLLABLES = (2, 4)
+
+
+def dprk_person(text: str) -> str | None:
+    """A Hangul name of two to four syllables read as a person's name in the DPRK's romanisation,
+    syllable by syllable (김정은 -> "kim jong un"); None for any other text."""
+    syllables = "".join(text.split())
+    low, high = _PERSON_SYLLABLES
+    if not low <= len(syllables) <= high or not _HANGUL_RUN.fullmatch(syllables):
+        return None
+    out = []
+    for syllable in syllables:
+        initial, _, _ = _parts(syllable)
+        read = mr_word(syllable)
+        if initial in _DPRK_INITIALS:
+            read = _DPRK_INITIALS[initial] + read[len(_INITIALS[initial]):]
+        out.append(read)
+    return " ".join(out)
 
 
 @cache

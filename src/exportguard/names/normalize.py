@@ -40,7 +40,8 @@ class NameForm:
     `tokens` is the core: canonical words with legal forms and stopwords removed. `kind` says how
     the form was made: 'latin'; 'han-translated' (Chinese terms translated, the rest in pinyin);
     'han-dictionary' (with CC-CEDICT glosses); 'transliterated' (another script romanised);
-    'romaji' (Japanese kana and kanji read in Latin letters).
+    'syllabic' (a script that writes every vowel, Japanese kana or a Korean person's syllables,
+    read in Latin letters: never matched on consonants alone).
     """
 
     original: str
@@ -190,7 +191,7 @@ def _forms(text: str, every: bool) -> tuple[NameForm, ...]:
                  for r in chinese.read_text(text, every)]
     elif (script := other_script(text)) is not None:
         # Kana write every vowel: only readings of other scripts also match on consonants.
-        kind = "romaji" if script.startswith(("HIRAGANA", "KATAKANA")) else "transliterated"
+        kind = "syllabic" if script.startswith(("HIRAGANA", "KATAKANA")) else "transliterated"
         forms = [_latin_form(text, clean(latin), kind, (f"read '{text}' as '{latin}' ({how})",))
                  for how, latin in romanisations(text)[: None if every else 1]]
     else:

@@ -20,7 +20,13 @@ from exportguard.lists.history import InForce, in_force_on
 from exportguard.lists.listing_dates import listing_date
 from exportguard.model import ListEntry, Snapshot
 from exportguard.names.chinese import institution_endings, trade_name
-from exportguard.names.korean import has_hangul, korean_terms, mr_words, sino_korean
+from exportguard.names.korean import (
+    dprk_person,
+    has_hangul,
+    korean_terms,
+    mr_words,
+    sino_korean,
+)
 from exportguard.names.normalize import (
     MAX_NAME_CHARS,
     NameForm,
@@ -431,16 +437,22 @@ class Screener:
         korean = text if has_hangul(text) else sino_korean(text)
         if korean is not None:
             used: list[str] = []
-            via = "" if korean == text else f"'{korean}' (Sino-Korean readings), then as "
+            # Characters read in Korean only when Korean words and terms cover every syllable: a
+            # Chinese or Japanese name's characters read in Korean are mostly not Korean words.
+            whole = korean != text
+            via = f"'{korean}' (Sino-Korean readings), then as " if whole else ""
             for read, how in (
-                (mr_words(korean, self.index.token_weight), "McCune-Reischauer, cut into words "
-                 "where listed names have them"),
-                (mr_words(korean, self.index.token_weight, korean_terms(), used),
+                (mr_words(korean, self.index.token_weight, whole=whole), "McCune-Reischauer, "
+                 "cut into words where listed names have them"),
+                (mr_words(korean, self.index.token_weight, korean_terms(), used, whole),
                  "Korean terms translated: {}; the rest in McCune-Reischauer"),
+                (dprk_person(text), "a person's name in the DPRK's romanisation"),
             ):
                 if read is not None:
                     note = f"read '{text}' as {via}'{read}' ({how.format(', '.join(used))})"
-                    forms[:0] = [replace(f, kind="transliterated", notes=(note,))
+                    # A person's syllables are each read with their vowels: no consonant matches.
+                    kind = "syllabic" if how.startswith("a person") else "transliterated"
+                    forms[:0] = [replace(f, kind=kind, notes=(note,))
                                  for f in name_forms(read) if f.tokens not in
                                  {g.tokens for g in forms}]
         for form in list(forms):
