@@ -332,3 +332,22 @@ def test_korean_person_read_in_the_dprk_romanisation(full_screener):
     assert dprk_person("조선대성은행") is None  # six syllables: not a person's name
     match = found(full_screener, "김정은")["KIM, Jong Un"]
     assert match.score == 1.0 and match.query_form_kind == "syllabic"
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "how"),
+    [
+        # عبد الله is two words in Arabic script, ABDULLAH one in the list; the other way round
+        # for عبدالكريم, "Abd Al-Karim".
+        ("عبد الله يحيى الحاكم", "AL HAKIM, Abdullah Yahya", "'عبد' joined to the name after it"),
+        ("محمد عبدالكريم الغماري", "AL-GHAMARI, Muhammad Abd Al-Karim",
+         "'عبد' and the name after it apart"),
+        # ض read z, as the Urdu and Persian name Fazal says it.
+        ("فضل رحيم", "RAHIM, Fazal", "ذ ض ظ read z as in Persian and Urdu"),
+    ],
+)
+def test_arabic_name_variants_the_lists_write(full_screener, query, listed, how):
+    match = found(full_screener, query)[listed]
+    assert match.score >= DEFAULT_THRESHOLD
+    reading = next(f for f in match.features if f.name == "transliteration")
+    assert how in reading.detail

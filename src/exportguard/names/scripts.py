@@ -49,6 +49,31 @@ _NO_VOWELS = str.maketrans("", "", "aeiouyw")
 _DOUBLED = re.compile(r"(.)\1+")
 
 
+# عبد ("servant of") and the name after it, with its article, are one name in the lists
+# (Abdullah, Abdelkader, Abdulrahman), two words in Arabic script (عبد الله).
+_ABD_APART = re.compile(r"(?<![\u0600-\u06ff])عبد\s+(ال\s+)?(?=[\u0600-\u06ff])")
+# ... and the other way: عبدالكريم written as one word, "Abd Al-Karim" in the lists.
+_ABD_JOINED = re.compile(r"(?<![\u0600-\u06ff])عبدال(?=[\u0600-\u06ff]{2})")
+# ذ ض ظ as Persian and Urdu (and names from those languages on the lists) pronounce them: z
+# (فضل Fazal, رضا Reza), where BGN reads dh, d, z.
+_PERSIAN_Z = str.maketrans({"\u0630": "\u0632", "\u0636": "\u0632", "\u0638": "\u0632"})
+
+
+def _arabic_variants(text: str) -> list[tuple[str, str]]:
+    """(how, Arabic text) variants read besides the text as written."""
+    out = []
+    joined = _ABD_APART.sub(lambda m: "عبد" + ("ال" if m.group(1) else ""), text)
+    if joined != text:
+        out.append(("'عبد' joined to the name after it", joined))
+    apart = _ABD_JOINED.sub("عبد ال ", text)
+    if apart != text:
+        out.append(("'عبد' and the name after it apart", apart))
+    persian = text.translate(_PERSIAN_Z)
+    if persian != text:
+        out.append(("ذ ض ظ read z as in Persian and Urdu", persian))
+    return out
+
+
 def skeleton(token: str) -> str:
     """A word's consonants, doubled letters once, a final vowel-letter h dropped: a name
     romanised from an abjad (Arabic, Hebrew) has few vowels written ("mhmd" / "Muhammad",
@@ -113,6 +138,12 @@ def romanisations(text: str) -> tuple[tuple[str, str], ...]:
             borrowed = borrowed.replace(greek, latin)
         found.append(("Greek letters as in borrowed names, then ICU Greek-Latin/UNGEGN",
                       _transliterator("Greek-Latin/UNGEGN").transliterate(borrowed)))
+    if script == "ARABIC":
+        for how, variant in _arabic_variants(text):
+            latin = _transliterator("Any-Latin").transliterate(variant)
+            latin = _INNER_MARKS.sub("", _WORD_INITIAL_MARK.sub("a", latin))
+            if latin.isascii():
+                found.append((f"{how}, then ICU Any-Latin", latin))
     if abjad:
         found = [(how, _ARTICLE_READ.sub("al", latin)) for how, latin in found]
     unique: dict[str, tuple[str, str]] = {}
