@@ -13,27 +13,35 @@ from exportguard.names.terms import _readings, vocabulary
 
 
 @cache
-def _spellings() -> tuple[tuple[str, ...], frozenset[str]]:
+def _spellings() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """(pinyin of the places and prefixes a trade name may follow, longest first; pinyin of the
-    business and organisation words that may follow it)."""
+    business and organisation words that may follow it), each by its first letter (heads) or
+    its last (tails), so a name's letters are compared with the few that can match there."""
     vocab = vocabulary()
     heads = [*vocab.han_places, *vocab.han_trade_prefixes]
     tails = list(vocab.han_trade_suffixes)
     readings = _readings(sorted({*heads, *tails}))
-    head_spellings = {"".join(readings[h]) for h in heads}
-    tail_spellings = frozenset("".join(readings[t]) for t in tails)
-    return tuple(sorted(head_spellings, key=len, reverse=True)), tail_spellings
+    head_spellings = {"".join(readings[h]) for h in heads} - {""}
+    tail_spellings = {"".join(readings[t]) for t in tails} - {""}
+    by_first: dict[str, list[str]] = {}
+    for head in sorted(head_spellings, key=len, reverse=True):
+        by_first.setdefault(head[0], []).append(head)
+    by_last: dict[str, list[str]] = {}
+    for tail in tail_spellings:
+        by_last.setdefault(tail[-1], []).append(tail)
+    return ({c: tuple(h) for c, h in by_first.items()},
+            {c: tuple(t) for c, t in by_last.items()})
 
 
 def _tail_starts(letters: str) -> list[int]:
     """Positions j where letters[j:] is nothing but business words (the end itself included),
     from the end backwards."""
-    _heads, tails = _spellings()
+    _heads, by_last = _spellings()
     found = {len(letters)}
     pending = [len(letters)]
     while pending:
         end = pending.pop()
-        for tail in tails:
+        for tail in by_last.get(letters[end - 1], ()) if end else ():
             start = end - len(tail)
             if start > 0 and start not in found and letters.endswith(tail, 0, end):
                 found.add(start)
@@ -44,11 +52,12 @@ def _tail_starts(letters: str) -> list[int]:
 def _head_ends(letters: str) -> list[tuple[int, str]]:
     """(position after the places and prefixes, the places) for each way the letters start with
     places, the start itself first."""
-    heads, _tails = _spellings()
+    by_first, _tails = _spellings()
     found = [(0, "")]
     position = 0
     while True:
-        head = next((h for h in heads if letters.startswith(h, position)), None)
+        head = next((h for h in by_first.get(letters[position:position + 1], ())
+                     if letters.startswith(h, position)), None)
         if head is None:
             return found
         position += len(head)

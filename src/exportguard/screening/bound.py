@@ -51,10 +51,7 @@ def score_bounds(index: NameIndex, form: NameForm, weights: tuple[float, ...],
     owner_starts = ends - lengths
     tokens = index.name_tokens.take(np.arange(int(ends[-1])) + np.repeat(first - owner_starts,
                                                                          lengths))
-    listed = itemgetter(*tokens.tolist())(index.tokens.keys) if len(tokens) > 1 else (
-        index.tokens.keys[int(tokens[0])],)
-    n_length = index.token_length.take(tokens)
-    similar = _similarity(index, form, tokens, listed, n_length)
+    similar = _similarity(index, form, tokens)
     q_weights = np.asarray(weights, dtype=np.float64)
     q_cov = q_weights @ np.maximum.reduceat(similar, owner_starts, axis=1) / (
         q_weights.sum() or 1.0)
@@ -65,56 +62,56 @@ def score_bounds(index: NameIndex, form: NameForm, weights: tuple[float, ...],
     both = q_cov + n_cov
     both[both == 0] = np.inf  # no overlap: 0
     bounds = TOKEN_WEIGHT * (2 * q_cov * n_cov / both) + STRING_WEIGHT + _MARGIN
-    _mark_joined(index, query, tokens, listed, n_length, owner_starts, bounds)
+    _mark_joined(index, query, tokens, owner_starts, bounds)
     return bounds
 
 
-def _similarity(index: NameIndex, form: NameForm, tokens: np.ndarray, listed: tuple[str, ...],
-                n_length: np.ndarray) -> np.ndarray:
-    """(query words x listed words): the most `_token_similarity` could give each pair."""
+def _similarity(index: NameIndex, form: NameForm, tokens: np.ndarray) -> np.ndarray:
+    """(query words x listed words): the most `_token_similarity` could give each pair.
+    A typo needs a similarity of at least _TYPO_FLOOR, which two different words of fewer than
+    three letters, or of lengths that far apart, never have: RapidFuzz's cutoff leaves them 0."""
     query = form.tokens
-    q_length = np.fromiter(map(len, query), dtype=np.int32, count=len(query))[:, None]
-    shorter, longer = np.minimum(q_length, n_length), np.maximum(q_length, n_length)
+    keys = index.tokens.keys
+    listed = itemgetter(*tokens.tolist())(keys) if len(tokens) > 1 else (keys[int(tokens[0])],)
     similar = process.cdist(query, listed, scorer=OSA.normalized_similarity,
                             score_cutoff=_TYPO_FLOOR, dtype=np.float64)
-    similar[(shorter < 3) | (shorter < longer * _TYPO_FLOOR)] = 0.0
-    plural = (longer - shorter) == 1
-    similar[plural] = np.maximum(similar[plural], _PLURAL_SIMILARITY)
+    q_length = np.fromiter(map(len, query), dtype=np.int32, count=len(query))
+    plural = np.abs(q_length[:, None] - index.token_length.take(tokens)) == 1
+    np.maximum(similar, plural * _PLURAL_SIMILARITY, out=similar)
     slots = index.tokens
     q_id = np.fromiter(map(slots.slot, query), dtype=np.int64, count=len(query))[:, None]
     similar[q_id == tokens] = 1.0
-    q_sound = np.fromiter((index.sounds.slot(phonetic(t)) for t in query), dtype=np.int64,
-                          count=len(query))
-    if (q_sound >= 0).any():
-        q_first = np.fromiter((ord(t[0]) for t in query), dtype=np.int32, count=len(query))
-        sound = ((q_sound[:, None] == index.token_sound.take(tokens))
-                 & (q_first[:, None] == index.token_first.take(tokens)) & (q_sound[:, None] >= 0))
-        similar[sound] = np.maximum(similar[sound], _PHONETIC_SIMILARITY)
+    # Same sound and same first letter; -1 where a query word has no sound (listed words
+    # without one are -2 in `sound_and_first`).
+    q_key = [_sound_and_first(index.sounds.slot(phonetic(t)), t) for t in query]
+    if any(key >= 0 for key in q_key):
+        sound = np.asarray(q_key, dtype=np.int64)[:, None] == index.sound_and_first.take(tokens)
+        np.maximum(similar, sound * _PHONETIC_SIMILARITY, out=similar)
     return similar
 
 
+def _sound_and_first(sound: int, token: str) -> int:
+    return (sound << 21) | ord(token[0]) if sound >= 0 else -1
+
+
 def _mark_joined(index: NameIndex, query: tuple[str, ...], tokens: np.ndarray,
-                 listed: tuple[str, ...], n_length: np.ndarray, owner_starts: np.ndarray,
-                 bounds: np.ndarray) -> None:
+                 owner_starts: np.ndarray, bounds: np.ndarray) -> None:
     """No bound (infinity) for the candidates that might match words written together: a
     listed word equal to two adjacent query words, or two adjacent listed words equal to one
-    query word."""
-    glued = {a + b for a, b in pairwise(query)}
-    at = [i for i in np.flatnonzero(_one_of(n_length, {len(t) for t in glued})).tolist()
-          if listed[i] in glued] if glued else []
-    if len(listed) > 1:
-        pair = n_length[:-1] + n_length[1:]
-        pair[owner_starts[1:] - 1] = 0  # the last word of one name and the first of the next
-        words = set(query)
-        at += [i for i in np.flatnonzero(_one_of(pair, {len(t) for t in words})).tolist()
-               if listed[i] + listed[i + 1] in words]
-    if at:
-        bounds[np.searchsorted(owner_starts, at, side="right") - 1] = np.inf
-
-
-def _one_of(lengths: np.ndarray, wanted: set[int]) -> np.ndarray:
-    """Where `lengths` (small non-negative numbers) is one of `wanted` (np.isin is slower on
-    arrays this small)."""
-    table = np.zeros(max(wanted) + 1, dtype=bool)
-    table[list(wanted)] = True
-    return table[np.minimum(lengths, len(table) - 1)] & (lengths < len(table))
+    query word. Listed words are index tokens, so only words of the index are looked for."""
+    slot = index.tokens.slots.get
+    glued = [found for a, b in pairwise(query) if (found := slot(a + b)) is not None]
+    marked = np.zeros(len(tokens), dtype=bool)
+    for found in glued:  # np.isin costs more on arrays this small
+        marked |= tokens == found
+    # Each way to cut a query word into two index tokens, as (first, second) token ids.
+    cuts = [(left, right) for word in set(query) for cut in range(1, len(word))
+            if (left := slot(word[:cut])) is not None
+            and (right := slot(word[cut:])) is not None]
+    if cuts and len(tokens) > 1:
+        after = np.ones(len(tokens), dtype=bool)
+        after[owner_starts[1:] - 1] = False  # the last word of one name, the first of the next
+        for left, right in cuts:
+            marked[:-1] |= (tokens[:-1] == left) & (tokens[1:] == right) & after[:-1]
+    if marked.any():
+        bounds[np.searchsorted(owner_starts, np.flatnonzero(marked), side="right") - 1] = np.inf

@@ -33,6 +33,7 @@ class Postings:
         self.starts = starts
         self.numbers = numbers
         self._slots: dict[str, int] | None = None
+        self._offsets: list[int] | None = None
 
     @property
     def keys(self) -> list[str]:
@@ -45,6 +46,11 @@ class Postings:
         if self._slots is None:
             self._slots = dict(zip(self.keys, range(len(self.keys)), strict=True))
         return self._slots
+
+    @property
+    def slots(self) -> dict[str, int]:
+        """Key -> its position in `keys` (read only), for callers that look up many keys."""
+        return self._slot
 
     @classmethod
     def of(cls, lists: dict[str, list[int]]) -> Postings:
@@ -75,7 +81,11 @@ class Postings:
         slot = self._slot.get(key)
         if slot is None:
             return None
-        return self.numbers[self.starts[slot] : self.starts[slot + 1]]
+        if self._offsets is None:
+            # Python ints: a screen slices some thirty postings, and NumPy scalars as slice
+            # bounds cost more than the slice.
+            self._offsets = self.starts.tolist()
+        return self.numbers[self._offsets[slot] : self._offsets[slot + 1]]
 
     def slot(self, key: str) -> int:
         """The key's position in `keys`, -1 when absent."""

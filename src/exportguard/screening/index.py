@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -206,6 +206,13 @@ class NameIndex:
                                          count=len(tokens))
         self.unseen_weight = math.log((total + 1) / 0.5) ** 2
         self.grams = _trigram_postings(forms, max(int(total * self._MAX_TRIGRAM_SHARE), 50))
+
+    @cached_property
+    def sound_and_first(self) -> np.ndarray:
+        """Each token's sound and first letter as one number (-2 for a token without a sound),
+        which `bound` compares with a query word's in one step."""
+        sound = self.token_sound.astype(np.int64)
+        return np.where(sound >= 0, (sound << 21) | self.token_first, -2)
 
     def weight(self, token: str) -> float:
         return self.token_weight.get(token, self.unseen_weight)
