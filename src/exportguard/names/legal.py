@@ -17,9 +17,11 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from anyascii import anyascii
 
@@ -32,6 +34,16 @@ _ASCII_WORDS = 3
 _ASCII_FILE = "legal_forms_ascii.json"
 
 
+@cache
+def _rigour() -> tuple[Callable[..., list[tuple[str, str]]], Any, Any]:
+    """rigour's `extract_org_types`, with the flags that read a name without its accents and
+    punctuation (imported at first use: rigour loads slowly; the flags made once, not per name)."""
+    from rigour.names.org_types import extract_org_types
+    from rigour.text.normalize import Cleanup, Normalize
+
+    return extract_org_types, Normalize.CASEFOLD | Normalize.NFKD, Cleanup.Strong
+
+
 @lru_cache(maxsize=65536)
 def legal_form_spans(text: str) -> tuple[tuple[str, str], ...]:
     """(spelling in `text`, compact form) of each legal form found in a case-folded name; a
@@ -39,15 +51,12 @@ def legal_form_spans(text: str) -> tuple[tuple[str, str], ...]:
     found = list(_ascii_spans(text)) if text.isascii() else []
     if text.isascii() and len(_WORD.findall(text)) < _ASCII_WORDS:
         return tuple(found)  # the vocabulary's own forms cover short names; rigour loads slowly
-    from rigour.names.org_types import extract_org_types
-    from rigour.text.normalize import Cleanup, Normalize
-
+    extract_org_types, folded, strong = _rigour()
     hits = list(extract_org_types(text))
     if text.isascii():
         # Also asked of rigour's table with its accents taken off ("anonim sirketi"); that
         # table has its punctuation taken off too, so "s.a. de c.v." is found as written only.
-        hits += extract_org_types(text, normalize_flags=Normalize.CASEFOLD | Normalize.NFKD,
-                                  cleanup=Cleanup.Strong)
+        hits += extract_org_types(text, normalize_flags=folded, cleanup=strong)
     for spelled, compact in sorted(hits, key=lambda hit: -len(hit[0])):
         start = text.find(spelled)
         if start < 0 or any(spelled in other for other, _ in found):
