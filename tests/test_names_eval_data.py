@@ -1,7 +1,9 @@
 """The independent names evaluation sets (bench/data/names_eval_*.csv) are well formed.
 
 Shape only: sources, labels, splits and expected ids. No accuracy is asserted here; the figures
-come from bench/names_eval.py and are recorded in bench/RESULTS.md.
+come from bench/names_eval.py and are recorded in bench/RESULTS.md. names_eval_zh_b.csv is the
+held-back Chinese set (every row `heldout`, run once at the end): these tests read its shape, never
+screen it.
 """
 
 from __future__ import annotations
@@ -20,11 +22,16 @@ COLUMNS = {
                           "in_local_names", "source_url", "split", "note"],
     "names_eval_pairs.csv": ["query", "kind", "label", "expected_entry_id", "expected_name",
                              "party", "source_url", "split", "note"],
+    "names_eval_zh_b.csv": ["query", "kind", "label", "expected_entry_id", "expected_name", "party",
+                            "in_local_names", "source_url", "split", "note"],
 }
 LABELS = {
     "names_eval_zh.csv": ("listed", "unlisted"),
     "names_eval_pairs.csv": ("match", "no_match"),
+    "names_eval_zh_b.csv": ("listed", "unlisted"),
 }
+CHINESE = ("names_eval_zh.csv", "names_eval_zh_b.csv")
+HELD_BACK = frozenset({"names_eval_zh_b.csv"})  # every row heldout, none for tuning
 HAN = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -60,7 +67,10 @@ def test_rows_are_well_formed(name: str) -> None:
         assert re.match(r"https?://\S+$", row["source_url"]), f"{where}: source_url"
         assert row["label"] in (positive, negative), f"{where}: label {row['label']!r}"
         assert row["split"] in ("dev", "heldout"), f"{where}: split {row['split']!r}"
-        assert row["split"] == split_of(row["party"]), f"{where}: split is not the party's hash"
+        if name in HELD_BACK:
+            assert row["split"] == "heldout", f"{where}: a held-back set has only heldout rows"
+        else:
+            assert row["split"] == split_of(row["party"]), f"{where}: split is not the party's hash"
         assert row["kind"], where
         if row["label"] == positive or name == "names_eval_pairs.csv":
             assert row["expected_entry_id"] and row["expected_name"], where
@@ -92,18 +102,44 @@ def test_a_party_sits_in_one_split_and_rows_are_unique(name: str) -> None:
         assert key not in seen, f"duplicate row {key}"
         seen.add(key)
     assert all(len(s) == 1 for s in splits.values())
-    assert {s for group in splits.values() for s in group} == {"dev", "heldout"}
+    expected = {"heldout"} if name in HELD_BACK else {"dev", "heldout"}
+    assert {s for group in splits.values() for s in group} == expected
 
 
-def test_chinese_rows_are_in_the_script_their_kind_says() -> None:
-    _, rows = read("names_eval_zh.csv")
+@pytest.mark.parametrize("name", CHINESE)
+def test_chinese_rows_are_in_the_script_their_kind_says(name: str) -> None:
+    _, rows = read(name)
     for number, row in enumerate(rows, start=2):
-        where = f"names_eval_zh.csv:{number}"
+        where = f"{name}:{number}"
         if row["kind"].startswith("pinyin"):
             assert row["query"].isascii(), where
         else:
             assert HAN.search(row["query"]), where
         assert row["in_local_names"] in ({"yes", "no"} if row["label"] == "listed" else {""}), where
+
+
+def test_held_back_chinese_set_is_a_second_independent_set(csl_by_key) -> None:
+    """names_eval_zh_b.csv: its listed parties are none of names_eval_zh.csv's, every row has a
+    source and (listed) CSL keys, the kinds are the sourced ones only (nothing derived), and it is
+    as large as it was asked to be: >= 200 listed queries for >= 100 parties, >= 80 unlisted."""
+    _, first = read("names_eval_zh.csv")
+    _, rows = read("names_eval_zh_b.csv")
+    first_keys = {k for r in first for k in r["expected_entry_id"].split(";") if k}
+    first_listed = {r["query"] for r in first if r["label"] == "listed"}
+    listed = [r for r in rows if r["label"] == "listed"]
+    unlisted = [r for r in rows if r["label"] == "unlisted"]
+    for row in rows:
+        assert row["source_url"].startswith(("http://", "https://")), row["query"]
+        assert row["kind"] in ({"zh_full", "zh_short", "zh_trad", "pinyin"} if row in listed
+                               else {"unlisted", "unlisted_hard"}), row
+    for row in listed:
+        keys = row["expected_entry_id"].split(";")
+        assert all(k in csl_by_key for k in keys), row["query"]
+        assert not first_keys & set(keys), f"{row['query']}: a party of names_eval_zh.csv"
+        assert row["query"] not in first_listed, f"{row['query']}: a query of names_eval_zh.csv"
+    assert len(listed) >= 200 and len({r["party"] for r in listed}) >= 100
+    assert len(unlisted) >= 80
+    assert sum(r["kind"] == "unlisted_hard" for r in unlisted) * 2 >= len(unlisted)
 
 
 def test_pair_negatives_are_not_a_listed_name(csl_entries) -> None:
