@@ -412,6 +412,17 @@ def test_audit_export_is_signed_off_and_neutralises_formulas(service: Service,
     assert backwards.status_code == 422 and backwards.json()["error"]["field"] == "to"
 
 
+@pytest.mark.parametrize("path", ["/audit?from={day}", "/audit/export?from={day}&to=2030-01-01"])
+@pytest.mark.parametrize("day", ["0", "86400", "2026-01-01T00:00:00", "2026-1-1"])
+def test_audit_dates_are_calendar_days_only(service: Service, path: str, day: str) -> None:
+    """'0' would otherwise be read as a Unix time (1970-01-01) and a date and time as its day."""
+    answer = service.get(path.format(day=day), "admin")
+    assert answer.status_code == 422, answer.text
+    error = answer.json()["error"]
+    assert error["field"] == "query.from" and "YYYY-MM-DD" in error["message"], error
+    assert service.get(path.format(day="2026-01-01"), "admin").status_code == 200
+
+
 def _concurrent_appends(store: Store) -> None:
     log = AuditLog(store)
     before = log.count()

@@ -8,6 +8,7 @@ updates and audit export. Send the key as `Authorization: Bearer KEY` or `X-API-
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -16,7 +17,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from exportguard.access import Principal, allows
 from exportguard.audit import ChainBroken
@@ -419,10 +420,22 @@ def decide(case_id: _ID, body: DecisionRequest, request: Request,
 # --- audit ---------------------------------------------------------------------------------------
 
 
+def _calendar_day(value: object) -> object:
+    """A query date is written YYYY-MM-DD and nothing else: Pydantic alone would also take '0'
+    (1970-01-01, as a Unix time) or a date and time, and answer for a day nobody asked for."""
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        raise ValueError(f"'{value[:40]}' is not a date in the form YYYY-MM-DD")
+    return value
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+CalendarDay = Annotated[date, BeforeValidator(_calendar_day)]
+
+
 @router.get("/audit", response_model=None, tags=["audit"], responses=ok(schemas.AuditAnswer))
 def audit(request: Request, _who: Reviewer,
-          from_: Annotated[date | None, Query(alias="from")] = None,
-          to: Annotated[date | None, Query()] = None,
+          from_: Annotated[CalendarDay | None, Query(alias="from")] = None,
+          to: Annotated[CalendarDay | None, Query()] = None,
           after: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
           limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
     """Audit records in chain order (page with `after`, the last `seq` seen)."""
@@ -445,8 +458,8 @@ def audit_verify(request: Request, _who: Admin) -> dict[str, Any]:
     "content": {"text/csv": {"schema": {"type": "string"}},
                 "application/x-ndjson": {"schema": {"type": "string"}}}}})
 def audit_export(request: Request, who: Admin,
-                 from_: Annotated[date, Query(alias="from")],
-                 to: Annotated[date, Query()],
+                 from_: Annotated[CalendarDay, Query(alias="from")],
+                 to: Annotated[CalendarDay, Query()],
                  format: Literal["csv", "jsonl"] = "csv") -> Response:
     """The records of [from, to] as CSV (cells neutralised against formula injection) or JSON
     Lines, with the chain anchors in headers. `exportguard audit export` also writes the
