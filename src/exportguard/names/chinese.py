@@ -374,6 +374,33 @@ def _without_places(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)
+def business_tail(text: str) -> tuple[str, ...]:
+    """The business and organisation words a Chinese company name ends with, after its trade
+    name (沈阳飞机工业(集团)有限公司 -> 工业, 集团, 有限公司): the 行业 and 组织形式 parts of the
+    enterprise-name structure (`chinese_trade_name` suffixes in data/name_terms.yaml), which the
+    company's English name often words otherwise or leaves out ("Shenyang Aircraft
+    Corporation"). A word of the trade name stays out of it (中国电子信息产业集团: 信息产业,
+    集团; 电子 stays with 中国), and so do an institution's words (研究所, 研究院: what it is)."""
+    chars = spelt_out("".join(HAN_RUN.findall(text)))
+    if not chars:
+        return ()
+    words = list(segment(chars))
+    trade = trade_name(chars)
+    heads = set(vocabulary().han_trade_prefixes)
+    end = len(words)
+    while end > 1 and _suffix_word(words[end - 1].chars) and not words[end - 1].chars.endswith(
+            ("院", "所")):
+        before = words[: end - 1]
+        kept = "".join(w.chars for w in before)
+        if trade and trade not in kept:
+            break
+        if all(w.how == "place" or w.chars in heads for w in before):
+            break
+        end -= 1
+    return tuple(w.chars for w in words[end:])
+
+
 @cache
 def institution_endings() -> tuple[str, ...]:
     """Name endings of institutions (大学, 研究院...), longest first."""

@@ -19,7 +19,7 @@ from exportguard.lists.fr_dates import FrDates
 from exportguard.lists.history import InForce, in_force_on
 from exportguard.lists.listing_dates import listing_date
 from exportguard.model import ListEntry, Snapshot
-from exportguard.names.chinese import institution_endings, trade_name
+from exportguard.names.chinese import business_tail, institution_endings, trade_name
 from exportguard.names.korean import (
     dprk_person,
     has_hangul,
@@ -83,6 +83,11 @@ TRADE_NAME_SAME = 0.95
 TRADE_NAME_OTHER = 0.90
 PINYIN_FULL = 0.95
 PINYIN_TRADE = 0.90
+# The business and organisation words after the trade name of a query in characters (工业, 集团 of
+# 沈阳飞机工业(集团)有限公司) weigh this share of their usual weight on the query's side: the
+# English name of the same company often words them otherwise or leaves them out ("Shenyang
+# Aircraft Corporation"), while the place and trade name say which company it is.
+BUSINESS_WORD_SHARE = 0.25
 _TYPO_MATCH = 0.75  # a word of the trade name found at least this well counts as present
 _PINYIN_MIN = 6  # letters: shorter pinyin keys (dahua, hikv) are too often other words
 
@@ -308,9 +313,17 @@ class Screener:
                code: str | None, part: QueryPart) -> Match:
         name = self.index.names[number]
         entry = self.index.entries[name.entry]
-        features = [exact] if exact is not None else explain(
-            form, self.index.weights(form), name.form, self.index.name_weights[number])
         key = han_key(part.text)
+        minor = _business_words(part.text) if key else frozenset()
+        features = [exact] if exact is not None else explain(
+            form, self._query_weights(form, minor), name.form, self.index.name_weights[number])
+        lighter = sorted(minor.intersection(form.tokens)) if exact is None else []
+        if lighter:
+            features.append(Feature(
+                "business_words", 1.0, 0.0, 0.0,
+                f"the query's business words after its trade name ({', '.join(lighter)}) weigh "
+                f"{BUSINESS_WORD_SHARE:.0%} of their usual weight: English names of Chinese "
+                "companies often word them otherwise or leave them out"))
         differs = bool(exact is None and key and self._own_names_differ(key, name.entry)
                        and not _numbers_agree(key, name.form.tokens))
         if differs:
@@ -371,8 +384,9 @@ class Screener:
                     )
                     out.append((name.form, number, 1.0, feature))
         out.extend(self._trade_and_pinyin(text, key, lists))
+        minor = _business_words(text) if key else frozenset()
         for form in self._forms(text):
-            weights = index.weights(form)
+            weights = self._query_weights(form, minor)
             numbers = set(index.exact.get(form.core, ()))
             numbers.update(index.candidates(form, _CANDIDATES).tolist())
             ordered = list(numbers)
@@ -468,6 +482,15 @@ class Screener:
                              if f.tokens != form.tokens)
         return forms
 
+    def _query_weights(self, form: NameForm, minor: frozenset[str]) -> tuple[float, ...]:
+        """The weights of the query's words, its business words after the trade name lighter
+        (see BUSINESS_WORD_SHARE)."""
+        weights = self.index.weights(form)
+        if not minor.intersection(form.tokens):
+            return weights
+        return tuple(w * BUSINESS_WORD_SHARE if t in minor else w
+                     for t, w in zip(form.tokens, weights, strict=True))
+
     def _own_names(self, entry: int) -> tuple[str, ...]:
         """The entry's names in Chinese characters (curated or listed), simplified."""
         found = self._han_names.get(entry)
@@ -497,6 +520,15 @@ class Screener:
         if dated is _UNSEEN:
             dated = self._dated[name.entry] = in_force_on(entry, self.on, self.fr_dates)
         return dated is not False
+
+
+@lru_cache(maxsize=4096)
+def _business_words(text: str) -> frozenset[str]:
+    """The English words of the business and organisation words after the trade name of a
+    query in characters (`chinese.business_tail`; legal forms are left out of the words
+    compared anyway)."""
+    return frozenset(t for word in business_tail(text) for form in name_forms(word)
+                     if not form.legal_forms for t in form.tokens)
 
 
 @lru_cache(maxsize=4096)
