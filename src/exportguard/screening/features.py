@@ -49,8 +49,14 @@ _SHORT_WORD = 5
 # Words that say a party is an institution (or a bank) rather than another company: a university is
 # not a company of the same name ("Fudan University" / "Shanghai Fudan Microelectronics Co., Ltd.").
 KIND_CONFLICT = -0.10
-_INSTITUTION_WORDS = frozenset({"university", "college", "academy", "school", "hospital",
+INSTITUTION_WORDS = frozenset({"university", "college", "academy", "school", "hospital",
                                 "ministry", "polytechnical", "institute", "laboratory", "bank"})
+# Words that say what kind of party a name is, where one party is never the other kind: a bank
+# is not a trading company ("Huaxia Bank" / "Huaxia Trading Ltd"), an insurer not a university.
+# Both names saying their kind, and the kinds differing, costs as much again as KIND_CONFLICT.
+KINDS_DIFFER = -0.10
+_KIND_WORDS = frozenset({"bank", "trading", "insurance", "securities", "university", "college",
+                         "hospital", "school"})
 _INTERCHANGEABLE_FORMS = frozenset({"co", "ltd", "co ltd", "coltd", "inc", "corp", "llc", "plc",
                                     "pte ltd", "llp"})
 _TYPO_FLOOR = 0.75
@@ -232,6 +238,8 @@ def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
         value += RARE_WORD_APPROXIMATE
     if kind_conflict(query, listed):
         value += KIND_CONFLICT
+    if kinds_differ(query, listed):
+        value += KINDS_DIFFER
     typo = one_letter_differs(query, listed.tokens, n_weights, n_best)
     if typo is not None:
         if typo[2] and not rare:
@@ -262,10 +270,20 @@ def kind_conflict(query: NameForm, listed: NameForm) -> str | None:
     """The institution word one name has when the other, without it, is a company (has a legal
     form) or is described by words of its own ("Fudan University" / "Fudan Micro")."""
     for one, other in ((query, listed), (listed, query)):
-        words = _INSTITUTION_WORDS.intersection(one.tokens)
+        words = INSTITUTION_WORDS.intersection(one.tokens)
         if words and not one.legal_forms and not words.intersection(other.tokens) and (
                 other.legal_forms or set(other.tokens) - set(one.tokens)):
             return min(words)
+    return None
+
+
+def kinds_differ(query: NameForm, listed: NameForm) -> tuple[str, str] | None:
+    """(the query's kind, the listed name's kind) when each name says what kind of party it is
+    (bank, trading, insurance, university...) and they share none of those words."""
+    mine = _KIND_WORDS.intersection(query.tokens)
+    theirs = _KIND_WORDS.intersection(listed.tokens)
+    if mine and theirs and not mine & theirs:
+        return min(mine), min(theirs)
     return None
 
 
@@ -372,6 +390,11 @@ def explain(
         extra.append(Feature(
             "kind_conflict", 1.0, KIND_CONFLICT, KIND_CONFLICT,
             f"one name is a {kind}, the other a company of another kind"))
+    kinds = kinds_differ(query, listed)
+    if kinds is not None:
+        extra.append(Feature(
+            "kinds_differ", 1.0, KINDS_DIFFER, KINDS_DIFFER,
+            f"the query names a {kinds[0]}, the listed name a {kinds[1]}: another kind of party"))
     features = [
         Feature(
             "token_overlap", overlap, TOKEN_WEIGHT, TOKEN_WEIGHT * overlap,

@@ -41,11 +41,14 @@ from exportguard.names.terms import filler_tokens
 from exportguard.screening.bound import score_bounds
 from exportguard.screening.features import (
     COUNTRY_AGREES,
+    INSTITUTION_WORDS,
+    KIND_CONFLICT,
     LEGAL_FORM_CONFLICT,
     Feature,
     align_tokens,
     country_feature,
     explain,
+    kind_conflict,
     score,
 )
 from exportguard.screening.index import IndexedName, NameIndex
@@ -267,6 +270,10 @@ class Screener:
                         part.text, self.index.names[number].form.tokens):
                     value += TRADE_WORD_MISSING
                     certain = False
+                if exact is None and key and _company_not_institution(
+                        part.text, form, self.index.names[number].form):
+                    value += KIND_CONFLICT
+                    certain = False
                 if where is not None:
                     fit = _country_adjustment(where, entry.countries)
                     # The party's own name in characters is another: that it is in the country
@@ -337,6 +344,13 @@ class Screener:
             features.append(Feature(
                 "trade_word_missing", 1.0, TRADE_WORD_MISSING, TRADE_WORD_MISSING,
                 f"the listed name lacks '{missing[1]}' of the query's trade name {missing[0]}"))
+        institution = _company_not_institution(part.text, form, name.form) if (
+            exact is None and key) else None
+        if institution:
+            features.append(Feature(
+                "kind_conflict", 1.0, KIND_CONFLICT, KIND_CONFLICT,
+                f"the query in characters names a company (trade name {institution[0]}), the "
+                f"listed name a {institution[1]}"))
         if part.role != "query":
             features.append(Feature("query_cleanup", 1.0, 0.0, 0.0,
                                     f"screened '{part.text}': {part.note}"))
@@ -563,6 +577,22 @@ def _trade_word_missing(text: str, listed: tuple[str, ...]) -> tuple[str, str] |
         missing.extend(absent)
     # The word no reading has (汽车 read as 'automobile' and in pinyin as 'qiche'), else the first.
     return trade, max(missing, key=missing.count)
+
+
+def _company_not_institution(text: str, form: NameForm, listed: NameForm
+                             ) -> tuple[str, str] | None:
+    """(trade name, institution word) when the query in characters names a company by its
+    structure (a trade name, 华东电脑 -> 电脑, and no word of an institution in its reading)
+    and the listed name is an institution the query's reading lacks ("East China Institute of
+    Computing Technology"): what `features.kind_conflict` finds when a company has a legal form
+    or words of its own."""
+    if kind_conflict(form, listed) is not None:
+        return None  # already counted
+    theirs = INSTITUTION_WORDS.intersection(listed.tokens)
+    if not theirs or INSTITUTION_WORDS.intersection(form.tokens) or listed.legal_forms:
+        return None
+    trade = trade_name(text)
+    return (trade, min(theirs)) if trade else None
 
 
 def _numbers_agree(key: str, listed: tuple[str, ...]) -> bool:
