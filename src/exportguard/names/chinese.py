@@ -34,6 +34,7 @@ _NUMBERED = re.compile(
 _GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b(?:to|the|a|an)\b\s*", re.IGNORECASE)
 _GLOSS_SKIP = re.compile(r"^(?:surname|variant of|old variant|see |abbr\.|cl:|also written|"
                          r"used in|erhua|japanese|korean|taiwan pr)", re.IGNORECASE)
+_GLOSS_SENTENCE = re.compile(r"\b(?:is|are|was|were)\b", re.IGNORECASE)
 MAX_READINGS = 6
 # A conjunction jieba leaves as a word of its own between two words of two characters or more
 # reads "and" (a stopword), not as pinyin: 和 in
@@ -161,6 +162,8 @@ def gloss(word: str) -> str | None:
         if not sense or _GLOSS_SKIP.match(sense):
             continue
         words = " ".join(_GLOSS_NOISE.sub(" ", sense).split())
+        if _GLOSS_SENTENCE.search(words):
+            return None  # a saying (东方红 "the east is red"), not a name part
         if words and len(words.split()) <= 3 and words.isascii():
             return words.casefold()
         return None
