@@ -404,6 +404,16 @@ def business_tail(text: str) -> tuple[str, ...]:
     return tuple(w.chars for w in words[end:])
 
 
+@lru_cache(maxsize=65536)
+def names_itself(trade: str) -> bool:
+    """Whether a trade name has a word of its own, not only terms and places (旷视, 中芯国际);
+    中国卫星 (China + satellite) has none: such a national name is told apart from its sisters
+    (中国卫星网络) by its business words alone."""
+    prefixes = set(vocabulary().han_trade_prefixes)
+    return any(w.how not in ("term", "place", "number") and w.chars not in prefixes
+               for w in segment(spelt_out(trade)))
+
+
 @cache
 def institution_endings() -> tuple[str, ...]:
     """Name endings of institutions (大学, 研究院...), longest first."""

@@ -19,7 +19,12 @@ from exportguard.lists.fr_dates import FrDates
 from exportguard.lists.history import InForce, in_force_on
 from exportguard.lists.listing_dates import listing_date
 from exportguard.model import ListEntry, Snapshot
-from exportguard.names.chinese import business_tail, institution_endings, trade_name
+from exportguard.names.chinese import (
+    business_tail,
+    institution_endings,
+    names_itself,
+    trade_name,
+)
 from exportguard.names.korean import (
     dprk_person,
     has_hangul,
@@ -86,6 +91,11 @@ TRADE_NAME_SAME = 0.95
 TRADE_NAME_OTHER = 0.90
 PINYIN_FULL = 0.95
 PINYIN_TRADE = 0.90
+# A listed name that is one short word (an acronym: TCL, AVIC) met by a query in characters
+# whose reading has more words (TCL科技集团 "tcl technology group"): acronyms are shared by
+# many parties, and the name in characters says which company it is.
+ACRONYM_ONLY = -0.10
+_ACRONYM_LETTERS = 4
 # The business and organisation words after the trade name of a query in characters (工业, 集团 of
 # 沈阳飞机工业(集团)有限公司) weigh this share of their usual weight on the query's side: the
 # English name of the same company often words them otherwise or leaves them out ("Shenyang
@@ -274,6 +284,9 @@ class Screener:
                         part.text, form, self.index.names[number].form):
                     value += KIND_CONFLICT
                     certain = False
+                if exact is None and key and _acronym_only(form, self.index.names[number].form):
+                    value += ACRONYM_ONLY
+                    certain = False
                 if where is not None:
                     fit = _country_adjustment(where, entry.countries)
                     # The party's own name in characters is another: that it is in the country
@@ -323,8 +336,10 @@ class Screener:
         key = han_key(part.text)
         minor = _business_words(part.text) if key else frozenset()
         features = [exact] if exact is not None else explain(
-            form, self._query_weights(form, minor), name.form, self.index.name_weights[number])
-        lighter = sorted(minor.intersection(form.tokens)) if exact is None else []
+            form, self._query_weights(form, minor, name.form), name.form,
+            self.index.name_weights[number])
+        lighter = sorted(minor.intersection(form.tokens)) if (
+            exact is None and not _in_characters(name.form)) else []
         if lighter:
             features.append(Feature(
                 "business_words", 1.0, 0.0, 0.0,
@@ -351,6 +366,12 @@ class Screener:
                 "kind_conflict", 1.0, KIND_CONFLICT, KIND_CONFLICT,
                 f"the query in characters names a company (trade name {institution[0]}), the "
                 f"listed name a {institution[1]}"))
+        acronym = _acronym_only(form, name.form) if exact is None and key else None
+        if acronym:
+            features.append(Feature(
+                "acronym_only", 1.0, ACRONYM_ONLY, ACRONYM_ONLY,
+                f"the listed name is the one short word '{acronym}', which many parties share; "
+                "the query's name in characters says more"))
         if part.role != "query":
             features.append(Feature("query_cleanup", 1.0, 0.0, 0.0,
                                     f"screened '{part.text}': {part.note}"))
@@ -400,16 +421,21 @@ class Screener:
         out.extend(self._trade_and_pinyin(text, key, lists))
         minor = _business_words(text) if key else frozenset()
         for form in self._forms(text):
-            weights = self._query_weights(form, minor)
+            plain = index.weights(form)
+            light = self._query_weights(form, minor)
             numbers = set(index.exact.get(form.core, ()))
             numbers.update(index.candidates(form, _CANDIDATES).tolist())
             ordered = list(numbers)
             if floor > 0 and ordered:
-                bounds = score_bounds(index, form, weights, np.asarray(ordered, dtype=np.int64))
+                at = np.asarray(ordered, dtype=np.int64)
+                bounds = score_bounds(index, form, plain, at)
+                if light is not plain:
+                    bounds = np.maximum(bounds, score_bounds(index, form, light, at))
                 ordered = [n for n, b in zip(ordered, bounds.tolist(), strict=True) if b >= floor]
             for number in ordered:
                 name = index.names[number]
                 if self._wanted(name, lists):
+                    weights = plain if _in_characters(name.form) else light
                     value = score(form, weights, name.form, index.name_weights[number])
                     out.append((form, number, value, None))
         return out
@@ -426,6 +452,8 @@ class Screener:
                 name = index.names[number]
                 listed = han_key(name.text) or ""
                 same = key == trade or _shortens(key, listed)
+                if not same and not names_itself(trade):
+                    continue  # 中国卫星网络集团 is not 中国卫星: only business words tell them apart
                 value = TRADE_NAME_SAME if same else TRADE_NAME_OTHER
                 how = ("the query is the trade name or a shortening of it" if same else
                        "with other place or business words")
@@ -496,11 +524,14 @@ class Screener:
                              if f.tokens != form.tokens)
         return forms
 
-    def _query_weights(self, form: NameForm, minor: frozenset[str]) -> tuple[float, ...]:
+    def _query_weights(self, form: NameForm, minor: frozenset[str],
+                       listed: NameForm | None = None) -> tuple[float, ...]:
         """The weights of the query's words, its business words after the trade name lighter
-        (see BUSINESS_WORD_SHARE)."""
+        (see BUSINESS_WORD_SHARE) unless the listed name is itself in characters (中国卫星 lacks
+        网络 of 中国卫星网络集团: written in characters, the missing words are missing)."""
         weights = self.index.weights(form)
-        if not minor.intersection(form.tokens):
+        if not minor.intersection(form.tokens) or (listed is not None
+                                                     and _in_characters(listed)):
             return weights
         return tuple(w * BUSINESS_WORD_SHARE if t in minor else w
                      for t, w in zip(form.tokens, weights, strict=True))
@@ -593,6 +624,22 @@ def _company_not_institution(text: str, form: NameForm, listed: NameForm
         return None
     trade = trade_name(text)
     return (trade, min(theirs)) if trade else None
+
+
+def _in_characters(form: NameForm) -> bool:
+    """A listed name read from Chinese characters (a curated local name)."""
+    return form.kind.startswith("han")
+
+
+def _acronym_only(form: NameForm, listed: NameForm) -> str | None:
+    """The listed name's one word when it is short (an acronym) and the query's reading has
+    other words besides it."""
+    if len(listed.tokens) != 1:
+        return None
+    word = listed.tokens[0]
+    if len(word) > _ACRONYM_LETTERS or word not in form.tokens or len(set(form.tokens)) < 2:
+        return None
+    return word
 
 
 def _numbers_agree(key: str, listed: tuple[str, ...]) -> bool:
