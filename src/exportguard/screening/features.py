@@ -394,7 +394,7 @@ def explain(
     if kinds is not None:
         extra.append(Feature(
             "kinds_differ", 1.0, KINDS_DIFFER, KINDS_DIFFER,
-            f"the query names a {kinds[0]}, the listed name a {kinds[1]}: another kind of party"))
+            f"the query says '{kinds[0]}', the listed name '{kinds[1]}': another kind of party"))
     features = [
         Feature(
             "token_overlap", overlap, TOKEN_WEIGHT, TOKEN_WEIGHT * overlap,

@@ -20,7 +20,6 @@ from exportguard.lists.history import InForce, in_force_on
 from exportguard.lists.listing_dates import listing_date
 from exportguard.model import ListEntry, Snapshot
 from exportguard.names.chinese import (
-    business_tail,
     institution_endings,
     names_itself,
     trade_name,
@@ -46,15 +45,21 @@ from exportguard.names.terms import filler_tokens
 from exportguard.screening.bound import score_bounds
 from exportguard.screening.features import (
     COUNTRY_AGREES,
-    INSTITUTION_WORDS,
     KIND_CONFLICT,
     LEGAL_FORM_CONFLICT,
     Feature,
     align_tokens,
     country_feature,
     explain,
-    kind_conflict,
     score,
+)
+from exportguard.screening.han_rules import (
+    ACRONYM_ONLY,
+    BUSINESS_WORD_SHARE,
+    acronym_only,
+    business_words,
+    company_not_institution,
+    in_characters,
 )
 from exportguard.screening.index import IndexedName, NameIndex
 
@@ -91,16 +96,6 @@ TRADE_NAME_SAME = 0.95
 TRADE_NAME_OTHER = 0.90
 PINYIN_FULL = 0.95
 PINYIN_TRADE = 0.90
-# A listed name that is one short word (an acronym: TCL, AVIC) met by a query in characters
-# whose reading has more words (TCL科技集团 "tcl technology group"): acronyms are shared by
-# many parties, and the name in characters says which company it is.
-ACRONYM_ONLY = -0.10
-_ACRONYM_LETTERS = 4
-# The business and organisation words after the trade name of a query in characters (工业, 集团 of
-# 沈阳飞机工业(集团)有限公司) weigh this share of their usual weight on the query's side: the
-# English name of the same company often words them otherwise or leaves them out ("Shenyang
-# Aircraft Corporation"), while the place and trade name say which company it is.
-BUSINESS_WORD_SHARE = 0.25
 _TYPO_MATCH = 0.75  # a word of the trade name found at least this well counts as present
 _PINYIN_MIN = 6  # letters: shorter pinyin keys (dahua, hikv) are too often other words
 
@@ -280,11 +275,11 @@ class Screener:
                         part.text, self.index.names[number].form.tokens):
                     value += TRADE_WORD_MISSING
                     certain = False
-                if exact is None and key and _company_not_institution(
+                if exact is None and key and company_not_institution(
                         part.text, form, self.index.names[number].form):
                     value += KIND_CONFLICT
                     certain = False
-                if exact is None and key and _acronym_only(form, self.index.names[number].form):
+                if exact is None and key and acronym_only(form, self.index.names[number].form):
                     value += ACRONYM_ONLY
                     certain = False
                 if where is not None:
@@ -334,12 +329,12 @@ class Screener:
         name = self.index.names[number]
         entry = self.index.entries[name.entry]
         key = han_key(part.text)
-        minor = _business_words(part.text) if key else frozenset()
+        minor = business_words(part.text) if key else frozenset()
         features = [exact] if exact is not None else explain(
             form, self._query_weights(form, minor, name.form), name.form,
             self.index.name_weights[number])
         lighter = sorted(minor.intersection(form.tokens)) if (
-            exact is None and not _in_characters(name.form)) else []
+            exact is None and not in_characters(name.form)) else []
         if lighter:
             features.append(Feature(
                 "business_words", 1.0, 0.0, 0.0,
@@ -359,14 +354,14 @@ class Screener:
             features.append(Feature(
                 "trade_word_missing", 1.0, TRADE_WORD_MISSING, TRADE_WORD_MISSING,
                 f"the listed name lacks '{missing[1]}' of the query's trade name {missing[0]}"))
-        institution = _company_not_institution(part.text, form, name.form) if (
+        institution = company_not_institution(part.text, form, name.form) if (
             exact is None and key) else None
         if institution:
             features.append(Feature(
                 "kind_conflict", 1.0, KIND_CONFLICT, KIND_CONFLICT,
                 f"the query in characters names a company (trade name {institution[0]}), the "
-                f"listed name a {institution[1]}"))
-        acronym = _acronym_only(form, name.form) if exact is None and key else None
+                f"listed name an institution ('{institution[1]}')"))
+        acronym = acronym_only(form, name.form) if exact is None and key else None
         if acronym:
             features.append(Feature(
                 "acronym_only", 1.0, ACRONYM_ONLY, ACRONYM_ONLY,
@@ -419,7 +414,7 @@ class Screener:
                     )
                     out.append((name.form, number, 1.0, feature))
         out.extend(self._trade_and_pinyin(text, key, lists))
-        minor = _business_words(text) if key else frozenset()
+        minor = business_words(text) if key else frozenset()
         for form in self._forms(text):
             plain = index.weights(form)
             light = self._query_weights(form, minor)
@@ -435,7 +430,7 @@ class Screener:
             for number in ordered:
                 name = index.names[number]
                 if self._wanted(name, lists):
-                    weights = plain if _in_characters(name.form) else light
+                    weights = plain if in_characters(name.form) else light
                     value = score(form, weights, name.form, index.name_weights[number])
                     out.append((form, number, value, None))
         return out
@@ -453,7 +448,7 @@ class Screener:
                 listed = han_key(name.text) or ""
                 same = key == trade or _shortens(key, listed)
                 if not same and not names_itself(trade):
-                    continue  # 中国卫星网络集团 is not 中国卫星: only business words tell them apart
+                    continue  # 中国卫星网络集团 is not 中国卫星: business words tell them apart
                 value = TRADE_NAME_SAME if same else TRADE_NAME_OTHER
                 how = ("the query is the trade name or a shortening of it" if same else
                        "with other place or business words")
@@ -531,7 +526,7 @@ class Screener:
         网络 of 中国卫星网络集团: written in characters, the missing words are missing)."""
         weights = self.index.weights(form)
         if not minor.intersection(form.tokens) or (listed is not None
-                                                     and _in_characters(listed)):
+                                                     and in_characters(listed)):
             return weights
         return tuple(w * BUSINESS_WORD_SHARE if t in minor else w
                      for t, w in zip(form.tokens, weights, strict=True))
@@ -568,15 +563,6 @@ class Screener:
 
 
 @lru_cache(maxsize=4096)
-def _business_words(text: str) -> frozenset[str]:
-    """The English words of the business and organisation words after the trade name of a
-    query in characters (`chinese.business_tail`; legal forms are left out of the words
-    compared anyway)."""
-    return frozenset(t for word in business_tail(text) for form in name_forms(word)
-                     if not form.legal_forms for t in form.tokens)
-
-
-@lru_cache(maxsize=4096)
 def _trade_readings(text: str) -> tuple[str, tuple[tuple[str, ...], ...]] | None:
     """The trade name of a query in characters, when it is less than the whole name, and the
     tokens of each of its readings."""
@@ -608,38 +594,6 @@ def _trade_word_missing(text: str, listed: tuple[str, ...]) -> tuple[str, str] |
         missing.extend(absent)
     # The word no reading has (汽车 read as 'automobile' and in pinyin as 'qiche'), else the first.
     return trade, max(missing, key=missing.count)
-
-
-def _company_not_institution(text: str, form: NameForm, listed: NameForm
-                             ) -> tuple[str, str] | None:
-    """(trade name, institution word) when the query in characters names a company by its
-    structure (a trade name, 华东电脑 -> 电脑, and no word of an institution in its reading)
-    and the listed name is an institution the query's reading lacks ("East China Institute of
-    Computing Technology"): what `features.kind_conflict` finds when a company has a legal form
-    or words of its own."""
-    if kind_conflict(form, listed) is not None:
-        return None  # already counted
-    theirs = INSTITUTION_WORDS.intersection(listed.tokens)
-    if not theirs or INSTITUTION_WORDS.intersection(form.tokens) or listed.legal_forms:
-        return None
-    trade = trade_name(text)
-    return (trade, min(theirs)) if trade else None
-
-
-def _in_characters(form: NameForm) -> bool:
-    """A listed name read from Chinese characters (a curated local name)."""
-    return form.kind.startswith("han")
-
-
-def _acronym_only(form: NameForm, listed: NameForm) -> str | None:
-    """The listed name's one word when it is short (an acronym) and the query's reading has
-    other words besides it."""
-    if len(listed.tokens) != 1:
-        return None
-    word = listed.tokens[0]
-    if len(word) > _ACRONYM_LETTERS or word not in form.tokens or len(set(form.tokens)) < 2:
-        return None
-    return word
 
 
 def _numbers_agree(key: str, listed: tuple[str, ...]) -> bool:
