@@ -1,6 +1,9 @@
 """A query in Chinese characters read as the English a listed name uses, for parties with no
 curated name in characters (issue 16), and the conflicts that keep unlisted Chinese companies
-clear. Real entries of the reference CSL with the curated local names."""
+clear. Real entries of the reference CSL: with the curated local names, and with the listed
+names only (as a party without a curated record is screened)."""
+
+from dataclasses import replace
 
 import pytest
 
@@ -10,6 +13,14 @@ from exportguard.screening import DEFAULT_THRESHOLD
 from exportguard.screening.features import KIND_CONFLICT, KINDS_DIFFER, kinds_differ
 from exportguard.screening.han_rules import ACRONYM_ONLY, BUSINESS_WORD_SHARE
 from exportguard.screening.screener import FUZZY_CEILING
+
+
+@pytest.fixture(scope="module")
+def listed_only(csl_entries):
+    """The reference CSL without any name in characters: every party as if uncurated."""
+    from exportguard.screening import Screener
+
+    return Screener.from_entries([replace(e, local_names=[]) for e in csl_entries])
 
 
 def found(screener, query, **kwargs):
@@ -36,10 +47,9 @@ def test_business_words_after_the_trade_name(name, tail):
     assert business_tail(name) == tail
 
 
-def test_business_words_weigh_less_against_an_english_name(full_screener):
-    # Shenyang Aircraft has no curated name in characters; its English name words 工业(集团)
-    # as "Corporation".
-    match = found(full_screener, "沈阳飞机工业(集团)有限公司")["Shenyang Aircraft Corporation"]
+def test_business_words_weigh_less_against_an_english_name(listed_only):
+    # The English name of Shenyang Aircraft words 工业(集团) as "Corporation".
+    match = found(listed_only, "沈阳飞机工业(集团)有限公司")["Shenyang Aircraft Corporation"]
     assert DEFAULT_THRESHOLD <= match.score < FUZZY_CEILING
     lighter = features(match)["business_words"]
     assert lighter.contribution == 0.0
@@ -73,11 +83,11 @@ def test_kinds_differ_only_when_both_names_say_their_kind():
     assert kinds_differ(trading, trading) is None
 
 
-def test_a_company_in_characters_is_not_an_institute(full_screener):
+def test_a_company_in_characters_is_not_an_institute(listed_only):
     # 华东电脑 (East China Computer, a company: trade name 电脑) read through CC-CEDICT is not
     # the East China Institute of Computing Technology (CETC's 32nd institute).
     cetc32 = "China Electronics Technology Group Corporation 32nd Research Institute"
-    match = found(full_screener, "華東電腦")[cetc32]
+    match = found(listed_only, "華東電腦")[cetc32]
     assert match.score < DEFAULT_THRESHOLD
     conflict = features(match)["kind_conflict"]
     assert conflict.contribution == KIND_CONFLICT
@@ -94,9 +104,9 @@ def test_an_acronym_alone_does_not_name_a_longer_chinese_name(full_screener):
         assert features(matches[name])["acronym_only"].contribution == ACRONYM_ONLY
 
 
-def test_a_company_of_aecc_is_read_by_its_short_name(full_screener):
-    # 航发 is AECC's short name; its companies use AECC in English (no curated record).
-    match = found(full_screener, "航发动力")["AECC Aviation Power Co. Ltd."]
+def test_a_company_of_aecc_is_read_by_its_short_name(listed_only):
+    # 航发 is AECC's short name; its companies use AECC in English.
+    match = found(listed_only, "航发动力")["AECC Aviation Power Co. Ltd."]
     assert DEFAULT_THRESHOLD <= match.score < FUZZY_CEILING
     assert "航发 also as 'aecc'" in features(match)["transliteration"].detail
 
@@ -109,3 +119,12 @@ def test_university_convention_of_electronic_science_and_technology():
 def test_a_gloss_that_is_a_saying_is_no_reading():
     assert gloss("东方红") is None  # "the east is red"
     assert gloss("浪潮") == "wave"
+
+
+def test_business_words_count_in_full_against_a_listed_word_they_may_say(listed_only):
+    # "Changjiang Cunchu" (Yangtze Memory, read "changjiang memory") says what it does; the
+    # business words of 南京长江电子信息产业集团 (an unlisted Nanjing group) are not lighter.
+    match = found(listed_only, "南京長江電子信息產業集團有限公司")[
+        "Yangtze Memory Technologies Co., Ltd."]
+    assert match.score < DEFAULT_THRESHOLD
+    assert "business_words" not in features(match)

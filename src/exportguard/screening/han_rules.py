@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from exportguard.names.chinese import business_tail, trade_name
 from exportguard.names.normalize import NameForm, name_forms
-from exportguard.names.terms import generic_tokens
+from exportguard.names.terms import filler_tokens, generic_tokens
 from exportguard.screening.features import INSTITUTION_WORDS, kind_conflict
 
 # The business and organisation words after the trade name of a query in characters (工业, 集团 of
@@ -34,10 +34,17 @@ def business_words(text: str) -> frozenset[str]:
                      if not form.legal_forms for t in form.tokens)
 
 
-def in_characters(form: NameForm) -> bool:
-    """A listed name read from Chinese characters (a curated local name): the words it lacks
-    are missing, not worded otherwise."""
-    return form.kind.startswith("han")
+def lighter_against(form: NameForm, listed: NameForm) -> bool:
+    """Whether the query's business words weigh less against this listed name: not when it is
+    itself read from characters (中国卫星 lacks 网络 of 中国卫星网络集团: written in characters,
+    a missing word is missing), nor when it has a word the query lacks that says what it does
+    (Changjiang Cunchu, read "changjiang memory", against 南京长江电子信息产业集团: what the
+    business words would be weighed against); places and words such as company or enterprise
+    may be missing."""
+    if listed.kind.startswith("han"):
+        return False
+    filler = filler_tokens()
+    return all(t in form.tokens or t in filler for t in listed.tokens)
 
 
 def company_not_institution(text: str, form: NameForm, listed: NameForm

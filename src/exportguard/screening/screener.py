@@ -59,7 +59,7 @@ from exportguard.screening.han_rules import (
     acronym_only,
     business_words,
     company_not_institution,
-    in_characters,
+    lighter_against,
 )
 from exportguard.screening.index import IndexedName, NameIndex
 
@@ -334,7 +334,7 @@ class Screener:
             form, self._query_weights(form, minor, name.form), name.form,
             self.index.name_weights[number])
         lighter = sorted(minor.intersection(form.tokens)) if (
-            exact is None and not in_characters(name.form)) else []
+            exact is None and lighter_against(form, name.form)) else []
         if lighter:
             features.append(Feature(
                 "business_words", 1.0, 0.0, 0.0,
@@ -430,7 +430,7 @@ class Screener:
             for number in ordered:
                 name = index.names[number]
                 if self._wanted(name, lists):
-                    weights = plain if in_characters(name.form) else light
+                    weights = light if lighter_against(form, name.form) else plain
                     value = score(form, weights, name.form, index.name_weights[number])
                     out.append((form, number, value, None))
         return out
@@ -522,11 +522,10 @@ class Screener:
     def _query_weights(self, form: NameForm, minor: frozenset[str],
                        listed: NameForm | None = None) -> tuple[float, ...]:
         """The weights of the query's words, its business words after the trade name lighter
-        (see BUSINESS_WORD_SHARE) unless the listed name is itself in characters (中国卫星 lacks
-        网络 of 中国卫星网络集团: written in characters, the missing words are missing)."""
+        (see BUSINESS_WORD_SHARE), against `listed` when `han_rules.lighter_against` says so."""
         weights = self.index.weights(form)
         if not minor.intersection(form.tokens) or (listed is not None
-                                                     and in_characters(listed)):
+                                                     and not lighter_against(form, listed)):
             return weights
         return tuple(w * BUSINESS_WORD_SHARE if t in minor else w
                      for t, w in zip(form.tokens, weights, strict=True))
