@@ -35,12 +35,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
+
 from exportguard.config import data_dir
 from exportguard.errors import InputError
 from exportguard.lists.history import diff_snapshots, serving_in_store
 from exportguard.lists.starter import with_local_names
 from exportguard.model import ListEntry, Snapshot
 from exportguard.names.normalize import han_key, name_forms
+from exportguard.screening.bound import score_bounds
 from exportguard.screening.features import score
 from exportguard.screening.index import (
     IndexedName,
@@ -310,7 +313,11 @@ def reverse_candidates(index: NameIndex, entries: Sequence[ListEntry]) -> set[in
                 weights = index.weights(form)
                 numbers = set(index.exact.get(form.core, ()))
                 numbers.update(index.candidates(form, _REVERSE_CANDIDATES).tolist())
-                for number in numbers:
+                # Only names whose score bound reaches the floor are scored (the bound is never
+                # below the score, so the customers found are the same).
+                ordered = np.fromiter(numbers, dtype=np.int64, count=len(numbers))
+                bounds = score_bounds(index, form, weights, ordered)
+                for number in ordered[bounds >= CANDIDATE_FLOOR].tolist():
                     name = index.names[number]
                     if score(form, weights, name.form, index.name_weights[number]) \
                             >= CANDIDATE_FLOOR:
