@@ -218,20 +218,22 @@ def health(request: Request) -> dict[str, Any]:
 
 
 async def _hot(state: ServiceState, day_text: str | None, field: str, filter_dates: bool,
-               work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+               work: Callable[[], dict[str, Any]]) -> Json:
     """Screen and check are a millisecond or two of CPU once their screener is built: run them
     on the event loop (a thread hop costs about a tenth of that). The first request for a new
     date builds a screener for seconds, so that one goes to a thread and the loop keeps serving
-    the others."""
+    the others. The answer goes out as a response, so FastAPI does not walk the document with
+    `jsonable_encoder` first (0.1 ms a screen, 0.3 ms a check): the documents hold only JSON
+    types, so `Json` writes the same bytes either way."""
     # A check always has a date (today by default); a screen without one uses today's lists.
     day = parse_as_of(day_text, field) if day_text or not filter_dates else None
     if state.ready(day, filter_dates=filter_dates):
-        return work()
-    return await run_in_threadpool(work)
+        return Json(work())
+    return Json(await run_in_threadpool(work))
 
 
 @router.post("/screen", response_model=None, tags=["screening"], responses=ok(schemas.ScreenAnswer))
-async def screen(body: ScreenRequest, request: Request, who: Screener_) -> dict[str, Any]:
+async def screen(body: ScreenRequest, request: Request, who: Screener_) -> Json:
     """Screen a name against the lists (as they stood on `as_of`); a `review` opens a case."""
     query = operations.ScreenInput(**body.model_dump())
     state = state_of(request)
@@ -240,7 +242,7 @@ async def screen(body: ScreenRequest, request: Request, who: Screener_) -> dict[
 
 
 @router.post("/check", response_model=None, tags=["screening"], responses=ok(schemas.CheckAnswer))
-async def check(body: CheckRequest, request: Request, who: Screener_) -> dict[str, Any]:
+async def check(body: CheckRequest, request: Request, who: Screener_) -> Json:
     """May this item go to these parties at this destination on this date? A `review` opens a
     case."""
     state = state_of(request)
