@@ -2,7 +2,8 @@ from exportguard.names.normalize import clean, has_han, name_forms
 
 
 def core(text: str) -> str:
-    forms = name_forms(text)
+    # A query in Han characters also gets Japanese readings (kind 'syllabic'): not asked here.
+    forms = [f for f in name_forms(text) if f.kind != "syllabic"]
     assert len(forms) == 1
     return forms[0].core
 

@@ -351,3 +351,16 @@ def test_arabic_name_variants_the_lists_write(full_screener, query, listed, how)
     assert match.score >= DEFAULT_THRESHOLD
     reading = next(f for f in match.features if f.name == "transliteration")
     assert how in reading.detail
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("住吉会", "SUMIYOSHI-KAI"),  # kanji alone, read in Japanese besides Chinese
+        ("東洋信用実業株式会社", "TOYO SHINYO JITSUGYO K.K."),  # long vowels shortened, 株式会社 KK
+        ("弘道会", "KODO-KAI"),
+    ],
+)
+def test_japanese_names_in_kanji_find_their_listing(full_screener, query, listed):
+    match = found(full_screener, query)[listed]
+    assert match.score == 1.0 and match.query_form_kind == "syllabic"

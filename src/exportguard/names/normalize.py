@@ -17,7 +17,7 @@ from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from exportguard.names import chinese
+from exportguard.names import chinese, japanese
 from exportguard.names.legal import legal_form_spans
 from exportguard.names.scripts import other_script, romanisations
 from exportguard.names.terms import vocabulary
@@ -189,6 +189,12 @@ def _forms(text: str, every: bool) -> tuple[NameForm, ...]:
         forms = [_latin_form(text, clean(r.text), r.kind,
                              (f"read '{text}' as '{clean(r.text)}'", *r.notes))
                  for r in chinese.read_text(text, every)]
+        if every and not other_script(text):
+            # Japanese writes names in kanji alone too (山口組 Yamaguchi-gumi): a query's
+            # characters are also read in Japanese.
+            forms += [_latin_form(text, clean(latin), "syllabic",
+                                  (f"read '{text}' as '{latin}' ({how})",))
+                      for how, latin in japanese.romaji(text)]
     elif (script := other_script(text)) is not None:
         # Kana write every vowel: only readings of other scripts also match on consonants.
         kind = "syllabic" if script.startswith(("HIRAGANA", "KATAKANA")) else "transliterated"

@@ -486,10 +486,11 @@ class Screener:
         the index ("northwindtrading" -> northwind trading)."""
         forms = list(name_forms(text))
         korean = text if has_hangul(text) else sino_korean(text)
-        if korean is not None:
+        if korean is not None and (korean == text or any(t in korean for t in korean_terms())):
             used: list[str] = []
-            # Characters read in Korean only when Korean words and terms cover every syllable: a
-            # Chinese or Japanese name's characters read in Korean are mostly not Korean words.
+            # Characters read in Korean only when they hold a Korean term and Korean words and
+            # terms cover every syllable: a Chinese or Japanese name's characters read in Korean
+            # are mostly not Korean words.
             whole = korean != text
             via = f"'{korean}' (Sino-Korean readings), then as " if whole else ""
             for read, how in (
