@@ -106,7 +106,7 @@ Admin = Annotated[Principal, require("admin")]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ScreenRequest(Strict):
