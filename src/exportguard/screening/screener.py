@@ -417,7 +417,7 @@ class Screener:
         minor = business_words(text) if key else frozenset()
         for form in self._forms(text):
             plain = index.weights(form)
-            light = self._query_weights(form, minor)
+            light = self._query_weights(form, minor, plain=plain)
             numbers = set(index.exact.get(form.core, ()))
             numbers.update(index.candidates(form, _CANDIDATES).tolist())
             ordered = list(numbers)
@@ -430,7 +430,8 @@ class Screener:
             for number in ordered:
                 name = index.names[number]
                 if self._wanted(name, lists):
-                    weights = light if lighter_against(form, name.form) else plain
+                    weights = light if light is not plain and lighter_against(
+                        form, name.form) else plain
                     value = score(form, weights, name.form, index.name_weights[number])
                     out.append((form, number, value, None))
         return out
@@ -521,10 +522,11 @@ class Screener:
         return forms
 
     def _query_weights(self, form: NameForm, minor: frozenset[str],
-                       listed: NameForm | None = None) -> tuple[float, ...]:
+                       listed: NameForm | None = None,
+                       plain: tuple[float, ...] | None = None) -> tuple[float, ...]:
         """The weights of the query's words, its business words after the trade name lighter
         (see BUSINESS_WORD_SHARE), against `listed` when `han_rules.lighter_against` says so."""
-        weights = self.index.weights(form)
+        weights = self.index.weights(form) if plain is None else plain
         if not minor.intersection(form.tokens) or (listed is not None
                                                      and not lighter_against(form, listed)):
             return weights
