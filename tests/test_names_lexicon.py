@@ -7,6 +7,7 @@ import csv
 import gzip
 import logging
 import sqlite3
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -87,3 +88,29 @@ def test_the_lexicon_is_built_once_into_the_data_directory(tmp_path, monkeypatch
     lexicon.cache_clear()
     assert lexicon(added).frequencies.get("旷视") == built.frequencies.total
     assert list(tmp_path.glob("lexicon-*.sqlite")) == files  # read, not built again
+
+
+def test_hanja_readings_are_the_package_table_read_from_the_data_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The JSON copy equals the package's YAML table; a second reader takes the file without
+    the package (its import parses the YAML: 0.6 s), and a damaged file is rebuilt."""
+    from hanja.table import hanja_table
+
+    from exportguard.names import korean
+    from exportguard.names import lexicon as lexicon_module
+
+    monkeypatch.setenv("EXPORTGUARD_HOME", str(tmp_path))
+    lexicon_module.hanja_readings.cache_clear()
+    built = lexicon_module.hanja_readings()
+    assert built == hanja_table and len(built) > 20_000
+    files = list(tmp_path.rglob("hanja-*.json"))
+    assert len(files) == 1
+    lexicon_module.hanja_readings.cache_clear()
+    monkeypatch.setitem(sys.modules, "hanja.table", None)  # import would fail
+    assert lexicon_module.hanja_readings() == built
+    assert korean.sino_korean("朝鮮大聖銀行") == "조선대성은행"
+    files[0].write_text("{not json", encoding="utf-8")
+    monkeypatch.delitem(sys.modules, "hanja.table")
+    lexicon_module.hanja_readings.cache_clear()
+    assert lexicon_module.hanja_readings() == built
+    lexicon_module.hanja_readings.cache_clear()

@@ -44,6 +44,11 @@ def test_api_before_the_rule_is_not_covered(service: Service) -> None:
     ({"date": "2025-02-30"}, "date"),
     ({"unknown": 1}, "unknown"),
     ({"activities": ["ai-system"] * 21}, "activities"),
+    # Strict types: false is no amount, "yes" or 1 no yes/no, "40" no number.
+    ({"lp_committed_capital": False}, "lp_committed_capital"),
+    ({"us_person": "yes"}, "us_person"),
+    ({"us_person": 1}, "us_person"),
+    ({"coc_ownership": "40"}, "coc_ownership"),
 ])
 def test_api_bad_input_is_422_naming_the_field(service: Service, body: dict, field: str) -> None:
     reply = service.post("/outbound", body)

@@ -165,11 +165,10 @@ def has_hangul(text: str) -> bool:
 _HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-@cache
 def _hanja_table() -> dict[str, str]:
-    from hanja.table import hanja_table
+    from exportguard.names.lexicon import hanja_readings
 
-    return hanja_table
+    return hanja_readings()
 
 
 def sino_korean(text: str) -> str | None:

