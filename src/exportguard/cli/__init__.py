@@ -1,23 +1,8 @@
-"""The `exportguard` command line: a thin layer over the library's verbs."""
+"""The `exportguard` command line: a thin layer over the library's verbs.
 
-from exportguard.cli import (
-    batch,
-    check,
-    invest,
-    items,
-    lists,
-    mcp,
-    outbound,
-    ownership,
-    release,
-    screening,
-    service,
-    update,
-    watch,
-)
+Each command's module is imported when the command runs (`_lazy.py`), not here.
+"""
+
 from exportguard.cli._app import app, main
 
-__all__ = [
-    "app", "batch", "check", "invest", "items", "lists", "main", "mcp", "outbound", "ownership",
-    "release", "screening", "service", "update", "watch",
-]
+__all__ = ["app", "main"]

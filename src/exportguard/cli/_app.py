@@ -11,15 +11,23 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from exportguard.cli._lazy import LazyGroup
 from exportguard.errors import ExportGuardError
 
+# The command modules register on `app` when imported; `LazyGroup` imports only the one run.
 app = typer.Typer(
+    cls=LazyGroup,
     help="Export-control compliance engine: screen parties against the U.S. lists and classify "
     "AI chips under ECCN 3A090 on any date.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+@app.callback()
+def _root() -> None:
+    """Makes `app` a group while no command module is imported yet; it has no options."""
 out = Console()
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
