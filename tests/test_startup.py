@@ -3,15 +3,21 @@ not run Alembic. Checked by the modules a real process ends up with, never by ti
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import typer.main
 from sqlalchemy import text
 
+from exportguard.cli import app
+from exportguard.cli._lazy import COMMANDS
 from exportguard.errors import StoreError
 from exportguard.store import Store
 from exportguard.store.db import head_revision, stamped_head
@@ -50,10 +56,39 @@ def _loaded(result: dict, names: tuple[str, ...]) -> list[str]:
     return [n for n in names if n in result["modules"]]
 
 
+COMMAND_MODULES = sorted({entry.module for entry in COMMANDS.values()})
+
+
 def test_help_imports_neither_heavy_modules_nor_the_library(tmp_path):
     result = _run(["--help"], tmp_path)
-    assert result["code"] == 0 and "screen" in result["output"]
+    assert result["code"] == 0
+    # Every command is listed, in order, from the registry: no command's module is imported.
+    listed = re.findall(r"^│ (\S+) ", result["output"], flags=re.MULTILINE)
+    assert listed[listed.index("screen"):] == list(COMMANDS)
+    assert "Screen a name against the loaded lists and explain every match." in result["output"]
     assert _loaded(result, HEAVY + LIBRARY) == []
+    assert [m for m in COMMAND_MODULES if m in result["modules"]] == []
+
+
+def test_the_registry_names_every_command_with_its_help_and_module():
+    """`--help` lists the registry's summaries: they must be the commands' own first paragraphs,
+    and every command the modules define must be in it (else it could not be run)."""
+    for module in COMMAND_MODULES:
+        importlib.import_module(module)
+    defined = {}
+    for info in app.registered_commands:
+        defined[info.name or typer.main.get_command_name(info.callback.__name__)] = \
+            info.callback.__module__
+    for group in app.registered_groups:
+        defined[group.name] = group.typer_instance.registered_commands[0].callback.__module__
+    assert list(defined) == list(COMMANDS)
+    root = typer.main.get_command(app)
+    context = root.make_context("exportguard", ["screen"], resilient_parsing=True)
+    for name, entry in COMMANDS.items():
+        command = root.get_command(context, name)
+        assert command.name == name and defined[name] == entry.module
+        assert inspect.cleandoc(command.short_help or command.help).split("\n\n")[0] == \
+            entry.summary, name
 
 
 def test_screen_imports_no_heavy_module_once_the_store_exists(tmp_path):
@@ -64,6 +99,10 @@ def test_screen_imports_no_heavy_module_once_the_store_exists(tmp_path):
     document = json.loads(second["output"])
     assert document["matches"][0]["list"] == "EL"
     assert _loaded(second, HEAVY) == []
+    # Only `screen`'s own command module is imported and built, and its values are checked
+    # without Typer's pydantic adapters (cli/_fast_params.py).
+    assert [m for m in COMMAND_MODULES if m in second["modules"]] == ["exportguard.cli.screening"]
+    assert [m for m in second["modules"] if m.split(".")[0] == "pydantic"] == []
     # A current SQLite store is read and its audit record written with the standard library's
     # sqlite3 (store/direct.py): no SQLAlchemy, whose import is a fifth of a cold screen.
     assert [m for m in second["modules"] if m.split(".")[0] == "sqlalchemy"] == []

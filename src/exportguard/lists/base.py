@@ -8,16 +8,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Protocol, TextIO
-from xml.etree.ElementTree import Element, ParseError
-
-import defusedxml
-import defusedxml.ElementTree as SafeET
+from typing import IO, TYPE_CHECKING, Protocol, TextIO
 
 from exportguard.countries import is_country_code
 from exportguard.errors import ListFileError
 from exportguard.lists.bounds import MAX_VALUE_CHARS, MAX_XML_DEPTH, XmlGuard
 from exportguard.model import Address, ListEntry
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 
 @dataclass(slots=True)
@@ -139,6 +138,11 @@ def xml_events(
     is refused (never resolved: no XXE, no entity expansion), and malformed or truncated XML
     becomes a ListFileError with its line. Nesting deeper than MAX_XML_DEPTH and an element text
     longer than MAX_VALUE_CHARS are refused."""
+    from xml.etree.ElementTree import ParseError  # XML lists only: not on a screen's path
+
+    import defusedxml
+    import defusedxml.ElementTree as SafeET
+
     depth = 0
     try:
         stream = SafeET.iterparse(XmlGuard(handle, str(path)), ("start", "end"),

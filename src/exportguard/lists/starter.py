@@ -11,8 +11,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from exportguard.lists.codes import LIST_NAMES
 from exportguard.model import Address, ListEntry
 from exportguard.names.normalize import name_forms
@@ -33,6 +31,8 @@ def starter_checksum() -> str:
 
 
 def starter_entries() -> Iterator[ListEntry]:
+    import yaml  # read when the starter set is loaded, not by every screen
+
     data = yaml.safe_load(_text(_STARTER_FILE))
     for record in data["entries"]:
         yield _entry(record)
@@ -78,6 +78,8 @@ def local_names_files() -> list[Any]:
 def local_name_records(files: list[Any] | None = None) -> Iterator[dict[str, Any]]:
     """Every curated record, checked: `listed_name` (a name or alias the list carries), a non-empty
     list of `local_names`, a `source`; an optional `note`; anything else is refused by name."""
+    import yaml
+
     for file in local_names_files() if files is None else files:
         data = yaml.safe_load(file.read_text("utf-8"))
         records = data.get("names") if isinstance(data, dict) else None
