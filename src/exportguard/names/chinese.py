@@ -14,14 +14,13 @@ data directory (names/lexicon.py), not loaded whole.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from exportguard.names.lexicon import Lexicon, lexicon
+from exportguard.names.lexicon import Lexicon, import_jieba, lexicon
 from exportguard.names.terms import vocabulary
 
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -141,10 +140,7 @@ def _lexicon() -> Lexicon:
 
 @cache
 def _tokenizer() -> Any:
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
+    tokenizer = import_jieba().Tokenizer()
     frequencies = _lexicon().frequencies
     tokenizer.FREQ, tokenizer.total = frequencies, frequencies.total
     tokenizer.initialized = True  # its dictionary is the lexicon's, read word by word

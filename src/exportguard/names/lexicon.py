@@ -17,10 +17,12 @@ import hashlib
 import logging
 import os
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
 from exportguard.config import data_dir
 
@@ -142,10 +144,23 @@ def _build(path: Path, added_words: tuple[str, ...]) -> None:
             old.unlink(missing_ok=True)
 
 
-def _fill(connection: sqlite3.Connection, added_words: tuple[str, ...]) -> None:
+def import_jieba() -> Any:
+    """jieba, imported without `pkg_resources`: jieba imports it (a tenth of a second, most of
+    its import) only to open its own data files, and opens them by path when it is missing."""
+    if "jieba" not in sys.modules and "pkg_resources" not in sys.modules:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # its import fails
+        try:
+            import jieba
+        finally:
+            del sys.modules["pkg_resources"]
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def _fill(connection: sqlite3.Connection, added_words: tuple[str, ...]) -> None:
+    jieba = import_jieba()
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     total = tokenizer.total
