@@ -110,6 +110,8 @@ def test_screen_imports_no_heavy_module_once_the_store_exists(tmp_path):
     # A name in Chinese characters needs pypinyin for its brand; it is loaded then.
     chinese = _run(["screen", "北京旷视科技有限公司", "--json"], tmp_path)
     assert chinese["code"] == 0 and "pypinyin" in chinese["modules"]
+    # jieba is imported without pkg_resources (names/lexicon.py: import_jieba).
+    assert "jieba" in chinese["modules"] and "pkg_resources" not in chinese["modules"]
 
 
 def test_stamped_head_is_alembics_head():
