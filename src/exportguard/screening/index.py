@@ -61,9 +61,11 @@ def name_variants(texts: Iterable[str]) -> Iterator[str]:
                 yield bare
 
 
-def trigrams(compact: str) -> set[str]:
+def trigrams(compact: str) -> tuple[str, ...]:
+    """The distinct trigrams of `^compact$`, in their order (a set's order would follow the
+    process's string hashing)."""
     padded = f"^{compact}$"
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+    return tuple(dict.fromkeys(padded[i : i + 3] for i in range(len(padded) - 2)))
 
 
 @lru_cache(maxsize=200_000)
@@ -225,7 +227,11 @@ class NameIndex:
         """Name numbers most likely to match `form`, by shared tokens, trigrams and sounds."""
         arrays: list[np.ndarray] = []
         weights: list[float] = []
-        for token in set(form.tokens):
+        # Tokens and trigrams in the query's order, not a set's: the hits are sums of floats, and
+        # a set's order follows the process's string hashing, so two processes could add them
+        # in another order, differ in the last bit and break a tie at the limit differently.
+        words = tuple(dict.fromkeys(form.tokens))
+        for token in words:
             postings = self.tokens.array(token)
             if postings is not None:
                 arrays.append(postings)
@@ -237,7 +243,7 @@ class NameIndex:
                 weights.append(1.0)
         if form.kind == "transliterated":
             total = len(self.name_entry) + 1
-            for token in set(form.tokens):
+            for token in words:
                 key = _bare(token)
                 bare = self.skeletons.array(key) if key else None
                 if bare is not None:
