@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from exportguard.lists.codes import LIST_NAMES
-from exportguard.lists.starter import local_names_by_name, starter_entries
+from exportguard.lists.starter import local_names_by_name, starter_entries, with_local_names
 from exportguard.names.normalize import name_forms
 
 EIGHT = {
@@ -60,6 +60,16 @@ def test_chinese_names_of_the_seed_firms(csl_entries):
     starter = {f.tokens for e in starter_entries() for t in (e.name, *e.alt_names)
                for f in name_forms(t)}
     assert set(curated) <= listed | starter
+
+
+def test_curated_names_are_added_to_a_copy(csl_entries):
+    """The CSL's own entry keeps only the official names (tests and `names_eval.py
+    --listed-names-only` screen the same entries without the curated names)."""
+    megvii = next(e for e in csl_entries if "Megvii" in e.name)
+    before = list(megvii.local_names)
+    named = with_local_names(megvii)
+    assert "北京旷视科技有限公司" in named.local_names and named is not megvii
+    assert megvii.local_names == before and "北京旷视科技有限公司" not in before
 
 
 def test_yaml_dates_are_real_dates():

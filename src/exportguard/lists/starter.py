@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -115,12 +116,14 @@ def local_names_by_name() -> dict[tuple[str, ...], tuple[str, ...]]:
 
 
 def with_local_names(entry: ListEntry) -> ListEntry:
-    """The entry with the curated local names of any of its names added."""
+    """The entry with the curated local names of any of its names added: a copy when there are
+    any (the entry given is left as it was: callers screen the same entries with and without
+    the curated names), else the entry itself."""
     curated = local_names_by_name()
     extra: list[str] = []
     for text in (entry.name, *entry.alt_names):
         for form in name_forms(text):
             extra.extend(curated.get(form.tokens, ()))
     if extra:
-        entry.local_names = list(dict.fromkeys([*entry.local_names, *extra]))
+        return replace(entry, local_names=list(dict.fromkeys([*entry.local_names, *extra])))
     return entry
