@@ -62,6 +62,25 @@ def test_chinese_names_of_the_seed_firms(csl_entries):
     assert set(curated) <= listed | starter
 
 
+def test_curated_listed_names_are_exact_names_of_the_list(csl_entries):
+    """Every curated record names its party exactly as the reference CSL (or the starter set)
+    spells a name or alias, and no record repeats a name of its own or one of another file."""
+    from exportguard.lists.starter import local_name_records
+
+    exact = {t for e in (*csl_entries, *starter_entries()) for t in (e.name, *e.alt_names)}
+    records = list(local_name_records())
+    assert len(records) >= 539
+    assert [r["listed_name"] for r in records if r["listed_name"] not in exact] == []
+    assert all(len(set(r["local_names"])) == len(r["local_names"]) for r in records)
+    named = {}
+    for record in records:
+        key = record["listed_name"]
+        assert key not in named or named[key] == record["local_names"], key
+        named[key] = record["local_names"]
+    curated = local_names_by_name()
+    assert "寒武纪（西安）集成电路有限公司" in {n for names in curated.values() for n in names}
+
+
 def test_curated_names_are_added_to_a_copy(csl_entries):
     """The CSL's own entry keeps only the official names (tests and `names_eval.py
     --listed-names-only` screen the same entries without the curated names)."""
