@@ -8,6 +8,9 @@
   helper for other listed parties, every row `heldout`. It is kept back to judge generalisation
   once, at the end of a round of matcher and curated-name work: do not run it while tuning, and
   do not read it to choose names (its baselines take their thresholds from zh's `dev` rows).
+- `data/names_eval_zh_c.csv` (`--sets zh_c`): a third Chinese set, written by another helper for
+  listed parties in neither zh nor zh_b, every row `heldout`, held back like zh_b (thresholds from
+  zh's `dev` rows; run it once, by the lead).
 
 Each row carries a `split` column (`dev` / `heldout`, by a hash of the party). exportguard is run as
 tests/conftest.py `full_screener` builds it (the full reference CSL with the curated local names)
@@ -24,7 +27,7 @@ data/local_names/*.yaml ("uncurated"); with one whose `source` cites the site th
 from ("curated, same source": the matcher looks up the very page the set was read from, which is
 not generalisation); with one from other sources only ("curated, independent source").
 
-    .venv/bin/python bench/names_eval.py [--sets zh pairs zh_b] [--splits dev] [--no-nk]
+    .venv/bin/python bench/names_eval.py [--sets zh pairs zh_b zh_c] [--splits dev] [--no-nk]
         [--only-exportguard] [--misses] [--listed-names-only] [--json out.json]
 
 `--listed-names-only` screens against the lists' own names without any curated name in
@@ -52,10 +55,10 @@ from labelled import LabelledPair
 from quality import FINE_THRESHOLDS, Outcome, _table, expected_norms_by_key, metrics_at
 
 SETS = {"zh": DATA_DIR / "names_eval_zh.csv", "pairs": DATA_DIR / "names_eval_pairs.csv",
-        "zh_b": DATA_DIR / "names_eval_zh_b.csv"}
-DEFAULT_SETS = ("zh", "pairs")  # zh_b is held back: only when asked for by name
-CHINESE_SETS = frozenset({"zh", "zh_b"})  # reported with --country CN and by curation group
-TUNE_ON = {"zh_b": "zh"}  # a set without dev rows: baselines' thresholds from this set's dev rows
+        "zh_b": DATA_DIR / "names_eval_zh_b.csv", "zh_c": DATA_DIR / "names_eval_zh_c.csv"}
+DEFAULT_SETS = ("zh", "pairs")  # zh_b and zh_c are held back: only when asked for by name
+CHINESE_SETS = frozenset({"zh", "zh_b", "zh_c"})  # reported with --country CN and by curation group
+TUNE_ON = {"zh_b": "zh", "zh_c": "zh"}  # sets without dev rows: baselines tuned on zh's dev rows
 POSITIVE_LABELS = frozenset({"listed", "match"})
 NEGATIVE_LABELS = frozenset({"unlisted", "no_match"})
 SPLITS = ("dev", "heldout")
@@ -272,7 +275,7 @@ def short(matcher: str) -> str:
 def evaluate(name: str, rows: list[dict[str, str]], matchers: dict, default_t: float,
              entries: list, misses: bool = False,
              tune_rows: list[dict[str, str]] | None = None) -> dict:
-    """`tune_rows`: dev rows of another set, for a set that has none of its own (zh_b): the
+    """`tune_rows`: dev rows of another set, for a set that has none of its own (zh_b, zh_c): the
     baselines' thresholds are chosen on them."""
     pairs = to_pairs(rows)
     norms = expected_norms_by_key(entries)
@@ -336,7 +339,7 @@ def print_misses(outcomes: list[Outcome], rows: list[dict[str, str]], t: float) 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="exportguard on the independent names sets.")
     parser.add_argument("--sets", nargs="+", choices=sorted(SETS), default=list(DEFAULT_SETS),
-                        help="zh_b is the held-back Chinese set: run it once, at the end")
+                        help="zh_b and zh_c are held-back Chinese sets: run each once, at the end")
     parser.add_argument("--no-nk", action="store_true", help="skip nomenklatura")
     parser.add_argument("--splits", nargs="+", choices=SPLITS, default=list(SPLITS),
                         help="screen only these splits' rows (tune on dev; heldout once)")
