@@ -69,7 +69,7 @@ def test_curated_listed_names_are_exact_names_of_the_list(csl_entries):
 
     exact = {t for e in (*csl_entries, *starter_entries()) for t in (e.name, *e.alt_names)}
     records = list(local_name_records())
-    assert len(records) >= 639
+    assert len(records) >= 635
     assert [r["listed_name"] for r in records if r["listed_name"] not in exact] == []
     assert all(len(set(r["local_names"])) == len(r["local_names"]) for r in records)
     named = {}
@@ -119,3 +119,36 @@ def test_curated_local_name_files_are_checked(tmp_path):
         with pytest.raises(ValueError, match=message) as caught:
             list(local_name_records([path]))
         assert "batch.yaml" in str(caught.value)
+
+
+NO_PAGE_FOUND = ("No public page was found to confirm this name; the only source is an unattributed "
+                 "file in a code index.")
+
+
+def test_every_curated_record_cites_a_page_or_says_it_has_none():
+    """A user must be able to check every curated name: its `source` carries an http(s) address,
+    or its `note` says in so many words that no public page was found (the only source being an
+    unattributed file of a code index), so an unsourced record cannot land silently."""
+    import re
+
+    from exportguard.lists.starter import local_name_records
+
+    records = list(local_name_records())
+    with_page = [r for r in records if re.search(r"https?://\S", r["source"])]
+    unconfirmed = [r for r in records if NO_PAGE_FOUND in (r.get("note") or "")]
+    neither = [r["listed_name"] for r in records
+               if r not in with_page and r not in unconfirmed]
+    assert neither == []
+    # The sentence is only for records without a page, and only where a code-index file is cited.
+    assert [r["listed_name"] for r in unconfirmed if r in with_page] == []
+    assert [r["listed_name"] for r in unconfirmed
+            if not re.search(r"index|GitHub", r["source"])] == []
+    # Records removed for resting on an unattributed file alone stay removed.
+    names = {r["listed_name"] for r in records}
+    gone = ("Subordinate Institution - Hebei Puxing Electronic", "Subordinate Institution - Envoltek",
+            "Subordinate Institution - Hebei Medicines Health",
+            "Subordinate Institution - Nanjing SunSea Industry Corporation")
+    assert [n for n in names if n.endswith(gone)] == []
+    local = {n for r in records for n in r["local_names"]}
+    assert "北京航天情报与信息研究所" not in local and "河北普星电子有限公司" not in local
+    assert len(with_page) >= 440
