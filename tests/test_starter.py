@@ -121,8 +121,8 @@ def test_curated_local_name_files_are_checked(tmp_path):
         assert "batch.yaml" in str(caught.value)
 
 
-NO_PAGE_FOUND = ("No public page was found to confirm this name; the only source is an unattributed "
-                 "file in a code index.")
+NO_PAGE_FOUND = ("No public page was found to confirm this name; the only source is an "
+                 "unattributed file in a code index.")
 
 
 def test_every_curated_record_cites_a_page_or_says_it_has_none():
@@ -145,7 +145,8 @@ def test_every_curated_record_cites_a_page_or_says_it_has_none():
             if not re.search(r"index|GitHub", r["source"])] == []
     # Records removed for resting on an unattributed file alone stay removed.
     names = {r["listed_name"] for r in records}
-    gone = ("Subordinate Institution - Hebei Puxing Electronic", "Subordinate Institution - Envoltek",
+    gone = ("Subordinate Institution - Hebei Puxing Electronic",
+            "Subordinate Institution - Envoltek",
             "Subordinate Institution - Hebei Medicines Health",
             "Subordinate Institution - Nanjing SunSea Industry Corporation")
     assert [n for n in names if n.endswith(gone)] == []
