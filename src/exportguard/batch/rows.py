@@ -19,7 +19,7 @@ from exportguard.countries import parse_country
 from exportguard.errors import InputError
 from exportguard.lists.history import InForce
 from exportguard.model import Snapshot
-from exportguard.names.normalize import han_key, name_forms
+from exportguard.names.normalize import han_key, has_han, name_forms
 from exportguard.names.query import query_parts
 from exportguard.screening.index import NameIndex
 from exportguard.screening.screener import MAX_LIMIT, Screener, ScreenResult, validate_query
@@ -88,7 +88,8 @@ _KEPT = 200_000
 def answer_key(name: str | None, country: str | None) -> Hashable | None:
     """Everything a row's answer depends on besides the screener and the options: the country
     code, and for each name the query holds (`query_parts`) its Chinese characters, the country
-    written after it and its comparable forms less the text they were made from. Rows written
+    written after it and its comparable forms less the text they were made from (for a part in
+    characters, its text). Rows written
     differently ("ACME Trading Co., Ltd." / "ACME TRADING CO LTD ") that reduce to the same key
     get the same matches and scores, since the screener reads nothing else of the text. None
     for a row the screener refuses: its error quotes the row, so it is answered for itself."""
@@ -97,7 +98,11 @@ def answer_key(name: str | None, country: str | None) -> Hashable | None:
         code = parse_country(country, "country") if country else None
     except InputError:
         return None
+    # A part in characters is keyed by its text: the screener may read it in Japanese and by
+    # its Sino-Korean readings too, which its simplified characters and Chinese forms do not fix
+    # (銀行 and 银行 have one key, but only 銀行 reads as Korean 은행).
     return code, tuple((han_key(part.text), part.country,
+                        part.text if has_han(part.text) else
                         tuple(replace(form, original="") for form in name_forms(part.text)))
                        for part in query_parts(text))
 

@@ -186,15 +186,11 @@ def _forms(text: str, every: bool) -> tuple[NameForm, ...]:
     if has_han(text) and not has_kana(text):
         # A plain-pinyin form adds nothing: Latin-script names have their pinyin terms read as
         # English before comparison.
+        # Their Japanese readings are `japanese_forms`, which the screener asks only when these
+        # find nothing close.
         forms = [_latin_form(text, clean(r.text), r.kind,
                              (f"read '{text}' as '{clean(r.text)}'", *r.notes))
                  for r in chinese.read_text(text, every)]
-        if every and not other_script(text):
-            # Japanese writes names in kanji alone too (山口組 Yamaguchi-gumi): a query's
-            # characters are also read in Japanese.
-            forms += [_latin_form(text, clean(latin), "syllabic",
-                                  (f"read '{text}' as '{latin}' ({how})",))
-                      for how, latin in japanese.romaji(text)]
     elif (script := other_script(text)) is not None:
         # Kana write every vowel: only readings of other scripts also match on consonants.
         kind = "syllabic" if script.startswith(("HIRAGANA", "KATAKANA")) else "transliterated"
@@ -205,6 +201,23 @@ def _forms(text: str, every: bool) -> tuple[NameForm, ...]:
     unique: dict[tuple[str, ...], NameForm] = {}
     for form in forms:
         if form.tokens:
+            unique.setdefault(form.tokens, form)
+    return tuple(unique.values())
+
+
+@lru_cache(maxsize=4096)
+def japanese_forms(text: str) -> tuple[NameForm, ...]:
+    """The Japanese readings of a name in Chinese characters without kana (Japanese writes names
+    in kanji alone too: 山口組 Yamaguchi-gumi), less those equal to one of its `name_forms`; empty
+    for any other name. A name with kana is read in Japanese by `name_forms` itself."""
+    text = clean(text)
+    if not has_han(text) or has_kana(text) or other_script(text):
+        return ()
+    known = {form.tokens for form in name_forms(text)}
+    unique: dict[tuple[str, ...], NameForm] = {}
+    for how, latin in japanese.romaji(text):
+        form = _latin_form(text, clean(latin), "syllabic", (f"read '{text}' as '{latin}' ({how})",))
+        if form.tokens and form.tokens not in known:
             unique.setdefault(form.tokens, form)
     return tuple(unique.values())
 
@@ -221,6 +234,7 @@ def kept_in_brackets(content: str) -> bool:
     return bool(_HAN_QUALIFIER.fullmatch(content)) and not content.startswith(_HAN_OTHER_NAME)
 
 
+@lru_cache(maxsize=65536)  # a pure function of the text; a screen asks it of one text many times
 def han_key(text: str) -> str | None:
     """The Chinese characters of a name in simplified form with short forms spelt out, for exact
     comparison of names written in characters (華為 and 华为 are one key, 国防科大 and 国防科技大学

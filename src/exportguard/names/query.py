@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from exportguard.countries import country_from_name
 from exportguard.names.normalize import basic_tokens, kept_in_brackets, name_forms
@@ -114,6 +115,7 @@ def _trailing_country(text: str) -> tuple[str, str] | None:
     return (head.strip(), code) if code else None
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text; a batch row asks it twice
 def query_parts(text: str) -> tuple[QueryPart, ...]:
     """The query as written (unless a country was set aside from it), then each cleaned-up name
     in it (no duplicates)."""

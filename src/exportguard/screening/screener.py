@@ -37,6 +37,7 @@ from exportguard.names.normalize import (
     basic_tokens,
     clean,
     han_key,
+    japanese_forms,
     name_forms,
 )
 from exportguard.names.pinyin import pinyin_trade_names
@@ -83,6 +84,9 @@ TRADE_WORD_MISSING = -0.15
 scores above the screening threshold are possible matches that a person must decide."""
 DECISIONS = ("clear", "review", "match")
 _CANDIDATES = 40
+# A name in characters is read in Japanese and by its Sino-Korean readings only when its Chinese
+# readings find no name scoring this much (the default threshold less a country's agreement).
+_CLOSE = DEFAULT_THRESHOLD - 0.05
 _GLUED_MIN = 10  # a word this long that no listed name has may be several written together
 _GLUED_PIECE = 4
 _UNSEEN = object()
@@ -415,7 +419,21 @@ class Screener:
                     out.append((name.form, number, 1.0, feature))
         out.extend(self._trade_and_pinyin(text, key, lists))
         minor = business_words(text) if key else frozenset()
-        for form in self._forms(text):
+        forms = self._forms(text)
+        self._score_forms(forms, minor, lists, floor, out)
+        if key and not any(value >= _CLOSE for _form, _number, value, _exact in out):
+            # Characters the Chinese readings find nothing close to may be a Japanese or a
+            # Korean name: read them so too (see _other_readings).
+            self._score_forms(self._other_readings(text, forms), minor, lists, floor, out)
+        return out
+
+    def _score_forms(self, forms: list[NameForm], minor: frozenset[str],
+                     lists: frozenset[str] | None, floor: float,
+                     out: list[tuple[NameForm, int, float, Feature | None]]) -> None:
+        """Each candidate name of each form scored into `out`, less those whose bound is below
+        `floor`."""
+        index = self.index
+        for form in forms:
             plain = index.weights(form)
             light = self._query_weights(form, minor, plain=plain)
             numbers = set(index.exact.get(form.core, ()))
@@ -434,7 +452,6 @@ class Screener:
                         form, name.form) else plain
                     value = score(form, weights, name.form, index.name_weights[number])
                     out.append((form, number, value, None))
-        return out
 
     def _trade_and_pinyin(self, text: str, key: str | None, lists: frozenset[str] | None
                           ) -> list[tuple[NameForm, int, float, Feature | None]]:
@@ -483,32 +500,57 @@ class Screener:
         return out
 
     def _forms(self, text: str) -> list[NameForm]:
-        """The query's forms, plus each form with its long unknown words split into words of
-        the index ("northwindtrading" -> northwind trading)."""
+        """The query's forms (a name in Hangul read in Korean too), plus each form with its
+        long unknown words split into words of the index ("northwindtrading" -> northwind
+        trading)."""
         forms = list(name_forms(text))
-        korean = text if has_hangul(text) else sino_korean(text)
-        if korean is not None and (korean == text or any(t in korean for t in korean_terms())):
-            used: list[str] = []
-            # Characters read in Korean only when they hold a Korean term and Korean words and
-            # terms cover every syllable: a Chinese or Japanese name's characters read in Korean
-            # are mostly not Korean words.
-            whole = korean != text
-            via = f"'{korean}' (Sino-Korean readings), then as " if whole else ""
-            for read, how in (
-                (mr_words(korean, self.index.token_weight, whole=whole), "McCune-Reischauer, "
-                 "cut into words where listed names have them"),
-                (mr_words(korean, self.index.token_weight, korean_terms(), used, whole),
-                 "Korean terms translated: {}; the rest in McCune-Reischauer"),
-                (dprk_person(text), "a person's name in the DPRK's romanisation"),
-            ):
-                if read is not None:
-                    note = f"read '{text}' as {via}'{read}' ({how.format(', '.join(used))})"
-                    # A person's syllables are each read with their vowels: no consonant matches.
-                    kind = "syllabic" if how.startswith("a person") else "transliterated"
-                    forms[:0] = [replace(f, kind=kind, notes=(note,))
-                                 for f in name_forms(read) if f.tokens not in
-                                 {g.tokens for g in forms}]
-        for form in list(forms):
+        if has_hangul(text):
+            forms[:0] = self._korean_forms(text, text, forms)
+        return forms + self._glued(forms)
+
+    def _other_readings(self, text: str, known: list[NameForm]) -> list[NameForm]:
+        """A name in Chinese characters read as a Korean name (its Sino-Korean readings, when
+        they hold a Korean term) and in Japanese (`japanese_forms`), with their glued words split.
+        Asked only when the name's Chinese readings find nothing that scores _CLOSE: reading
+        every name in characters these ways cost more than the rest of its screen."""
+        korean = sino_korean(text) if not has_hangul(text) else None
+        forms: list[NameForm] = []
+        if korean is not None and any(t in korean for t in korean_terms()):
+            forms += self._korean_forms(text, korean, known)
+        seen = {f.tokens for f in (*known, *forms)}
+        forms += [f for f in japanese_forms(text) if f.tokens not in seen]
+        return forms + self._glued(forms)
+
+    def _korean_forms(self, text: str, korean: str, known: list[NameForm]) -> list[NameForm]:
+        """The readings of `korean` (the text in Hangul, or its characters' Sino-Korean
+        readings) that are not already forms of the query."""
+        forms = list(known)
+        used: list[str] = []
+        # Characters read in Korean only when they hold a Korean term and Korean words and
+        # terms cover every syllable: a Chinese or Japanese name's characters read in Korean
+        # are mostly not Korean words.
+        whole = korean != text
+        via = f"'{korean}' (Sino-Korean readings), then as " if whole else ""
+        for read, how in (
+            (mr_words(korean, self.index.token_weight, whole=whole), "McCune-Reischauer, "
+             "cut into words where listed names have them"),
+            (mr_words(korean, self.index.token_weight, korean_terms(), used, whole),
+             "Korean terms translated: {}; the rest in McCune-Reischauer"),
+            (dprk_person(text), "a person's name in the DPRK's romanisation"),
+        ):
+            if read is not None:
+                note = f"read '{text}' as {via}'{read}' ({how.format(', '.join(used))})"
+                # A person's syllables are each read with their vowels: no consonant matches.
+                kind = "syllabic" if how.startswith("a person") else "transliterated"
+                forms[:0] = [replace(f, kind=kind, notes=(note,))
+                             for f in name_forms(read) if f.tokens not in
+                             {g.tokens for g in forms}]
+        return forms[: len(forms) - len(known)]
+
+    def _glued(self, forms: list[NameForm]) -> list[NameForm]:
+        """Each form with its long unknown words split into words of the index."""
+        found: list[NameForm] = []
+        for form in forms:
             words = form.text.split()
             split = [split_glued(w, self.index.token_weight, _GLUED_PIECE)
                      if len(w) >= _GLUED_MIN and w not in self.index.token_weight else None
@@ -517,9 +559,9 @@ class Screener:
                 joined = " ".join(" ".join(pieces) if pieces else word
                                   for word, pieces in zip(words, split, strict=True))
                 note = f"'{form.text}' read as '{joined}' (glued words split against listed names)"
-                forms.extend(replace(f, notes=(*form.notes, note)) for f in name_forms(joined)
+                found.extend(replace(f, notes=(*form.notes, note)) for f in name_forms(joined)
                              if f.tokens != form.tokens)
-        return forms
+        return found
 
     def _query_weights(self, form: NameForm, minor: frozenset[str],
                        listed: NameForm | None = None,
