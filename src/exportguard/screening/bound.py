@@ -35,9 +35,10 @@ _MARGIN = 1e-9  # float sums in another order
 
 
 def score_bounds(index: NameIndex, form: NameForm, weights: tuple[float, ...],
-                 numbers: np.ndarray) -> np.ndarray:
+                 numbers: np.ndarray, *others: tuple[float, ...]) -> np.ndarray:
     """For each name number in `numbers`, a value at least `score(form, weights, name.form,
-    name weights)`; infinity where no bound is computed."""
+    name weights)`, and at least that score under each of the query weights `others` too (the
+    words' similarities are found once for all); infinity where no bound is computed."""
     count = len(numbers)
     query = form.tokens
     starts = index.name_token_starts
@@ -52,18 +53,24 @@ def score_bounds(index: NameIndex, form: NameForm, weights: tuple[float, ...],
     tokens = index.name_tokens.take(np.arange(int(ends[-1])) + np.repeat(first - owner_starts,
                                                                          lengths))
     similar = _similarity(index, form, tokens)
-    q_weights = np.asarray(weights, dtype=np.float64)
-    q_cov = q_weights @ np.maximum.reduceat(similar, owner_starts, axis=1) / (
-        q_weights.sum() or 1.0)
     n_weights = index.token_weights.take(tokens)
     n_sum = np.add.reduceat(n_weights, owner_starts)
     n_sum[n_sum == 0] = 1.0
     n_cov = np.add.reduceat(n_weights * similar.max(axis=0), owner_starts) / n_sum
-    both = q_cov + n_cov
-    both[both == 0] = np.inf  # no overlap: 0
-    bounds = TOKEN_WEIGHT * (2 * q_cov * n_cov / both) + STRING_WEIGHT + _MARGIN
+    q_best = np.maximum.reduceat(similar, owner_starts, axis=1)
+    bounds = _bounds(weights, q_best, n_cov)
+    for each in others:
+        np.maximum(bounds, _bounds(each, q_best, n_cov), out=bounds)
     _mark_joined(index, query, tokens, owner_starts, bounds)
     return bounds
+
+
+def _bounds(weights: tuple[float, ...], q_best: np.ndarray, n_cov: np.ndarray) -> np.ndarray:
+    q_weights = np.asarray(weights, dtype=np.float64)
+    q_cov = q_weights @ q_best / (q_weights.sum() or 1.0)
+    both = q_cov + n_cov
+    both[both == 0] = np.inf  # no overlap: 0
+    return TOKEN_WEIGHT * (2 * q_cov * n_cov / both) + STRING_WEIGHT + _MARGIN
 
 
 def _similarity(index: NameIndex, form: NameForm, tokens: np.ndarray) -> np.ndarray:

@@ -87,6 +87,15 @@ class Postings:
             self._offsets = self.starts.tolist()
         return self.numbers[self._offsets[slot] : self._offsets[slot + 1]]
 
+    def arrays(self, keys: Iterable[str]) -> list[np.ndarray]:
+        """The postings of those of `keys` that have some, in their order."""
+        slots = self._slot
+        if self._offsets is None:
+            self._offsets = self.starts.tolist()
+        offsets, numbers = self._offsets, self.numbers
+        return [numbers[offsets[slot] : offsets[slot + 1]] for key in keys
+                if (slot := slots.get(key)) is not None]
+
     def slot(self, key: str) -> int:
         """The key's position in `keys`, -1 when absent."""
         return self._slot.get(key, -1)

@@ -249,11 +249,9 @@ class NameIndex:
                 if bare is not None:
                     arrays.append(bare)
                     weights.append(3.0 * math.log(total / (len(bare) + 0.5)))
-        for gram in trigrams(form.compact):
-            postings = self.grams.array(gram)
-            if postings is not None:
-                arrays.append(postings)
-                weights.append(1.0)
+        grams = self.grams.arrays(trigrams(form.compact))
+        arrays.extend(grams)
+        weights.extend([1.0] * len(grams))
         if not arrays:
             return np.empty(0, dtype=np.int32)
         lengths = [len(a) for a in arrays]

@@ -441,9 +441,8 @@ class Screener:
             ordered = list(numbers)
             if floor > 0 and ordered:
                 at = np.asarray(ordered, dtype=np.int64)
-                bounds = score_bounds(index, form, plain, at)
-                if light is not plain:
-                    bounds = np.maximum(bounds, score_bounds(index, form, light, at))
+                bounds = score_bounds(index, form, plain, at,
+                                      *((light,) if light is not plain else ()))
                 ordered = [n for n, b in zip(ordered, bounds.tolist(), strict=True) if b >= floor]
             for number in ordered:
                 name = index.names[number]
