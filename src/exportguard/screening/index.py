@@ -227,6 +227,9 @@ class NameIndex:
         """Name numbers most likely to match `form`, by shared tokens, trigrams and sounds."""
         arrays: list[np.ndarray] = []
         weights: list[float] = []
+        # Postings that hold a name at most once (tokens, trigrams; not sounds nor skeletons: a
+        # name with two words of one sound is in that sound's postings twice), for the floor.
+        once: list[np.ndarray] = []
         # Tokens and trigrams in the query's order, not a set's: the hits are sums of floats, and
         # a set's order follows the process's string hashing, so two processes could add them
         # in another order, differ in the last bit and break a tie at the limit differently.
@@ -236,6 +239,7 @@ class NameIndex:
             if postings is not None:
                 arrays.append(postings)
                 weights.append(3.0 * math.sqrt(self.weight(token)))
+                once.append(postings)
             key = phonetic(token)
             sound = self.sounds.array(key) if key else None
             if sound is not None:
@@ -252,19 +256,20 @@ class NameIndex:
         grams = self.grams.arrays(trigrams(form.compact))
         arrays.extend(grams)
         weights.extend([1.0] * len(grams))
+        once.extend(grams)
         if not arrays:
             return np.empty(0, dtype=np.int32)
         lengths = [len(a) for a in arrays]
         hits = np.bincount(np.concatenate(arrays), weights=np.repeat(weights, lengths),
                            minlength=len(self.name_entry))
-        # The names of any one posting are distinct, so the limit-th most hits among them is at
-        # most the limit-th among all names: only names with at least that many hits are looked
-        # at (a few hundred of some two thousand with a hit, in one scan).
+        # The names of a posting in `once` are distinct, so the limit-th most hits among them is
+        # at most the limit-th among all names: only names with at least that many hits are
+        # looked at (a few hundred of some two thousand with a hit, in one scan). The first
+        # such posting is a word's when a word has one (a word weighs more than a trigram).
         floor = 0.0
-        heaviest = max((w, i) for i, w in enumerate(weights) if len(arrays[i]) >= limit)[1] \
-            if any(len(a) >= limit for a in arrays) else None
-        if heaviest is not None:
-            some = hits.take(arrays[heaviest])
+        some = next((a for a in once if len(a) >= limit), None)
+        if some is not None:
+            some = hits.take(some)
             floor = float(np.partition(some, len(some) - limit)[len(some) - limit])
         # A boolean scan: several times faster on floats than flatnonzero of the floats.
         found = np.flatnonzero(hits >= floor) if floor > 0 else np.flatnonzero(hits != 0)
