@@ -2,7 +2,7 @@ from exportguard.names.normalize import clean, has_han, name_forms
 
 
 def core(text: str) -> str:
-    # A query in Han characters also gets Japanese readings (kind 'syllabic'): not asked here.
+    # Japanese readings (kind 'syllabic') are `japanese_forms`, not name_forms: none expected.
     forms = [f for f in name_forms(text) if f.kind != "syllabic"]
     assert len(forms) == 1
     return forms[0].core
