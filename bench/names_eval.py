@@ -4,6 +4,9 @@
   parties (expected: the CSL entries that denote the party) and unlisted Chinese companies.
 - `data/names_eval_pairs.csv`: other scripts, former names, legal forms, addresses after the name,
   glued words (positives) and near-miss negatives.
+- `data/names_eval_zh_hard.csv`: read with `zh`, `dev` rows only: real unlisted Chinese companies
+  and institutes that share a trade name or a group with a listed party (another city, another
+  business), written to tune the contradiction rules of screening/han_rules.py.
 - `data/names_eval_zh_b.csv` (`--sets zh_b`): a second Chinese set, written later by another
   helper for other listed parties, every row `heldout`. It is kept back to judge generalisation
   once, at the end of a round of matcher and curated-name work: do not run it while tuning, and
@@ -58,6 +61,9 @@ SETS = {"zh": DATA_DIR / "names_eval_zh.csv", "pairs": DATA_DIR / "names_eval_pa
         "zh_b": DATA_DIR / "names_eval_zh_b.csv", "zh_c": DATA_DIR / "names_eval_zh_c.csv"}
 DEFAULT_SETS = ("zh", "pairs")  # zh_b and zh_c are held back: only when asked for by name
 CHINESE_SETS = frozenset({"zh", "zh_b", "zh_c"})  # reported with --country CN and by curation group
+# Rows read with a set: names_eval_zh_hard.csv holds only `dev` rows (hard negatives written for
+# tuning the rules of screening/han_rules.py), so the heldout part of zh is what it was.
+EXTRA_ROWS = {"zh": (DATA_DIR / "names_eval_zh_hard.csv",)}
 TUNE_ON = {"zh_b": "zh", "zh_c": "zh"}  # sets without dev rows: baselines tuned on zh's dev rows
 POSITIVE_LABELS = frozenset({"listed", "match"})
 NEGATIVE_LABELS = frozenset({"unlisted", "no_match"})
@@ -384,13 +390,15 @@ def main(argv: list[str] | None = None) -> int:
 
     report = {"matcher_fingerprint": matcher_fingerprint(), "default_threshold": default_t}
     for name in args.sets:
-        rows = [r for r in read_rows(SETS[name]) if r["split"] in args.splits]
+        rows = [r for path in (SETS[name], *EXTRA_ROWS.get(name, ()))
+                for r in read_rows(path) if r["split"] in args.splits]
         if not rows:
             print(f"\n{name}: no rows in splits {', '.join(args.splits)}")
             continue
         tune = None
         if name in TUNE_ON and not args.only_exportguard:
-            tune = [r for r in read_rows(SETS[TUNE_ON[name]]) if r["split"] == "dev"]
+            tune = [r for path in (SETS[TUNE_ON[name]], *EXTRA_ROWS.get(TUNE_ON[name], ()))
+                    for r in read_rows(path) if r["split"] == "dev"]
         n_pos = sum(1 for r in rows if r["label"] in POSITIVE_LABELS)
         print(f"\n{name}: {len(rows)} rows ({n_pos} positive, {len(rows) - n_pos} negative), "
               f"{len({r['party'] for r in rows})} parties")
