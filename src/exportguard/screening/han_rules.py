@@ -5,11 +5,22 @@ a feature how the query was read (see `screener.Screener._match`)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
-from exportguard.names.chinese import business_tail, trade_name
-from exportguard.names.normalize import NameForm, name_forms
-from exportguard.names.terms import filler_tokens, generic_tokens
+from exportguard.names.chinese import (
+    HAN_RUN,
+    business_tail,
+    numbered_key,
+    segment,
+    simplified,
+    spelt_out,
+    trade_name,
+)
+from exportguard.names.normalize import NameForm, basic_tokens, name_forms
+from exportguard.names.terms import filler_tokens, generic_tokens, vocabulary
 from exportguard.screening.features import INSTITUTION_WORDS, kind_conflict
 
 # The business and organisation words after the trade name of a query in characters (工业, 集团 of
@@ -65,12 +76,173 @@ def company_not_institution(text: str, form: NameForm, listed: NameForm
 
 def acronym_only(form: NameForm, listed: NameForm) -> str | None:
     """The listed name's one word of its own ("MEC" of "MEC International": the others describe)
-    when it is short (an acronym) and the query's reading has other words besides it."""
+    when it is short (an acronym, with letters) and the query's reading has other words besides
+    it."""
     generic = generic_tokens()
     own = {t for t in listed.tokens if t not in generic} or set(listed.tokens)
     if len(own) != 1:
         return None
     word = own.pop()
-    if len(word) > _ACRONYM_LETTERS or word not in form.tokens or len(set(form.tokens)) < 2:
-        return None
+    if (len(word) > _ACRONYM_LETTERS or not any(c.isalpha() for c in word)
+            or word not in form.tokens or len(set(form.tokens)) < 2):
+        return None  # a number (58 of CETC's 58th institute) is no acronym: it names one party
     return word
+
+
+# A query in characters whose other words contradict the listed party: the place it names is not
+# the party's, the business it says it is in is none of the party's, or it numbers another
+# institute. Chinese enterprise names are registered as place + trade name + industry +
+# organisation form, and the same trade name may be registered again in another place or another
+# industry (Provisions on the Administration of Enterprise Name Registration, State Council
+# Order 734, arts. 6-8 and 17: https://www.gov.cn/zhengce/content/2020-12/28/content_5574256.htm),
+# so a shared trade name (科达 of 科达制造 and of 苏州科达科技) with another place or another
+# industry is another company: 西安光机所 is not 长春光机所, 联合能源集团 not 中国联合网络通信. The
+# party's own names (every name, alias and curated name of the entry) decide what is its: a
+# query that shortens one of them, or names a place or business one of them has, contradicts
+# nothing.
+CONTRADICTED = -0.15
+
+# Business kinds: the words a Chinese name (matched inside the characters) or an English name
+# (whole words) says them with. A kind the query names and none of the party's names has is a
+# contradiction; generic words (科技, 技术, 信息, 智能, 集团, 实业...) name no kind. The English
+# side is generous (any word that could say the kind), the query's side strict.
+BUSINESS_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "bank": (("银行",), ("bank", "banking")),
+    "securities": (("证券",), ("securities", "security", "brokerage")),
+    "insurance": (("保险", "人寿", "财险"), ("insurance", "life", "assurance", "insurer")),
+    "accounting": (("会计师事务所",), ("accounting", "accountants", "cpa", "cpas", "audit")),
+    "law firm": (("律师事务所",), ("law", "lawyers", "legal")),
+    "investment": (("投资", "控股", "资本", "资产管理", "金融", "租赁", "基金", "信托", "期货"),
+                   ("investment", "investments", "holding", "holdings", "capital", "asset",
+                    "assets", "finance", "financial", "leasing", "fund", "funds", "trust",
+                    "futures", "venture", "ventures")),
+    "automobiles": (("汽车",), ("automobile", "automobiles", "automotive", "auto", "autos",
+                               "motor", "motors", "vehicle", "vehicles", "car", "cars")),
+    "food and drink": (("乳品", "乳业", "乳制品", "食品", "饮料", "酒业", "啤酒", "酿酒"),
+                       ("dairy", "food", "foods", "beverage", "beverages", "brewery", "wine",
+                        "liquor", "drinks")),
+    "pharmaceuticals": (("药业", "制药", "医药"), ("pharmaceutical", "pharmaceuticals", "pharma",
+                                                 "medicine", "medicines", "medical", "drug")),
+    "real estate": (("地产", "置业"), ("estate", "property", "properties", "realty")),
+    "energy": (("能源", "石油", "石化", "天然气", "油气", "电力", "煤炭", "燃气"),
+               ("energy", "oil", "petroleum", "petrochemical", "gas", "power", "coal",
+                "nuclear", "electric", "electricity")),
+    "electronics": (("电子", "电器", "光电"), ("electronic", "electronics", "electric",
+                                             "electrical", "optoelectronic", "optoelectronics",
+                                             "microelectronic", "microelectronics", "optronic",
+                                             "optronics", "photoelectric", "semiconductor",
+                                             "semiconductors", "optical")),
+    "telecommunications": (("通信", "通讯", "电信"), ("communication", "communications", "telecom",
+                                                  "telecommunication", "telecommunications",
+                                                  "unicom", "network", "networks")),
+    "semiconductors": (("半导体", "集成电路", "芯片", "晶圆"),
+                       ("semiconductor", "semiconductors", "integrated", "circuit", "circuits",
+                        "chip", "chips", "ic", "microelectronic", "microelectronics", "wafer")),
+    "software": (("软件",), ("software",)),
+    "materials and chemicals": (("材料", "化工", "化学"), ("material", "materials", "chemical",
+                                                        "chemicals", "chemistry")),
+    "machinery": (("制造", "机械", "装备", "设备", "重工", "机床", "机器人"),
+                  ("manufacturing", "manufacture", "manufacturer", "machinery", "machine",
+                   "machines", "equipment", "heavy", "industry", "industries", "industrial",
+                   "robot", "robotics", "tool", "tools", "works", "plant", "factory")),
+    "shipbuilding": (("船舶", "造船", "船厂"), ("ship", "ships", "shipbuilding", "shipyard",
+                                            "marine", "offshore", "vessel")),
+    "aerospace": (("航空", "航天", "飞机"), ("aviation", "aeronautic", "aeronautics",
+                                          "aeronautical", "aerospace", "astronautics", "aircraft",
+                                          "aero", "space", "airlines", "airline")),
+    "textiles": (("纺织", "化纤"), ("textile", "textiles", "fiber", "fibre", "cotton")),
+    "metals and mining": (("钢铁", "冶金", "矿业", "稀土", "有色金属"),
+                          ("steel", "iron", "metallurgy", "metallurgical", "mining", "minerals",
+                           "metals", "rare", "earth")),
+    "logistics": (("物流", "航运", "海运", "快递"), ("logistics", "shipping", "express",
+                                                "transport", "transportation", "freight")),
+    "trading": (("贸易", "商贸", "进出口"), ("trading", "trade", "import", "export", "imports",
+                                          "exports")),
+}
+# Province-level divisions (https://www.gov.cn/guoqing/2005-09/13/content_5043917.htm); the
+# municipalities, the SARs and 吉林 (province and city) are places of both levels. Two places
+# contradict each other only at the same level (广东 and 深圳 do not).
+_PROVINCES = frozenset({"浙江", "江苏", "内蒙古", "新疆", "西藏", "广东", "四川", "湖南", "湖北",
+                        "安徽", "福建", "山东", "陕西", "黑龙江", "吉林", "辽宁", "河北", "河南",
+                        "山西", "江西", "广西", "云南", "贵州", "甘肃", "青海", "宁夏", "海南",
+                        "台湾"})
+_BOTH_LEVELS = frozenset({"北京", "上海", "天津", "重庆", "香港", "澳门", "吉林"})
+# Regions (西北 of 西北工业大学, 华东 of 华东电脑) describe, they do not place a party.
+_REGIONS = frozenset({"西北", "东北", "西南", "东南", "华南", "华东", "华北", "华中"})
+
+
+@dataclass(frozen=True, slots=True)
+class NameFacts:
+    """What a name says besides its trade name: its places (simplified characters), its business
+    kinds (keys of BUSINESS_KINDS) and its numbers (an institute's, as digits)."""
+
+    places: frozenset[str]
+    kinds: frozenset[str]
+    numbers: frozenset[str]
+
+
+def _levels(place: str) -> set[str]:
+    if place in _BOTH_LEVELS:
+        return {"province", "city"}
+    return {"province"} if place in _PROVINCES else {"city"}
+
+
+@lru_cache(maxsize=8192)
+def han_facts(text: str) -> NameFacts:
+    """The places, business kinds and institute numbers of a name in characters (simplified,
+    short forms spelt out, numbers as digits: `chinese.numbered_key`)."""
+    chars = numbered_key(spelt_out(simplified(text)))
+    han = "".join(HAN_RUN.findall(chars))
+    places = frozenset(w.chars for w in segment(han)
+                       if w.how == "place" and w.chars not in _REGIONS) if han else frozenset()
+    kinds = frozenset(kind for kind, (words, _) in BUSINESS_KINDS.items()
+                      if any(w in chars for w in words))
+    return NameFacts(places, kinds, frozenset(re.findall(r"[0-9]+", chars)))
+
+
+@lru_cache(maxsize=8192)
+def latin_facts(text: str) -> NameFacts:
+    """The same read from a name in Latin letters (words, and places by their pinyin)."""
+    words = basic_tokens(text)
+    joined = f" {' '.join(words)} "
+    by_pinyin = _places_by_pinyin()
+    places = frozenset(chars for pinyin, chars in by_pinyin.items() if f" {pinyin} " in joined)
+    present = set(words)
+    kinds = frozenset(kind for kind, (_, english) in BUSINESS_KINDS.items()
+                      if present.intersection(english))
+    numbers = frozenset(m for w in words for m in re.findall(r"^([0-9]+)(?:st|nd|rd|th)?$", w))
+    return NameFacts(places, kinds, numbers)
+
+
+@cache
+def _places_by_pinyin() -> dict[str, str]:
+    return {pinyin: chars for chars, pinyin in vocabulary().han_places.items()
+            if chars not in _REGIONS}
+
+
+def party_facts(names: Sequence[str]) -> NameFacts:
+    """What any of a party's names says (a place, kind or number one name has is the party's)."""
+    found = [han_facts(n) if HAN_RUN.search(n) else latin_facts(n) for n in names]
+    return NameFacts(frozenset().union(*(f.places for f in found)),
+                     frozenset().union(*(f.kinds for f in found)),
+                     frozenset().union(*(f.numbers for f in found)))
+
+
+def contradiction(query: NameFacts, party: NameFacts) -> str | None:
+    """How the query's words contradict the party's names, or None: another place of the same
+    level and none of the party's; a business kind none of the party's names has; an institute
+    number the party's numbered names do not carry."""
+    if query.places and party.places and not query.places & party.places:
+        levels = {level for place in party.places for level in _levels(place)}
+        mine = sorted(p for p in query.places if _levels(p) & levels)
+        if mine:
+            return (f"the query names the place {'/'.join(mine)}, the listed party "
+                    f"{'/'.join(sorted(party.places))}")
+    other = sorted(query.kinds - party.kinds)
+    if other:
+        return (f"the query names a business ({', '.join(other)}) that none of the listed "
+                "party's names has")
+    if query.numbers and party.numbers and not query.numbers & party.numbers:
+        return (f"the query numbers {'/'.join(sorted(query.numbers))}, the listed party "
+                f"{'/'.join(sorted(party.numbers))}")
+    return None

@@ -57,10 +57,15 @@ from exportguard.screening.features import (
 from exportguard.screening.han_rules import (
     ACRONYM_ONLY,
     BUSINESS_WORD_SHARE,
+    CONTRADICTED,
+    NameFacts,
     acronym_only,
     business_words,
     company_not_institution,
+    contradiction,
+    han_facts,
     lighter_against,
+    party_facts,
 )
 from exportguard.screening.index import IndexedName, NameIndex
 
@@ -232,6 +237,7 @@ class Screener:
         self.in_force = list(in_force)
         self._dated: dict[int, bool | None] = {}
         self._han_names: dict[int, tuple[str, ...]] = {}
+        self._facts: dict[int, NameFacts] = {}
 
     @cached_property
     def fr_dates(self) -> FrDates:
@@ -285,6 +291,9 @@ class Screener:
                     certain = False
                 if exact is None and key and acronym_only(form, self.index.names[number].form):
                     value += ACRONYM_ONLY
+                    certain = False
+                if self._contradicted(key, part.text, exact, entry_number):
+                    value += CONTRADICTED
                     certain = False
                 if where is not None:
                     fit = _country_adjustment(where, entry.countries)
@@ -371,6 +380,10 @@ class Screener:
                 "acronym_only", 1.0, ACRONYM_ONLY, ACRONYM_ONLY,
                 f"the listed name is the one short word '{acronym}', which many parties share; "
                 "the query's name in characters says more"))
+        clash = self._contradicted(key, part.text, exact, name.entry)
+        if clash:
+            features.append(Feature("contradicted", 1.0, CONTRADICTED, CONTRADICTED,
+                                    f"{clash}: likely another company or institute"))
         if part.role != "query":
             features.append(Feature("query_cleanup", 1.0, 0.0, 0.0,
                                     f"screened '{part.text}': {part.note}"))
@@ -573,6 +586,20 @@ class Screener:
             return weights
         return tuple(w * BUSINESS_WORD_SHARE if t in minor else w
                      for t, w in zip(form.tokens, weights, strict=True))
+
+    def _contradicted(self, key: str | None, text: str, exact: Feature | None,
+                      entry: int) -> str | None:
+        """How the words of a query in characters contradict the party's names (another place,
+        business kind or institute number: `han_rules.contradiction`), for a match that is not
+        one of the party's names in characters (a match by trade name or by reading)."""
+        if not key or (exact is not None and exact.name != "trade_name"):
+            return None
+        facts = self._facts.get(entry)
+        if facts is None:
+            listed = self.index.entries[entry]
+            facts = self._facts[entry] = party_facts(
+                (listed.name, *listed.alt_names, *listed.local_names))
+        return contradiction(han_facts(text), facts)
 
     def _own_names(self, entry: int) -> tuple[str, ...]:
         """The entry's names in Chinese characters (curated or listed), simplified."""
