@@ -8,6 +8,7 @@ from exportguard.names.chinese import pinyin_key, trade_name
 from exportguard.names.normalize import han_key, name_forms
 from exportguard.names.pinyin import pinyin_trade_names
 from exportguard.screening import DEFAULT_THRESHOLD
+from exportguard.screening.han_rules import CONTRADICTED
 from exportguard.screening.screener import (
     PINYIN_FULL,
     PINYIN_TRADE,
@@ -76,9 +77,13 @@ def test_a_shortening_keeps_what_tells_the_party_apart(short, full, shortens):
     assert _shortens(short, full) is shortens
 
 
-def test_trade_name_with_other_place_finds_the_curated_party(full_screener):
+def test_trade_name_with_other_place_links_the_curated_party(full_screener):
+    # 上海 is not Megvii's place (北京): the link is made and explained, and the other place
+    # costs CONTRADICTED (tests/test_names_han_rules.py).
     query = "上海旷视科技有限公司"
-    assert found(full_screener, query)[MEGVII].score >= TRADE_NAME_OTHER
+    match = found(full_screener, query, min_score=0.5)[MEGVII]
+    assert match.score < DEFAULT_THRESHOLD
+    assert {f.name: f.contribution for f in match.features}["contradicted"] == CONTRADICTED
     linked = {full_screener.index.names[number].text: feature for _form, number, _value, feature
               in full_screener._trade_and_pinyin(query, han_key(query), None)}
     feature = linked["北京旷视科技有限公司"]
@@ -87,6 +92,7 @@ def test_trade_name_with_other_place_finds_the_curated_party(full_screener):
         "read 上海旷视科技有限公司 as trade name 旷视 (with other place or business words); "
         "trade name 旷视 of curated 北京旷视科技有限公司")
     assert linked["旷视"].contribution == TRADE_NAME_OTHER
+    assert found(full_screener, "旷视科技集团")[MEGVII].score >= TRADE_NAME_OTHER
 
 
 def test_trade_name_with_another_suffix_finds_the_curated_party(full_screener):
