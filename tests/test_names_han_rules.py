@@ -102,3 +102,37 @@ def test_listed_names_in_english_say_their_kinds_generously():
     assert "telecommunications" in unicom.kinds
     assert contradiction(han_facts("中国联合通信"), unicom) is None
     assert han_facts("大华会计师事务所(特殊普通合伙)").kinds == frozenset({"accounting"})
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("西工大", "Northwestern Polytechnical University"),
+        ("哈工程", "Harbin Engineering University"),
+        ("南理工", "Nanjing University of Science and Technology"),
+        ("北航", "Beijing University of Aeronautics and Astronautics (BUAA)"),
+        ("北邮", "Beijing University of Posts and Telecommunications (BUPT)"),
+    ],
+)
+def test_curated_abbreviations_of_universities(full_screener, query, listed):
+    # data/local_names/abbreviations.yaml: abbreviations no short-form rule derives.
+    match = found(full_screener, query)[listed]
+    assert match.score == 1.0
+    assert features(match)["exact_alias"].detail.endswith("equal the listed curated local name")
+
+
+def test_an_ambiguous_abbreviation_is_no_curated_name(full_screener):
+    # 南航: Nanjing University of Aeronautics and Astronautics and China Southern Airlines.
+    matches = found(full_screener, "南航")
+    assert all(m.score < DEFAULT_THRESHOLD for m in matches.values())
+
+
+def test_a_company_named_by_a_university_abbreviation_is_not_the_university(full_screener):
+    match = found(full_screener, "北邮科技有限公司")[
+        "Beijing University of Posts and Telecommunications (BUPT)"]
+    assert match.score < DEFAULT_THRESHOLD
+    assert features(match)["contradicted"].detail == (
+        "the query names a company, the listed party is a university or institute: likely "
+        "another company or institute")
+    # An institute of a company group is no company (its name holds 公司 but not at the end).
+    assert not han_facts("中国电子科技集团公司第十四研究所").company

@@ -167,6 +167,15 @@ _PROVINCES = frozenset({"浙江", "江苏", "内蒙古", "新疆", "西藏", "�
                         "山西", "江西", "广西", "云南", "贵州", "甘肃", "青海", "宁夏", "海南",
                         "台湾"})
 _BOTH_LEVELS = frozenset({"北京", "上海", "天津", "重庆", "香港", "澳门", "吉林"})
+# Legal forms of a company in characters (the first three found anywhere, 公司 at the end), and
+# the words of one in Latin letters; words of universities and institutes.
+_HAN_COMPANY = ("有限公司", "股份公司", "有限责任公司", "公司")
+_LATIN_COMPANY = frozenset({"co", "company", "corporation", "corp", "ltd", "limited", "inc",
+                            "llc", "plc", "group", "holding", "holdings", "enterprise",
+                            "enterprises"})
+_HAN_INSTITUTION = ("大学", "学院", "研究所", "研究院", "科学院", "学校")
+_LATIN_INSTITUTION = frozenset({"university", "institute", "academy", "college", "school",
+                                "laboratory"})
 # Regions (西北 of 西北工业大学, 华东 of 华东电脑) describe, they do not place a party.
 _REGIONS = frozenset({"西北", "东北", "西南", "东南", "华南", "华东", "华北", "华中"})
 
@@ -179,6 +188,8 @@ class NameFacts:
     places: frozenset[str]
     kinds: frozenset[str]
     numbers: frozenset[str]
+    company: bool = False  # a company's legal form (有限公司, Co., Ltd., Corporation...)
+    institution: bool = False  # a university's or an institute's word (大学, 研究所, Institute...)
 
 
 def _levels(place: str) -> set[str]:
@@ -197,7 +208,11 @@ def han_facts(text: str) -> NameFacts:
                        if w.how == "place" and w.chars not in _REGIONS) if han else frozenset()
     kinds = frozenset(kind for kind, (words, _) in BUSINESS_KINDS.items()
                       if any(w in chars for w in words))
-    return NameFacts(places, kinds, frozenset(re.findall(r"[0-9]+", chars)))
+    # 中国电子科技集团公司第十四研究所 is an institute of a company, not a company.
+    company = han.endswith(_HAN_COMPANY) or any(f in han for f in _HAN_COMPANY[:3])
+    institution = any(w in han for w in _HAN_INSTITUTION)
+    return NameFacts(places, kinds, frozenset(re.findall(r"[0-9]+", chars)), company,
+                     institution)
 
 
 @lru_cache(maxsize=8192)
@@ -211,7 +226,8 @@ def latin_facts(text: str) -> NameFacts:
     kinds = frozenset(kind for kind, (_, english) in BUSINESS_KINDS.items()
                       if present.intersection(english))
     numbers = frozenset(m for w in words for m in re.findall(r"^([0-9]+)(?:st|nd|rd|th)?$", w))
-    return NameFacts(places, kinds, numbers)
+    return NameFacts(places, kinds, numbers, bool(present & _LATIN_COMPANY),
+                     bool(present & _LATIN_INSTITUTION))
 
 
 @cache
@@ -225,13 +241,15 @@ def party_facts(names: Sequence[str]) -> NameFacts:
     found = [han_facts(n) if HAN_RUN.search(n) else latin_facts(n) for n in names]
     return NameFacts(frozenset().union(*(f.places for f in found)),
                      frozenset().union(*(f.kinds for f in found)),
-                     frozenset().union(*(f.numbers for f in found)))
+                     frozenset().union(*(f.numbers for f in found)),
+                     any(f.company for f in found), any(f.institution for f in found))
 
 
 def contradiction(query: NameFacts, party: NameFacts) -> str | None:
     """How the query's words contradict the party's names, or None: another place of the same
-    level and none of the party's; a business kind none of the party's names has; an institute
-    number the party's numbered names do not carry."""
+    level and none of the party's; a business kind none of the party's names has; a company
+    (its legal form) against a university or institute none of whose names is a company's; an
+    institute number the party's numbered names do not carry."""
     if query.places and party.places and not query.places & party.places:
         levels = {level for place in party.places for level in _levels(place)}
         mine = sorted(p for p in query.places if _levels(p) & levels)
@@ -242,6 +260,8 @@ def contradiction(query: NameFacts, party: NameFacts) -> str | None:
     if other:
         return (f"the query names a business ({', '.join(other)}) that none of the listed "
                 "party's names has")
+    if query.company and not query.institution and party.institution and not party.company:
+        return "the query names a company, the listed party is a university or institute"
     if query.numbers and party.numbers and not query.numbers & party.numbers:
         return (f"the query numbers {'/'.join(sorted(query.numbers))}, the listed party "
                 f"{'/'.join(sorted(party.numbers))}")
