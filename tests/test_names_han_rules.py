@@ -136,3 +136,10 @@ def test_a_company_named_by_a_university_abbreviation_is_not_the_university(full
         "another company or institute")
     # An institute of a company group is no company (its name holds 公司 but not at the end).
     assert not han_facts("中国电子科技集团公司第十四研究所").company
+
+
+def test_han_characters_keep_their_sino_korean_reading(full_screener):
+    # Chinese sources write DPRK names in simplified characters: 高丽银行 is the Koryo Bank.
+    assert found(full_screener, "高丽银行")["KORYO BANK"].score == 1.0
+    # A Chinese bank's short name read in Korean reaches no listed bank.
+    assert all(m.score < DEFAULT_THRESHOLD for m in found(full_screener, "建设银行").values())
