@@ -115,7 +115,7 @@ def test_listed_names_in_english_say_their_kinds_generously():
     ],
 )
 def test_curated_abbreviations_of_universities(full_screener, query, listed):
-    # data/local_names/abbreviations.yaml: abbreviations no short-form rule derives.
+    # Curated abbreviations (data/local_names/*.yaml) that no short-form rule derives.
     match = found(full_screener, query)[listed]
     assert match.score == 1.0
     assert features(match)["exact_alias"].detail.endswith("equal the listed curated local name")
