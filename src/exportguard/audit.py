@@ -52,6 +52,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TABLE = AuditRow.__table__
 _HEAD = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
 _INSERT = insert(_TABLE)
+_KEPT_HEAD = "exportguard.audit_head"  # session.info: (transaction, (seq, hash)) last appended
 
 
 @dataclass(slots=True)
@@ -270,13 +271,23 @@ class ChainContention(ExportGuardError):
 
 def _append(session: Session, actor: str, action: str, subject: str, request_id: str,
             detail: str) -> AuditRecord:
+    """The record after the head, inserted on the session's transaction. The head is read once
+    per transaction: the records appended after it in the same transaction (a group commit,
+    `audit_group.py`) follow the one appended before, kept in `session.info` with the
+    transaction it belongs to."""
     connection = session.connection()  # Core on the session's transaction: no ORM overhead
-    record = next_record(connection.execute(_HEAD).first(), actor, action, subject,
-                         request_id, detail)
+    transaction = session.get_transaction()
+    kept = session.info.get(_KEPT_HEAD)
+    if kept is not None and kept[0] is transaction and not session.in_nested_transaction():
+        head = kept[1]
+    else:
+        head = connection.execute(_HEAD).first()
+    record = next_record(head, actor, action, subject, request_id, detail)
     try:
         connection.execute(_INSERT, [record.to_dict()])
     except IntegrityError:
         raise ChainContention(f"audit record #{record.seq} was taken by another writer") from None
+    session.info[_KEPT_HEAD] = (transaction, (record.seq, record.hash))
     return record
 
 

@@ -10,12 +10,14 @@ customer is renamed or moves, the list entry is amended); a changed side raises 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -27,6 +29,9 @@ from exportguard.errors import ExportGuardError, InputError
 from exportguard.store import Store
 from exportguard.store.ownership import company_key
 from exportguard.store.tables import CaseRow, ClearedPairRow
+
+if TYPE_CHECKING:
+    from exportguard.audit_group import GroupWriter
 
 STATUSES = ("open", "escalated", "cleared", "confirmed")
 ACTIONS = {"clear": "cleared", "escalate": "escalated", "confirm": "confirmed"}
@@ -77,9 +82,11 @@ class Case:
 
 
 class Cases:
-    def __init__(self, store: Store, audit: AuditLog | None = None) -> None:
+    def __init__(self, store: Store, audit: AuditLog | None = None,
+                 writer: GroupWriter | None = None) -> None:
         self.store = store
         self.audit = audit or AuditLog(store)
+        self.writer = writer  # the service's group commit (audit_group.py), if any
 
     def record(self, *, kind: str, subject: str, decision: str, request: dict[str, Any],
                result: dict[str, Any], matches: list[dict[str, Any]], actor: str,
@@ -87,7 +94,32 @@ class Cases:
         """Audit a screen or check decision; when it is `review`, open a case in the same
         transaction, unless the same subject's same possible matches already wait in an open or
         escalated case (asking twice before anyone reviewed must not queue it twice). Returns
-        the case id (None when no case was needed)."""
+        the case id (None when no case was needed), once committed."""
+        return self.commit(self.recording(
+            kind=kind, subject=subject, decision=decision, request=request, result=result,
+            matches=matches, actor=actor, request_id=request_id, summary=summary))
+
+    def commit(self, work: Callable[[Session], Any]) -> Any:
+        """Run `work` (a `recording`) in a transaction, through the group writer when there is
+        one, and return its result once committed."""
+        if self.writer is not None:
+            return self.writer.run(work)
+        return self._transaction(work)
+
+    async def commit_async(self, work: Callable[[Session], Any]) -> Any:
+        """`commit` for the event loop: the loop serves other requests while the group that
+        holds this one commits."""
+        if self.writer is not None:
+            return await asyncio.wrap_future(self.writer.submit(work))
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(self._transaction, work)
+
+    def recording(self, *, kind: str, subject: str, decision: str, request: dict[str, Any],
+                  result: dict[str, Any], matches: list[dict[str, Any]], actor: str,
+                  request_id: str, summary: dict[str, Any]) -> Callable[[Session], int | None]:
+        """What `record` runs in its transaction: a function of the session, run again from
+        the start if the transaction is retried."""
 
         def work(session: Session) -> int | None:
             case_id = None
@@ -115,7 +147,7 @@ class Cases:
                                    "matches": [_brief(m) for m in matches]}, session=session)
             return case_id
 
-        return self._transaction(work)
+        return work
 
     def decide(self, case_id: int, action: str, note: str, principal: Principal,
                request_id: str) -> Case:

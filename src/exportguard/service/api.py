@@ -218,18 +218,22 @@ def health(request: Request) -> dict[str, Any]:
 
 
 async def _hot(state: ServiceState, day_text: str | None, field: str, filter_dates: bool,
-               work: Callable[[], dict[str, Any]]) -> Json:
+               work: Callable[[], operations.Decided]) -> Json:
     """Screen and check are a millisecond or two of CPU once their screener is built: run them
     on the event loop (a thread hop costs about a tenth of that). The first request for a new
     date builds a screener for seconds, so that one goes to a thread and the loop keeps serving
-    the others. The answer goes out as a response, so FastAPI does not walk the document with
+    the others. The decision's case and audit record are committed by the group writer
+    (`audit_group.py`) while the loop serves other requests; the answer goes out once its
+    record is committed. It goes out as a response, so FastAPI does not walk the document with
     `jsonable_encoder` first (0.1 ms a screen, 0.3 ms a check): the documents hold only JSON
     types, so `Json` writes the same bytes either way."""
     # A check always has a date (today by default); a screen without one uses today's lists.
     day = parse_as_of(day_text, field) if day_text or not filter_dates else None
     if state.ready(day, filter_dates=filter_dates):
-        return Json(work())
-    return Json(await run_in_threadpool(work))
+        decided = work()
+    else:
+        decided = await run_in_threadpool(work)
+    return Json(await decided.commit_async(state))
 
 
 @router.post("/screen", response_model=None, tags=["screening"], responses=ok(schemas.ScreenAnswer))
@@ -238,7 +242,8 @@ async def screen(body: ScreenRequest, request: Request, who: Screener_) -> Json:
     query = operations.ScreenInput(**body.model_dump())
     state = state_of(request)
     return await _hot(state, body.as_of, "as_of", True,
-                      lambda: operations.screen(state, who, request_id(request), query))
+                      lambda: operations.prepare_screen(state, who, request_id(request),
+                                                        query))
 
 
 @router.post("/check", response_model=None, tags=["screening"], responses=ok(schemas.CheckAnswer))
@@ -257,7 +262,7 @@ async def check(body: CheckRequest, request: Request, who: Screener_) -> Json:
         origin=body.origin, us_content=body.us_content,
         direct_product_of=_eccns(body.direct_product_of),
         plant_direct_product_of=_eccns(body.plant_direct_product_of))
-    return await _hot(state, body.date, "date", False, lambda: operations.run_check(
+    return await _hot(state, body.date, "date", False, lambda: operations.prepare_check(
         state, who, request_id(request), check_request))
 
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from exportguard.access import Principal
 from exportguard.cases import subject_fingerprint, subject_key
@@ -40,6 +43,46 @@ def screen(state: ServiceState, principal: Principal, request_id: str,
            query: ScreenInput) -> dict[str, Any]:
     """The `screen --json` document plus `decision`, `case_id`, `cleared_matches` and the
     request id. Possible matches a reviewer cleared for this subject leave the matches."""
+    return prepare_screen(state, principal, request_id, query).commit(state)
+
+
+def run_check(state: ServiceState, principal: Principal, request_id: str,
+              request: CheckRequest) -> dict[str, Any]:
+    """The `check --json` memo plus `case_id` and the request id."""
+    return prepare_check(state, principal, request_id, request).commit(state)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Decided:
+    """An answer whose case and audit record are yet to be committed: `record` (a function of
+    the session, for `Cases.commit` or the group writer) writes them and returns the answer
+    with its `case_id`. The answer must not go out before that commit."""
+
+    kind: str
+    decision: str
+    data: dict[str, Any]
+    work: Callable[[Session], int | None]
+
+    def record(self, session: Session) -> dict[str, Any]:
+        self.data["case_id"] = self.work(session)
+        return self.data
+
+    def commit(self, state: ServiceState) -> dict[str, Any]:
+        """Record, and the answer once committed."""
+        return self._counted(state.cases.commit(self.record))
+
+    async def commit_async(self, state: ServiceState) -> dict[str, Any]:
+        """`commit` for the event loop (the group writer commits while the loop serves)."""
+        return self._counted(await state.cases.commit_async(self.record))
+
+    def _counted(self, data: dict[str, Any]) -> dict[str, Any]:
+        metrics.decided(self.kind, self.decision)
+        return data
+
+
+def prepare_screen(state: ServiceState, principal: Principal, request_id: str,
+                   query: ScreenInput) -> Decided:
+    """Screen and build the answer (its `case_id` still to come from the record)."""
     codes = parse_list_codes(query.lists)
     day = parse_as_of(query.as_of, "as_of") if query.as_of else None
     screener = state.screener(day)
@@ -60,7 +103,8 @@ def screen(state: ServiceState, principal: Principal, request_id: str,
     matches = [_case_match(result.query, key, fingerprint, m.entry, m.score, m.matched_name)
                for m in kept if _reviewable(m)]
     request = {k: v for k, v in dataclasses.asdict(query).items() if v is not None}
-    data["case_id"] = state.cases.record(
+    data["case_id"] = None  # its place in the answer; the record sets it
+    work = state.cases.recording(
         kind="screen", subject=result.query, decision=decision, request=request,
         result={"decision": decision, "threshold": result.threshold,
                 "snapshot_ids": [s.id for s in result.snapshots]},
@@ -73,13 +117,12 @@ def screen(state: ServiceState, principal: Principal, request_id: str,
                  "cleared": [{"entry_id": m.entry.key, "case_id": cleared[(key, m.entry.key)]}
                              for m in gone]})
     data["request_id"] = request_id
-    metrics.decided("screen", decision)
-    return data
+    return Decided("screen", decision, data, work)
 
 
-def run_check(state: ServiceState, principal: Principal, request_id: str,
-              request: CheckRequest) -> dict[str, Any]:
-    """The `check --json` memo plus `case_id` and the request id."""
+def prepare_check(state: ServiceState, principal: Principal, request_id: str,
+                  request: CheckRequest) -> Decided:
+    """Check and build the memo (its `case_id` still to come from the record)."""
 
     def cleared(name: str, country: str | None, entry: ListEntry) -> int | None:
         key = subject_key(name, country)
@@ -99,7 +142,8 @@ def run_check(state: ServiceState, principal: Principal, request_id: str,
                                        row["score"], row["matched_name"]))
     parties = request.parties
     subject = "; ".join(p.name for p in parties)
-    data["case_id"] = state.cases.record(
+    data["case_id"] = None  # its place in the answer; the record sets it
+    work = state.cases.recording(
         kind="check", subject=subject, decision=result.decision, request=request.to_dict(),
         result={"decision": result.decision, "review_policy": result.review_policy,
                 "fired": result.fired, "missing_facts": result.missing_facts,
@@ -110,8 +154,7 @@ def run_check(state: ServiceState, principal: Principal, request_id: str,
                  "fired": result.fired, "review_policy": result.review_policy,
                  "missing_facts": result.missing_facts})
     data["request_id"] = request_id
-    metrics.decided("check", result.decision)
-    return data
+    return Decided("check", result.decision, data, work)
 
 
 def _reviewable(match: Match) -> bool:

@@ -1,0 +1,136 @@
+"""The service's request path in one process, without HTTP: /api/v1/screen or /check called as
+ASGI on the app `exportguard serve` runs (every middleware, the key, the rate, the case and the
+audit record), one request after another, with the full compact CSL loaded. Prints the CPU per
+request and, with `--profile`, cProfile's top lines (cumulative and own time).
+
+    .venv/bin/python bench/service_profile.py [--endpoint screen] [--requests 2000] \
+        [--warmup 300] [--home DIR] [--profile] [--top 30]
+
+`--home DIR` keeps the data directory (the loaded CSL and its index) between runs; run the script
+with another tree's `src` first on PYTHONPATH to compare code in the same home (a home made by
+one tree is read by the other when their migrations agree).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import json
+import os
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import CSL_COMPACT, entries_cached, synthetic_book
+
+EXPORTGUARD = Path(sys.executable).with_name("exportguard")
+
+
+def _prepare(home: Path) -> str:
+    """The data directory with the CSL loaded and a screener key; the key's secret."""
+    env = {**os.environ, "EXPORTGUARD_HOME": str(home)}
+    secret_file = home / "bench-key.txt"
+    if not secret_file.exists():
+        subprocess.run([str(EXPORTGUARD), "load", str(CSL_COMPACT)], env=env, check=True,
+                       capture_output=True)
+        made = subprocess.run([str(EXPORTGUARD), "keys", "create", "bench", "--role",
+                               "screener", "--json"], env=env, check=True, capture_output=True,
+                              text=True).stdout
+        secret_file.write_text(json.loads(made)["secret"], encoding="utf-8")
+    return secret_file.read_text(encoding="utf-8").strip()
+
+
+def _bodies(endpoint: str, n: int) -> list[bytes]:
+    book = synthetic_book(max(n, 2000), entries_cached(), seed=23)
+    if endpoint == "screen":
+        return [json.dumps({"name": name, "country": country or None,
+                            "customer_id": ref}).encode() for ref, name, country in book]
+    return [json.dumps({"destination": "CN", "item": "H20", "date": "2025-06-01",
+                        "parties": [{"name": name, "country": country or None}]}).encode()
+            for _ref, name, country in book]
+
+
+async def _call(app, path: str, secret: str, body: bytes) -> int:  # type: ignore[no-untyped-def]
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "POST", "scheme": "http", "path": path, "raw_path": path.encode(),
+             "root_path": "", "query_string": b"", "server": ("127.0.0.1", 8000),
+             "client": ("127.0.0.1", 50000),
+             "headers": [(b"host", b"127.0.0.1:8000"), (b"content-type", b"application/json"),
+                         (b"authorization", f"Bearer {secret}".encode()),
+                         (b"content-length", str(len(body)).encode())]}
+    sent = False
+    status = [0]
+
+    async def receive():  # type: ignore[no-untyped-def]
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await asyncio.sleep(3600)
+        return {"type": "http.disconnect"}
+
+    async def send(message):  # type: ignore[no-untyped-def]
+        if message["type"] == "http.response.start":
+            status[0] = message["status"]
+
+    await app(scope, receive, send)
+    return status[0]
+
+
+async def _run(args: argparse.Namespace, secret: str) -> None:
+    from exportguard.service.app import create_app
+
+    app = create_app()
+    path = f"/api/v1/{args.endpoint}"
+    bodies = _bodies(args.endpoint, args.requests + args.warmup)
+    async with app.router.lifespan_context(app):
+        for body in bodies[:args.warmup]:
+            assert await _call(app, path, secret, body) == 200
+        measured = bodies[args.warmup:args.warmup + args.requests]
+        profile = cProfile.Profile() if args.profile else None
+        cpu, wall = time.process_time(), time.perf_counter()
+        if profile:
+            profile.enable()
+        for body in measured:
+            status = await _call(app, path, secret, body)
+            assert status == 200, status
+        if profile:
+            profile.disable()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    n = len(measured)
+    print(f"{args.endpoint}: {n} requests, CPU {cpu / n * 1000:.3f} ms/request, wall "
+          f"{wall / n * 1000:.3f} ms/request ({n / wall:,.0f}/s)")
+    if profile:
+        for key in ("cumulative", "tottime"):
+            out = io.StringIO()
+            pstats.Stats(profile, stream=out).sort_stats(key).print_stats(args.top)
+            print(out.getvalue())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--endpoint", choices=("screen", "check"), default="screen")
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--home", type=Path)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--top", type=int, default=30)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        home = args.home or Path(scratch)
+        home.mkdir(parents=True, exist_ok=True)
+        secret = _prepare(home)
+        os.environ["EXPORTGUARD_HOME"] = str(home)
+        os.environ["EXPORTGUARD_RATE_PER_SECOND"] = "100000"
+        os.environ.setdefault("EXPORTGUARD_SERVICE", "1")
+        asyncio.run(_run(args, secret))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
