@@ -1,10 +1,12 @@
 """The service's request path in one process, without HTTP: /api/v1/screen or /check called as
 ASGI on the app `exportguard serve` runs (every middleware, the key, the rate, the case and the
-audit record), one request after another, with the full compact CSL loaded. Prints the CPU per
-request and, with `--profile`, cProfile's top lines (cumulative and own time).
+audit record), one request after another (or `--concurrency` at a time), with the full compact
+CSL loaded. Prints the process's CPU per request (every thread: the screens and the audit writer)
+and, with `--profile`, cProfile's top lines of the event loop's thread (cumulative and own CPU
+time).
 
     .venv/bin/python bench/service_profile.py [--endpoint screen] [--requests 2000] \
-        [--warmup 300] [--home DIR] [--profile] [--top 30]
+        [--warmup 300] [--concurrency 8] [--home DIR] [--profile] [--top 30]
 
 `--home DIR` keeps the data directory (the loaded CSL and its index) between runs; run the script
 with another tree's `src` first on PYTHONPATH to compare code in the same home (a home made by
@@ -92,18 +94,28 @@ async def _run(args: argparse.Namespace, secret: str) -> None:
         for body in bodies[:args.warmup]:
             assert await _call(app, path, secret, body) == 200
         measured = bodies[args.warmup:args.warmup + args.requests]
-        profile = cProfile.Profile() if args.profile else None
+        profile = cProfile.Profile(time.process_time) if args.profile else None
+
+        async def client(share: list[bytes]) -> None:
+            for body in share:
+                status = await _call(app, path, secret, body)
+                assert status == 200, status
+
+        shares = [measured[k::args.concurrency] for k in range(args.concurrency)]
         cpu, wall = time.process_time(), time.perf_counter()
         if profile:
             profile.enable()
-        for body in measured:
-            status = await _call(app, path, secret, body)
-            assert status == 200, status
+        await asyncio.gather(*(client(share) for share in shares))
         if profile:
             profile.disable()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        writer = getattr(app.state.service, "writer", None)
+        if writer is not None:
+            print(f"group commit: {writer.records:,} records in {writer.groups:,} "
+                  "transactions (warm-up included)")
     n = len(measured)
-    print(f"{args.endpoint}: {n} requests, CPU {cpu / n * 1000:.3f} ms/request, wall "
+    print(f"{args.endpoint}: {n} requests, {args.concurrency} at a time, CPU (all threads) "
+          f"{cpu / n * 1000:.3f} ms/request, wall "
           f"{wall / n * 1000:.3f} ms/request ({n / wall:,.0f}/s)")
     if profile:
         for key in ("cumulative", "tottime"):
@@ -117,6 +129,8 @@ def main() -> int:
     parser.add_argument("--endpoint", choices=("screen", "check"), default="screen")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=1,
+                        help="requests in flight at once (wrk's connections)")
     parser.add_argument("--home", type=Path)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=30)

@@ -20,6 +20,7 @@ check it against the live log or against the next export.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -32,7 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from exportguard.audit_chain import (
@@ -52,7 +54,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TABLE = AuditRow.__table__
 _HEAD = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
 _INSERT = insert(_TABLE)
-_KEPT_HEAD = "exportguard.audit_head"  # session.info: (transaction, (seq, hash)) last appended
+# session.info: (transaction, (seq, hash) last appended, its connection, raw statements)
+_KEPT_HEAD = "exportguard.audit_head"
 
 
 @dataclass(slots=True)
@@ -274,21 +277,63 @@ def _append(session: Session, actor: str, action: str, subject: str, request_id:
     """The record after the head, inserted on the session's transaction. The head is read once
     per transaction: the records appended after it in the same transaction (a group commit,
     `audit_group.py`) follow the one appended before, kept in `session.info` with the
-    transaction it belongs to."""
-    connection = session.connection()  # Core on the session's transaction: no ORM overhead
+    transaction it belongs to. SQLite and PostgreSQL (psycopg) are written through the driver's
+    own cursor with a fixed statement (SQLAlchemy's per-statement machinery was most of an
+    append); their errors are raised as SQLAlchemy's, as Core would."""
     transaction = session.get_transaction()
     kept = session.info.get(_KEPT_HEAD)
+    head: Any
     if kept is not None and kept[0] is transaction and not session.in_nested_transaction():
-        head = kept[1]
+        _transaction, head, connection, statements = kept
     else:
-        head = connection.execute(_HEAD).first()
+        connection = session.connection()
+        statements = _raw_statements(connection)
+        if statements is None:
+            head = connection.execute(_HEAD).first()
+        else:
+            head = _raw(connection, statements[0], None).fetchone()
     record = next_record(head, actor, action, subject, request_id, detail)
     try:
-        connection.execute(_INSERT, [record.to_dict()])
+        if statements is None:
+            connection.execute(_INSERT, [record.to_dict()])
+        else:
+            _raw(connection, statements[1], record.to_dict())
     except IntegrityError:
         raise ChainContention(f"audit record #{record.seq} was taken by another writer") from None
-    session.info[_KEPT_HEAD] = (transaction, (record.seq, record.hash))
+    session.info[_KEPT_HEAD] = (transaction, (record.seq, record.hash), connection, statements)
     return record
+
+
+def _raw_statements(connection: Connection) -> tuple[str, str] | None:
+    """The head read and the insert in the driver's parameter style, or None to use Core."""
+    return _statements_for(connection.dialect.name, connection.dialect.driver)
+
+
+@functools.cache
+def _statements_for(dialect: str, driver: str) -> tuple[str, str] | None:
+    if dialect == "sqlite" and driver == "pysqlite":
+        marker = ":{}"
+    elif dialect == "postgresql" and driver in ("psycopg", "psycopg2"):
+        marker = "%({})s"
+    else:
+        return None
+    columns = [column.name for column in _TABLE.columns]
+    insert_sql = (f"INSERT INTO {_TABLE.name} ({', '.join(columns)}) VALUES "
+                  f"({', '.join(marker.format(c) for c in columns)})")
+    return (f"SELECT seq, hash FROM {_TABLE.name} ORDER BY seq DESC LIMIT 1", insert_sql)
+
+
+def _raw(connection: Connection, statement: str, params: dict[str, Any] | None) -> Any:
+    cursor = connection.connection.cursor()
+    try:
+        if params is None:
+            cursor.execute(statement)
+        else:
+            cursor.execute(statement, params)
+    except connection.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(statement, params, exc,
+                                  connection.dialect.loaded_dbapi.Error) from exc
+    return cursor
 
 
 def verify_records(records: Iterator[AuditRecord] | list[AuditRecord],
