@@ -109,7 +109,7 @@ async def _run(args: argparse.Namespace, secret: str) -> None:
         if profile:
             profile.disable()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        writer = getattr(app.state.service, "writer", None)
+        writer = getattr(app.state.service, "groups", None)
         if writer is not None:
             print(f"group commit: {writer.records:,} records in {writer.groups:,} "
                   "transactions (warm-up included)")

@@ -1,16 +1,16 @@
 """Group commit of the audit chain (audit_group.py): the records of concurrent decisions share a
-transaction, each caller hears back only once its record is committed, one failing work function
+transaction, each caller resumes only once its record is committed, one failing work function
 does not take the others down, and a process killed while it writes leaves a chain that verifies
 and takes further records (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from exportguard.audit import AuditLog
 from exportguard.audit_chain import canonical
-from exportguard.audit_group import GroupWriter
+from exportguard.audit_group import LoopGroups
 from exportguard.cases import Cases
 from exportguard.store import Store
 
@@ -35,33 +35,27 @@ def _appending(log: AuditLog, subject: str):  # type: ignore[no-untyped-def]
 
 def _concurrent(store: Store) -> None:
     log = AuditLog(store)
-    writer = GroupWriter(store)
+    groups = LoopGroups(store)
     before = log.count()
-    errors: list[BaseException] = []
     seen: list[int] = []
 
-    def client(worker: int) -> None:
-        try:
-            for n in range(25):
-                record = writer.run(_appending(log, f"{worker}-{n}"))
-                # Answered only after the commit: another connection already reads it.
-                found = list(log.records(after_seq=record.seq - 1, limit=1))
-                assert found and found[0].hash == record.hash
-                seen.append(record.seq)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
+    async def client(worker: int) -> None:
+        for n in range(25):
+            record = await groups.commit(_appending(log, f"{worker}-{n}"))
+            # Answered only after the commit: another connection already reads it.
+            found = list(log.records(after_seq=record.seq - 1, limit=1))
+            assert found and found[0].hash == record.hash
+            seen.append(record.seq)
+            await asyncio.sleep(0)
 
-    threads = [threading.Thread(target=client, args=(w,)) for w in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    writer.close()
-    assert errors == []
+    async def main() -> None:
+        await asyncio.gather(*(client(w) for w in range(6)))
+
+    asyncio.run(main())
     assert sorted(seen) == list(range(before + 1, before + 151))  # gap-free, each once
     report = log.verify()
     assert report.ok and report.records == before + 150, report.problems
-    assert writer.records == 150 and 1 <= writer.groups <= 150
+    assert groups.records == 150 and groups.groups < 150  # some records shared a commit
 
 
 def test_concurrent_decisions_share_transactions_and_chain(store: Store) -> None:
@@ -75,52 +69,43 @@ def test_concurrent_decisions_share_transactions_on_postgresql(postgres_store: S
 
 def test_a_failing_work_leaves_the_rest_of_its_group(store: Store) -> None:
     log = AuditLog(store)
-    writer = GroupWriter(store)
-    gate = threading.Event()
-
-    def held(session: Session) -> str:  # keeps the writer busy while the group queues up
-        gate.wait(10)
-        log.append("t", "screen", "held", "r", {}, session=session)
-        return "held"
+    groups = LoopGroups(store)
 
     def failing(session: Session) -> None:
         log.append("t", "screen", "failing", "r", {}, session=session)
         raise ValueError("this decision cannot be recorded")
 
-    first = writer.submit(held)
-    time.sleep(0.2)
-    futures = [writer.submit(_appending(log, f"s{n}")) for n in range(3)]
-    bad = writer.submit(failing)
-    futures += [writer.submit(_appending(log, f"s{n}")) for n in range(3, 6)]
-    gate.set()
-    assert first.result(10) == "held"
-    with pytest.raises(ValueError, match="cannot be recorded"):
-        bad.result(10)
-    records = [f.result(10) for f in futures]
-    writer.close()
+    async def main() -> list:
+        works = [_appending(log, f"s{n}") for n in range(3)] + [failing] + [
+            _appending(log, f"s{n}") for n in range(3, 6)]
+        return await asyncio.gather(*(groups.commit(w) for w in works),
+                                    return_exceptions=True)
+
+    outcomes = asyncio.run(main())
+    assert isinstance(outcomes[3], ValueError) and "cannot be recorded" in str(outcomes[3])
+    records = outcomes[:3] + outcomes[4:]
     assert [r.subject for r in records] == [f"s{n}" for n in range(6)]
-    subjects = [r.subject for r in log.records()]
-    assert subjects == ["held"] + [f"s{n}" for n in range(6)]  # nothing of the failed one
-    assert log.verify().ok
+    assert [r.subject for r in log.records()] == [f"s{n}" for n in range(6)]  # not the failed
+    assert groups.groups == 6 and log.verify().ok  # rolled back, then each alone
 
 
-def test_cases_through_the_writer_open_one_case_per_subject(store: Store) -> None:
-    """Two identical review decisions in one group open one case, as one at a time would."""
-    writer = GroupWriter(store)
-    cases = Cases(store, AuditLog(store), writer)
+def test_cases_in_one_group_open_one_case_per_subject(store: Store) -> None:
+    """Identical review decisions in one group open one case, as one at a time would."""
+    groups = LoopGroups(store)
+    cases = Cases(store, AuditLog(store), groups)
     match = {"subject": "Acme", "subject_key": "name:acme|", "subject_fingerprint": "f",
              "entry_id": "e1", "entry_fingerprint": "g", "list": "EL", "name": "Acme Ltd",
              "matched_name": "Acme Ltd", "score": 0.9, "countries": [],
              "federal_register": None}
-    gate = threading.Event()
-    writer.submit(lambda session: gate.wait(10))
-    futures = [writer.submit(cases.recording(
-        kind="screen", subject="Acme", decision="review", request={"name": "Acme"},
-        result={"decision": "review"}, matches=[match], actor="t", request_id=f"r{n}",
-        summary={"query": "Acme"})) for n in range(3)]
-    gate.set()
-    ids = [f.result(10) for f in futures]
-    writer.close()
+
+    async def main() -> list:
+        return await asyncio.gather(*(cases.commit_async(cases.recording(
+            kind="screen", subject="Acme", decision="review", request={"name": "Acme"},
+            result={"decision": "review"}, matches=[match], actor="t", request_id=f"r{n}",
+            summary={"query": "Acme"})) for n in range(3)))
+
+    ids = asyncio.run(main())
+    assert groups.groups == 1
     assert ids[0] is not None and ids == [ids[0]] * 3
     actions = [r.action for r in AuditLog(store).records()]
     assert actions == ["screen", "case.open", "screen", "screen"]
@@ -128,27 +113,28 @@ def test_cases_through_the_writer_open_one_case_per_subject(store: Store) -> Non
 
 
 _WRITER = textwrap.dedent("""
-    import sys, threading
+    import asyncio, sys
     from exportguard.audit import AuditLog
-    from exportguard.audit_group import GroupWriter
+    from exportguard.audit_group import LoopGroups
     from exportguard.store import Store
 
     store = Store(sys.argv[1])
     log = AuditLog(store)
-    writer = GroupWriter(store)
+    groups = LoopGroups(store)
 
-    def client(worker):
+    async def client(worker):
         n = 0
         while True:
             n += 1
-            writer.run(lambda session, n=n: log.append(
+            await groups.commit(lambda session, n=n: log.append(
                 "killed", "screen", f"{worker}-{n}", "r", {"n": n, "pad": "x" * 500},
                 session=session))
 
-    for worker in range(6):
-        threading.Thread(target=client, args=(worker,), daemon=True).start()
-    print("started", flush=True)
-    threading.Event().wait()
+    async def main():
+        print("started", flush=True)
+        await asyncio.gather(*(client(w) for w in range(6)))
+
+    asyncio.run(main())
 """)
 
 

@@ -1,16 +1,18 @@
 """Group commit of the service's decisions: the audit records (and the cases they open) of the
-requests that arrive while one transaction commits go together in the next one.
+requests the event loop serves together go in one transaction.
 
-One writer thread per process takes every write that appends to the audit chain (`submit`: a
-function of a session, as `Cases` makes them), runs the waiting ones one after another in a
-single transaction and commits once; only then is each caller's future resolved, so every answer
-still goes out after its own record is committed. The records of a group are consecutive links
-of the chain, made and inserted exactly as one at a time (`audit._append`: head + 1, previous
-hash, the same hash), inside the store's usual guards: on SQLite the transaction holds the write
-lock from its start (BEGIN IMMEDIATE), so the head it reads stays the head; on PostgreSQL a race
-with another process fails on the unique sequence number and `prev_hash`, and the whole group is
-run again on the new head. A transaction commits whole or not at all, so a process killed at any
-moment leaves the chain as it was before the group (and none of its callers got an answer).
+A screen or check on the API builds its answer, then hands the function that writes its case and
+audit record (`Cases.recording`) to `LoopGroups.commit` and waits. The loop goes on a few rounds
+serving the other requests, which queue their records the same way, then runs the queued
+functions one after another in a single transaction and commits once; only then does each
+caller resume and answer, so every answer still goes out after its own record is committed. The
+records of a group are consecutive links of the chain, made and inserted exactly as one at a
+time (`audit._append`: head + 1, previous hash, the same hash), inside the store's usual guards:
+on SQLite the transaction holds the write lock from its start (BEGIN IMMEDIATE), so the head it
+reads stays the head; on PostgreSQL a race with another process fails on the unique sequence
+number and `prev_hash`, and the whole group is run again on the new head. A transaction commits
+whole or not at all, so a process killed at any moment leaves the chain as it was before the
+group (and none of its callers got an answer).
 
 A work function that fails for its own reason (anything but a lost race or a locked database)
 must not take the others down: the group is rolled back and each of its functions is run in a
@@ -19,12 +21,11 @@ transaction of its own, so each caller gets its own answer or its own error.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import threading
 import time
-from collections import deque
-from collections.abc import Callable
-from concurrent.futures import Future
+import weakref
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
@@ -41,87 +42,98 @@ MAX_GROUP = 64
 Work = Callable[[Session], Any]
 
 
-class GroupWriter:
-    """Runs audited write transactions, those waiting together, on one thread of its own."""
+class Outcome:
+    """What one work function of a group came to: its result, or the error it raised."""
 
-    def __init__(self, store: Store, max_group: int = MAX_GROUP) -> None:
-        self.store = store
-        self.max_group = max_group
-        self._waiting: deque[tuple[Work, Future[Any]]] = deque()
-        self._wake = threading.Condition()
-        self._thread: threading.Thread | None = None
-        self._stopping = False
-        self._sqlite = store.engine.dialect.name == "sqlite"
+    __slots__ = ("error", "result")
+
+    def __init__(self, result: Any = None, error: BaseException | None = None) -> None:
+        self.result, self.error = result, error
+
+
+class GroupStats:
+    def __init__(self) -> None:
         self.groups = 0  # transactions committed (tests, benches)
         self.records = 0  # work functions committed in them
 
-    def submit(self, work: Work) -> Future[Any]:
-        """Queue `work`; its future resolves with its result once its transaction committed."""
-        future: Future[Any] = Future()
-        with self._wake:
-            self._waiting.append((work, future))
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._loop, name="audit-writer",
-                                                daemon=True)
-                self._thread.start()
-            self._wake.notify()
-        return future
 
-    def run(self, work: Work) -> Any:
-        """`submit` and wait (for callers on a thread of their own)."""
-        return self.submit(work).result()
+def run_group(store: Store, works: Sequence[Work], stats: GroupStats) -> list[Outcome]:
+    """Run `works` one after another in one transaction and commit it. A lost race or a locked
+    database runs the whole group again (on the new head); a work function failing for its own
+    reason rolls the group back and runs each alone, so each gets its own outcome."""
+    sqlite = store.engine.dialect.name == "sqlite"
+    for _ in range(_RETRIES):
+        try:
+            with store._sessions.begin() as session:
+                if sqlite:  # the write lock from the start: the head it reads stays the head
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                results = [work(session) for work in works]
+        except (ChainContention, OperationalError):
+            time.sleep(0.002)
+            continue
+        except Exception as exc:
+            if len(works) == 1:
+                return [Outcome(error=exc)]
+            return [run_group(store, [work], stats)[0] for work in works]
+        stats.groups += 1
+        stats.records += len(works)
+        return [Outcome(result) for result in results]
+    failure = ExportGuardError("could not record the decision after repeated contention")
+    return [Outcome(error=failure) for _ in works]
 
-    def close(self, timeout: float | None = 30.0) -> None:
-        """Commit what is waiting, then stop the thread (a later `submit` starts another)."""
-        with self._wake:
-            self._stopping = True
-            self._wake.notify()
-            thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
-        with self._wake:
-            self._stopping = False
 
-    def _loop(self) -> None:
-        while True:
-            with self._wake:
-                while not self._waiting and not self._stopping:
-                    self._wake.wait()
-                if not self._waiting:
-                    self._thread = None
-                    return
-                group = [self._waiting.popleft()
-                         for _ in range(min(self.max_group, len(self._waiting)))]
-            try:
-                self._commit(group)
-            except BaseException as exc:  # pragma: no cover - never leave a caller waiting
-                log.exception("audit writer: a group failed unexpectedly")
-                for _work, future in group:
-                    if not future.done():
-                        future.set_exception(exc)
+def _resolve(future: asyncio.Future[Any], outcome: Outcome) -> None:
+    if future.done():
+        return
+    if outcome.error is not None:
+        future.set_exception(outcome.error)
+    else:
+        future.set_result(outcome.result)
 
-    def _commit(self, group: list[tuple[Work, Future[Any]]]) -> None:
-        for _ in range(_RETRIES):
-            try:
-                with self.store._sessions.begin() as session:
-                    if self._sqlite:  # the write lock from the start: the head read stays it
-                        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-                    results = [work(session) for work, _future in group]
-            except (ChainContention, OperationalError):
-                time.sleep(0.002)
-                continue
-            except Exception as exc:
-                if len(group) == 1:
-                    group[0][1].set_exception(exc)
-                    return
-                for item in group:  # one failed on its own account: each alone
-                    self._commit([item])
-                return
-            self.groups += 1
-            self.records += len(group)
-            for (_work, future), result in zip(group, results, strict=True):
-                future.set_result(result)
+
+class LoopGroups(GroupStats):
+    """Group commit on the event loop, without a thread: `commit` queues the work and lets the
+    loop run `hops` more rounds, so the requests it serves meanwhile reach their own records,
+    then one transaction commits all those queued. The transaction holds the loop as a single
+    request's did before, once for the whole group; each caller resumes after the commit."""
+
+    def __init__(self, store: Store, max_group: int = MAX_GROUP, hops: int = 2) -> None:
+        super().__init__()
+        self.store = store
+        self.max_group = max_group
+        self.hops = hops
+        # Per event loop (a test client runs the app on a loop of its own): what waits, and
+        # whether a flush is scheduled.
+        self._waiting: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, list[tuple[Work, asyncio.Future[Any]]]
+        ] = weakref.WeakKeyDictionary()
+        self._scheduled: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
+
+    async def commit(self, work: Work) -> Any:
+        """Queue `work`; its result once the transaction holding it committed."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        self._waiting.setdefault(loop, []).append((work, future))
+        if loop not in self._scheduled:
+            self._scheduled.add(loop)
+            loop.call_soon(self._flush, loop, self.hops)
+        return await future
+
+    def _flush(self, loop: asyncio.AbstractEventLoop, hops: int) -> None:
+        waiting = self._waiting.setdefault(loop, [])
+        if hops > 0 and len(waiting) < self.max_group:
+            loop.call_soon(self._flush, loop, hops - 1)
             return
-        failure = ExportGuardError("could not record the decision after repeated contention")
-        for _work, future in group:
-            future.set_exception(failure)
+        group = waiting[:self.max_group]
+        del waiting[:self.max_group]
+        if waiting:
+            loop.call_soon(self._flush, loop, 0)
+        else:
+            self._scheduled.discard(loop)
+        try:
+            outcomes = run_group(self.store, [work for work, _ in group], self)
+        except BaseException as exc:  # pragma: no cover - never leave a caller waiting
+            log.exception("audit group commit failed unexpectedly")
+            outcomes = [Outcome(error=exc) for _ in group]
+        for (_work, future), outcome in zip(group, outcomes, strict=True):
+            _resolve(future, outcome)

@@ -10,14 +10,13 @@ customer is renamed or moves, the list entry is amended); a changed side raises 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -25,13 +24,11 @@ from sqlalchemy.orm import Session
 
 from exportguard.access import Principal, allows
 from exportguard.audit import AuditLog, ChainContention
+from exportguard.audit_group import LoopGroups
 from exportguard.errors import ExportGuardError, InputError
 from exportguard.store import Store
 from exportguard.store.ownership import company_key
 from exportguard.store.tables import CaseRow, ClearedPairRow
-
-if TYPE_CHECKING:
-    from exportguard.audit_group import GroupWriter
 
 STATUSES = ("open", "escalated", "cleared", "confirmed")
 ACTIONS = {"clear": "cleared", "escalate": "escalated", "confirm": "confirmed"}
@@ -83,10 +80,10 @@ class Case:
 
 class Cases:
     def __init__(self, store: Store, audit: AuditLog | None = None,
-                 writer: GroupWriter | None = None) -> None:
+                 groups: LoopGroups | None = None) -> None:
         self.store = store
         self.audit = audit or AuditLog(store)
-        self.writer = writer  # the service's group commit (audit_group.py), if any
+        self.groups = groups  # the service's group commit (audit_group.py), if any
 
     def record(self, *, kind: str, subject: str, decision: str, request: dict[str, Any],
                result: dict[str, Any], matches: list[dict[str, Any]], actor: str,
@@ -100,20 +97,15 @@ class Cases:
             matches=matches, actor=actor, request_id=request_id, summary=summary))
 
     def commit(self, work: Callable[[Session], Any]) -> Any:
-        """Run `work` (a `recording`) in a transaction, through the group writer when there is
-        one, and return its result once committed."""
-        if self.writer is not None:
-            return self.writer.run(work)
+        """Run `work` (a `recording`) in a transaction of its own; its result once committed."""
         return self._transaction(work)
 
     async def commit_async(self, work: Callable[[Session], Any]) -> Any:
-        """`commit` for the event loop: the loop serves other requests while the group that
-        holds this one commits."""
-        if self.writer is not None:
-            return await asyncio.wrap_future(self.writer.submit(work))
-        from starlette.concurrency import run_in_threadpool
-
-        return await run_in_threadpool(self._transaction, work)
+        """`commit` on the event loop: with group commit (`audit_group.LoopGroups`), the
+        records of the requests the loop serves meanwhile go in the same transaction."""
+        if self.groups is not None:
+            return await self.groups.commit(work)
+        return self._transaction(work)
 
     def recording(self, *, kind: str, subject: str, decision: str, request: dict[str, Any],
                   result: dict[str, Any], matches: list[dict[str, Any]], actor: str,

@@ -200,7 +200,6 @@ def create_app(store: Store | None = None, limits: Limits | None = None) -> Fast
         anchoring.start()
         yield
         anchoring.stop()
-        state.writer.close()  # commits the records still waiting
 
     app = FastAPI(
         title="exportguard",

@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 
 from exportguard.access import Access, Principal
 from exportguard.audit import AuditLog
-from exportguard.audit_group import GroupWriter
+from exportguard.audit_group import LoopGroups
 from exportguard.cases import Cases
 from exportguard.errors import InputError
 from exportguard.lists.loader import ensure_starter
@@ -129,8 +129,8 @@ class ServiceState:
         self.limits = limits or Limits.from_env()
         self.access = Access(store)
         self.audit = AuditLog(store)
-        self.writer = GroupWriter(store)  # decisions' records, committed in groups
-        self.cases = Cases(store, self.audit, self.writer)
+        self.groups = LoopGroups(store)  # the API's decisions, committed in groups
+        self.cases = Cases(store, self.audit, self.groups)
         self.rate = RateLimiter(self.limits, store)
         self._lock = threading.Lock()
         self._building = threading.Lock()
