@@ -39,6 +39,9 @@ class ScreenInput:
     customer_id: str | None = None
 
 
+_SCREEN_FIELDS = tuple(f.name for f in dataclasses.fields(ScreenInput))  # plain values
+
+
 def screen(state: ServiceState, principal: Principal, request_id: str,
            query: ScreenInput) -> dict[str, Any]:
     """The `screen --json` document plus `decision`, `case_id`, `cleared_matches` and the
@@ -102,7 +105,7 @@ def prepare_screen(state: ServiceState, principal: Principal, request_id: str,
     decision = result.decision
     matches = [_case_match(result.query, key, fingerprint, m.entry, m.score, m.matched_name)
                for m in kept if _reviewable(m)]
-    request = {k: v for k, v in dataclasses.asdict(query).items() if v is not None}
+    request = {k: v for k in _SCREEN_FIELDS if (v := getattr(query, k)) is not None}
     data["case_id"] = None  # its place in the answer; the record sets it
     work = state.cases.recording(
         kind="screen", subject=result.query, decision=decision, request=request,
