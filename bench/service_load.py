@@ -13,8 +13,10 @@ decision, committed before the answer) and may open a case, as in production. Th
 from wrk (Debian package `wrk`) with a Lua script cycling through 2,000 synthetic-but-realistic
 counterparty names (bench/_common.synthetic_book: real company names, recombinations, 2 %
 variants of listed names). Prints one table row per endpoint and worker count: requests/s,
-p50/p90/p99/max latency, non-2xx responses and socket errors. The load generator and the server
-share the machine's cores.
+p50/p90/p99/max latency, non-2xx responses and socket errors, the server's CPU per request (its
+processes' user + system time over the run: steadier than requests/s on a busy machine) and, at
+one worker, how many decisions' records each group commit held (from /metrics). The load
+generator and the server share the machine's cores.
 """
 
 from __future__ import annotations
@@ -95,6 +97,31 @@ def _parse_wrk(output: str) -> dict[str, float]:
     return row
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of the server and its worker processes so far (Linux)."""
+    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)],
+                                                   capture_output=True, text=True).stdout.split()]
+    total = 0.0
+    for each in pids:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _group_commits(base: str) -> tuple[float, float] | None:
+    """The group commit's transactions and records so far (/metrics of the worker that answers;
+    None for code without it)."""
+    text = httpx.get(f"{base}/metrics", timeout=10).text
+    found = {name: float(value) for name, value in re.findall(
+        r"^(exportguard_audit_group_(?:commits|records)) (\S+)$", text, re.M)}
+    if len(found) != 2:
+        return None
+    return found["exportguard_audit_group_commits"], found["exportguard_audit_group_records"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
@@ -119,12 +146,13 @@ def main() -> int:
           f"{args.connections} connections for {args.seconds} s; CSL {CSL_COMPACT.name}; "
           f"1-minute load average at the end {os.getloadavg()[0]:.2f}\n")
     print("| code | endpoint | workers | requests/s | p50 ms | p90 ms | p99 ms | max ms | "
-          "requests | non-2xx | socket errors |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "requests | non-2xx | socket errors | server CPU ms/request | records/commit |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['code']} | {r['endpoint']} | {r['workers']} | {r['rps']:,.0f} | "
               f"{r['50%']:.1f} | {r['90%']:.1f} | {r['99%']:.1f} | {r['max']:.1f} | "
-              f"{r['requests']:,.0f} | {r['non2xx']:.0f} | {r['socket_errors']:.0f} |")
+              f"{r['requests']:,.0f} | {r['non2xx']:.0f} | {r['socket_errors']:.0f} | "
+              f"{r['cpu_ms']:.2f} | {r['per_commit']:.1f} |")
     return 0
 
 
@@ -161,11 +189,20 @@ def _measure(args: argparse.Namespace, book: list, code: str, src: Path) -> list
                     subprocess.run(["wrk", "-t2", f"-c{args.connections}", "-d20s",
                                     "--timeout", "60s", "-s", str(script), base],
                                    check=True, capture_output=True)
+                    groups = _group_commits(base)
+                    cpu = _tree_cpu(server.pid)
                     output = subprocess.run(
                         ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s",
                          "--timeout", "10s", "--latency", "-s", str(script), base],
                         check=True, capture_output=True, text=True).stdout
+                    cpu = _tree_cpu(server.pid) - cpu
                     row = _parse_wrk(output)
+                    row["cpu_ms"] = cpu / max(row["requests"], 1) * 1000
+                    after = _group_commits(base)
+                    row["per_commit"] = (
+                        (after[1] - groups[1]) / max(after[0] - groups[0], 1)
+                        if after is not None and groups is not None and workers == 1
+                        else float("nan"))
                     row.update(endpoint=endpoint, workers=workers, code=code)  # type: ignore[arg-type]
                     rows.append(row)
                     print(f"{code} {endpoint} x{workers}: {row['rps']:.0f}/s", file=sys.stderr)

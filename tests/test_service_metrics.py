@@ -40,6 +40,11 @@ def test_metrics_count_requests_decisions_and_list_ages(store: Store) -> None:
         latency = ("exportguard_http_request_seconds_count",
                    (("method", "POST"), ("route", "/api/v1/screen")))
         assert after[latency] >= 2
+        # Both decisions were recorded by the group commit, in one or two transactions.
+        records = after[("exportguard_audit_group_records", ())]
+        commits = after[("exportguard_audit_group_commits", ())]
+        assert records - before[("exportguard_audit_group_records", ())] == 2
+        assert 1 <= commits - before[("exportguard_audit_group_commits", ())] <= 2
         # The CSL sample loaded today speaks for its own date or today: its age is whole days.
         csl = [s for s in store.snapshots() if s.source == "csl"][-1]
         age = after[("exportguard_list_age_days", (("source", "csl"),))]

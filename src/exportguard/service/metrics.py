@@ -1,6 +1,7 @@
 """/metrics in the Prometheus text format: requests by route and status, their latency, screens
-and checks by decision (counted in `operations`), and the age of each list source's snapshot in
-force (read from the store at each scrape). Counters are per process: with `serve --workers N`
+and checks by decision (counted in `operations`), the transactions of the group commit and the
+decisions they recorded, and the age of each list source's snapshot in force (read from the
+store at each scrape). Counters are per process: with `serve --workers N`
 each worker answers for itself, as Prometheus expects of multi-process servers scraped one by
 one."""
 
@@ -72,6 +73,11 @@ def metrics_response(request: Request) -> Response:
                 "for", ("source",), registry=ages)
     entries = Gauge("exportguard_list_entries", "Entries in the snapshot in force",
                     ("source",), registry=ages)
+    groups = request.app.state.service.groups
+    Gauge("exportguard_audit_group_commits", "Transactions that committed decisions' audit "
+          "records (group commit; this process)", registry=ages).set(groups.groups)
+    Gauge("exportguard_audit_group_records", "Decisions' audit records they committed (this "
+          "process)", registry=ages).set(groups.records)
     today = date.today()
     for found in snapshots_in_force(store):
         snapshot = found.snapshot
