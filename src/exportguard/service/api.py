@@ -222,11 +222,11 @@ async def _hot(state: ServiceState, day_text: str | None, field: str, filter_dat
     """Screen and check are a millisecond or two of CPU once their screener is built: run them
     on the event loop (a thread hop costs about a tenth of that). The first request for a new
     date builds a screener for seconds, so that one goes to a thread and the loop keeps serving
-    the others. The decision's case and audit record are committed by the group writer
-    (`audit_group.py`) while the loop serves other requests; the answer goes out once its
-    record is committed. It goes out as a response, so FastAPI does not walk the document with
-    `jsonable_encoder` first (0.1 ms a screen, 0.3 ms a check): the documents hold only JSON
-    types, so `Json` writes the same bytes either way."""
+    the others. The decision's case and audit record are committed by the group commit
+    (`audit_group.LoopGroups`) with those of the other requests in flight; the answer goes out
+    once its record is committed. It goes out as a response, so FastAPI does not walk the
+    document with `jsonable_encoder` first (0.1 ms a screen, 0.3 ms a check): the documents
+    hold only JSON types, so `Json` writes the same bytes either way."""
     # A check always has a date (today by default); a screen without one uses today's lists.
     day = parse_as_of(day_text, field) if day_text or not filter_dates else None
     if state.ready(day, filter_dates=filter_dates):

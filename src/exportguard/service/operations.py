@@ -58,7 +58,7 @@ def run_check(state: ServiceState, principal: Principal, request_id: str,
 @dataclasses.dataclass(frozen=True, slots=True)
 class Decided:
     """An answer whose case and audit record are yet to be committed: `record` (a function of
-    the session, for `Cases.commit` or the group writer) writes them and returns the answer
+    the session, for `Cases.commit` or the group commit) writes them and returns the answer
     with its `case_id`. The answer must not go out before that commit."""
 
     kind: str
@@ -75,7 +75,7 @@ class Decided:
         return self._counted(state.cases.commit(self.record))
 
     async def commit_async(self, state: ServiceState) -> dict[str, Any]:
-        """`commit` for the event loop (the group writer commits while the loop serves)."""
+        """`commit` on the event loop, in a group commit with the other requests in flight."""
         return self._counted(await state.cases.commit_async(self.record))
 
     def _counted(self, data: dict[str, Any]) -> dict[str, Any]:
