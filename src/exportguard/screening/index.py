@@ -8,6 +8,7 @@ first use. An index built in this process keeps its Python objects; one read fro
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import pickle
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jellyfish
 import numpy as np
@@ -33,6 +34,9 @@ from exportguard.screening.flat import (
     read_arrays,
     write_arrays,
 )
+
+if TYPE_CHECKING:
+    from exportguard.screening.forms_cache import NameForms
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,11 @@ def _bare(token: str) -> str:
     return key if len(key) >= 2 else ""
 
 
+def token_keys(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Each token's sound (`phonetic`) and consonant skeleton (`_bare`), '' for none."""
+    return [phonetic(t) for t in tokens], [_bare(t) for t in tokens]
+
+
 def _encode_name(name: IndexedName) -> bytes:
     values = [name.origin, name.text, *(getattr(name.form, f) for f in _FORM_FIELDS)]
     return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -133,15 +142,26 @@ class NameIndex:
     entries: Sequence[ListEntry]
     names: Sequence[IndexedName]
 
-    def __init__(self, entries: Sequence[ListEntry]) -> None:
+    def __init__(self, entries: Sequence[ListEntry], forms: NameForms | None = None) -> None:
+        """`forms`: the names' normalised forms kept from earlier builds (`forms_cache`), which
+        gives the same index as normalising every name here."""
+        paused = gc.isenabled()
+        gc.disable()  # hundreds of thousands of new objects, no cycles: collections only cost
+        try:
+            self._build(entries, forms)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _build(self, entries: Sequence[ListEntry], forms: NameForms | None) -> None:
         self.entries = list(entries)
         self._citation_dates: np.ndarray | None = None
         names: list[IndexedName] = []
         keys = _Keys()
         for number, entry in enumerate(self.entries):
-            _add(names, keys, number, "name", [entry.name])
-            _add(names, keys, number, "alias", entry.alt_names)
-            _add(names, keys, number, "local", entry.local_names)
+            _add(names, keys, forms, number, "name", [entry.name])
+            _add(names, keys, forms, number, "alias", entry.alt_names)
+            _add(names, keys, forms, number, "local", entry.local_names)
         self.names = names
         self.name_entry = np.fromiter((n.entry for n in names), dtype=np.int32, count=len(names))
         self.exact = Postings.of(keys.exact)
@@ -149,12 +169,16 @@ class NameIndex:
         self.han_trade = Postings.of(keys.han_trade)
         self.pinyin_full = Postings.of(keys.pinyin_full)
         self.pinyin_trade = Postings.of(keys.pinyin_trade)
-        self._build_postings()
+        self._build_postings(forms)
         # Computed up front here (batch workers forked from this process share them); an index
-        # read from a file computes each name's weights when a query first reaches it.
-        self.name_weights: Sequence[tuple[float, ...]] = [self.weights(n.form) for n in names]
+        # read from a file computes each name's weights when a query first reaches it. Each
+        # name's tokens are in `token_weight`, so these are `weights(form)` of every name.
+        every = self.token_weights[self.name_tokens].tolist()
+        bounds = self.name_token_starts.tolist()
+        self.name_weights: Sequence[tuple[float, ...]] = [
+            tuple(every[start:end]) for start, end in zip(bounds, bounds[1:])]
 
-    def _build_postings(self) -> None:
+    def _build_postings(self, cache: NameForms | None = None) -> None:
         """Token, sound and trigram postings as (key id, name number) pairs sorted into arrays;
         each key's names stay in ascending order, a name once per token and trigram (a name
         with two words of one sound is in that sound's postings twice, as it always was).
@@ -174,10 +198,13 @@ class NameIndex:
         owner = np.repeat(np.arange(len(forms), dtype=np.int64), lengths)
         token_of_array, token_name_array = _distinct_pairs(name_tokens, owner, len(tokens))
         self.tokens = Postings.of_pairs(tokens, token_of_array, token_name_array)
+        # Each token's sound and consonant skeleton (kept with the names' forms when cached).
+        sound_keys, bare_keys = (cache.token_keys(tokens) if cache is not None
+                                 else token_keys(tokens))
         sound_ids: dict[str, int] = {}
         sound_of_token = np.asarray(
-            [sound_ids.setdefault(key, len(sound_ids)) if (key := phonetic(t)) else -1
-             for t in tokens], dtype=np.int64)
+            [sound_ids.setdefault(key, len(sound_ids)) if key else -1 for key in sound_keys],
+            dtype=np.int64)
         self.token_sound = sound_of_token.astype(np.int32)
         self.token_length = np.fromiter((len(t) for t in tokens), dtype=np.int32,
                                         count=len(tokens))
@@ -191,8 +218,8 @@ class NameIndex:
         # (غريب) shares no token, sound or trigram with GHARIB but the skeleton ghrb.
         bare_ids: dict[str, int] = {}
         bare_of_token = np.asarray(
-            [bare_ids.setdefault(key, len(bare_ids)) if (key := _bare(t)) else -1
-             for t in tokens], dtype=np.int64)
+            [bare_ids.setdefault(key, len(bare_ids)) if key else -1 for key in bare_keys],
+            dtype=np.int64)
         bare_of = bare_of_token[token_of_array] if len(tokens) else token_of_array
         has_bare = bare_of >= 0
         self.skeletons = Postings.of_pairs(list(bare_ids), bare_of[has_bare],
@@ -458,28 +485,47 @@ class _Keys:
         self.pinyin_full: dict[str, list[int]] = defaultdict(list)
         self.pinyin_trade: dict[str, list[int]] = defaultdict(list)
 
-    def add_han(self, text: str, number: int) -> None:
-        if text.isascii():
-            return  # no characters (han_key would say so after cleaning it)
-        key = han_key(text)
-        if not key:
+    def add_han(self, found: HanKeys | None, number: int) -> None:
+        if found is None:
             return
+        key, spellings, trade, trade_pinyin = found
         self.han_exact[key].append(number)
-        chars = simplified("".join(_HAN_CHARS.findall(text)))
-        for spelling in dict.fromkeys([pinyin_key(chars), pinyin_key(key)]):
+        for spelling in spellings:
             self.pinyin_full[spelling].append(number)
-        trade = trade_name(text)
         if trade:
             self.han_trade[trade].append(number)
-            self.pinyin_trade[pinyin_key(trade)].append(number)
+            self.pinyin_trade[trade_pinyin].append(number)
 
 
-def _add(names: list[IndexedName], keys: _Keys, entry: int, origin: str,
-         texts: Iterable[str]) -> None:
+# A name in characters' exact keys: simplified characters with short forms spelt out, the pinyin
+# of its characters and of that key (distinct, in that order), its trade name and the trade
+# name's pinyin ('' when it has none).
+HanKeys = tuple[str, tuple[str, ...], str, str]
+
+
+def han_keys(text: str) -> HanKeys | None:
+    """The exact keys `_Keys` files a name in characters under; None for any other name."""
+    if text.isascii():
+        return None  # no characters (han_key would say so after cleaning it)
+    key = han_key(text)
+    if not key:
+        return None
+    chars = simplified("".join(_HAN_CHARS.findall(text)))
+    spellings = tuple(dict.fromkeys([pinyin_key(chars), pinyin_key(key)]))
+    trade = trade_name(text)
+    return key, spellings, trade or "", pinyin_key(trade) if trade else ""
+
+
+def _add(names: list[IndexedName], keys: _Keys, forms: NameForms | None, entry: int,
+         origin: str, texts: Iterable[str]) -> None:
     seen: set[tuple[str, ...]] = set()
     for text in name_variants(texts):
         first = True
-        for form in name_forms(text, every=False):
+        if forms is None:
+            text_forms, han = name_forms(text, every=False), None
+        else:
+            text_forms, han = forms.get(text)
+        for form in text_forms:
             if form.tokens in seen:
                 continue
             seen.add(form.tokens)
@@ -487,5 +533,5 @@ def _add(names: list[IndexedName], keys: _Keys, entry: int, origin: str,
             names.append(IndexedName(entry, origin, text, form))
             keys.exact[form.core].append(number)
             if first:
-                keys.add_han(text, number)
+                keys.add_han(han_keys(text) if forms is None else han, number)
                 first = False
