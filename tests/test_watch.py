@@ -246,3 +246,36 @@ def test_delta_hits_on_touched_entries_equal_the_full_rescreen_with_scores(store
 
 def _id(watch, ref):
     return next(c.id for c in watch.customers() if c.ref == ref)
+
+
+def test_reverse_bound_is_never_below_the_score(full_screener, csl_entries):
+    """The reverse search scores only the customer names whose bound (`score_bounds` with the
+    character ratio itself) reaches the floor: the bound is never below the score, so the same
+    customers are chosen; and it is tighter than `score_bounds` alone."""
+    import numpy as np
+
+    from exportguard.names.normalize import name_forms
+    from exportguard.screening.bound import score_bounds
+    from exportguard.screening.features import score
+    from exportguard.watch.rescreen import CANDIDATE_FLOOR, _reverse_bounds
+
+    index = full_screener.index  # any index of names stands for the customers' here
+    queries = [e.name for e in csl_entries if e.list_code == "EL"][::40]
+    queries += ["Hikvison Digital", "Sense Time Group", "北京旷视科技有限公司", "Мохаммед"]
+    checked = tighter = loose = 0
+    for query in queries:
+        for form in name_forms(query):
+            weights = index.weights(form)
+            numbers = index.candidates(form, 150).astype(np.int64)
+            bounds = _reverse_bounds(index, form, weights, numbers)
+            plain = score_bounds(index, form, weights, numbers)
+            assert (bounds <= plain + 1e-5).all()
+            for number, bound in zip(numbers.tolist(), bounds.tolist(), strict=True):
+                name = index.names[number]
+                value = score(form, weights, name.form, index.name_weights[number])
+                assert bound >= value, (query, name.text, bound, value)
+                checked += 1
+            tighter += int((bounds >= CANDIDATE_FLOOR).sum())
+            loose += int((plain >= CANDIDATE_FLOOR).sum())
+    assert checked > 5000
+    assert tighter < loose * 0.7

@@ -36,15 +36,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from exportguard.config import data_dir
 from exportguard.errors import InputError
 from exportguard.lists.history import diff_snapshots, serving_in_store
 from exportguard.lists.starter import with_local_names
 from exportguard.model import ListEntry, Snapshot
-from exportguard.names.normalize import han_key, name_forms
+from exportguard.names.normalize import NameForm, han_key, name_forms
 from exportguard.screening.bound import score_bounds
-from exportguard.screening.features import score
+from exportguard.screening.features import STRING_WEIGHT, score
 from exportguard.screening.index import (
     IndexedName,
     NameIndex,
@@ -61,6 +62,7 @@ HITS_PER_CUSTOMER = 20
 # type adjustments and the difference between the two indexes' token weights.
 CANDIDATE_FLOOR = 0.55
 _REVERSE_CANDIDATES = 150
+_RATIO_MARGIN = 1e-6  # the ratio computed by `process.cdist` and by `fuzz.ratio`, in floats
 
 
 @dataclass(slots=True)
@@ -203,15 +205,37 @@ def delta_screen(
 
 
 class _TouchedScreener(Screener):
-    """The screener of the new lists, scoring only the names of the touched entries."""
+    """The screener of the new lists, scoring only the names of the touched entries. Its index
+    is the new one, whose `candidates` keeps, of the names the whole index selects for a query,
+    only the touched ones: the same names are scored as when the others are dropped later, and
+    no bound is computed for the others."""
 
     def __init__(self, screener: Screener, touched: Sequence[ListEntry]) -> None:
-        super().__init__(screener.index, screener.snapshots, starter_only=screener.starter_only,
-                         on=screener.on, in_force=screener.in_force)
         self._touched = _entry_numbers(screener.index, touched)
+        index = _TouchedIndex(screener.index, self._touched)
+        super().__init__(index, screener.snapshots,  # type: ignore[arg-type]
+                         starter_only=screener.starter_only, on=screener.on,
+                         in_force=screener.in_force)
 
     def _wanted(self, name: IndexedName, lists: frozenset[str] | None) -> bool:
         return name.entry in self._touched and super()._wanted(name, lists)
+
+
+class _TouchedIndex:
+    """A NameIndex whose `candidates` are those of the whole index that belong to touched
+    entries; everything else is the index's own."""
+
+    def __init__(self, index: NameIndex, entries: frozenset[int]) -> None:
+        self._index = index
+        wanted = np.fromiter(entries, dtype=np.int64, count=len(entries))
+        self._names = np.flatnonzero(np.isin(index.name_entry, wanted))
+
+    def candidates(self, form: NameForm, limit: int) -> np.ndarray:
+        found = self._index.candidates(form, limit)
+        return found[np.isin(found, self._names)]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._index, name)
 
 
 def _entry_numbers(index: NameIndex, entries: Sequence[ListEntry]) -> frozenset[int]:
@@ -314,12 +338,37 @@ def reverse_candidates(index: NameIndex, entries: Sequence[ListEntry]) -> set[in
                 numbers = set(index.exact.get(form.core, ()))
                 numbers.update(index.candidates(form, _REVERSE_CANDIDATES).tolist())
                 # Only names whose score bound reaches the floor are scored (the bound is never
-                # below the score, so the customers found are the same).
+                # below the score, so the customers found are the same), and none of a customer
+                # already found.
                 ordered = np.fromiter(numbers, dtype=np.int64, count=len(numbers))
-                bounds = score_bounds(index, form, weights, ordered)
+                bounds = _reverse_bounds(index, form, weights, ordered)
                 for number in ordered[bounds >= CANDIDATE_FLOOR].tolist():
                     name = index.names[number]
+                    if name.entry in found:
+                        continue
                     if score(form, weights, name.form, index.name_weights[number]) \
                             >= CANDIDATE_FLOOR:
                         found.add(name.entry)
     return {int(index.entries[n].key) for n in found}
+
+
+def _reverse_bounds(index: NameIndex, form: NameForm, weights: tuple[float, ...],
+                    numbers: np.ndarray) -> np.ndarray:
+    """`score_bounds`, tightened where it reaches the floor by the character ratio itself:
+    `score` is at most TOKEN_WEIGHT * overlap + STRING_WEIGHT * ratio (every other feature
+    subtracts), and `score_bounds` counts the ratio as 1. For a form read from another script
+    the ratio is also taken over consonants: left as `score_bounds` has it (no bound)."""
+    bounds = score_bounds(index, form, weights, numbers)
+    if form.kind == "transliterated":
+        return bounds
+    near = np.flatnonzero(np.isfinite(bounds) & (bounds >= CANDIDATE_FLOOR))
+    if not len(near):
+        return bounds
+    keys = index.tokens.keys
+    starts = index.name_token_starts
+    tokens = index.name_tokens
+    compacts = ["".join([keys[t] for t in tokens[starts[n]:starts[n + 1]].tolist()])
+                for n in numbers[near].tolist()]
+    ratios = process.cdist([form.compact], compacts, scorer=fuzz.ratio, dtype=np.float64)[0]
+    bounds[near] -= STRING_WEIGHT * (1.0 - ratios / 100.0) - _RATIO_MARGIN
+    return bounds
