@@ -4,7 +4,9 @@
 snapshot covers.
 
 Building the index for the full CSL takes a few seconds, so the built index is cached on disk next
-to the database, keyed by the snapshots it was built from and the vocabulary it was built with.
+to the database, keyed by the snapshots it was built from and everything its names' forms depend on
+(`forms_cache.normaliser_fingerprint`). A build keeps the names' normalised forms
+(`forms_cache`), so the index of a list update normalises only the names it has not seen.
 """
 
 from __future__ import annotations
