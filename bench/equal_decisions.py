@@ -67,13 +67,26 @@ def main(argv: list[str] | None = None) -> int:
     action.add_argument("--write", type=Path, help="write the dump here")
     action.add_argument("--compare", type=Path, help="compare with this dump")
     parser.add_argument("--show", type=int, default=5, help="differences printed")
+    parser.add_argument("--forms-cache", type=Path, help="build the index with the normalised "
+                        "forms kept in this folder (screening/forms_cache.py), and keep them")
     args = parser.parse_args(argv)
 
     from exportguard.lists.starter import with_local_names
     from exportguard.screening import Screener
 
     entries = load_entries()
-    screener = Screener.from_entries([with_local_names(copy.deepcopy(e)) for e in entries])
+    listed = [with_local_names(copy.deepcopy(e)) for e in entries]
+    if args.forms_cache:
+        from exportguard.screening.forms_cache import NameForms
+        from exportguard.screening.index import NameIndex
+
+        forms = NameForms.load(args.forms_cache)
+        known = len(forms._known)
+        screener = Screener(NameIndex(listed, forms=forms))
+        print(f"forms cache: {known:,} names kept, {forms.added:,} names and words normalised")
+        forms.save(args.forms_cache)
+    else:
+        screener = Screener.from_entries(listed)
     texts = queries(entries)
     start = time.perf_counter()
     rows = dump(screener, texts)
