@@ -14,6 +14,12 @@
 - `data/names_eval_zh_c.csv` (`--sets zh_c`): a third Chinese set, written by another helper for
   listed parties in neither zh nor zh_b, every row `heldout`, held back like zh_b (thresholds from
   zh's `dev` rows; run it once, by the lead).
+- `data/names_eval_zh_d.csv` (`--sets zh_d`): a fourth Chinese set, written by another helper
+  without reading the curated names or running the matcher: listed parties of the Entity List,
+  MEU and NS-CMIC lists with a CN/HK address taken in the order of the SHA-256 of their entry key
+  (parties of zh, zh_b, zh_c and zh_hard left out), and real unlisted universities, institutes and
+  companies, half of them named like a listed party. Every row `heldout`; held back like zh_b
+  (thresholds from zh's `dev` rows; run it once, by the lead).
 
 Each row carries a `split` column (`dev` / `heldout`, by a hash of the party). exportguard is run as
 tests/conftest.py `full_screener` builds it (the full reference CSL with the curated local names)
@@ -30,7 +36,7 @@ data/local_names/*.yaml ("uncurated"); with one whose `source` cites the site th
 from ("curated, same source": the matcher looks up the very page the set was read from, which is
 not generalisation); with one from other sources only ("curated, independent source").
 
-    .venv/bin/python bench/names_eval.py [--sets zh pairs zh_b zh_c] [--splits dev] [--no-nk]
+    .venv/bin/python bench/names_eval.py [--sets zh pairs zh_b zh_c zh_d] [--splits dev] [--no-nk]
         [--only-exportguard] [--misses] [--listed-names-only] [--json out.json]
 
 `--listed-names-only` screens against the lists' own names without any curated name in
@@ -58,13 +64,16 @@ from labelled import LabelledPair
 from quality import FINE_THRESHOLDS, Outcome, _table, expected_norms_by_key, metrics_at
 
 SETS = {"zh": DATA_DIR / "names_eval_zh.csv", "pairs": DATA_DIR / "names_eval_pairs.csv",
-        "zh_b": DATA_DIR / "names_eval_zh_b.csv", "zh_c": DATA_DIR / "names_eval_zh_c.csv"}
-DEFAULT_SETS = ("zh", "pairs")  # zh_b and zh_c are held back: only when asked for by name
-CHINESE_SETS = frozenset({"zh", "zh_b", "zh_c"})  # reported with --country CN and by curation group
+        "zh_b": DATA_DIR / "names_eval_zh_b.csv", "zh_c": DATA_DIR / "names_eval_zh_c.csv",
+        "zh_d": DATA_DIR / "names_eval_zh_d.csv"}
+DEFAULT_SETS = ("zh", "pairs")  # zh_b, zh_c and zh_d are held back: only when asked for by name
+# reported with --country CN and by curation group
+CHINESE_SETS = frozenset({"zh", "zh_b", "zh_c", "zh_d"})
 # Rows read with a set: names_eval_zh_hard.csv holds only `dev` rows (hard negatives written for
 # tuning the rules of screening/han_rules.py), so the heldout part of zh is what it was.
 EXTRA_ROWS = {"zh": (DATA_DIR / "names_eval_zh_hard.csv",)}
-TUNE_ON = {"zh_b": "zh", "zh_c": "zh"}  # sets without dev rows: baselines tuned on zh's dev rows
+# sets without dev rows: baselines tuned on zh's dev rows
+TUNE_ON = {"zh_b": "zh", "zh_c": "zh", "zh_d": "zh"}
 POSITIVE_LABELS = frozenset({"listed", "match"})
 NEGATIVE_LABELS = frozenset({"unlisted", "no_match"})
 SPLITS = ("dev", "heldout")
@@ -345,7 +354,7 @@ def print_misses(outcomes: list[Outcome], rows: list[dict[str, str]], t: float) 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="exportguard on the independent names sets.")
     parser.add_argument("--sets", nargs="+", choices=sorted(SETS), default=list(DEFAULT_SETS),
-                        help="zh_b and zh_c are held-back Chinese sets: run each once, at the end")
+                        help="zh_b, zh_c, zh_d are held back: run each once, at the end")
     parser.add_argument("--no-nk", action="store_true", help="skip nomenklatura")
     parser.add_argument("--splits", nargs="+", choices=SPLITS, default=list(SPLITS),
                         help="screen only these splits' rows (tune on dev; heldout once)")
