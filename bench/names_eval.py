@@ -15,11 +15,15 @@
   listed parties in neither zh nor zh_b, every row `heldout`, held back like zh_b (thresholds from
   zh's `dev` rows; run it once, by the lead).
 - `data/names_eval_zh_d.csv` (`--sets zh_d`): a fourth Chinese set, written by another helper
-  without reading the curated names or running the matcher: listed parties of the Entity List,
-  MEU and NS-CMIC lists with a CN/HK address taken in the order of the SHA-256 of their entry key
-  (parties of zh, zh_b, zh_c and zh_hard left out), and real unlisted universities, institutes and
-  companies, half of them named like a listed party. Every row `heldout`; held back like zh_b
-  (thresholds from zh's `dev` rows; run it once, by the lead).
+  without reading the curated names or running the matcher, every query a name a cited Chinese
+  page prints. Listed: parties of the Entity List, MEU and NS-CMIC lists with a CN/HK address,
+  tried in the order of the SHA-256 of their entry key (kept when a Chinese page names them), then
+  parties that only the held-back rows of zh, zh_b and zh_c hold, by names those sets lack; no party
+  of a `dev` row of zh or zh_hard, no query of an earlier set. It is smaller than asked (400 listed
+  queries were asked for): the earlier sets already hold most listed parties that Chinese pages
+  name. Unlisted: real companies and institutes, over half of them named like a listed party
+  (same trade name, parent or subsidiary, a pinyin collision). Every row `heldout`; held back like
+  zh_b (thresholds from zh's `dev` rows; run it once, by the lead).
 
 Each row carries a `split` column (`dev` / `heldout`, by a hash of the party). exportguard is run as
 tests/conftest.py `full_screener` builds it (the full reference CSL with the curated local names)
