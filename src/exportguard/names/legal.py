@@ -34,14 +34,35 @@ _ASCII_WORDS = 3
 _ASCII_FILE = "legal_forms_ascii.json"
 
 
+# rigour's `Normalize` and `Cleanup` flags as the integers its compiled core takes
+# (rigour.text.normalize; tests/test_names_legal_core.py checks them against the installed rigour).
+_CASEFOLD = 4  # Normalize.CASEFOLD
+_CASEFOLD_NFKD = 36  # Normalize.CASEFOLD | Normalize.NFKD
+_NOOP = 0  # Cleanup.Noop
+_STRONG = 1  # Cleanup.Strong
+
+
+def _extract_org_types(name: str, normalize_flags: int = _CASEFOLD,
+                       cleanup: int = _NOOP) -> list[tuple[str, str]]:
+    """`rigour.names.org_types.extract_org_types`, which passes its arguments to rigour's core
+    as integers: called there directly, since importing `rigour.names` (for the wrapper) or
+    `rigour.text` (for the flags) loads normality, chardet and ICU, most of a cold screen of a
+    name in characters."""
+    return _core_extract()(name, normalize_flags, cleanup, False)
+
+
+@cache
+def _core_extract() -> Callable[[str, int, int, bool], list[tuple[str, str]]]:
+    from rigour._core import extract_org_types
+
+    return extract_org_types  # type: ignore[no-any-return]
+
+
 @cache
 def _rigour() -> tuple[Callable[..., list[tuple[str, str]]], Any, Any]:
     """rigour's `extract_org_types`, with the flags that read a name without its accents and
-    punctuation (imported at first use: rigour loads slowly; the flags made once, not per name)."""
-    from rigour.names.org_types import extract_org_types
-    from rigour.text.normalize import Cleanup, Normalize
-
-    return extract_org_types, Normalize.CASEFOLD | Normalize.NFKD, Cleanup.Strong
+    punctuation (rigour's core loaded at first use)."""
+    return _extract_org_types, _CASEFOLD_NFKD, _STRONG
 
 
 @lru_cache(maxsize=65536)

