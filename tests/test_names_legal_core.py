@@ -23,10 +23,10 @@ NAMES = [
 
 
 def test_the_flags_are_rigours():
-    assert legal._CASEFOLD == int(Normalize.CASEFOLD)
-    assert legal._CASEFOLD_NFKD == int(Normalize.CASEFOLD | Normalize.NFKD)
-    assert legal._NOOP == int(Cleanup.Noop)
-    assert legal._STRONG == int(Cleanup.Strong)
+    assert int(Normalize.CASEFOLD) == legal._CASEFOLD
+    assert int(Normalize.CASEFOLD | Normalize.NFKD) == legal._CASEFOLD_NFKD
+    assert int(Cleanup.Noop) == legal._NOOP
+    assert int(Cleanup.Strong) == legal._STRONG
 
 
 def test_extract_answers_as_rigours_wrapper():

@@ -140,7 +140,7 @@ def test_pinyin_is_pypinyins_lazy_pinyin():
     unread = next(chr(c) for c in range(0x4E00, 0xA000) if c not in PINYIN_DICT)
     texts += ["旷视", "北京旷视科技有限公司", "长江船舶运输有限公司", f"旷视{unread}科技", unread,
               "旷视 AI", "abc", ""]
-    assert words.pinyin("北京旷视科技有限公司") == ["bei", "jing", "kuang", "shi", "ke", "ji", "you",
-                                                 "xian", "gong", "si"]
+    assert words.pinyin("北京旷视科技有限公司") == [
+        "bei", "jing", "kuang", "shi", "ke", "ji", "you", "xian", "gong", "si"]
     for text in texts:
         assert words.pinyin(text) == lazy_pinyin(text), text
