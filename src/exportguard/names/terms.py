@@ -162,11 +162,39 @@ def vocabulary() -> Vocabulary:
 
 
 @cache
+def country_names() -> tuple[tuple[str, str | None], ...]:
+    """(name, common name or None) of each of pycountry's countries. Importing pycountry reads
+    its version with importlib.metadata (a tenth of a cold screen), so the names are kept in a
+    small file in the data directory, keyed by pycountry's code and country table (location and
+    modification time); a missing or unreadable file only costs that time."""
+    spec = find_spec("pycountry")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    table = os.path.join(os.path.dirname(origin), "databases", "iso3166-1.json") if origin else ""
+    installed = "\n".join(f"{path}:{os.stat(path).st_mtime_ns}" for path in (origin, table)
+                          if path and os.path.exists(path))
+    digest = hashlib.sha256(f"countries 1\n{installed}".encode()).hexdigest()[:16]
+    path = data_dir() / f"countries-{digest}.json"
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        found = json.loads(path.read_text("utf-8"))
+        if isinstance(found, list) and found:
+            return tuple((str(name), None if common is None else str(common))
+                         for name, common in found)
+    import pycountry
+
+    names = tuple((country.name, getattr(country, "common_name", None))
+                  for country in pycountry.countries)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(names, ensure_ascii=False), "utf-8")
+        temporary.replace(path)
+    return names
+
+
+@cache
 def generic_tokens() -> frozenset[str]:
     """Words that describe a business or a place rather than name it: industry vocabulary, place
     names and country names. They count for less when two names are compared."""
-    import pycountry
-
     from exportguard.names.normalize import basic_tokens
 
     data = _terms_data()
@@ -174,9 +202,9 @@ def generic_tokens() -> frozenset[str]:
     terms = [t for v in data["chinese_terms"].values() for t in (v if isinstance(v, list) else [v])]
     for phrase in [*data["synonyms"], *terms, *data["chinese_places"].values()]:
         words.update(basic_tokens(phrase))
-    for country in pycountry.countries:
-        for attribute in ("name", "common_name"):
-            words.update(basic_tokens(getattr(country, attribute, "") or ""))
+    for name, common_name in country_names():
+        for attribute in (name, common_name):
+            words.update(basic_tokens(attribute or ""))
     words.update(data["extra_generic"])
     return frozenset(words - set(data["stopwords"]))
 
@@ -185,13 +213,11 @@ def generic_tokens() -> frozenset[str]:
 def place_tokens() -> frozenset[str]:
     """One-word place names (countries, Chinese provinces and cities, other cities the lists
     name). Two names that each carry a different place are likely different branches."""
-    import pycountry
-
     data = _terms_data()
     words = {w for w in data["chinese_places"].values() if " " not in w}
     words.update(data["cities"])
-    for country in pycountry.countries:
-        name = getattr(country, "common_name", None) or country.name
+    for official, common_name in country_names():
+        name = common_name or official
         if " " not in name and "," not in name:
             words.add(name.casefold())
     return frozenset(words)

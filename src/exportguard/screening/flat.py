@@ -19,6 +19,9 @@ import numpy as np
 T = TypeVar("T")
 _MAGIC = b"EGFLAT1\n"
 _ALIGN = 64
+# Keys searched for in the encoded keys of postings read from a file before the dictionary of
+# all keys is made (`Postings._find`).
+_SEARCHED = 64
 
 
 class Postings:
@@ -34,6 +37,8 @@ class Postings:
         self.numbers = numbers
         self._slots: dict[str, int] | None = None
         self._offsets: list[int] | None = None
+        self._text: bytes | None = None  # the encoded keys, each between newlines
+        self._searched = 0
 
     @property
     def keys(self) -> list[str]:
@@ -51,6 +56,23 @@ class Postings:
     def slots(self) -> dict[str, int]:
         """Key -> its position in `keys` (read only), for callers that look up many keys."""
         return self._slot
+
+    def _find(self, key: str) -> int | None:
+        """The key's position in `keys`, None when absent. The first few keys asked of postings
+        read from a file are searched for in the encoded keys (a one-shot screen asks a few of
+        an index's 100,000: decoding them all and making the dictionary cost more); after
+        that, and for postings made here, the dictionary answers."""
+        if self._slots is not None or self._encoded is None or self._searched >= _SEARCHED:
+            return self._slot.get(key)
+        self._searched += 1
+        if "\n" in key:
+            return None  # no key holds a newline (`encode_keys`)
+        if self._text is None:
+            raw = self._encoded.tobytes()
+            self._text = b"\n" + raw[8:] + b"\n" if int.from_bytes(raw[:8], "little") else b""
+        at = self._text.find(b"\n" + key.encode("utf-8") + b"\n")
+        # Keys are unique; key i is preceded by the i-th newline (counting from 0).
+        return None if at < 0 else self._text.count(b"\n", 0, at)
 
     @classmethod
     def of(cls, lists: dict[str, list[int]]) -> Postings:
@@ -75,30 +97,33 @@ class Postings:
         return len(self.starts) - 1
 
     def __contains__(self, key: object) -> bool:
-        return key in self._slot
+        return isinstance(key, str) and self._find(key) is not None
 
     def array(self, key: str) -> np.ndarray | None:
-        slot = self._slot.get(key)
+        slot = self._find(key)
         if slot is None:
             return None
-        if self._offsets is None:
-            # Python ints: a screen slices some thirty postings, and NumPy scalars as slice
-            # bounds cost more than the slice.
-            self._offsets = self.starts.tolist()
-        return self.numbers[self._offsets[slot] : self._offsets[slot + 1]]
+        return self.numbers[self._span(slot)]
 
     def arrays(self, keys: Iterable[str]) -> list[np.ndarray]:
         """The postings of those of `keys` that have some, in their order."""
-        slots = self._slot
-        if self._offsets is None:
-            self._offsets = self.starts.tolist()
-        offsets, numbers = self._offsets, self.numbers
-        return [numbers[offsets[slot] : offsets[slot + 1]] for key in keys
-                if (slot := slots.get(key)) is not None]
+        find, span, numbers = self._find, self._span, self.numbers
+        return [numbers[span(slot)] for key in keys if (slot := find(key)) is not None]
+
+    def _span(self, slot: int) -> slice:
+        offsets = self._offsets
+        if offsets is None:
+            if self._slots is None:  # a few keys looked up so far: no list of all offsets yet
+                return slice(int(self.starts[slot]), int(self.starts[slot + 1]))
+            # Python ints: a screen slices some thirty postings, and NumPy scalars as slice
+            # bounds cost more than the slice.
+            offsets = self._offsets = self.starts.tolist()
+        return slice(offsets[slot], offsets[slot + 1])
 
     def slot(self, key: str) -> int:
         """The key's position in `keys`, -1 when absent."""
-        return self._slot.get(key, -1)
+        found = self._find(key)
+        return -1 if found is None else found
 
     def count(self, slot: int) -> int:
         return int(self.starts[slot + 1] - self.starts[slot])
