@@ -107,14 +107,27 @@ def test_screen_imports_no_heavy_module_once_the_store_exists(tmp_path):
     document = json.loads(second["output"])
     assert document["matches"][0]["list"] == "EL"
     assert _loaded(second, HEAVY) == []
-    # Only `screen`'s own command module is imported and built, and its values are checked
-    # without Typer's pydantic adapters (cli/_fast_params.py).
-    assert [m for m in COMMAND_MODULES if m in second["modules"]] == ["exportguard.cli.screening"]
+    # A plain `screen NAME --json` runs screen's body directly (cli/__init__.py): no command
+    # module, no Typer or Click (tests/test_cli_direct.py: the values are Typer's; rich prints
+    # the starter set's warning here, the only set loaded).
+    assert [m for m in COMMAND_MODULES if m in second["modules"]] == []
+    assert [m for m in second["modules"] if m.split(".")[0] in ("typer", "click")] == []
     assert [m for m in second["modules"] if m.split(".")[0] == "pydantic"] == []
+    # With an option the direct reading leaves to Typer, only `screen`'s own command module is
+    # imported and built, and its values are checked without Typer's pydantic adapters
+    # (cli/_fast_params.py).
+    typer_path = _run(["screen", "Megvii Technology", "--json", "--lists", "SDN", "--lists",
+                       "EL"], tmp_path)  # a repeated option: the last one counts
+    assert typer_path["code"] == 0 and "typer" in typer_path["modules"]
+    assert json.loads(typer_path["output"])["matches"][0] == document["matches"][0]
+    assert [m for m in COMMAND_MODULES if m in typer_path["modules"]] == [
+        "exportguard.cli.screening"]
+    assert [m for m in typer_path["modules"] if m.split(".")[0] == "pydantic"] == []
     # A current SQLite store is read and its audit record written with the standard library's
     # sqlite3 (store/direct.py): no SQLAlchemy, whose import is a fifth of a cold screen.
     assert [m for m in second["modules"] if m.split(".")[0] == "sqlalchemy"] == []
     assert document["audit"]["recorded"] is True and document["audit"]["seq"] == 2
+    assert json.loads(typer_path["output"])["audit"]["seq"] == 3
     # Nor pycountry (its country names are kept in the data directory: names/terms.py), whose
     # import reads its version through importlib.metadata.
     assert _loaded(second, REMOVED_FROM_SCREEN) == []

@@ -5,15 +5,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import typer
 
+from exportguard.cli._console import err, out, report_error, report_interrupt
 from exportguard.cli._lazy import LazyGroup
 from exportguard.errors import ExportGuardError
 
-if TYPE_CHECKING:
-    from rich.console import Console
+__all__ = ["_friendly", "app", "err", "main", "out"]
 
 # The command modules register on `app` when imported; `LazyGroup` imports only the one run.
 app = typer.Typer(
@@ -31,23 +31,6 @@ def _root() -> None:
     """Makes `app` a group while no command module is imported yet; it has no options."""
 
 
-class _LazyConsole:
-    """A rich `Console` made on first use: `screen --json` prints without importing rich."""
-
-    def __init__(self, **options: Any) -> None:
-        self._options = options
-        self._console: Console | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self._console is None:
-            from rich.console import Console
-
-            self._console = Console(**self._options)
-        return getattr(self._console, name)
-
-
-out: Console = _LazyConsole()  # type: ignore[assignment]
-err: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -59,15 +42,10 @@ def _friendly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ExportGuardError as exc:
-            from rich.markup import escape
-
-            # The message is text, not markup: "pip install -e '.[spark]'" or a file named
-            # "book[2].csv" must print as written.
-            err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False,
-                      soft_wrap=True)
+            report_error(exc)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
-            err.print("interrupted; nothing was changed")
+            report_interrupt()
             raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]

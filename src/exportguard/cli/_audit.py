@@ -8,15 +8,24 @@ import getpass
 import uuid
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
 if TYPE_CHECKING:
     from exportguard.store import Store
     from exportguard.store.direct import DirectSqlite
 
-NoAudit = Annotated[bool, typer.Option(
-    "--no-audit", help="Do not record this decision in the audit log (scratch use; the "
-    "output says so).")]
+NO_AUDIT_HELP = ("Do not record this decision in the audit log (scratch use; the output says "
+                 "so).")
+
+
+def __getattr__(name: str) -> Any:
+    """`NoAudit`, the Typer parameter, made when a command module asks for it: `screen`'s
+    direct path (cli/__init__.py) appends its record with this module without Typer."""
+    if name == "NoAudit":
+        import typer
+
+        value = Annotated[bool, typer.Option("--no-audit", help=NO_AUDIT_HELP)]
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def audit_decision(store: Store | DirectSqlite, action: str, subject: str, detail: dict[str, Any],
