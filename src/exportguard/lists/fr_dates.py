@@ -29,9 +29,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 
 from exportguard.model import ListEntry
+from exportguard.package_files import DATA
 
 CITATION = re.compile(
     r"(?P<vol>\d{1,3})\s*F\.?\s?R\.?\s*(?P<page>\d{1,6})"
@@ -297,7 +297,7 @@ def _builtin() -> FrDates:
     anchors: list[Anchor] = []
     documents: list[Document] = []
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(resources.files("exportguard.data").joinpath("fr_pages.yaml")
+    data = yaml.load(DATA.joinpath("fr_pages.yaml")
                      .read_text(encoding="utf-8"), Loader=loader)
     for n, row in enumerate(data["issues"]):
         where = f"fr_pages.yaml issues[{n}]"
@@ -315,10 +315,10 @@ def _builtin() -> FrDates:
                               document.published, document.source, RECORD_WEIGHT))
     # The built-in records' dated citations, read from the file's text (parsing the records
     # would cost a second of YAML for a few hundred citations).
-    anchors.extend(citation_anchors(resources.files("exportguard.data")
+    anchors.extend(citation_anchors(DATA
                                     .joinpath("starter_entities.yaml").read_text(encoding="utf-8"),
                                     "built-in starter record", RECORD_WEIGHT))
-    regime = resources.files("exportguard.data").joinpath("regime")
+    regime = DATA.joinpath("regime")
     for item in sorted(regime.iterdir(), key=lambda p: p.name):
         if item.name.endswith(".yaml"):
             anchors.extend(citation_anchors(item.read_text(encoding="utf-8"),

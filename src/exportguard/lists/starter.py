@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from exportguard.lists.codes import LIST_NAMES
 from exportguard.model import Address, ListEntry
 from exportguard.names.normalize import name_forms
+from exportguard.package_files import PACKAGE
 
 STARTER_SOURCE = "starter"
 STARTER_KEY_PREFIX = "starter:"
@@ -24,7 +24,7 @@ _LOCAL_NAME_KEYS = {"listed_name", "local_names", "source", "note"}
 
 
 def _text(name: str) -> str:
-    return resources.files("exportguard").joinpath(name).read_text("utf-8")
+    return PACKAGE.joinpath(name).read_text("utf-8")
 
 
 def starter_checksum() -> str:
@@ -72,7 +72,7 @@ def _entry(record: dict[str, Any]) -> ListEntry:
 
 def local_names_files() -> list[Any]:
     """The curated local-name files, in name order (their bytes also key the index cache)."""
-    folder = resources.files("exportguard").joinpath(_LOCAL_NAMES_DIR)
+    folder = PACKAGE.joinpath(_LOCAL_NAMES_DIR)
     return sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
 
 

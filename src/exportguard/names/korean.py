@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from functools import cache
-from importlib import resources
+
+from exportguard.package_files import DATA
 
 _FIRST, _LAST = 0xAC00, 0xD7A3
 _HANGUL_RUN = re.compile("[\uac00-\ud7a3]+")
@@ -147,7 +148,7 @@ def korean_terms() -> dict[str, str]:
     """Hangul -> English of data/korean_terms.yaml (each record with the source of its meaning)."""
     import yaml
 
-    raw = resources.files("exportguard.data").joinpath("korean_terms.yaml").read_text("utf-8")
+    raw = DATA.joinpath("korean_terms.yaml").read_text("utf-8")
     terms: dict[str, str] = {}
     for number, record in enumerate(yaml.safe_load(raw)["terms"], 1):
         if set(record) != {"hangul", "hanja", "english", "source"} or not all(

@@ -19,11 +19,10 @@ import re
 import sys
 from collections.abc import Callable
 from functools import cache, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from anyascii import anyascii
+from exportguard.package_files import DATA
 
 _WORD = re.compile(r"\w+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
@@ -93,7 +92,7 @@ def legal_form_spans(text: str) -> tuple[tuple[str, str], ...]:
 @cache
 def ascii_forms() -> dict[tuple[str, ...], str]:
     """ASCII spelling (words) -> compact form, from data/legal_forms_ascii.json."""
-    raw = resources.files("exportguard.data").joinpath(_ASCII_FILE).read_text(encoding="utf-8")
+    raw = DATA.joinpath(_ASCII_FILE).read_text(encoding="utf-8")
     table = json.loads(raw)["forms"]
     return {tuple(spelled.split()): compact for spelled, compact in table.items()}
 
@@ -133,6 +132,7 @@ def build_ascii_forms() -> dict[str, str]:
     import importlib.util
 
     import yaml
+    from anyascii import anyascii
     from rigour.names.org_types import extract_org_types
     from rigour.text.normalize import Cleanup, Normalize
 

@@ -22,7 +22,6 @@ import contextlib
 import gzip
 import hashlib
 import json
-import logging
 import os
 import re
 import sqlite3
@@ -228,6 +227,8 @@ def import_jieba() -> Any:
             import jieba
         finally:
             del sys.modules["pkg_resources"]
+    import logging
+
     import jieba
 
     jieba.setLogLevel(logging.WARNING)

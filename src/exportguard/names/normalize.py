@@ -13,7 +13,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -71,9 +70,20 @@ def has_han(text: str) -> bool:
     return _HAN.search(text) is not None
 
 
+def _ascii(text: str) -> str:
+    """`anyascii(text)`, which returns ASCII text as it is: anyascii (which imports
+    importlib.resources and with it tempfile, shutil and the compression modules) is imported
+    for the first text that is not ASCII."""
+    if text.isascii():
+        return text
+    from anyascii import anyascii
+
+    return anyascii(text)
+
+
 def basic_tokens(text: str) -> list[str]:
     """Lower-case ASCII words: other scripts transliterated, accents and punctuation dropped."""
-    text = anyascii(text).casefold().replace("&", " and ")
+    text = _ascii(text).casefold().replace("&", " and ")
     text = _APOSTROPHE.sub("", text)
     return [t for t in _NOT_WORD.split(text) if t]
 

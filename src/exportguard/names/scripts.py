@@ -14,8 +14,6 @@ import unicodedata
 from functools import cache, lru_cache
 from typing import Any
 
-from anyascii import anyascii
-
 # Unicode script of the first letter outside Latin and Han -> ICU's BGN/PCGN transliterator.
 _BGN = {
     "CYRILLIC": "Russian-Latin/BGN",
@@ -129,6 +127,8 @@ def romanisations(text: str) -> tuple[tuple[str, str], ...]:
         latin = _INNER_MARKS.sub("", _WORD_INITIAL_MARK.sub("a", latin) if abjad else latin)
         if latin.isascii():
             found.append((f"ICU {rule}", latin))
+    from anyascii import anyascii
+
     latin = anyascii(text)
     found.append(("anyascii", _INNER_MARKS.sub("", _WORD_INITIAL_MARK.sub("a", latin)
                                                if abjad else latin)))

@@ -10,8 +10,9 @@ import json
 import sys
 import unicodedata
 from functools import cache, lru_cache
-from importlib import resources
 from pathlib import Path
+
+from exportguard.package_files import DATA
 
 _FILE = "pinyin_syllables.json"
 _LONGEST = 6  # letters in the longest syllable (zhuang, chuang, shuang)
@@ -19,7 +20,7 @@ _LONGEST = 6  # letters in the longest syllable (zhuang, chuang, shuang)
 
 @cache
 def syllables() -> frozenset[str]:
-    raw = resources.files("exportguard.data").joinpath(_FILE).read_text(encoding="utf-8")
+    raw = DATA.joinpath(_FILE).read_text(encoding="utf-8")
     return frozenset(json.loads(raw)["syllables"])
 
 

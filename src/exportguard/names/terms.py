@@ -6,15 +6,14 @@ import contextlib
 import hashlib
 import json
 import os
+import pickle
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from importlib.util import find_spec
 from typing import Any
 
-import yaml
-
 from exportguard.config import data_dir
+from exportguard.package_files import PACKAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +82,34 @@ def _pinyin_spellings(syllables: tuple[str, ...]) -> set[tuple[str, ...]]:
 
 @cache
 def _terms_data() -> dict[str, Any]:
-    text = resources.files("exportguard").joinpath("data/name_terms.yaml").read_text("utf-8")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """data/name_terms.yaml as PyYAML's safe loader reads it. The result is kept in the data
+    directory as a pickle keyed by the file's bytes and the installed PyYAML (location and
+    modification time), so a screen neither imports PyYAML nor parses the file (a twentieth of
+    a cold screen); a missing or unreadable copy only costs that time."""
+    raw = PACKAGE.joinpath("data/name_terms.yaml").read_bytes()
+    spec = find_spec("yaml")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    installed = f"{origin}:{os.stat(origin).st_mtime_ns if origin else ''}"
+    digest = hashlib.sha256(f"terms 1\n{installed}\n".encode() + raw).hexdigest()[:16]
+    path = data_dir() / f"name-terms-{digest}.pickle"
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
+                             AttributeError, ImportError, IndexError):
+        found = pickle.loads(path.read_bytes())
+        if isinstance(found, dict) and found:
+            return found
+    import yaml
+
+    data: dict[str, Any] = yaml.load(raw.decode("utf-8"),
+                                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.replace(path)
+        for old in path.parent.glob("name-terms-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    return data
 
 
 def _canonical(tokens: tuple[str, ...], phrases: dict[tuple[str, ...], Phrase], longest: int

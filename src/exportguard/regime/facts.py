@@ -15,11 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Literal
 
-import yaml
-
+from exportguard.package_files import PACKAGE
 from exportguard.regime.conditions import Comparison, Condition
 
 DATA_FILE = "data/regime/facts.yaml"
@@ -100,5 +98,7 @@ def parse_registry(data: object) -> FactRegistry:
 
 @cache
 def fact_registry() -> FactRegistry:
-    raw = resources.files("exportguard").joinpath(DATA_FILE).read_bytes()
+    raw = PACKAGE.joinpath(DATA_FILE).read_bytes()
+    import yaml  # here: a screen imports this module but reads no regime file
+
     return parse_registry(yaml.safe_load(raw))
