@@ -131,6 +131,9 @@ def test_screen_imports_no_heavy_module_once_the_store_exists(tmp_path):
     # Nor pycountry (its country names are kept in the data directory: names/terms.py), whose
     # import reads its version through importlib.metadata.
     assert _loaded(second, REMOVED_FROM_SCREEN) == []
+    # An ASCII name needs neither PyYAML (name_terms.yaml's parse is kept: names/terms.py),
+    # anyascii nor importlib.resources (the package's files are read by path: package_files.py).
+    assert _loaded(second, ("yaml", "anyascii", "importlib.resources")) == []
     # A name in characters reads its brand's pinyin from the lexicon file (names/lexicon.py),
     # not pypinyin, and its legal forms with rigour's compiled core only (names/legal.py).
     chinese = _run(["screen", "北京旷视科技有限公司", "--json"], tmp_path)
