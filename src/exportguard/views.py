@@ -24,15 +24,13 @@ from exportguard.lists.history import (
 )
 from exportguard.lists.loader import ensure_starter
 from exportguard.model import Snapshot
-from exportguard.ownership import ownership_of
-from exportguard.ownership.graph import downward
-from exportguard.ownership.resolve import OwnershipFinding, find_company
 from exportguard.regime.dated import parse_as_of
 from exportguard.screening import Screener, ScreenResult
 from exportguard.screening.loaded import history_screener, screener_for
 from exportguard.store.ownership import Company, Edge, OwnershipStore
 
 if TYPE_CHECKING:
+    from exportguard.ownership.resolve import OwnershipFinding
     from exportguard.store import Store
     from exportguard.store.direct import DirectSqlite
 
@@ -42,8 +40,15 @@ def screen_document(store: Store | DirectSqlite, screener: Screener, result: Scr
                     ) -> tuple[dict[str, Any], OwnershipFinding | None]:
     """`screen --json`: the result, the ownership finding, and each match's first and last
     snapshot. `in_graph=False` says the caller knows the name is not in the ownership graph."""
-    finding = ownership_of(OwnershipStore(store), screener, result.query, result.country,
-                           day or date.today()) if in_graph else None
+    graph = OwnershipStore(store)
+    finding = None
+    # The ownership rules (and the modules that resolve them) load only for a name the graph
+    # may know: `find_company` finds nothing when no company has the name in any country.
+    if in_graph and graph.find(result.query, None):
+        from exportguard.ownership.resolve import ownership_of
+
+        finding = ownership_of(graph, screener, result.query, result.country,
+                               day or date.today())
     data = result.to_dict()
     data["ownership"] = finding.to_dict() if finding else None
     if result.matches:
@@ -137,6 +142,9 @@ def owners_view(store: Store, name: str, country: str | None, on: str | date | N
     """A company's owners and holdings on a date; an unknown name suggests the nearest ones.
     `screener_of(day)` gives the screener that finds listed owners (the service passes its
     shared ones); it is asked only once the company is known."""
+    from exportguard.ownership.graph import downward
+    from exportguard.ownership.resolve import find_company, ownership_of
+
     day = parse_as_of(on, "date")
     code = parse_country(country) if country else None
     graph_store = OwnershipStore(store)
