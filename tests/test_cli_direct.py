@@ -112,3 +112,18 @@ def test_direct_and_typer_answer_alike(monkeypatch, capsys):
     assert (code, out) == (2, "") and typer_run.exit_code == 2
     assert err == typer_run.stderr
     assert "error: as_of: '2020-13-01' is not a real calendar date" in err
+
+
+def test_request_ids_look_as_uuid4s_did():
+    """`cli-` and the first 16 hex digits of a version-4 UUID, without importing uuid."""
+    import re
+    import uuid
+
+    from exportguard.cli._audit import _uuid4_head
+
+    heads = {_uuid4_head() for _ in range(500)}
+    assert len(heads) == 500
+    shape = re.compile(r"[0-9a-f]{12}4[0-9a-f]{3}")
+    assert all(shape.fullmatch(h) for h in heads)
+    assert shape.fullmatch(uuid.uuid4().hex[:16])
+    assert {h[13] for h in heads} == set("0123456789abcdef")  # the rest stays random
