@@ -59,10 +59,36 @@ class NameForm:
         return "".join(self.tokens)
 
 
+# A number written with Chinese numerals and a zero that is not 零 (七〇九所, 七六○所, 二0七所:
+# the 709th, 760th and 207th institutes): 〇 (U+3007) lies outside the blocks of Chinese characters
+# and ○ is a geometric shape, so the run was cut there and read in pieces. Such a run has its zeros
+# and any digit written as Chinese numerals (七零九, 二零七), which `chinese.numbered_key` reads
+# as a number where it numbers an institute, a factory or a branch.
+_NUMERAL_RUN = re.compile(r"[一二三四五六七八九十百千零〇○◯0-9]{2,}")
+_HAN_NUMERAL = re.compile(r"[一二三四五六七八九十百千]")
+_AS_NUMERAL = str.maketrans({"〇": "零", "○": "零", "◯": "零", "0": "零", "1": "一", "2": "二",
+                             "3": "三", "4": "四", "5": "五", "6": "六", "7": "七", "8": "八",
+                             "9": "九"})
+
+# 第 before digits (第709研究所) reads as the ordinal of the number, not as the syllable di.
+_ORDINAL_DIGITS = re.compile(r"(?<=第)[0-9]+")
+
+
+def _numeral_zeros(match: re.Match[str]) -> str:
+    run = match.group()
+    if not _HAN_NUMERAL.search(run) or not any(c in "〇○◯0123456789" for c in run):
+        return run
+    return run.translate(_AS_NUMERAL)
+
+
 def clean(text: str) -> str:
-    """NFKC, control characters removed, whitespace collapsed."""
+    """NFKC, control characters removed, whitespace collapsed; in a number written with Chinese
+    numerals, zeros and digits written as Chinese numerals (七〇九 -> 七零九)."""
     text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub(" ", text)
+    if _HAN.search(text):
+        text = _NUMERAL_RUN.sub(_numeral_zeros, text)
+        text = _ORDINAL_DIGITS.sub(lambda m: m.group().translate(_AS_NUMERAL), text)
     return " ".join(text.split())
 
 

@@ -427,6 +427,29 @@ def explain(
     return features
 
 
+def short_word_approximate(
+    query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
+    n_weights: tuple[float, ...],
+) -> tuple[str, str, str] | None:
+    """(query word, listed word, how) when the listed name's word that carries most of its
+    weight is short (five letters or fewer) and the query has it only approximately (a typo, a
+    sound, consonants: "Sony" / "Sinno", "Sumco" / "SMIC"). A short word is easily near another
+    short name, so a country both share corroborates nothing (see `Screener.screen`)."""
+    if query.tokens == listed.tokens or not listed.tokens:
+        return None
+    pairs: list[TokenPair] = []
+    _q, _n, _q_best, n_best = align_tokens(query.tokens, q_weights, listed.tokens, n_weights,
+                                           pairs, loose=query.kind == "transliterated")
+    rarest = max(range(len(listed.tokens)), key=n_weights.__getitem__)
+    word = listed.tokens[rarest]
+    if len(word) > _SHORT_WORD or not 0.0 < n_best[rarest] < 1.0:
+        return None
+    near = max((p for p in pairs if p.listed == word), key=lambda p: p.similarity, default=None)
+    if near is None:
+        return None
+    return near.query, word, f"{near.how} {near.similarity:.2f}"
+
+
 def country_feature(query_country: str | None, listed: list[str]) -> Feature | None:
     if not query_country:
         return None

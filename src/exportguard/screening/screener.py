@@ -53,6 +53,7 @@ from exportguard.screening.features import (
     country_feature,
     explain,
     score,
+    short_word_approximate,
 )
 from exportguard.screening.han_rules import (
     ACRONYM_ONLY,
@@ -298,7 +299,10 @@ class Screener:
                 if where is not None:
                     fit = _country_adjustment(where, entry.countries)
                     # The party's own name in characters is another: that it is in the country
-                    # asked (nearly every name in characters is Chinese) corroborates nothing.
+                    # asked (nearly every name in characters is Chinese) corroborates nothing;
+                    # nor does it for a short distinctive word met only approximately.
+                    if fit > 0 and exact is None and self._short_fuzzy(form, number):
+                        fit = 0.0
                     value += min(fit, 0.0) if differs else fit
                     if certain and fit < 0 and form.legal_forms != self.index.names[
                             number].form.legal_forms:
@@ -394,6 +398,13 @@ class Screener:
             country_fit = Feature("country", country_fit.value, 0.0, 0.0,
                                   f"{country_fit.detail}; no weight: the party's own name in "
                                   "characters is another")
+        short = self._short_fuzzy(form, number) if (
+            country_fit is not None and country_fit.contribution > 0 and exact is None) else None
+        if country_fit is not None and short is not None:
+            country_fit = Feature("country", country_fit.value, 0.0, 0.0,
+                                  f"{country_fit.detail}; no weight: the short distinctive word "
+                                  f"'{short[1]}' is met only approximately ('{short[0]}', "
+                                  f"{short[2]}), and many names near a short one share a country")
         if country_fit is not None:
             features.append(country_fit)
             names = [f.name for f in features]
@@ -600,6 +611,12 @@ class Screener:
             facts = self._facts[entry] = party_facts(
                 (listed.name, *listed.alt_names, *listed.local_names))
         return contradiction(han_facts(text), facts)
+
+    def _short_fuzzy(self, form: NameForm, number: int) -> tuple[str, str, str] | None:
+        """`features.short_word_approximate` of the query form and this listed name (the
+        country bonus is then withheld)."""
+        return short_word_approximate(form, self.index.weights(form), self.index.names[number].form,
+                                      self.index.name_weights[number])
 
     def _own_names(self, entry: int) -> tuple[str, ...]:
         """The entry's names in Chinese characters (curated or listed), simplified."""
