@@ -6,7 +6,7 @@ a feature how the query was read (see `screener.Screener._match`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -267,4 +267,115 @@ def contradiction(query: NameFacts, party: NameFacts) -> str | None:
     if query.numbers and party.numbers and not query.numbers & party.numbers:
         return (f"the query numbers {'/'.join(sorted(query.numbers))}, the listed party "
                 f"{'/'.join(sorted(party.numbers))}")
+    return None
+
+
+# A group relative: a query in characters that shares the party's trade name (合盛硅业, 浪潮, 光启)
+# but has words of its own that none of the party's names has (股份 and no 鄯善 of 合盛硅业(鄯善)
+# 有限公司; 国际 of 浪潮国际; 安徽 of 安徽光机所 against 长春光机所) names another legal person of
+# the same group or trade name (a parent, a sister, a subsidiary: each is registered under its own
+# name, State Council Order 734 cited above), not the listed party. It stays visible for a person
+# to see, below the default threshold: group links are the ownership rules' business, not the
+# name's.
+RELATIVE_CEILING = 0.80
+# Legal forms alone say nothing of which company of a group (有限公司 becomes 股份有限公司 when a
+# company is converted, under the same registration); 集团 and 股份 name the group's parent or its
+# listed company, so they count only against a listed name with words of its own (a place or a
+# business: a named subsidiary). Words a listing reads as "technology" are interchangeable.
+_LEGAL_TAIL = re.compile(r"有限责任公司|有限公司|总公司|公司")
+_GROUP_WORDS = frozenset({"集团", "股份"})
+_SAME_AS_TECHNOLOGY = frozenset({"科技", "技术"})
+
+
+@dataclass(frozen=True, slots=True)
+class Relative:
+    """Why a query is a relative of the listed party: the trade name they share, the party's
+    name in characters holding it, the query's words of its own and the listed name's."""
+
+    trade: str
+    listed: str
+    mine: tuple[str, ...]
+    theirs: tuple[str, ...]
+
+    left_out: str | None = None
+
+    def detail(self) -> str:
+        theirs = (f"; the listed name has {', '.join(self.theirs)} the query lacks"
+                  if self.theirs else "")
+        how = (f"has words of its own none of the party's names has ({', '.join(self.mine)})"
+               f"{theirs}" if self.mine else
+               f"leaves out {self.left_out} of it and keeps the words after it")
+        return (f"shares the trade name {self.trade} with the listed party's {self.listed}, but "
+                f"{how}: likely a parent, sister or subsidiary, not the listed party")
+
+
+def _rest_words(key: str, trade: str) -> list:
+    """The words of a name in characters beyond its trade name, less legal forms and 中国."""
+    rest = _LEGAL_TAIL.sub("", key.replace(trade, " ", 1))
+    rest = re.sub(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", " ", rest)
+    heads = {"中国", "中华"}
+    return [w for part in rest.split() for w in segment(part) if w.chars not in heads]
+
+
+_BRACKETED = re.compile(r"[(（]([^()（）]*)[)）]")
+
+
+def bracketed_places(text: str) -> frozenset[str]:
+    """The places a name in characters writes in brackets (鄯善 of 合盛硅业(鄯善)有限公司, 北京 of
+    曙光信息产业(北京)有限公司): in a registered name they name the company registered there,
+    usually a subsidiary (see `normalize.kept_in_brackets`)."""
+    found = (w.chars for inner in _BRACKETED.findall(simplified(text))
+             for run in HAN_RUN.findall(inner) for w in segment(run))
+    return frozenset(found) & frozenset(vocabulary().han_places)
+
+
+def relative(text: str, key: str, own: Sequence[str], latin_tokens: frozenset[str],
+             party: NameFacts, left_out: Callable[[str, str], str | None]) -> Relative | None:
+    """The query `text` (its characters `key`) as a relative of a party whose names in
+    characters are `own` (simplified keys) and whose other names have `latin_tokens`, or None.
+    A relative shares a trade name with one of `own`, is none of them nor a shortening of one,
+    and either has a word of its own that no name of the party has (a place where the party
+    names another or in brackets, a business word, 集团 or 股份 against a named subsidiary or a
+    party named by the other), or leaves out a word of the party's name whole and keeps the
+    words after it (`left_out`: 中国航空集团有限公司 against 中国航空工业集团有限公司)."""
+    # The trade name of the name as written: a place in brackets after it is not part of it.
+    trade = trade_name(text) or trade_name(key)
+    holders = [name for name in own if trade and trade in name]
+    if not trade or not holders or any(key == name for name in own):
+        return None
+    mine = _rest_words(key, trade)
+    bracketed = bracketed_places(text)
+    query_chars = {w.chars for w in mine}
+    theirs_by_name = {name: [w for w in _rest_words(name, trade)
+                             if w.chars not in query_chars and w.chars not in _GROUP_WORDS]
+                      for name in holders}
+    # Shown: the party's name sharing most characters with the query.
+    listed = max(holders, key=lambda n: (sum(c in key for c in n), -len(n)))
+    named_subsidiary = all(theirs_by_name[n] for n in holders)
+    distinct: list[str] = []
+    for word in mine:
+        if any(word.chars in name for name in own):
+            continue
+        if word.how == "place":
+            # A place the party names otherwise, or one in brackets the party's names lack.
+            if word.chars not in party.places and (party.places or word.chars in bracketed):
+                distinct.append(word.chars)
+            continue
+        if word.how == "number" or word.chars in _SAME_AS_TECHNOLOGY:
+            continue
+        if word.chars in _GROUP_WORDS and not named_subsidiary and not any(
+                other in name and other not in key
+                for other in _GROUP_WORDS - {word.chars} for name in own):
+            continue  # 集团 against a party named 股份 (or the reverse) is another company
+        readings = [f.tokens for e in word.english for f in name_forms(e, False)]
+        if any(r and all(t in latin_tokens for t in r) for r in readings):
+            continue
+        distinct.append(word.chars)
+    if distinct:
+        return Relative(trade, listed, tuple(distinct),
+                        tuple(w.chars for w in theirs_by_name[listed]))
+    for name in holders:
+        word = left_out(key, name)
+        if word is not None:
+            return Relative(trade, name, (), (), word)
     return None

@@ -22,6 +22,7 @@ from exportguard.model import ListEntry, Snapshot
 from exportguard.names.chinese import (
     institution_endings,
     names_itself,
+    segment,
     trade_name,
 )
 from exportguard.names.korean import (
@@ -37,6 +38,7 @@ from exportguard.names.normalize import (
     basic_tokens,
     clean,
     han_key,
+    has_han,
     japanese_forms,
     name_forms,
 )
@@ -59,7 +61,9 @@ from exportguard.screening.han_rules import (
     ACRONYM_ONLY,
     BUSINESS_WORD_SHARE,
     CONTRADICTED,
+    RELATIVE_CEILING,
     NameFacts,
+    Relative,
     acronym_only,
     business_words,
     company_not_institution,
@@ -67,6 +71,7 @@ from exportguard.screening.han_rules import (
     han_facts,
     lighter_against,
     party_facts,
+    relative,
 )
 from exportguard.screening.index import IndexedName, NameIndex
 
@@ -239,6 +244,7 @@ class Screener:
         self._dated: dict[int, bool | None] = {}
         self._han_names: dict[int, tuple[str, ...]] = {}
         self._facts: dict[int, NameFacts] = {}
+        self._kin: dict[tuple[str, int], Relative | None] = {}
 
     @cached_property
     def fr_dates(self) -> FrDates:
@@ -277,6 +283,7 @@ class Screener:
                 entry_number = self.index.names[number].entry
                 entry = self.index.entries[entry_number]
                 certain = value >= 1.0
+                equal = certain and exact is None  # the reading is a listed name's words
                 differs = (exact is None and key and self._own_names_differ(key, entry_number)
                            and not _numbers_agree(key, self.index.names[number].form.tokens))
                 if differs:
@@ -311,6 +318,10 @@ class Screener:
                         certain = False
                 if form.legal_forms and entry.type == "Individual":
                     value += TYPE_MISMATCH
+                if value > RELATIVE_CEILING and not equal and self._relative(
+                        key, part.text, exact, entry_number):
+                    value = RELATIVE_CEILING
+                    certain = False
                 # However well the country fits, a fuzzy match never ties an exact one.
                 value = min(max(value, 0.0), 1.0 if certain else FUZZY_CEILING)
                 current = best.get(entry_number)
@@ -421,6 +432,13 @@ class Screener:
                 f"the query carries a company legal form ({', '.join(form.legal_forms)}); the "
                 "listed party is an individual",
             ))
+        so_far = sum(f.contribution for f in features)
+        kin = self._relative(key, part.text, exact, name.entry) if (
+            so_far > RELATIVE_CEILING and features[0].name != "exact_alias") else None
+        if kin is not None:
+            features.append(Feature("group_relative", 1.0, RELATIVE_CEILING - so_far,
+                                    RELATIVE_CEILING - so_far,
+                                    f"{kin.detail()}; so at most {RELATIVE_CEILING:.2f}"))
         return Match(entry, value, name.text, name.origin, form.text, form.kind, features)
 
     def _scored(
@@ -487,7 +505,7 @@ class Screener:
             for number in index.han_trade.get(trade, ()) if trade else ():
                 name = index.names[number]
                 listed = han_key(name.text) or ""
-                same = key == trade or _shortens(key, listed)
+                same = key == trade or _abbreviates(key, listed)
                 if not same and not names_itself(trade):
                     continue  # 中国卫星网络集团 is not 中国卫星: business words tell them apart
                 value = TRADE_NAME_SAME if same else TRADE_NAME_OTHER
@@ -612,6 +630,29 @@ class Screener:
                 (listed.name, *listed.alt_names, *listed.local_names))
         return contradiction(han_facts(text), facts)
 
+    def _relative(self, key: str | None, text: str, exact: Feature | None,
+                  entry: int) -> Relative | None:
+        """The query in characters as a relative of the party (`han_rules.relative`: the same
+        trade name, words of its own), for a match that is not one of the party's names in
+        characters nor a shortening of one."""
+        if not key or (exact is not None and exact.name != "trade_name"):
+            return None
+        own = self._own_names(entry)
+        if not own or any(_abbreviates(key, name) for name in own):
+            return None
+        cached = self._kin.get((text, entry), _UNSEEN)
+        if cached is _UNSEEN:
+            listed = self.index.entries[entry]
+            tokens = frozenset(t for n in (listed.name, *listed.alt_names) if not has_han(n)
+                               for f in name_forms(n, False) for t in f.tokens)
+            facts = self._facts.get(entry)
+            if facts is None:
+                facts = self._facts[entry] = party_facts(
+                    (listed.name, *listed.alt_names, *listed.local_names))
+            cached = self._kin[(text, entry)] = relative(text, key, own, tokens, facts,
+                                                         _left_out)
+        return cached
+
     def _short_fuzzy(self, form: NameForm, number: int) -> tuple[str, str, str] | None:
         """`features.short_word_approximate` of the query form and this listed name (the
         country bonus is then withheld)."""
@@ -709,6 +750,34 @@ def _shortens(short: str, full: str) -> bool:
     kind = next((k for k in institution_endings() if full.endswith(k) and short.endswith(k)),
                 None)
     return kind is None or full[: -len(kind)].endswith(short[: -len(kind)])
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """`_shortens`, and no word of `full` left out whole between words the short name keeps
+    (中航工业 abbreviates 中国航空工业集团有限公司; 中国航空集团 leaves out 工业 before 集团 and
+    names another group, Air China's parent; 中国电子 is not 中国电子科技集团)."""
+    return _shortens(short, full) and _left_out(short, full) is None
+
+
+def _left_out(short: str, full: str) -> str | None:
+    """When `short` is written as a registered name (with a legal form: 中国航空集团有限公司; a
+    short name such as 中国电子集团 may leave words out), a word of two characters or more of
+    `full` (not a place, nor 中国) none of whose characters is in `short`, followed in `full` by
+    a word `short` keeps that is no legal form."""
+    if not _LEGAL_FORM.search(short):
+        return None
+    words = segment(full)
+    for i, word in enumerate(words):
+        if (len(word.chars) < 2 or word.how == "place" or word.chars in _NATIONAL
+                or any(c in short for c in word.chars)):
+            continue
+        if any(w.chars in short and not _LEGAL_FORM.fullmatch(w.chars) for w in words[i + 1:]):
+            return word.chars
+    return None
+
+
+_LEGAL_FORM = re.compile(r"股份有限公司|有限责任公司|有限公司|总公司|公司")
+_NATIONAL = frozenset({"中国", "中华"})
 
 
 def _country_adjustment(code: str, countries: list[str]) -> float:
