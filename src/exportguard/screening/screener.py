@@ -20,9 +20,11 @@ from exportguard.lists.history import InForce, in_force_on
 from exportguard.lists.listing_dates import listing_date
 from exportguard.model import ListEntry, Snapshot
 from exportguard.names.chinese import (
+    HAN_RUN,
     institution_endings,
     names_itself,
     segment,
+    simplified,
     trade_name,
 )
 from exportguard.names.korean import (
@@ -450,12 +452,15 @@ class Screener:
         out: list[tuple[NameForm, int, float, Feature | None]] = []
         key = han_key(text)
         if key:
+            written = simplified("".join(HAN_RUN.findall(text)))
+            read = (f"read {text} as {key} (short forms spelt out, numbers as digits): "
+                    if written != key else "")
             for number in index.han_exact.get(key, ()):
                 name = index.names[number]
                 if self._wanted(name, lists):
                     feature = Feature(
                         "exact_alias", 1.0, 1.0, 1.0,
-                        f"the characters {key} equal the listed "
+                        f"{read}the characters {key} equal the listed "
                         f"{'curated local ' if name.origin == 'local' else ''}name",
                     )
                     out.append((name.form, number, 1.0, feature))
