@@ -310,7 +310,9 @@ class Screener:
                     # The party's own name in characters is another: that it is in the country
                     # asked (nearly every name in characters is Chinese) corroborates nothing;
                     # nor does it for a short distinctive word met only approximately.
-                    if fit > 0 and exact is None and self._short_fuzzy(form, number):
+                    # (Asked only where the bonus would lift the match to the threshold.)
+                    if (fit > 0 and exact is None and value + fit >= threshold
+                            and self._short_fuzzy(form, number)):
                         fit = 0.0
                     value += min(fit, 0.0) if differs else fit
                     if certain and fit < 0 and form.legal_forms != self.index.names[
