@@ -182,10 +182,19 @@ class Store:
         """key -> fingerprint of every entry of a snapshot (None for rows stored before
         fingerprints were kept)."""
         table = ListEntryRow.__table__
+        statement = select(table.c.key, table.c.fingerprint).where(
+            table.c.snapshot_id == int(snapshot_id))
+        # Tens of thousands of pairs: read through the driver's cursor, without a result row
+        # object per pair (about half the time of a diff of two snapshots); the id is an int.
+        sql = str(statement.compile(dialect=self.engine.dialect,
+                                    compile_kwargs={"literal_binds": True}))
         with self.engine.connect() as connection:
-            rows = connection.execute(select(table.c.key, table.c.fingerprint)
-                                      .where(table.c.snapshot_id == snapshot_id))
-            return dict(rows.all())
+            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(sql)
+                return dict(cursor.fetchall())
+            finally:
+                cursor.close()
 
     def list_counts(self, snapshot_ids: Iterable[int]) -> dict[tuple[int, str], int]:
         """Entries per (snapshot, list code)."""
