@@ -279,3 +279,67 @@ def test_reverse_bound_is_never_below_the_score(full_screener, csl_entries):
             loose += int((plain >= CANDIDATE_FLOOR).sum())
     assert checked > 5000
     assert tighter < loose * 0.7
+
+
+def test_delta_on_a_real_update_equals_the_full_rescreen_on_touched_entries(store, tmp_path,
+                                                                          csl_entries):
+    """A real list update: the reference CSL without, then with, the 138 Entity List entries
+    whose first Federal Register notice is 89 FR 96837 (the additions of December 2024, as the
+    reference file cites them). Customers: those parties' names written as clerks write them
+    (upper case, without punctuation, another legal form, a typo, their curated names in
+    characters), other listed parties' names, and unlisted companies. The delta re-screen's
+    hits on the added entries, with their scores, are the full re-screen's; customers the
+    delta did not reach keep their hits."""
+    from exportguard.lists.starter import with_local_names
+
+    added = [e for e in csl_entries
+             if e.federal_register and e.federal_register[0].startswith("89 FR 96837")]
+    assert len(added) == 138
+    keys = {e.key for e in added}
+    rows: list[str] = []
+    for n, entry in enumerate(added[::2]):
+        name = entry.name.replace('"', "")
+        variant = (name.upper(), name.replace(",", "").replace(".", ""),
+                   name.replace("Co., Ltd.", "Company Limited"),
+                   name[:-3] + name[-2] + name[-3] + name[-1])[n % 4]
+        rows.append(f"A{n},\"{variant}\",{'CN' if n % 3 else ''}")
+    local = [name for e in added for name in with_local_names(e).local_names][::3]
+    rows += [f"H{n},{name}," for n, name in enumerate(local)]
+    others = [e for e in csl_entries if e.list_code == "EL" and e.key not in keys
+              and e.type != "Individual"][::97][:60]
+    rows += [f"K{n},\"{e.name.replace(chr(34), '')}\"," for n, e in enumerate(others)]
+    rows += [f"U{n},\"{name}\",{cc}" for n, (name, cc) in enumerate([
+        ("Shanghai Pudong Garments Co., Ltd.", "CN"), ("Beijing Evergreen Foods Co., Ltd.", "CN"),
+        ("Nordic Marine Logistics AS", "NO"), ("Toyota Motor Corporation", "JP"),
+        ("Siemens AG", "DE"), ("Acme Widgets LLC", "US"), ("Shenzhen Sunrise Textiles Ltd", "CN"),
+        ("Hangzhou West Lake Tea Company", "CN"), ("Banco Santander S.A.", "ES"),
+        ("Semiconductor Test Supplies Inc", "US")])]
+    _save(store, [e for e in csl_entries if e.key not in keys], 1, "a")
+    import_customers(store, read_customers(_customers(tmp_path, rows)))
+    watch = WatchlistStore(store)
+    hits_before = watch.hits()
+    _save(store, csl_entries, 2, "b")
+    plan = plan_rescreen(store, watch, current_screener(store), full=False)
+    assert plan.kind == "delta" and {e.key for e in plan.touched} == keys
+    assert not plan.gone and not plan.changed_fields
+    delta = rescreen(store)
+    assert delta.kind == "delta" and delta.customers_screened == len(plan.customer_ids)
+    assert delta.customers_screened < len(rows)
+    delta_hits = watch.hits()
+    rescreen(store, full=True)
+    full_hits = watch.hits()
+
+    def on_added(hits):
+        return {(c, k, round(h.score, 9)) for c, by in hits.items() for k, h in by.items()
+                if k in keys}
+
+    assert on_added(delta_hits) == on_added(full_hits)
+    found = {c for c, _k, _s in on_added(full_hits)}
+    refs = {c.id: c.ref for c in watch.customers()}
+    assert sum(1 for c in found if refs[c].startswith("A")) >= 50
+    assert sum(1 for c in found if refs[c].startswith("H")) >= 10
+    assert not any(refs[c].startswith("U") for c in found)
+    reached = set(plan.customer_ids)
+    for customer_id, hits in hits_before.items():
+        if customer_id not in reached:
+            assert delta_hits.get(customer_id) == hits

@@ -153,7 +153,8 @@ def plan_rescreen(
             gone.add(change.key)
     ids = watch.customers_hitting(gone)
     if touched:
-        ids |= reverse_candidates(customer_index(store, watch), touched)
+        ids |= reverse_candidates(customer_index(store, watch), _as_indexed(screener.index,
+                                                                            touched))
     return RescreenPlan("delta", "; ".join(causes), sorted(ids), changed, tuple(touched),
                         frozenset(gone))
 
@@ -314,14 +315,23 @@ def customer_index(store: Store, watch: WatchlistStore) -> NameIndex:
     return index
 
 
+def _as_indexed(index: NameIndex, entries: Sequence[ListEntry]) -> list[ListEntry]:
+    """The entries as the new lists' index holds them: with the curated local names it was
+    built with (`loaded.screener_for`), which need not be looked up again (reading the curated
+    files costs about a second in a new process); an entry the index lacks gets them here."""
+    numbers = _entry_numbers(index, entries)
+    held = {index.entries[n].key: index.entries[n] for n in numbers}
+    return [held.get(e.key) or with_local_names(e) for e in entries]
+
+
 def reverse_candidates(index: NameIndex, entries: Sequence[ListEntry]) -> set[int]:
-    """Ids of customers whose names come within CANDIDATE_FLOOR of any name of `entries` (each
-    distinct form of their names searched once)."""
+    """Ids of customers whose names come within CANDIDATE_FLOOR of any name of `entries`
+    (given with their curated local names, `_as_indexed`), each distinct form of their names
+    searched once."""
     found: set[int] = set()
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for entry in entries:
-        named = with_local_names(entry)
-        texts = [named.name, *named.alt_names, *named.local_names]
+        texts = [entry.name, *entry.alt_names, *entry.local_names]
         for text in name_variants(texts):
             try:
                 query = validate_query(text)
