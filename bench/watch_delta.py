@@ -9,24 +9,76 @@ update: the reference CSL without 140 Entity List entries (the 138 whose first n
 
 Prints the time of the import (every customer screened), of the delta re-screen, and of a full
 re-screen, and whether the delta left the same hits as the full re-screen.
+
+    .venv/bin/python bench/watch_delta.py --customers 20000 --store /tmp/wd20k --rounds 3 \
+        --reference /tmp/before
+
+sets the store up once in --store (kept for later runs: the CSL without the 140 entries, the
+book imported, the full CSL loaded), then, each round, for this tree and the --reference tree
+(another checkout's root, e.g. `git archive <commit> | tar -x -C /tmp/before`) in turn, copies
+it to one path and times, in a new process of that tree, the delta re-screen and then a full
+re-screen (process CPU seconds; the customers' names normalised first, as the import in the
+same process leaves them). Prints the load (`uptime`) before each round and a row per run.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
+import os
 import platform
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _common import entries_cached, synthetic_book
+from _common import REPO_ROOT, entries_cached, synthetic_book
 from exportguard.screening.loaded import current_screener
 from exportguard.store import Store
 from exportguard.store.snapshots import SnapshotHeader
 from exportguard.store.watchlist import WatchlistStore
 from exportguard.watch import import_customers, read_customers, rescreen
+
+# Run in a new process of the tree measured (its own `src` first on the path).
+_CHILD = r"""
+import json, os, sys, time
+from pathlib import Path
+work = Path(sys.argv[1])
+os.environ["EXPORTGUARD_HOME"] = str(work)
+from exportguard.lists.starter import local_names_by_name
+from exportguard.screening.loaded import current_screener
+from exportguard.screening.screener import validate_query
+from exportguard.store import Store
+from exportguard.store.watchlist import WatchlistStore
+from exportguard.watch import rescreen
+store = Store(f"sqlite:///{work / 'eg.db'}")
+current_screener(store)
+local_names_by_name()
+watch = WatchlistStore(store)
+for customer in watch.customers():
+    validate_query(customer.name)
+added = set(json.loads((work / "added.json").read_text()))
+started, clock = time.process_time(), time.perf_counter()
+delta = rescreen(store)
+delta_cpu, delta_wall = time.process_time() - started, time.perf_counter() - clock
+delta_hits = watch.hits()
+started, clock = time.process_time(), time.perf_counter()
+full = rescreen(store, full=True)
+full_cpu, full_wall = time.process_time() - started, time.perf_counter() - clock
+full_hits = watch.hits()
+def on_added(hits):
+    return {(c, k, round(h.score, 9)) for c, by in hits.items() for k, h in by.items()
+            if k in added}
+print(json.dumps({"delta_cpu": delta_cpu, "delta_wall": delta_wall, "full_cpu": full_cpu,
+                  "full_wall": full_wall, "screened": delta.customers_screened,
+                  "new_hits": delta.new_hits, "full_screened": full.customers_screened,
+                  "added_hits": len(on_added(full_hits)),
+                  "added_differ": len(on_added(delta_hits) ^ on_added(full_hits))}))
+"""
 
 
 def removed_entries(entries: list) -> list:
@@ -37,17 +89,84 @@ def removed_entries(entries: list) -> list:
     return (first + more)[:140]
 
 
+def set_up(work: Path, customers: int) -> None:
+    """The store of a run: the CSL without the 140 entries, the book imported (which builds
+    the customer-name index), the full CSL loaded and its index built."""
+    os.environ["EXPORTGUARD_HOME"] = str(work)
+    entries = entries_cached()
+    update = removed_entries(entries)
+    keys = {e.key for e in update}
+    store = Store(f"sqlite:///{work / 'eg.db'}")
+    store.save_snapshot(SnapshotHeader("csl", "csl-compact", "bench", "old",
+                                       generated_at=datetime(2024, 12, 1, tzinfo=UTC)),
+                        [e for e in entries if e.key not in keys])
+    book = synthetic_book(customers, entries)
+    book += synthetic_book(max(customers // 500, 10), entries, listed_share=1.0, seed=11,
+                           variants_of=update)
+    path = work / "customers.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "name", "country"])
+        writer.writerows([(f"{i}-{n}", name, cc) for n, (i, name, cc) in enumerate(book)])
+    import_customers(store, read_customers(path))
+    store.save_snapshot(SnapshotHeader("csl", "csl-compact", "bench", "new",
+                                       generated_at=datetime(2024, 12, 5, tzinfo=UTC)), entries)
+    current_screener(store)
+    (work / "added.json").write_text(json.dumps(sorted(keys)))
+    store.close()
+
+
+def rounds(args: argparse.Namespace) -> int:
+    pristine = Path(args.store)
+    # One path for every run, the set-up's too: the customer-name index file is keyed by the
+    # store's URL.
+    work = pristine.with_name(pristine.name + "-run")
+    if not (pristine / "added.json").is_file():
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        started = time.perf_counter()
+        set_up(work, args.customers)
+        shutil.copytree(work, pristine, dirs_exist_ok=True)
+        print(f"set up {pristine} in {time.perf_counter() - started:.0f} s", flush=True)
+    trees = [("this", REPO_ROOT)] + ([("reference", Path(args.reference))]
+                                      if args.reference else [])
+    print("| round | tree | load (1 min) | delta CPU s | full CPU s | delta / full | delta wall s "
+          "| full wall s | customers re-screened | hits on added entries (full) | differ |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for number in range(1, args.rounds + 1):
+        order = trees if number % 2 else trees[::-1]
+        for label, tree in order:
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.copytree(pristine, work)
+            load = os.getloadavg()[0]
+            env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+            out = subprocess.run([sys.executable, "-c", _CHILD, str(work)], env=env, check=True,
+                                 capture_output=True, text=True).stdout
+            r = json.loads(out.strip().splitlines()[-1])
+            print(f"| {number} | {label} | {load:.1f} | {r['delta_cpu']:.3f} | "
+                  f"{r['full_cpu']:.2f} | {100 * r['delta_cpu'] / r['full_cpu']:.2f} % | "
+                  f"{r['delta_wall']:.3f} | {r['full_wall']:.2f} | {r['screened']:,} of "
+                  f"{r['full_screened']:,} | {r['added_hits']} | {r['added_differ']} |",
+                  flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--store", help="set the store up here once and time runs on copies")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--reference", help="root of another tree to time in the same rounds")
     args = parser.parse_args()
+    if args.store:
+        return rounds(args)
     entries = entries_cached()
     update = removed_entries(entries)
     keys = {e.key for e in update}
     assert len(update) == 140
     with tempfile.TemporaryDirectory() as work:
-        import os
-
         os.environ["EXPORTGUARD_HOME"] = work
         store = Store(f"sqlite:///{Path(work) / 'eg.db'}")
         header = SnapshotHeader("csl", "csl-compact", "bench", "old",
