@@ -17,8 +17,10 @@ sets the store up once in --store (kept for later runs: the CSL without the 140 
 book imported, the full CSL loaded), then, each round, for this tree and the --reference tree
 (another checkout's root, e.g. `git archive <commit> | tar -x -C /tmp/before`) in turn, copies
 it to one path and times, in a new process of that tree, the delta re-screen and then a full
-re-screen (process CPU seconds; the customers' names normalised first, as the import in the
-same process leaves them). Prints the load (`uptime`) before each round and a row per run.
+re-screen (process CPU seconds). Before the timing the process builds the new lists' index (with
+the normalised forms kept, as `update` does before its re-screen) and normalises the customers'
+names (as the import in the same process leaves them in the single run). Prints the load (1 min
+average) before each run and a row per run.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ from exportguard.screening.screener import validate_query
 from exportguard.store import Store
 from exportguard.store.watchlist import WatchlistStore
 from exportguard.watch import rescreen
+for built in work.glob("index-*.flat"):
+    built.unlink()  # built here, as `update` builds it before its re-screen
 store = Store(f"sqlite:///{work / 'eg.db'}")
 current_screener(store)
 local_names_by_name()

@@ -44,7 +44,6 @@ from exportguard.lists.history import diff_snapshots, serving_in_store
 from exportguard.lists.starter import with_local_names
 from exportguard.model import ListEntry, Snapshot
 from exportguard.names.normalize import NameForm, han_key, name_forms
-from exportguard.screening.bound import score_bounds
 from exportguard.screening.features import STRING_WEIGHT, score
 from exportguard.screening.index import (
     IndexedName,
@@ -55,6 +54,7 @@ from exportguard.screening.loaded import current_screener
 from exportguard.screening.screener import Screener, validate_query
 from exportguard.store import Store
 from exportguard.store.watchlist import Alert, Customer, Hit, WatchlistStore, WatchRun
+from exportguard.watch.bounds import Query, score_bounds_many
 from exportguard.watch.customers import CustomerRecord
 
 HITS_PER_CUSTOMER = 20
@@ -330,6 +330,7 @@ def reverse_candidates(index: NameIndex, entries: Sequence[ListEntry]) -> set[in
     searched once."""
     found: set[int] = set()
     seen: set[tuple[str, tuple[str, ...]]] = set()
+    queries: list[Query] = []
     for entry in entries:
         texts = [entry.name, *entry.alt_names, *entry.local_names]
         for text in name_variants(texts):
@@ -344,41 +345,58 @@ def reverse_candidates(index: NameIndex, entries: Sequence[ListEntry]) -> set[in
                 if (form.kind, form.tokens) in seen:
                     continue
                 seen.add((form.kind, form.tokens))
-                weights = index.weights(form)
                 numbers = set(index.exact.get(form.core, ()))
                 numbers.update(index.candidates(form, _REVERSE_CANDIDATES).tolist())
-                # Only names whose score bound reaches the floor are scored (the bound is never
-                # below the score, so the customers found are the same), and none of a customer
-                # already found.
-                ordered = np.fromiter(numbers, dtype=np.int64, count=len(numbers))
-                bounds = _reverse_bounds(index, form, weights, ordered)
-                for number in ordered[bounds >= CANDIDATE_FLOOR].tolist():
-                    name = index.names[number]
-                    if name.entry in found:
-                        continue
-                    if score(form, weights, name.form, index.name_weights[number]) \
-                            >= CANDIDATE_FLOOR:
-                        found.add(name.entry)
+                queries.append((form, index.weights(form),
+                                np.fromiter(numbers, dtype=np.int64, count=len(numbers))))
+    # Only names whose score bound reaches the floor are scored (the bound is never below the
+    # score, so the customers found are the same), and none of a customer already found. The
+    # bounds of all the forms' candidates are computed together.
+    for (form, weights, numbers), bounds in zip(queries, _reverse_bounds_many(index, queries),
+                                                strict=True):
+        for number in numbers[bounds >= CANDIDATE_FLOOR].tolist():
+            name = index.names[number]
+            if name.entry in found:
+                continue
+            if score(form, weights, name.form, index.name_weights[number]) >= CANDIDATE_FLOOR:
+                found.add(name.entry)
     return {int(index.entries[n].key) for n in found}
 
 
 def _reverse_bounds(index: NameIndex, form: NameForm, weights: tuple[float, ...],
                     numbers: np.ndarray) -> np.ndarray:
-    """`score_bounds`, tightened where it reaches the floor by the character ratio itself:
-    `score` is at most TOKEN_WEIGHT * overlap + STRING_WEIGHT * ratio (every other feature
-    subtracts), and `score_bounds` counts the ratio as 1. For a form read from another script
-    the ratio is also taken over consonants: left as `score_bounds` has it (no bound)."""
-    bounds = score_bounds(index, form, weights, numbers)
-    if form.kind == "transliterated":
-        return bounds
-    near = np.flatnonzero(np.isfinite(bounds) & (bounds >= CANDIDATE_FLOOR))
-    if not len(near):
-        return bounds
+    """The reverse bound of one form's candidates (see `_reverse_bounds_many`)."""
+    return _reverse_bounds_many(index, [(form, weights, numbers)])[0]
+
+
+def _reverse_bounds_many(index: NameIndex, queries: Sequence[Query]) -> list[np.ndarray]:
+    """`score_bounds` of each query's candidates, tightened where it reaches the floor by the
+    character ratio itself: `score` is at most TOKEN_WEIGHT * overlap + STRING_WEIGHT * ratio
+    (every other feature subtracts), and `score_bounds` counts the ratio as 1. For a form read
+    from another script the ratio is also taken over consonants: left as `score_bounds` has it
+    (no bound)."""
+    every = score_bounds_many(index, queries)
     keys = index.tokens.keys
     starts = index.name_token_starts
     tokens = index.name_tokens
-    compacts = ["".join([keys[t] for t in tokens[starts[n]:starts[n + 1]].tolist()])
-                for n in numbers[near].tolist()]
-    ratios = process.cdist([form.compact], compacts, scorer=fuzz.ratio, dtype=np.float64)[0]
-    bounds[near] -= STRING_WEIGHT * (1.0 - ratios / 100.0) - _RATIO_MARGIN
-    return bounds
+    near: list[tuple[np.ndarray, np.ndarray]] = []
+    mine: list[str] = []
+    theirs: list[str] = []
+    for (form, _weights, numbers), bounds in zip(queries, every, strict=True):
+        if form.kind == "transliterated":
+            continue
+        at = np.flatnonzero(np.isfinite(bounds) & (bounds >= CANDIDATE_FLOOR))
+        if not len(at):
+            continue
+        near.append((bounds, at))
+        mine += [form.compact] * len(at)
+        theirs += ["".join([keys[t] for t in tokens[starts[n]:starts[n + 1]].tolist()])
+                   for n in numbers[at].tolist()]
+    if not near:
+        return every
+    ratios = process.cpdist(mine, theirs, scorer=fuzz.ratio, dtype=np.float64)
+    done = 0
+    for bounds, at in near:
+        bounds[at] -= STRING_WEIGHT * (1.0 - ratios[done:done + len(at)] / 100.0) - _RATIO_MARGIN
+        done += len(at)
+    return every
