@@ -18,8 +18,9 @@ book imported, the full CSL loaded), then, each round, for this tree and the --r
 (another checkout's root, e.g. `git archive <commit> | tar -x -C /tmp/before`) in turn, copies
 it to one path and times, in a new process of that tree, the delta re-screen and then a full
 re-screen (process CPU seconds). Before the timing the process builds the new lists' index (with
-the normalised forms kept, as `update` does before its re-screen) and normalises the customers'
-names (as the import in the same process leaves them in the single run). Prints the load (1 min
+the normalised forms kept, as `update` does before its re-screen; a name in characters is read
+as that build reads the new names) and normalises the customers' names (as the import in the
+same process leaves them in the single run). Prints the load (1 min
 average) before each run and a row per run.
 """
 
@@ -52,6 +53,7 @@ from pathlib import Path
 work = Path(sys.argv[1])
 os.environ["EXPORTGUARD_HOME"] = str(work)
 from exportguard.lists.starter import local_names_by_name
+from exportguard.names.normalize import name_forms
 from exportguard.screening.loaded import current_screener
 from exportguard.screening.screener import validate_query
 from exportguard.store import Store
@@ -62,6 +64,7 @@ for built in work.glob("index-*.flat"):
 store = Store(f"sqlite:///{work / 'eg.db'}")
 current_screener(store)
 local_names_by_name()
+name_forms("北京旷视科技有限公司", every=False)  # characters read, as a build of new names
 watch = WatchlistStore(store)
 for customer in watch.customers():
     validate_query(customer.name)
