@@ -84,17 +84,36 @@ async def _call(app, path: str, secret: str, body: bytes) -> int:  # type: ignor
     return status[0]
 
 
-async def _run(args: argparse.Namespace, secret: str) -> None:
-    from exportguard.service.app import create_app
+def _watch_full_collections() -> list[float]:
+    """CPU ms (this thread) of each full garbage collection from now on."""
+    import gc
 
-    app = create_app()
+    started: list[float] = []
+    spent: list[float] = []
+
+    def on_gc(phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            started[:] = [time.thread_time()]
+        elif started:
+            spent.append((time.thread_time() - started[0]) * 1000)
+
+    gc.callbacks.append(on_gc)
+    return spent
+
+
+async def _run(args: argparse.Namespace, secret: str) -> None:
+    from exportguard.service.main import app  # the app `exportguard serve` runs
+
     path = f"/api/v1/{args.endpoint}"
     bodies = _bodies(args.endpoint, args.requests + args.warmup)
     async with app.router.lifespan_context(app):
         for body in bodies[:args.warmup]:
             assert await _call(app, path, secret, body) == 200
         measured = bodies[args.warmup:args.warmup + args.requests]
-        profile = cProfile.Profile(time.process_time) if args.profile else None
+        clock = time.perf_counter if args.wall else time.process_time
+        profile = cProfile.Profile(clock) if args.profile else None
 
         async def client(share: list[bytes]) -> None:
             for body in share:
@@ -102,6 +121,7 @@ async def _run(args: argparse.Namespace, secret: str) -> None:
                 assert status == 200, status
 
         shares = [measured[k::args.concurrency] for k in range(args.concurrency)]
+        full = _watch_full_collections()
         cpu, wall = time.process_time(), time.perf_counter()
         if profile:
             profile.enable()
@@ -114,6 +134,8 @@ async def _run(args: argparse.Namespace, secret: str) -> None:
             print(f"group commit: {writer.records:,} records in {writer.groups:,} "
                   "transactions (warm-up included)")
     n = len(measured)
+    print(f"full garbage collections during the run: {len(full)}, CPU ms each: "
+          f"{[round(ms, 1) for ms in full]}")
     print(f"{args.endpoint}: {n} requests, {args.concurrency} at a time, CPU (all threads) "
           f"{cpu / n * 1000:.3f} ms/request, wall "
           f"{wall / n * 1000:.3f} ms/request ({n / wall:,.0f}/s)")
@@ -133,6 +155,7 @@ def main() -> int:
                         help="requests in flight at once (wrk's connections)")
     parser.add_argument("--home", type=Path)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--wall", action="store_true", help="profile wall time, not CPU")
     parser.add_argument("--top", type=int, default=30)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:

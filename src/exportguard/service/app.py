@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exportguard.audit_anchor import Anchoring
 from exportguard.errors import ExportGuardError, InputError, ListFileError, StoreError
+from exportguard.service.checkpoint import Checkpointer
 from exportguard.service.docs import install_docs
 from exportguard.service.metrics import RequestMetrics, metrics_response
 from exportguard.service.state import Limits, ServiceState
@@ -185,21 +186,36 @@ def _version() -> str:
         return "0"
 
 
-def create_app(store: Store | None = None, limits: Limits | None = None) -> FastAPI:
-    """The service over `store` (default: EXPORTGUARD_DB or the local SQLite file)."""
+def create_app(store: Store | None = None, limits: Limits | None = None, *,
+               freeze_heap: bool = False) -> FastAPI:
+    """The service over `store` (default: EXPORTGUARD_DB or the local SQLite file).
+
+    `freeze_heap` (the served app, `service/main.py`): once the screener is built, move every
+    object then alive out of the garbage collector's reach (`gc.freeze`). A full collection
+    otherwise walks the screener's whole heap, and on a loaded 2-core machine that stopped the
+    event loop for 0.4-0.7 s whenever the collector chose to run: the intermittent p99 tail of
+    /check at one worker (bench/service_trace.py; bench/RESULTS.md). Objects made later are
+    collected as usual. A test process that makes many apps leaves it off: frozen objects are
+    never collected."""
     store = store or Store()
-    state = ServiceState(store, limits)
+    state = ServiceState(store, limits, freeze_heap=freeze_heap)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):  # type: ignore[no-untyped-def]
         from exportguard.service.batches import fail_orphans
 
         fail_orphans(store)  # jobs left unfinished by a process that died
-        state.screener()  # build (or read the cached) index before the first request
+        state.screener()  # build (or read the cached) index before the first request (and
+        # freeze the heap, with freeze_heap)
         anchoring = Anchoring(state.audit.head, store.url, seconds=state.limits.anchor_seconds)
         anchoring.start()
+        checkpointer = Checkpointer.for_store(store)  # SQLite's WAL copied back off the loop
+        if checkpointer is not None:
+            checkpointer.start()
         yield
         anchoring.stop()
+        if checkpointer is not None:
+            checkpointer.stop()
 
     app = FastAPI(
         title="exportguard",
