@@ -210,6 +210,7 @@ def create_app(store: Store | None = None, limits: Limits | None = None, *,
         anchoring = Anchoring(state.audit.head, store.url, seconds=state.limits.anchor_seconds)
         anchoring.start()
         checkpointer = Checkpointer.for_store(store)  # SQLite's WAL copied back off the loop
+        _app.state.checkpointer = checkpointer
         if checkpointer is not None:
             checkpointer.start()
         yield
