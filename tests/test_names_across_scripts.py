@@ -297,6 +297,17 @@ def test_japanese_is_read_in_hepburn_with_long_vowels_shortened():
     assert romaji("グループ") == (("Hepburn romaji (cutlet, UniDic)", "group"),)
 
 
+def test_a_name_japanese_cannot_read_whole_has_no_japanese_reading(full_screener):
+    # UniDic knows neither 长 nor 鑫 (simplified characters): cutlet read 长鑫存储 as "?? ari ?",
+    # and the one syllable it could read matched the SDN alias ARI (Army of the Republic of
+    # Ilirida) exactly.
+    assert romaji("长鑫存储") == ()
+    assert romaji("华为技术有限公司") == ()
+    matches = found(full_screener, "长鑫存储", min_score=0.5)
+    assert "ARMY OF THE REPUBLIC OF ILIRIDA" not in matches
+    assert all(m.score < 0.85 for m in matches.values())
+
+
 def test_japanese_company_in_kana_finds_its_listing(full_screener):
     # 株式会社 reads "kabushiki kaisha", the legal form K.K. of SDN's YAMAKI, K.K.
     match = found(full_screener, "ヤマキ株式会社")["YAMAKI, K.K."]

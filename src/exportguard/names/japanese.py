@@ -20,6 +20,7 @@ from typing import Any
 # as the lists keep it (KEISUKE).
 _LONG_VOWELS = re.compile(r"(?<=o)[ou]|(?<=u)u")
 _APOSTROPHE = re.compile(r"['’]")  # Hepburn's n' before a vowel (shin'you)
+_UNREAD = "?"  # cutlet's reading of a character its dictionary does not know
 
 
 @cache
@@ -43,6 +44,11 @@ def romaji(text: str) -> tuple[tuple[str, str], ...]:
     plain, short = [], []
     for token, word in zip(tokens, words, strict=True):
         read = _APOSTROPHE.sub("", str(token)).casefold()
+        if _UNREAD in read:
+            # cutlet writes "?" for a character UniDic cannot read (simplified 长, 鑫, 为): such
+            # a name is not Japanese, and the syllables it could read are not its name
+            # (长鑫存储 read as "?? ari ?" matched the alias ARI exactly).
+            return ()
         plain.append(read)
         short.append(read if getattr(word.feature, "goshu", "") == "外" else
                      _LONG_VOWELS.sub("", read))
