@@ -32,6 +32,7 @@ from exportguard.screening.features import (
 from exportguard.screening.index import NameIndex, phonetic
 
 _MARGIN = 1e-9  # float sums in another order
+_KEPT = 50_000  # query forms whose word facts are kept on an index (then it starts over)
 
 
 def score_bounds(index: NameIndex, form: NameForm, weights: tuple[float, ...],
@@ -74,31 +75,82 @@ def _bounds(weights: tuple[float, ...], q_best: np.ndarray, n_cov: np.ndarray) -
 
 
 def _similarity(index: NameIndex, form: NameForm, tokens: np.ndarray) -> np.ndarray:
-    """(query words x listed words): the most `_token_similarity` could give each pair.
-    A typo needs a similarity of at least _TYPO_FLOOR, which two different words of fewer than
-    three letters, or of lengths that far apart, never have: RapidFuzz's cutoff leaves them 0."""
+    """(query words x listed words): the most `_token_similarity` could give each pair, found
+    once for each distinct listed word (the candidates' words repeat: co, ltd, trading...)."""
+    order = np.argsort(tokens, kind="stable")
+    ranked = tokens.take(order)
+    new = np.empty(len(ranked), dtype=bool)
+    new[0] = True
+    np.not_equal(ranked[1:], ranked[:-1], out=new[1:])
+    inverse = np.empty(len(tokens), dtype=np.intp)
+    inverse[order] = np.cumsum(new) - 1
+    return _distinct_similarity(index, form, ranked[new]).take(inverse, axis=1)
+
+
+def _distinct_similarity(index: NameIndex, form: NameForm, tokens: np.ndarray) -> np.ndarray:
+    """`_similarity` of distinct listed words. A typo needs a similarity of at least
+    _TYPO_FLOOR, which two different words of fewer than three letters, or of lengths that far
+    apart, never have: RapidFuzz's cutoff leaves them 0."""
     query = form.tokens
     keys = index.tokens.keys
     listed = itemgetter(*tokens.tolist())(keys) if len(tokens) > 1 else (keys[int(tokens[0])],)
     similar = process.cdist(query, listed, scorer=OSA.normalized_similarity,
                             score_cutoff=_TYPO_FLOOR, dtype=np.float64)
-    q_length = np.fromiter(map(len, query), dtype=np.int32, count=len(query))
-    plural = np.abs(q_length[:, None] - index.token_length.take(tokens)) == 1
+    q_id, q_length, q_key = _query_words(index, query)
+    plural = np.abs(q_length - index.token_length.take(tokens)) == 1
     np.maximum(similar, plural * _PLURAL_SIMILARITY, out=similar)
-    slots = index.tokens
-    q_id = np.fromiter(map(slots.slot, query), dtype=np.int64, count=len(query))[:, None]
     similar[q_id == tokens] = 1.0
     # Same sound and same first letter; -1 where a query word has no sound (listed words
     # without one are -2 in `sound_and_first`).
-    q_key = [_sound_and_first(index.sounds.slot(phonetic(t)), t) for t in query]
-    if any(key >= 0 for key in q_key):
-        sound = np.asarray(q_key, dtype=np.int64)[:, None] == index.sound_and_first.take(tokens)
+    if q_key is not None:
+        sound = q_key == index.sound_and_first.take(tokens)
         np.maximum(similar, sound * _PHONETIC_SIMILARITY, out=similar)
     return similar
 
 
+def _query_words(index: NameIndex, query: tuple[str, ...]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Columns of the query words' token ids (-1 when not an index token), lengths, and sound
+    and first letter (None when no word has a sound), kept on the index for the words asked."""
+    kept = index.__dict__.setdefault("_bound_words", {})
+    found = kept.get(query)
+    if found is None:
+        slot = index.tokens.slot
+        q_key = [_sound_and_first(index.sounds.slot(phonetic(t)), t) for t in query]
+        found = (np.fromiter(map(slot, query), dtype=np.int64, count=len(query))[:, None],
+                 np.fromiter(map(len, query), dtype=np.int32, count=len(query))[:, None],
+                 np.asarray(q_key, dtype=np.int64)[:, None]
+                 if any(key >= 0 for key in q_key) else None)
+        if len(kept) >= _KEPT:
+            kept.clear()
+        kept[query] = found
+    return found
+
+
 def _sound_and_first(sound: int, token: str) -> int:
     return (sound << 21) | ord(token[0]) if sound >= 0 else -1
+
+
+def _cuts(index: NameIndex, query: tuple[str, ...]
+          ) -> tuple[tuple[int, ...], np.ndarray]:
+    """The token ids of the query's adjacent words written together, and (as first id times
+    the number of tokens plus second id) each way to cut a query word into two index tokens;
+    kept on the index for the queries asked."""
+    kept = index.__dict__.setdefault("_bound_cuts", {})
+    found = kept.get(query)
+    if found is None:
+        slot = index.tokens.slots.get
+        glued = tuple(found for a, b in pairwise(query) if (found := slot(a + b)) is not None)
+        size = len(index.tokens)
+        cuts = [left * size + right for word in dict.fromkeys(query)
+                for cut in range(1, len(word))
+                if (left := slot(word[:cut])) is not None
+                and (right := slot(word[cut:])) is not None]
+        found = glued, np.asarray(cuts, dtype=np.int64)
+        if len(kept) >= _KEPT:
+            kept.clear()
+        kept[query] = found
+    return found
 
 
 def _mark_joined(index: NameIndex, query: tuple[str, ...], tokens: np.ndarray,
@@ -106,19 +158,15 @@ def _mark_joined(index: NameIndex, query: tuple[str, ...], tokens: np.ndarray,
     """No bound (infinity) for the candidates that might match words written together: a
     listed word equal to two adjacent query words, or two adjacent listed words equal to one
     query word. Listed words are index tokens, so only words of the index are looked for."""
-    slot = index.tokens.slots.get
-    glued = [found for a, b in pairwise(query) if (found := slot(a + b)) is not None]
+    glued, cuts = _cuts(index, query)
     marked = np.zeros(len(tokens), dtype=bool)
     for found in glued:  # np.isin costs more on arrays this small
         marked |= tokens == found
-    # Each way to cut a query word into two index tokens, as (first, second) token ids.
-    cuts = [(left, right) for word in set(query) for cut in range(1, len(word))
-            if (left := slot(word[:cut])) is not None
-            and (right := slot(word[cut:])) is not None]
-    if cuts and len(tokens) > 1:
-        after = np.ones(len(tokens), dtype=bool)
-        after[owner_starts[1:] - 1] = False  # the last word of one name, the first of the next
-        for left, right in cuts:
-            marked[:-1] |= (tokens[:-1] == left) & (tokens[1:] == right) & after[:-1]
+    if len(cuts) and len(tokens) > 1:
+        # Each pair of adjacent words of one name as one number, as the cuts are.
+        pairs = tokens[:-1].astype(np.int64) * len(index.tokens) + tokens[1:]
+        pairs[owner_starts[1:] - 1] = -1  # the last word of one name, the first of the next
+        for cut in cuts.tolist():
+            marked[:-1] |= pairs == cut
     if marked.any():
         bounds[np.searchsorted(owner_starts, np.flatnonzero(marked), side="right") - 1] = np.inf

@@ -288,19 +288,25 @@ class NameIndex:
         if not arrays:
             return np.empty(0, dtype=np.int32)
         lengths = [len(a) for a in arrays]
-        hits = np.bincount(np.concatenate(arrays), weights=np.repeat(weights, lengths),
+        every = np.concatenate(arrays)
+        hits = np.bincount(every, weights=np.repeat(weights, lengths),
                            minlength=len(self.name_entry))
         # The names of a posting in `once` are distinct, so the limit-th most hits among them is
         # at most the limit-th among all names: only names with at least that many hits are
-        # looked at (a few hundred of some two thousand with a hit, in one scan). The first
-        # such posting is a word's when a word has one (a word weighs more than a trigram).
+        # looked at (a few hundred of some two thousand with a hit). The first such posting is
+        # a word's when a word has one (a word weighs more than a trigram). (The limit-th value
+        # by a sort: NumPy's introselect is slow on the many ties of these sums.)
         floor = 0.0
         some = next((a for a in once if len(a) >= limit), None)
         if some is not None:
-            some = hits.take(some)
-            floor = float(np.partition(some, len(some) - limit)[len(some) - limit])
-        # A boolean scan: several times faster on floats than flatnonzero of the floats.
-        found = np.flatnonzero(hits >= floor) if floor > 0 else np.flatnonzero(hits != 0)
+            some = np.sort(hits.take(some))
+            floor = float(some[len(some) - limit])
+        if floor > 0:
+            # Every name with a hit is in `every`: the names reaching the floor, in name order,
+            # without scanning the hits of every name of the index.
+            found = _sorted_distinct(every[hits.take(every) >= floor])
+        else:
+            found = np.flatnonzero(hits != 0)
         if len(found) > limit:
             found = self._cut(found, hits.take(found), limit)
         return found
@@ -312,7 +318,7 @@ class NameIndex:
         (the same evidence covers more of it, so its full score is likely higher), then the
         earlier name (entry order). `found` is in ascending name order and holds every name with
         as many hits as the limit-th."""
-        cut = np.partition(values, len(values) - limit)[len(values) - limit]
+        cut = np.sort(values)[len(values) - limit]
         above = values > cut
         need = limit - int(np.count_nonzero(above))
         tied = found[values == cut]
