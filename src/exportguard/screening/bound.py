@@ -29,10 +29,9 @@ from exportguard.screening.features import (
     STRING_WEIGHT,
     TOKEN_WEIGHT,
 )
-from exportguard.screening.index import NameIndex, phonetic
+from exportguard.screening.index import NameIndex
 
 _MARGIN = 1e-9  # float sums in another order
-_KEPT = 50_000  # query forms whose word facts are kept on an index (then it starts over)
 
 
 def score_bounds(index: NameIndex, form: NameForm, weights: tuple[float, ...],
@@ -111,46 +110,12 @@ def _distinct_similarity(index: NameIndex, form: NameForm, tokens: np.ndarray) -
 def _query_words(index: NameIndex, query: tuple[str, ...]
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Columns of the query words' token ids (-1 when not an index token), lengths, and sound
-    and first letter (None when no word has a sound), kept on the index for the words asked."""
-    kept = index.__dict__.setdefault("_bound_words", {})
-    found = kept.get(query)
-    if found is None:
-        slot = index.tokens.slot
-        q_key = [_sound_and_first(index.sounds.slot(phonetic(t)), t) for t in query]
-        found = (np.fromiter(map(slot, query), dtype=np.int64, count=len(query))[:, None],
-                 np.fromiter(map(len, query), dtype=np.int32, count=len(query))[:, None],
-                 np.asarray(q_key, dtype=np.int64)[:, None]
-                 if any(key >= 0 for key in q_key) else None)
-        if len(kept) >= _KEPT:
-            kept.clear()
-        kept[query] = found
-    return found
-
-
-def _sound_and_first(sound: int, token: str) -> int:
-    return (sound << 21) | ord(token[0]) if sound >= 0 else -1
-
-
-def _cuts(index: NameIndex, query: tuple[str, ...]
-          ) -> tuple[tuple[int, ...], np.ndarray]:
-    """The token ids of the query's adjacent words written together, and (as first id times
-    the number of tokens plus second id) each way to cut a query word into two index tokens;
-    kept on the index for the queries asked."""
-    kept = index.__dict__.setdefault("_bound_cuts", {})
-    found = kept.get(query)
-    if found is None:
-        slot = index.tokens.slots.get
-        glued = tuple(found for a, b in pairwise(query) if (found := slot(a + b)) is not None)
-        size = len(index.tokens)
-        cuts = [left * size + right for word in dict.fromkeys(query)
-                for cut in range(1, len(word))
-                if (left := slot(word[:cut])) is not None
-                and (right := slot(word[cut:])) is not None]
-        found = glued, np.asarray(cuts, dtype=np.int64)
-        if len(kept) >= _KEPT:
-            kept.clear()
-        kept[query] = found
-    return found
+    and first letter (None when no word has a sound)."""
+    facts = [index.word(t) for t in query]
+    q_key = [f.sound_and_first for f in facts]
+    return (np.asarray([f.slot for f in facts], dtype=np.int64)[:, None],
+            np.fromiter(map(len, query), dtype=np.int32, count=len(query))[:, None],
+            np.asarray(q_key, dtype=np.int64)[:, None] if any(k >= 0 for k in q_key) else None)
 
 
 def _mark_joined(index: NameIndex, query: tuple[str, ...], tokens: np.ndarray,
@@ -158,15 +123,18 @@ def _mark_joined(index: NameIndex, query: tuple[str, ...], tokens: np.ndarray,
     """No bound (infinity) for the candidates that might match words written together: a
     listed word equal to two adjacent query words, or two adjacent listed words equal to one
     query word. Listed words are index tokens, so only words of the index are looked for."""
-    glued, cuts = _cuts(index, query)
+    slot = index.tokens.slots.get
+    glued = [found for a, b in pairwise(query) if (found := slot(a + b)) is not None]
+    # Each way to cut a query word into two index tokens (`WordFacts.cuts`).
+    cuts = [cut for word in dict.fromkeys(query) for cut in index.word(word).cuts]
     marked = np.zeros(len(tokens), dtype=bool)
     for found in glued:  # np.isin costs more on arrays this small
         marked |= tokens == found
-    if len(cuts) and len(tokens) > 1:
+    if cuts and len(tokens) > 1:
         # Each pair of adjacent words of one name as one number, as the cuts are.
         pairs = tokens[:-1].astype(np.int64) * len(index.tokens) + tokens[1:]
         pairs[owner_starts[1:] - 1] = -1  # the last word of one name, the first of the next
-        for cut in cuts.tolist():
+        for cut in cuts:
             marked[:-1] |= pairs == cut
     if marked.any():
         bounds[np.searchsorted(owner_starts, np.flatnonzero(marked), side="right") - 1] = np.inf

@@ -50,6 +50,19 @@ class IndexedName:
     form: NameForm
 
 
+@dataclass(frozen=True, slots=True)
+class WordFacts:
+    """What the candidates and the score bound need of one query word, found once per index
+    (`NameIndex.word`): its postings and their weight, and what `bound` compares."""
+
+    postings: np.ndarray | None  # the names holding the word
+    weight: float  # of a hit in `postings`: 3 x the square root of the word's weight
+    sound: np.ndarray | None  # the names holding a word of its sound
+    slot: int  # its token id, -1 when no name has it
+    sound_and_first: int  # see `NameIndex.sound_and_first`; -1 without a sound
+    cuts: tuple[int, ...]  # each cut into two index tokens, as first id x tokens + second id
+
+
 _BRACKETED = re.compile(r"\s*[(（][^()（）]*[)）]\s*")
 
 
@@ -251,6 +264,34 @@ class NameIndex:
         """Weight of each token of `form`: squared IDF, less for generic words."""
         return tuple(self.token_weight.get(t, self.unseen_weight) for t in form.tokens)
 
+    _WORDS_KEPT = 100_000  # words whose facts are kept (then the store starts over)
+
+    def word(self, token: str) -> WordFacts:
+        """The facts of one query word, kept for the next query that has it."""
+        kept = self.__dict__.get("_words")
+        if kept is None:
+            kept = self.__dict__["_words"] = {}
+        found = kept.get(token)
+        if found is not None:
+            return found
+        slots = self.tokens.slots
+        slot = slots.get(token, -1)
+        postings = self.tokens.array(token)
+        key = phonetic(token)
+        sound_slot = self.sounds.slot(key) if key else -1
+        size = len(self.tokens)
+        found = WordFacts(
+            postings, 3.0 * math.sqrt(self.weight(token)) if postings is not None else 0.0,
+            self.sounds.array(key) if key else None, slot,
+            (sound_slot << 21) | ord(token[0]) if sound_slot >= 0 else -1,
+            tuple(left * size + right for cut in range(1, len(token))
+                  if (left := slots.get(token[:cut])) is not None
+                  and (right := slots.get(token[cut:])) is not None))
+        if len(kept) >= self._WORDS_KEPT:
+            kept.clear()
+        kept[token] = found
+        return found
+
     def candidates(self, form: NameForm, limit: int) -> np.ndarray:
         """Name numbers most likely to match `form`, by shared tokens, trigrams and sounds."""
         arrays: list[np.ndarray] = []
@@ -263,15 +304,13 @@ class NameIndex:
         # in another order, differ in the last bit and break a tie at the limit differently.
         words = tuple(dict.fromkeys(form.tokens))
         for token in words:
-            postings = self.tokens.array(token)
-            if postings is not None:
-                arrays.append(postings)
-                weights.append(3.0 * math.sqrt(self.weight(token)))
-                once.append(postings)
-            key = phonetic(token)
-            sound = self.sounds.array(key) if key else None
-            if sound is not None:
-                arrays.append(sound)
+            facts = self.word(token)
+            if facts.postings is not None:
+                arrays.append(facts.postings)
+                weights.append(facts.weight)
+                once.append(facts.postings)
+            if facts.sound is not None:
+                arrays.append(facts.sound)
                 weights.append(1.0)
         if form.kind == "transliterated":
             total = len(self.name_entry) + 1
