@@ -332,20 +332,18 @@ class NameIndex:
                            minlength=len(self.name_entry))
         # The names of a posting in `once` are distinct, so the limit-th most hits among them is
         # at most the limit-th among all names: only names with at least that many hits are
-        # looked at (a few hundred of some two thousand with a hit). The first such posting is
-        # a word's when a word has one (a word weighs more than a trigram). (The limit-th value
-        # by a sort: NumPy's introselect is slow on the many ties of these sums.)
+        # looked at (a few hundred of some two thousand with a hit, in one scan). The first such
+        # posting is a word's when a word has one (a word weighs more than a trigram). (The
+        # limit-th value by a sort: NumPy's introselect is slow on the many ties of these sums.)
         floor = 0.0
         some = next((a for a in once if len(a) >= limit), None)
         if some is not None:
             some = np.sort(hits.take(some))
             floor = float(some[len(some) - limit])
-        if floor > 0:
-            # Every name with a hit is in `every`: the names reaching the floor, in name order,
-            # without scanning the hits of every name of the index.
-            found = _sorted_distinct(every[hits.take(every) >= floor])
-        else:
-            found = np.flatnonzero(hits != 0)
+        # A boolean scan: several times faster on floats than flatnonzero of the floats (and
+        # than finding the names among the postings' in a real screen, whose postings are not
+        # in the CPU's caches).
+        found = np.flatnonzero(hits >= floor) if floor > 0 else np.flatnonzero(hits != 0)
         if len(found) > limit:
             found = self._cut(found, hits.take(found), limit)
         return found
