@@ -8,7 +8,7 @@ UTF-8, a ragged CSV row) gets decision `error` and its reason; it is never dropp
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -101,9 +101,11 @@ def answer_key(name: str | None, country: str | None) -> Hashable | None:
     # A part in characters is keyed by its text: the screener may read it in Japanese and by
     # its Sino-Korean readings too, which its simplified characters and Chinese forms do not fix
     # (銀行 and 银行 have one key, but only 銀行 reads as Korean 은행).
+    # A form less its text is its other fields, in their order (as NameForm compares them).
     return code, tuple((han_key(part.text), part.country,
                         part.text if has_han(part.text) else
-                        tuple(replace(form, original="") for form in name_forms(part.text)))
+                        tuple((form.kind, form.text, form.tokens, form.legal_forms, form.notes)
+                              for form in name_forms(part.text)))
                        for part in query_parts(text))
 
 

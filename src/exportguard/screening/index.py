@@ -83,7 +83,7 @@ def trigrams(compact: str) -> tuple[str, ...]:
     """The distinct trigrams of `^compact$`, in their order (a set's order would follow the
     process's string hashing)."""
     padded = f"^{compact}$"
-    return tuple(dict.fromkeys(padded[i : i + 3] for i in range(len(padded) - 2)))
+    return tuple(dict.fromkeys([padded[i : i + 3] for i in range(len(padded) - 2)]))
 
 
 @lru_cache(maxsize=200_000)
