@@ -118,6 +118,12 @@ def _query_words(index: NameIndex, query: tuple[str, ...]
             np.asarray(q_key, dtype=np.int64)[:, None] if any(k >= 0 for k in q_key) else None)
 
 
+def _sound_and_first(sound: int, token: str) -> int:
+    """A word's sound slot and first letter as one number (`NameIndex.word` keeps it for query
+    words), -1 without a sound."""
+    return (sound << 21) | ord(token[0]) if sound >= 0 else -1
+
+
 def _mark_joined(index: NameIndex, query: tuple[str, ...], tokens: np.ndarray,
                  owner_starts: np.ndarray, bounds: np.ndarray) -> None:
     """No bound (infinity) for the candidates that might match words written together: a
