@@ -181,8 +181,11 @@ def test_third_chinese_set_shares_no_party_with_the_first_two(csl_by_key) -> Non
 # names_eval_zh_d.csv was asked for at >= 400 listed queries for >= 200 parties and >= 150
 # unlisted. The earlier sets already hold most Chinese listed parties that public Chinese pages
 # name, so it holds fewer listed rows (its description in bench/names_eval.py says why): these are
-# its real sizes, so that a row lost later shows.
-ZH_D_SIZE = {"listed_rows": 120, "parties": 88, "unlisted_rows": 198}
+# its real sizes, so that a row lost later shows. After its first run two rows labelled unlisted
+# were found to be listed: 武汉邮电科学研究院有限公司 (the CSL's FiberHome entry has the alias Wuhan
+# Institute of Posts and Telecommunications) was relabelled; 中国电科产业基础研究院 (CETC 13's new
+# name) was dropped, since CETC 13 is a party of zh's dev rows.
+ZH_D_SIZE = {"listed_rows": 121, "parties": 88, "unlisted_rows": 196}
 
 
 def test_fourth_chinese_set_shares_no_party_with_the_earlier_ones(csl_by_key) -> None:
