@@ -239,18 +239,29 @@ async def _hot(state: ServiceState, day_text: str | None, field: str, filter_dat
 @router.post("/screen", response_model=None, tags=["screening"], responses=ok(schemas.ScreenAnswer))
 async def screen(body: ScreenRequest, request: Request, who: Screener_) -> Json:
     """Screen a name against the lists (as they stood on `as_of`); a `review` opens a case."""
-    query = operations.ScreenInput(**body.model_dump())
-    state = state_of(request)
+    return await screen_answer(state_of(request), who, request_id(request), body)
+
+
+async def screen_answer(state: ServiceState, who: Principal, request_id: str,
+                        body: ScreenRequest) -> Json:
+    """/screen's work once the key is charged: what the route and `service/hot.py` answer."""
+    query = operations.ScreenInput(body.name, body.country, body.lists, body.limit,
+                                   body.min_score, body.as_of, body.customer_id)
     return await _hot(state, body.as_of, "as_of", True,
-                      lambda: operations.prepare_screen(state, who, request_id(request),
-                                                        query))
+                      lambda: operations.prepare_screen(state, who, request_id, query))
 
 
 @router.post("/check", response_model=None, tags=["screening"], responses=ok(schemas.CheckAnswer))
 async def check(body: CheckRequest, request: Request, who: Screener_) -> Json:
     """May this item go to these parties at this destination on this date? A `review` opens a
     case."""
-    state = state_of(request)
+    return await check_answer(state_of(request), who, request_id(request), body)
+
+
+async def check_answer(state: ServiceState, who: Principal, request_id: str,
+                       body: CheckRequest) -> Json:
+    """/check's work once the key is charged its route's unit: what the route and
+    `service/hot.py` answer."""
     if len(body.parties) > 1:
         charge(state, who, check_cost(len(body.parties)) - 1,
                f"a check of {len(body.parties)} parties")
@@ -263,7 +274,7 @@ async def check(body: CheckRequest, request: Request, who: Screener_) -> Json:
         direct_product_of=_eccns(body.direct_product_of),
         plant_direct_product_of=_eccns(body.plant_direct_product_of))
     return await _hot(state, body.date, "date", False, lambda: operations.prepare_check(
-        state, who, request_id(request), check_request))
+        state, who, request_id, check_request))
 
 
 def _eccns(values: list[str] | None) -> tuple[str, ...] | None:

@@ -187,7 +187,7 @@ def _version() -> str:
 
 
 def create_app(store: Store | None = None, limits: Limits | None = None, *,
-               freeze_heap: bool = False) -> FastAPI:
+               freeze_heap: bool = False, hot_routes: bool = True) -> FastAPI:
     """The service over `store` (default: EXPORTGUARD_DB or the local SQLite file).
 
     `freeze_heap` (the served app, `service/main.py`): once the screener is built, move every
@@ -196,7 +196,10 @@ def create_app(store: Store | None = None, limits: Limits | None = None, *,
     event loop for 0.4-0.7 s whenever the collector chose to run: the intermittent p99 tail of
     /check at one worker (bench/service_trace.py; bench/RESULTS.md). Objects made later are
     collected as usual. A test process that makes many apps leaves it off: frozen objects are
-    never collected."""
+    never collected.
+
+    `hot_routes`: POST /api/v1/screen and /check are answered by `service/hot.py` without
+    FastAPI's per-request machinery (same answers; off only to compare the two)."""
     store = store or Store()
     state = ServiceState(store, limits, freeze_heap=freeze_heap)
 
@@ -253,6 +256,10 @@ def create_app(store: Store | None = None, limits: Limits | None = None, *,
     app.include_router(pages_router)
     install(app)
     install_openapi(app)
+    if hot_routes:
+        from exportguard.service.hot import HotRoutes
+
+        app.add_middleware(HotRoutes, service=app, state=state)  # inside RequestGuard
     app.add_middleware(RequestGuard, limits=state.limits)
     app.add_middleware(RequestMetrics)
     return app
