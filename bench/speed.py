@@ -7,6 +7,12 @@ pass over 50 queries; also in this thread's CPU time, which a shared machine dis
 names per second on one core (BLAS/OpenMP pools pinned to 1 thread).
 
     .venv/bin/python bench/speed.py [--queries 2000] [--json out.json]
+
+`--profile-tail 0.05` profiles only the slowest 5 % of the timed queries: after the warm-up the
+process forks; the child times the queries as usual (and prints the table), the parent, whose
+caches are as the child's were before its first timed query, then screens the same queries in
+the same order with cProfile (CPU-time timer) on only those that were slowest in the child's
+CPU time, and prints cProfile's top lines (`--profile-top`, by own time and by cumulative time).
 """
 
 from __future__ import annotations
@@ -64,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Screener speed and memory.")
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--profile-tail", type=float, metavar="SHARE",
+                        help="profile the slowest SHARE of the queries (e.g. 0.05), see above")
+    parser.add_argument("--profile-top", type=int, default=25, help="profile lines printed")
     args = parser.parse_args(argv)
 
     try:
@@ -105,8 +114,35 @@ def main(argv: list[str] | None = None) -> int:
 
     for q in queries[:50]:  # warm-up (lazy caches, first-call costs)
         screener.screen(q, limit=10)
+    if args.profile_tail:
+        return _profile_tail(screener, queries, args)
     lat: list[float] = []
     lat_cpu: list[float] = []  # this thread's CPU time: less sensitive to a shared machine
+    stats = _timed(screener, queries, lat, lat_cpu)
+    stats.update({
+        "matcher_fingerprint": matcher_fingerprint(),
+        "entries": len(entries),
+        "names_indexed": sum(1 + len(e.alt_names) for e in entries),
+        "parse_s": parse_s,
+        "build_s": build_s,
+        "build_cpu_s": build_cpu_s,
+        "load_s": parse_s + build_s,
+        **flat_s,
+        "pinned_one_core": pinned,
+        "rss_start_mib": rss_start,
+        "rss_imported_mib": rss_imported,
+        "rss_parsed_mib": rss_parsed,
+        "rss_built_mib": rss_built,
+        "index_mib": rss_built - rss_parsed,
+        "entries_mib": rss_parsed - rss_imported,
+    })
+    _report(stats, args)
+    return 0
+
+
+def _timed(screener, queries: list[str], lat: list[float], lat_cpu: list[float]) -> dict:
+    """Screens `queries` one by one, appending each one's wall and CPU time (in query order) to
+    `lat` and `lat_cpu`; the latency statistics."""
     t_all = time.perf_counter()
     cpu0 = time.process_time()
     for q in queries:
@@ -117,20 +153,9 @@ def main(argv: list[str] | None = None) -> int:
         lat.append(time.perf_counter() - t)
     wall = time.perf_counter() - t_all
     cpu = time.process_time() - cpu0
-    lat.sort()
-    lat_cpu.sort()
-    rss_after = rss_mib()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-    stats = {
-        "matcher_fingerprint": matcher_fingerprint(),
-        "entries": len(entries),
-        "names_indexed": sum(1 + len(e.alt_names) for e in entries),
-        "parse_s": parse_s,
-        "build_s": build_s,
-        "build_cpu_s": build_cpu_s,
-        "load_s": parse_s + build_s,
-        **flat_s,
+    lat = sorted(lat)
+    lat_cpu = sorted(lat_cpu)
+    return {
         "queries": len(queries),
         "p50_ms": percentile(lat, 0.50) * 1000,
         "p90_ms": percentile(lat, 0.90) * 1000,
@@ -141,17 +166,85 @@ def main(argv: list[str] | None = None) -> int:
         "mean_ms": sum(lat) / len(lat) * 1000,
         "names_per_s": len(queries) / wall,
         "cpu_per_wall": cpu / wall if wall else float("nan"),
-        "pinned_one_core": pinned,
-        "rss_start_mib": rss_start,
-        "rss_imported_mib": rss_imported,
-        "rss_parsed_mib": rss_parsed,
-        "rss_built_mib": rss_built,
-        "rss_after_queries_mib": rss_after,
-        "index_mib": rss_built - rss_parsed,
-        "entries_mib": rss_parsed - rss_imported,
-        "peak_rss_mib": peak,
+        "rss_after_queries_mib": rss_mib(),
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # KiB
     }
-    rows = [
+
+
+def _profile_tail(screener, queries: list[str], args: argparse.Namespace) -> int:
+    """See the module's docstring: the child times, the parent profiles the slow tail."""
+    import cProfile
+    import pstats
+
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the timed run, as without the option
+        os.close(read)
+        lat: list[float] = []
+        lat_cpu: list[float] = []
+        stats = _timed(screener, queries, lat, lat_cpu)
+        stats["pinned_one_core"] = True
+        _report(stats, args, brief=True)
+        sys.stdout.flush()
+        with os.fdopen(write, "w") as handle:
+            json.dump(lat_cpu, handle)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as handle:
+        lat_cpu = json.load(handle)
+    os.waitpid(child, 0)
+    count = max(1, round(len(queries) * args.profile_tail))
+    slow = set(sorted(range(len(queries)), key=lambda i: -lat_cpu[i])[:count])
+    profile = cProfile.Profile(time.thread_time)
+    for number, query in enumerate(queries):
+        if number in slow:
+            profile.enable()
+            screener.screen(query, limit=10)
+            profile.disable()
+        else:
+            screener.screen(query, limit=10)
+    tail_cpu = sorted(lat_cpu[i] for i in slow)
+    in_han = sum(1 for i in slow if any("\u4e00" <= c <= "\u9fff" for c in queries[i]))
+    print(f"\nslowest {count} queries ({args.profile_tail:.0%}) by CPU time in the timed run: "
+          f"{tail_cpu[0] * 1000:.2f}-{tail_cpu[-1] * 1000:.2f} ms, sum "
+          f"{sum(tail_cpu) * 1000:.0f} ms of {sum(lat_cpu) * 1000:.0f} ms; "
+          f"{in_han} of them in Chinese characters")
+    for order in ("tottime", "cumulative"):
+        print(f"\ncProfile of those queries (CPU time), by {order}:")
+        pstats.Stats(profile).sort_stats(order).print_stats(args.profile_top)
+    return 0
+
+
+def _report(stats: dict, args: argparse.Namespace, brief: bool = False) -> None:
+    pinned = stats["pinned_one_core"]
+    latency_rows = [
+        ("queries timed", f"{stats['queries']:,} (limit=10, default threshold)"),
+        ("latency p50 / p90 / p99 / max",
+         f"{stats['p50_ms']:.2f} / {stats['p90_ms']:.2f} / {stats['p99_ms']:.2f} / "
+         f"{stats['max_ms']:.1f} ms"),
+        ("latency in CPU time p50 / p99",
+         f"{stats['cpu_p50_ms']:.2f} / {stats['cpu_p99_ms']:.2f} ms"),
+        ("throughput, one core",
+         f"{stats['names_per_s']:,.0f} names/s "
+         f"(cpu/wall {stats['cpu_per_wall']:.2f}{', pinned' if pinned else ''})"),
+    ]
+    if brief:
+        rows = [("load average at the end (1 / 5 / 15 min)",
+                 " / ".join(f"{v:.1f}" for v in os.getloadavg())), *latency_rows]
+    else:
+        rows = _full_rows(stats, latency_rows)
+    _print_rows(rows)
+    if args.json and not brief:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(stats, indent=1), encoding="utf-8")
+        print(f"wrote {args.json}")
+
+
+def _full_rows(stats: dict, latency_rows: list) -> list:
+    parse_s, build_s, build_cpu_s = stats["parse_s"], stats["build_s"], stats["build_cpu_s"]
+    rss = " / ".join(f"{stats[f'rss_{k}_mib']:.0f}" for k in (
+        "start", "imported", "parsed", "built", "after_queries"))
+    return [
         ("matcher source fingerprint", stats["matcher_fingerprint"]),
         ("load average at the end (1 / 5 / 15 min)",
          " / ".join(f"{v:.1f}" for v in os.getloadavg())),
@@ -160,30 +253,17 @@ def main(argv: list[str] | None = None) -> int:
         ("build index (Screener.from_entries), wall / CPU", f"{build_s:.2f} / {build_cpu_s:.2f} s"),
         ("load time (parse + build)", f"{parse_s + build_s:.2f} s"),
         ("index file: write / read (mmap) / first screen after read",
-         f"{flat_s['index_write_s']:.2f} s / {flat_s['index_read_s'] * 1000:.1f} ms / "
-         f"{flat_s['first_screen_after_read_s'] * 1000:.1f} ms "
-         f"({flat_s['index_file_mib']:.0f} MiB)"),
-        ("queries timed", f"{len(queries):,} (limit=10, default threshold)"),
-        (
-            "latency p50 / p90 / p99 / max",
-            f"{stats['p50_ms']:.2f} / {stats['p90_ms']:.2f} / {stats['p99_ms']:.2f} / "
-            f"{stats['max_ms']:.1f} ms",
-        ),
-        ("latency in CPU time p50 / p99",
-         f"{stats['cpu_p50_ms']:.2f} / {stats['cpu_p99_ms']:.2f} ms"),
-        (
-            "throughput, one core",
-            f"{stats['names_per_s']:,.0f} names/s "
-            f"(cpu/wall {stats['cpu_per_wall']:.2f}{', pinned' if pinned else ''})",
-        ),
-        (
-            "RSS: start / imports / parsed / built / after queries",
-            f"{rss_start:.0f} / {rss_imported:.0f} / {rss_parsed:.0f} / {rss_built:.0f} / "
-            f"{rss_after:.0f} MiB",
-        ),
+         f"{stats['index_write_s']:.2f} s / {stats['index_read_s'] * 1000:.1f} ms / "
+         f"{stats['first_screen_after_read_s'] * 1000:.1f} ms "
+         f"({stats['index_file_mib']:.0f} MiB)"),
+        *latency_rows,
+        ("RSS: start / imports / parsed / built / after queries", f"{rss} MiB"),
         ("RSS of entries / of index", f"{stats['entries_mib']:.0f} / {stats['index_mib']:.0f} MiB"),
-        ("peak RSS", f"{peak:.0f} MiB"),
+        ("peak RSS", f"{stats['peak_rss_mib']:.0f} MiB"),
     ]
+
+
+def _print_rows(rows: list) -> None:
     try:
         from rich.console import Console
         from rich.table import Table
@@ -197,11 +277,6 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         for r in rows:
             print(f"{r[0]:<50} {r[1]}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(stats, indent=1), encoding="utf-8")
-        print(f"wrote {args.json}")
-    return 0
 
 
 if __name__ == "__main__":
