@@ -67,6 +67,7 @@ def _opencc() -> Any:
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=65536)  # a query's texts are folded several times (readings, keys, rules)
 def simplified(text: str) -> str:
     """The text with traditional characters folded to simplified ones (華為 -> 华为)."""
     return _opencc().convert(text) if HAN_RUN.search(text) else text

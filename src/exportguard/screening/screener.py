@@ -707,6 +707,7 @@ def _trade_readings(text: str) -> tuple[str, tuple[tuple[str, ...], ...]] | None
     return trade, tuple(f.tokens for f in name_forms(trade))
 
 
+@lru_cache(maxsize=65536)  # a screen asks it of each listed name once per form, and to explain
 def _trade_word_missing(text: str, listed: tuple[str, ...]) -> tuple[str, str] | None:
     """(trade name, its word) when no reading of the query's trade name has all its words in the
     listed name (exactly, as a typo, or two written as one) and the listed name has a word of its
@@ -717,6 +718,13 @@ def _trade_word_missing(text: str, listed: tuple[str, ...]) -> tuple[str, str] |
         return None
     trade, readings = found
     filler = filler_tokens()
+    # Without aligning: a reading whose words are all the listed name's, or a listed name whose
+    # words are all a reading's or filler, leaves nothing absent or nothing of its own (an exact
+    # word aligns at 1.0), and that answers None whichever reading it is.
+    words = set(listed)
+    if any(words.issuperset(tokens) or all(t in tokens or t in filler for t in listed)
+           for tokens in readings):
+        return None
     missing: list[str] = []
     for tokens in readings:
         _q, _n, q_best, n_best = align_tokens(tokens, (1.0,) * len(tokens), listed,

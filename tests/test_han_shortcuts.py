@@ -1,0 +1,103 @@
+"""Shortcuts taken for speed on a screen of a name in Chinese characters (issue 17, p99): each
+answers what the longer way answered. Checked on real names: every name and alias of the
+reference CSL, and the names in characters of bench/data/chinese_names.csv and of the dev set
+bench/data/names_eval_zh_hard.csv against their candidates in the full screener."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from exportguard.names.chinese import HAN_RUN
+from exportguard.names.normalize import basic_tokens
+from exportguard.names.terms import filler_tokens
+from exportguard.screening.features import align_tokens
+from exportguard.screening.han_rules import BUSINESS_KINDS, _places_by_pinyin, latin_facts
+from exportguard.screening.screener import _TYPO_MATCH, _trade_readings, _trade_word_missing
+
+DATA = Path(__file__).resolve().parents[1] / "bench" / "data"
+
+
+def _han_queries() -> list[str]:
+    with (DATA / "chinese_names.csv").open(encoding="utf-8", newline="") as handle:
+        found = [row["chinese_name"] for row in csv.DictReader(handle)]
+    with (DATA / "names_eval_zh_hard.csv").open(encoding="utf-8", newline="") as handle:
+        found += [row["query"] for row in csv.DictReader(handle) if row["split"] == "dev"]
+    return list(dict.fromkeys(q for q in found if HAN_RUN.search(q)))
+
+
+def _latin_facts_by_scanning(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """latin_facts' places and kinds as they were found before: every place's pinyin looked for
+    between spaces in the words joined, every kind's words intersected with the name's."""
+    words = basic_tokens(text)
+    joined = f" {' '.join(words)} "
+    places = frozenset(chars for pinyin, chars in _places_by_pinyin().items()
+                       if f" {pinyin} " in joined)
+    present = set(words)
+    kinds = frozenset(kind for kind, (_, english) in BUSINESS_KINDS.items()
+                      if present.intersection(english))
+    return places, kinds
+
+
+def test_latin_facts_finds_the_places_and_kinds_scanning_found(csl_entries) -> None:
+    names = {n for e in csl_entries for n in (e.name, *e.alt_names) if not HAN_RUN.search(n)}
+    with_place = with_kind = 0
+    for name in names:
+        facts = latin_facts(name)
+        assert (facts.places, facts.kinds) == _latin_facts_by_scanning(name), name
+        with_place += bool(facts.places)
+        with_kind += bool(facts.kinds)
+    assert len(names) > 50_000
+    assert with_place > 1_500 and with_kind > 8_000
+    # A place of two words and two kinds of one word.
+    shenzhen = latin_facts("Shenzhen Sunwin Intelligent Co., Ltd.")
+    assert shenzhen.places == frozenset({"深圳"})
+    assert latin_facts("China Electronics Technology Group Corporation").kinds == frozenset(
+        {"electronics", "semiconductors"})
+    two_words = [p for p in _places_by_pinyin() if " " in p]
+    assert two_words, "no place's pinyin has two words: the runs of words go untested"
+    assert latin_facts(f"Alpha {two_words[0].title()} Trading").places == frozenset(
+        {_places_by_pinyin()[two_words[0]]})
+
+
+def _trade_word_missing_aligned(text: str, listed: tuple[str, ...]) -> tuple[str, str] | None:
+    """_trade_word_missing without its shortcut: every reading aligned."""
+    found = _trade_readings(text)
+    if found is None:
+        return None
+    trade, readings = found
+    filler = filler_tokens()
+    missing: list[str] = []
+    for tokens in readings:
+        _q, _n, q_best, n_best = align_tokens(tokens, (1.0,) * len(tokens), listed,
+                                              (1.0,) * len(listed))
+        absent = [t for t, best in zip(tokens, q_best, strict=True) if best < _TYPO_MATCH]
+        own = [t for t, best in zip(listed, n_best, strict=True)
+               if best < _TYPO_MATCH and t not in filler]
+        if not absent or not own:
+            return None
+        missing.extend(absent)
+    return trade, max(missing, key=missing.count)
+
+
+def test_trade_word_missing_answers_as_aligning_every_reading(full_screener) -> None:
+    index = full_screener.index
+    pairs = {(query, index.names[number].form.tokens)
+             for query in _han_queries()
+             for form in full_screener._forms(query)
+             for number in index.candidates(form, 40).tolist()}
+    shortcut = missing = 0
+    for query, listed in sorted(pairs):
+        expected = _trade_word_missing_aligned(query, listed)
+        assert _trade_word_missing(query, listed) == expected, (query, listed)
+        readings = _trade_readings(query)
+        if readings is not None and any(set(listed).issuperset(t) for t in readings[1]):
+            shortcut += 1
+        missing += expected is not None
+    assert len(pairs) > 4_000
+    assert shortcut > 500  # the shortcut is taken on real names...
+    assert missing > 2_000  # ...and the alignment still finds missing words
+    # The issue's example: 长城汽车 read as "great wall automobile" and in pinyin, against
+    # GreatWall Military, lacks 'automobile'.
+    military = ("anhui", "greatwall", "military", "industry")
+    assert _trade_word_missing("長城汽車股份有限公司", military) == ("长城汽车", "automobile")
