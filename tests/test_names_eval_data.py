@@ -2,8 +2,8 @@
 
 Shape only: sources, labels, splits and expected ids. No accuracy is asserted here; the figures
 come from bench/names_eval.py and are recorded in bench/RESULTS.md. names_eval_zh_b.csv,
-names_eval_zh_c.csv and names_eval_zh_d.csv are held-back Chinese sets (every row `heldout`, each
-run once at the end): these tests read their shape, never screen them.
+names_eval_zh_c.csv, names_eval_zh_d.csv and names_eval_zh_e.csv are held-back Chinese sets (every
+row `heldout`, each run once at the end): these tests read their shape, never screen them.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ COLUMNS = {
                             "in_local_names", "source_url", "split", "note"],
     "names_eval_zh_d.csv": ["query", "kind", "label", "expected_entry_id", "expected_name", "party",
                             "in_local_names", "source_url", "split", "note"],
+    "names_eval_zh_e.csv": ["query", "kind", "label", "expected_entry_id", "expected_name", "party",
+                            "in_local_names", "source_url", "split", "note"],
     "names_eval_zh_hard.csv": ["query", "kind", "label", "expected_entry_id", "expected_name",
                                "party", "in_local_names", "source_url", "split", "note"],
 }
@@ -37,15 +39,18 @@ LABELS = {
     "names_eval_zh_b.csv": ("listed", "unlisted"),
     "names_eval_zh_c.csv": ("listed", "unlisted"),
     "names_eval_zh_d.csv": ("listed", "unlisted"),
+    "names_eval_zh_e.csv": ("listed", "unlisted"),
     "names_eval_zh_hard.csv": ("listed", "unlisted"),
 }
 CHINESE = ("names_eval_zh.csv", "names_eval_zh_b.csv", "names_eval_zh_c.csv",
-           "names_eval_zh_d.csv", "names_eval_zh_hard.csv")
+           "names_eval_zh_d.csv", "names_eval_zh_e.csv", "names_eval_zh_hard.csv")
 # all heldout, no tuning
-HELD_BACK = frozenset({"names_eval_zh_b.csv", "names_eval_zh_c.csv", "names_eval_zh_d.csv"})
+HELD_BACK = frozenset({"names_eval_zh_b.csv", "names_eval_zh_c.csv", "names_eval_zh_d.csv",
+                       "names_eval_zh_e.csv"})
 DEV_ONLY = frozenset({"names_eval_zh_hard.csv"})  # every row dev: written for tuning
 # in_local_names is filled in by the lead from the curated yaml (its writer did not read it)
-LOCAL_NAMES_UNFILLED = frozenset({"names_eval_zh_c.csv", "names_eval_zh_d.csv"})
+LOCAL_NAMES_UNFILLED = frozenset({"names_eval_zh_c.csv", "names_eval_zh_d.csv",
+                                  "names_eval_zh_e.csv"})
 HAN = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -211,6 +216,52 @@ def test_fourth_chinese_set_shares_no_party_with_the_earlier_ones(csl_by_key) ->
             assert all(csl_by_key[k][0].countries for k in keys), row["query"]
             assert all(party_of.setdefault(k, row["party"]) == row["party"] for k in keys), \
                 f"{row['query']}: an entry of two parties"
+
+
+# names_eval_zh_e.csv: parties drawn at random (random.Random(2026) over the CSL's EL / MEU / CMIC
+# entries with a CN or HK country, bench/README.md says how), every query read on the page in its
+# source_url. These are its sizes, so that a row lost later shows.
+ZH_E_SIZE = {"listed_rows": 133, "parties": 67, "unlisted_rows": 135, "unlisted_hard": 89}
+ZH_E_KINDS = {"zh_full", "zh_short", "zh_trad", "zh_variant"}
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def test_fifth_chinese_set_is_independent_of_the_tuning_rows(csl_by_key) -> None:
+    """names_eval_zh_e.csv: as large as recorded; sourced kinds only; every listed row names only
+    CSL entries with a country, the first one its party, and no entry sits in two parties; no
+    duplicate query and no query both listed and unlisted; no party (expected entry) and no query
+    of the tuning rows (zh's dev rows, zh_hard), which the matcher's authors saw; no unlisted query
+    is, folded, a CSL name or alias."""
+    _, rows = read("names_eval_zh_e.csv")
+    listed = [r for r in rows if r["label"] == "listed"]
+    unlisted = [r for r in rows if r["label"] == "unlisted"]
+    sizes = {"listed_rows": len(listed), "parties": len({r["party"] for r in listed}),
+             "unlisted_rows": len(unlisted),
+             "unlisted_hard": sum(r["kind"] == "unlisted_hard" for r in unlisted)}
+    assert sizes == ZH_E_SIZE
+    queries = [r["query"] for r in rows]
+    assert len(queries) == len(set(queries)), sorted(q for q in queries if queries.count(q) > 1)
+    party_of: dict[str, str] = {}
+    for row in listed:
+        assert row["kind"] in ZH_E_KINDS, row["query"]
+        keys = row["expected_entry_id"].split(";")
+        assert len(keys) == len(set(keys)) and row["party"] == keys[0], row["query"]
+        assert all(csl_by_key[k][0].countries for k in keys), row["query"]
+        assert all(party_of.setdefault(k, row["party"]) == row["party"] for k in keys), \
+            f"{row['query']}: an entry of two parties"
+    assert all(r["kind"] in {"unlisted", "unlisted_hard"} for r in unlisted)
+    tuning = [r for r in read("names_eval_zh.csv")[1] if r["split"] == "dev"]
+    tuning += read("names_eval_zh_hard.csv")[1]
+    tuning_keys = {k for r in tuning for k in r["expected_entry_id"].split(";") if k}
+    tuning_queries = {r["query"] for r in tuning}
+    assert not set(party_of) & tuning_keys, sorted(set(party_of) & tuning_keys)
+    assert not set(queries) & tuning_queries, sorted(set(queries) & tuning_queries)
+    names = {_fold(n) for entries in csl_by_key.values() for e in entries
+             for n in (e.name, *e.alt_names)}
+    assert not [r["query"] for r in unlisted if _fold(r["query"]) in names]
 
 
 def test_pair_negatives_are_not_a_listed_name(csl_entries) -> None:
