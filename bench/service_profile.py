@@ -6,7 +6,7 @@ and, with `--profile`, cProfile's top lines of the event loop's thread (cumulati
 time).
 
     .venv/bin/python bench/service_profile.py [--endpoint screen] [--requests 2000] \
-        [--warmup 300] [--concurrency 8] [--home DIR] [--profile] [--top 30]
+        [--warmup 300] [--concurrency 8] [--home DIR] [--profile] [--top 30] [--dump FILE]
 
 `--home DIR` keeps the data directory (the loaded CSL and its index) between runs; run the script
 with another tree's `src` first on PYTHONPATH to compare code in the same home (a home made by
@@ -139,6 +139,8 @@ async def _run(args: argparse.Namespace, secret: str) -> None:
     print(f"{args.endpoint}: {n} requests, {args.concurrency} at a time, CPU (all threads) "
           f"{cpu / n * 1000:.3f} ms/request, wall "
           f"{wall / n * 1000:.3f} ms/request ({n / wall:,.0f}/s)")
+    if profile and args.dump:
+        profile.dump_stats(args.dump)
     if profile:
         for key in ("cumulative", "tottime"):
             out = io.StringIO()
@@ -157,6 +159,7 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--wall", action="store_true", help="profile wall time, not CPU")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--dump", type=Path, help="with --profile: also write the pstats file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         home = args.home or Path(scratch)

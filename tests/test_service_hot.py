@@ -185,3 +185,34 @@ def test_a_revoked_key_is_refused_at_once_on_the_hot_routes(twins) -> None:  # t
         refused = client.post(f"/api/v1/{path}", json=body, headers=key)
         assert refused.status_code == 401, refused.text
         assert refused.json()["error"]["message"] == "the API key is not valid"
+
+
+def test_the_kept_encoders_write_what_json_dumps_writes() -> None:
+    """The audit chain's hash input, its canonical detail, a subject's fingerprint and the
+    API's answers are encoded by encoders made once: the same text as `json.dumps` with the
+    same options, or the chain would no longer verify against records written before."""
+    import hashlib
+    import json
+    from datetime import date
+
+    from exportguard.audit_chain import canonical, record_hash
+    from exportguard.cases import subject_fingerprint
+    from exportguard.service.app import Json
+
+    details = [{"b": 1, "a": [1.5, 1e-05, 1e+20, -0.0, None, True], "z": "华为 «x» \u2028"},
+               {"date": date(2025, 6, 1), "nested": {"y": 2, "x": [{"k": "v"}]},
+                "float": float("nan"), "big": 10**30}, {}]
+    for detail in details:
+        assert canonical(detail) == json.dumps(detail, ensure_ascii=False, sort_keys=True,
+                                               separators=(",", ":"), default=str)
+        assert Json(detail).body == json.dumps(detail, ensure_ascii=False, default=str,
+                                               separators=(",", ":")).encode("utf-8")
+        text = canonical(detail)
+        fields = [7, "2026-12-05T00:00:00.000001+00:00", "ключ", "screen", "名前 \"q\"", "r-1",
+                  text, "0" * 64]
+        expected = hashlib.sha256(json.dumps(fields, ensure_ascii=False,
+                                             separators=(",", ":")).encode()).hexdigest()
+        assert record_hash(*fields) == expected  # type: ignore[arg-type]
+    for name, country in (("Huawei  Technologies", "CN"), ("华为", None), ('A "b"', "")):
+        text = json.dumps([" ".join(name.split()), country or ""], ensure_ascii=False)
+        assert subject_fingerprint(name, country) == hashlib.sha1(text.encode()).hexdigest()

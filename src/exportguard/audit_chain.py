@@ -19,14 +19,18 @@ EXPORT_FIELDS = ("seq", "at", "actor", "action", "subject", "request_id", "detai
 def record_hash(seq: int, at: str, actor: str, action: str, subject: str, request_id: str,
                 detail: str, prev_hash: str) -> str:
     """The hash of one record: SHA-256 over a canonical JSON array of its fields."""
-    payload = json.dumps([seq, at, actor, action, subject, request_id, detail, prev_hash],
-                         ensure_ascii=False, separators=(",", ":"))
+    payload = _compact([seq, at, actor, action, subject, request_id, detail, prev_hash])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def canonical(detail: dict[str, Any]) -> str:
-    return json.dumps(detail, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=str)
+    return _canonical(detail)
+
+
+# json.dumps with these options, without making an encoder for each record
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                              default=str).encode
 
 
 @dataclass(frozen=True, slots=True)

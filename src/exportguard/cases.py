@@ -47,8 +47,11 @@ def subject_key(name: str, country: str | None, customer_id: str | None = None) 
 
 def subject_fingerprint(name: str, country: str | None) -> str:
     """The subject as screened; a renamed or relocated customer gets a new fingerprint."""
-    text = json.dumps([" ".join(name.split()), country or ""], ensure_ascii=False)
+    text = _fingerprint_json([" ".join(name.split()), country or ""])
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+_fingerprint_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps, made once
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,8 +44,11 @@ class Json(JSONResponse):
     """JSON in UTF-8 as the CLI prints it (dates as ISO text)."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, default=str,
-                          separators=(",", ":")).encode("utf-8")
+        return _encode(content).encode("utf-8")
+
+
+# json.dumps with these options, without making an encoder for each answer
+_encode = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":")).encode
 
 
 class ApiError(Exception):

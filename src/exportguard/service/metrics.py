@@ -33,8 +33,25 @@ Scope = MutableMapping[str, Any]
 App = Callable[..., Awaitable[None]]
 
 
+_DECIDED: dict[tuple[str, str], Any] = {}
+_ANSWERED: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+
+
 def decided(kind: str, decision: str) -> None:
-    DECISIONS.labels(kind, decision).inc()
+    child = _DECIDED.get((kind, decision))
+    if child is None:  # `labels` takes a lock and builds its key each time: keep the children
+        child = _DECIDED[(kind, decision)] = DECISIONS.labels(kind, decision)
+    child.inc()
+
+
+def _answered(method: str, route: str, status: str) -> tuple[Any, Any]:
+    """The request counter's and the latency histogram's children for these labels."""
+    key = (method, route, status)
+    found = _ANSWERED.get(key)
+    if found is None:
+        found = _ANSWERED[key] = (REQUESTS.labels(method, route, status),
+                                  LATENCY.labels(method, route))
+    return found
 
 
 class RequestMetrics:
@@ -60,8 +77,9 @@ class RequestMetrics:
             await self.app(scope, receive, record_status)
         finally:
             route = getattr(scope.get("route"), "path", None) or "unmatched"
-            REQUESTS.labels(scope["method"], route, str(status[0])).inc()
-            LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)
+            count, latency = _answered(scope["method"], route, str(status[0]))
+            count.inc()
+            latency.observe(time.perf_counter() - started)
 
 
 def metrics_response(request: Request) -> Response:

@@ -146,8 +146,10 @@ def prepare_check(state: ServiceState, principal: Principal, request_id: str,
     parties = request.parties
     subject = "; ".join(p.name for p in parties)
     data["case_id"] = None  # its place in the answer; the record sets it
+    # The request is kept only on a case it opens (or matches): built only for a review.
+    recorded = request.to_dict() if result.decision == "review" else {}
     work = state.cases.recording(
-        kind="check", subject=subject, decision=result.decision, request=request.to_dict(),
+        kind="check", subject=subject, decision=result.decision, request=recorded,
         result={"decision": result.decision, "review_policy": result.review_policy,
                 "fired": result.fired, "missing_facts": result.missing_facts,
                 "snapshot_ids": [s["id"] for s in result.lists["snapshots"]]},
