@@ -270,12 +270,26 @@ def readings(run: str, every: bool = True) -> tuple[HanReading, ...]:
 
 def read_text(text: str, every: bool = True) -> Iterator[HanReading]:
     """Readings of a text mixing characters with other writing: each run read in place, the
-    n-th reading of the text using the n-th reading of each run (or its usual one)."""
+    n-th reading of the text using the n-th reading of each run (or its usual one). Short forms
+    are spelt out on the whole text first: digits cut 电科43所 into two runs, and 电科 is CETC
+    only before an institute number."""
+    first: list[str] = []
+    folded = simplified(text)
+    whole = folded
+    for pattern, expansion, _source in _short_forms():
+        longer = pattern.sub(expansion, whole)
+        if longer != whole:
+            first.append(f"short form {whole} read as {longer}")
+            whole = longer
+    if whole != folded:
+        if folded != text:
+            first.insert(0, f"{text} folded to simplified {folded}")
+        text = whole
     runs = list(HAN_RUN.finditer(text))
     per_run = [readings(m.group(), every) for m in runs]
     for n in range(max(len(r) for r in per_run)):
         parts: list[str] = []
-        notes: list[str] = []
+        notes: list[str] = list(first)
         kind = "han-translated"
         last = 0
         for match, options in zip(runs, per_run, strict=True):

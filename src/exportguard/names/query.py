@@ -26,6 +26,23 @@ _MARKER = (r"(?:ex[-.:]|f\.?\s?k\.?\s?a\.?|formerly(?:\s+known\s+as)?|"
 _MARKED = re.compile(rf"[\[(]?\s*\b{_MARKER}\s+([^()\[\];]+?)\s*(?:[)\]]|;|$)", re.IGNORECASE)
 _MARKED_TIGHT = re.compile(r"[\[(]\s*ex\b[-.:]?\s*([^()\[\]]+?)\s*[)\]]", re.IGNORECASE)
 _BRACKETED = re.compile(r"[(\[（]([^()\[\]（）]+)[)\]）]")
+# The same in Chinese: a former, current or other name written after the name, in brackets or
+# after a comma or a space (X（原名Y）, X，曾用名：Y, X（原Y）): 原名, 原称, 曾用名, 前身, 旧称,
+# 又名, 现名, 更名为, 简称, or, in brackets only, 原 alone before a name of two characters or more.
+_HAN_MARKER = (r"(?:原名称?|原称|原企业名称|曾用名|前身(?:是|为)?|旧称|旧名|又名|别名|现名|"
+               r"现更名为|已更名为|更名为|改名为|简称|簡稱|原(?=[\u4e00-\u9fff]{2}))")
+_HAN_MARKED = re.compile(rf"[(（]\s*{_HAN_MARKER}\s*[:：为是]?\s*([^()（）]+?)\s*[)）]"
+                         rf"|(?<=\S)[，,;；\s]+{_HAN_MARKER.replace('|原(?=', '|(?!)(?=')}"
+                         r"\s*[:：为是]?\s*([^()（），,;；]+)")
+# Marks the exchanges add to an A-share stock's short name (股票简称), not part of the company's
+# name: ST / *ST (special treatment, delisting risk), S, S*ST and SST (share reform not done),
+# NST, N (first day of trading), C (first five days), XD, XR, DR (ex-dividend, ex-rights, both)
+# before it; -U (not yet profitable), -W (weighted voting rights), -V (VIE structure) after it on
+# STAR and ChiNext names (https://zhongli-tech.com/new/678334862060434432,
+# https://m.tftnews.com/news8443690, http://shuangcheng.net/tags/184545.html). Written before
+# or after characters only: "ST康美", "寒武纪-U".
+_STOCK_MARK = re.compile(r"^\s*(\*ST|S\*ST|SST|NST|ST|XD|XR|DR|N|C|S)\s*(?=[\u4e00-\u9fff])"
+                         r"|(?<=[\u4e00-\u9fff])\s*[-－]\s*([UWV]{1,3})\s*$")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 # Words that start an address, a port or a branch rather than continue a name.
 _ADDRESS_TEXT = """
@@ -126,6 +143,12 @@ def query_parts(text: str) -> tuple[QueryPart, ...]:
         for match in pattern.finditer(main):
             others.append(match.group(1).strip(" .,-"))
         main = pattern.sub(" ", main)
+    for match in _HAN_MARKED.finditer(main):
+        others.append((match.group(1) or match.group(2)).strip(" .,-"))
+    main = _HAN_MARKED.sub(" ", main)
+    stock = _STOCK_MARK.sub("", main)
+    marks = [m.group(1) or f"-{m.group(2)}" for m in _STOCK_MARK.finditer(main)]
+    main = stock
     # Other bracketed parts ("(Group)", "(Shenzhen)", "(CETC 14)") are left out, as they are from
     # listed names, but not screened alone.
     # A place or qualifier in brackets inside a Chinese name is part of the name and stays.
@@ -138,9 +161,9 @@ def query_parts(text: str) -> tuple[QueryPart, ...]:
     address_free = _without_address(main)
     first = _first_name(main)
     whole = main
-    if country:
+    if country or marks:
         # The country is not part of the name: the query as written is not screened (it would
-        # match as if no country had been given).
+        # match as if no country had been given); nor are a stock's marks (*ST read 'saint').
         parts.clear()
     if address_free:
         parts.append(QueryPart(address_free, "name",
@@ -148,9 +171,10 @@ def query_parts(text: str) -> tuple[QueryPart, ...]:
                                "address or branch", country))
         main = address_free
     elif main and main != text:
-        parts.append(QueryPart(main, "name", "the name without its bracketed parts"
-                               if country is None else
-                               f"the country named after it ({country}) set aside", country))
+        parts.append(QueryPart(main, "name", (
+            f"read as a stock's short name without the exchange's marks ({', '.join(marks)})"
+            if marks else "the name without its bracketed parts") if country is None else
+            f"the country named after it ({country}) set aside", country))
     if first is not None and first != address_free:
         parts.append(QueryPart(first, "name", f"'{whole[len(first):].strip(' ,')}' set aside as "
                                "an address or branch", country))

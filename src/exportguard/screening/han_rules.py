@@ -398,3 +398,74 @@ def relative(text: str, key: str, own: Sequence[str], latin_tokens: frozenset[st
         if word is not None:
             return Relative(trade, name, (), (), word)
     return None
+
+
+# A query in characters that is a place (or nothing) and a numbered unit: 南京55所, 合肥38所,
+# 西安771所, 二〇二厂. Chinese research institutes and state factories are known by their numbers
+# (中国电子科技集团公司第五十五研究所 is called 南京55所 or 中电科55所 where it stands, "南京55所
+# ... 通常指的是中国电子科技集团公司第五十五研究所", https://www.thjunshi.com/yxuwd/202508/2432256.html),
+# and the English listing keeps the number ("55th Research Institute", "202 Plant"). Numbers are
+# shared across groups (CETC's 23rd institute in Shanghai, CASIC's 23rd in Beijing), so the place
+# the query names must be one of the listed party's places; a number alone is read so only with
+# three digits or more (an institute or plant code, not 第一研究所) and for a Chinese party.
+NUMBERED_IN_PLACE = 0.92
+NUMBERED_ALONE = 0.88
+_NUMBERED_UNIT = re.compile(r"^(?P<head>[^0-9]*?)(?P<number>[0-9]+)"
+                            r"(?P<unit>研究所|研究院|设计院|设计所|分厂|工厂|厂|基地)$")
+UNIT_WORDS = {
+    "研究所": frozenset({"institute"}), "设计所": frozenset({"institute"}),
+    "研究院": frozenset({"institute", "academy"}), "设计院": frozenset({"institute"}),
+    "厂": frozenset({"factory", "plant", "works"}),
+    "工厂": frozenset({"factory", "plant", "works"}),
+    "分厂": frozenset({"factory", "plant", "works", "branch"}), "基地": frozenset({"base"}),
+}
+_ALONE_DIGITS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class NumberedUnit:
+    """A query read as a numbered unit: its places, number and unit word (研究所, 厂...)."""
+
+    places: frozenset[str]
+    number: str
+    unit: str
+
+    def words(self) -> frozenset[str]:
+        return UNIT_WORDS[self.unit]
+
+
+@lru_cache(maxsize=4096)
+def numbered_unit(key: str) -> NumberedUnit | None:
+    """The query's exact key (`normalize.han_key`: 南京55研究所, 202厂) read as places and a
+    numbered unit, or None when it has other words (a group's name: the exact and reading paths
+    handle 中电科55所) or a number alone of fewer than three digits."""
+    found = _NUMBERED_UNIT.match(key)
+    if found is None:
+        return None
+    head, number = found.group("head"), found.group("number")
+    places: set[str] = set()
+    if head:
+        words = segment(head)
+        suffixes = vocabulary().han_place_suffixes
+        for word in words:
+            if word.how == "place" and word.chars not in _REGIONS:
+                places.add(next((word.chars[: -len(s)] for s in suffixes
+                                 if word.chars.endswith(s) and len(word.chars) > len(s) + 1),
+                                word.chars))
+            elif word.chars not in suffixes:
+                return None
+    if not places and len(number) < _ALONE_DIGITS:
+        return None
+    return NumberedUnit(frozenset(places), number, found.group("unit"))
+
+
+def numbered_agrees(unit: NumberedUnit, tokens: Sequence[str], party: NameFacts,
+                    countries: Sequence[str]) -> bool:
+    """Whether a listed name (its tokens) is the numbered unit the query reads as: the number and
+    a word of the unit's kind in the name, and the query's place among the party's places (a
+    number alone: a Chinese party)."""
+    if unit.number not in tokens or not unit.words().intersection(tokens):
+        return False
+    if unit.places:
+        return bool(unit.places & party.places)
+    return "CN" in countries

@@ -63,6 +63,8 @@ from exportguard.screening.han_rules import (
     ACRONYM_ONLY,
     BUSINESS_WORD_SHARE,
     CONTRADICTED,
+    NUMBERED_ALONE,
+    NUMBERED_IN_PLACE,
     RELATIVE_CEILING,
     NameFacts,
     Relative,
@@ -72,6 +74,8 @@ from exportguard.screening.han_rules import (
     contradiction,
     han_facts,
     lighter_against,
+    numbered_agrees,
+    numbered_unit,
     party_facts,
     relative,
 )
@@ -523,6 +527,7 @@ class Screener:
                         "trade_name", 1.0, value, value,
                         f"read {key} as trade name {trade} ({how}); trade name {trade} of "
                         f"{_origin(name.origin)} {name.text}")))
+            out.extend(self._numbered(key, lists))
             return out
         if not text.isascii():
             return out
@@ -545,6 +550,36 @@ class Screener:
                 out.append((name.form, number, value, Feature(
                     "pinyin_name", 1.0, value, value,
                     f"{how}, the reading of {_origin(name.origin)} {name.text}")))
+        return out
+
+    def _numbered(self, key: str, lists: frozenset[str] | None
+                  ) -> list[tuple[NameForm, int, float, Feature | None]]:
+        """Listed names of the numbered unit a query such as 南京55所 or 二〇二厂 reads as
+        (`han_rules.numbered_unit`): the number and the unit's kind in the name, the query's
+        place one of the party's."""
+        unit = numbered_unit(key)
+        if unit is None:
+            return []
+        out: list[tuple[NameForm, int, float, Feature | None]] = []
+        postings = self.index.tokens.array(unit.number)
+        for number in postings.tolist() if postings is not None else ():
+            name = self.index.names[number]
+            entry = self.index.entries[name.entry]
+            facts = self._facts.get(name.entry)
+            if facts is None:
+                facts = self._facts[name.entry] = party_facts(
+                    (entry.name, *entry.alt_names, *entry.local_names))
+            if not self._wanted(name, lists) or not numbered_agrees(
+                    unit, name.form.tokens, facts, entry.countries):
+                continue
+            value = NUMBERED_IN_PLACE if unit.places else NUMBERED_ALONE
+            where = (f" in {'/'.join(sorted(unit.places))}, a place of the listed party"
+                     if unit.places else "")
+            out.append((name.form, number, value, Feature(
+                "numbered_unit", 1.0, value, value,
+                f"read {key} as {unit.unit} number {unit.number}{where}; the "
+                f"{_origin(name.origin)} {name.text} carries that number and is a "
+                f"{'/'.join(sorted(unit.words() & set(name.form.tokens)))}")))
         return out
 
     def _forms(self, text: str) -> list[NameForm]:

@@ -1,0 +1,165 @@
+"""Chinese ways of writing a listed party's name that are not its registered name (issue 16):
+电科N所 for CETC's Nth institute, a city and a number (南京55所), a numbered factory (二〇二厂),
+an A-share stock's short name with the exchange's marks (*ST, -U), and a former or other name
+written after the name (（原名...）, 曾用名). Real entries of the reference CSL, with the listed
+names only (as a party without a curated record is screened) where the rule is a reading."""
+
+from dataclasses import replace
+
+import pytest
+
+from exportguard.names.chinese import read_text
+from exportguard.names.query import query_parts
+from exportguard.screening import DEFAULT_THRESHOLD
+from exportguard.screening.han_rules import (
+    NUMBERED_ALONE,
+    NUMBERED_IN_PLACE,
+    numbered_unit,
+)
+
+CETC43 = "China Electronics Technology Group Corporation 43 Research Institute"
+CETC55 = "China Electronics Technology Group Corporation 55th Research Institute (CETC 55)"
+BAOTOU = ("Baotou Guanghua Chemical Industrial Corporation (Parent Organization: China National "
+          "Nuclear Group Corporation (CNNC))")
+CASIC23 = ("China Aerospace Science and Industry Corporation Second Academy. Subordinate "
+           "Institution - 23rd Research Institute")
+
+
+@pytest.fixture(scope="module")
+def listed_only(csl_entries):
+    """The reference CSL without any name in characters: every party as if uncurated."""
+    from exportguard.screening import Screener
+
+    return Screener.from_entries([replace(e, local_names=[]) for e in csl_entries])
+
+
+def best(screener, query, **kwargs):
+    matches = screener.screen(query, min_score=0, **kwargs).matches
+    return matches[0] if matches else None
+
+
+def feature(match, name):
+    return next((f for f in match.features if f.name == name), None)
+
+
+# --- 电科N所 ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", ["电科43所", "電科43所", "电科第四十三研究所"])
+def test_dianke_and_a_number_is_cetc(listed_only, query):
+    match = best(listed_only, query)
+    assert match.entry.name == CETC43
+    assert match.score == pytest.approx(1.0)
+    how = feature(match, "transliteration").detail
+    assert "read as 中国电子科技集团公司" in how
+
+
+def test_dianke_is_cetc_only_before_an_institute_number():
+    # 电科院 is also 中国电力科学研究院; 电科 alone before other words is not spelt out
+    assert all("中国电子科技" not in r.notes[0] if r.notes else True
+               for r in read_text("电科院"))
+    assert "short form" in read_text("电科43所").__next__().notes[0]
+
+
+# --- a place and a number: 南京55所 -----------------------------------------------------------
+
+def test_numbered_unit_reads_place_number_and_kind():
+    unit = numbered_unit("南京55研究所")
+    assert unit is not None and unit.places == {"南京"} and unit.number == "55"
+    assert numbered_unit("南京市55研究所").places == {"南京"}
+    assert numbered_unit("202厂").places == frozenset()
+    assert numbered_unit("14研究所") is None  # a short number alone names nothing
+    assert numbered_unit("中国电子科技集团公司55研究所") is None  # the group's name: exact path
+    assert numbered_unit("旷视科技") is None
+
+
+def test_city_and_number_is_the_institute_in_that_city(listed_only):
+    match = best(listed_only, "南京55所")
+    assert match.entry.name == CETC55
+    assert match.score == pytest.approx(NUMBERED_IN_PLACE)
+    assert "number 55 in 南京" in feature(match, "numbered_unit").detail
+
+
+def test_the_same_number_in_another_city_is_not_that_institute(listed_only):
+    # CASIC's 23rd institute is in Beijing; CETC's 23rd is in Shanghai and is not listed
+    assert best(listed_only, "北京23所").entry.name == CASIC23
+    shanghai = listed_only.screen("上海23所")
+    assert all(m.entry.name != CASIC23 for m in shanghai.matches)
+
+
+# --- numbered factories --------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", ["二〇二厂", "202厂"])
+def test_numbered_factory_is_the_listed_plant(listed_only, query):
+    match = best(listed_only, query)
+    assert match.entry.name == BAOTOU
+    assert match.matched_name.startswith("202 Plant")
+    assert match.score == pytest.approx(NUMBERED_ALONE)
+    assert match.score >= DEFAULT_THRESHOLD
+
+
+def test_numbered_factory_with_its_city(listed_only):
+    match = best(listed_only, "包头202厂")
+    assert match.entry.name == BAOTOU and match.score == pytest.approx(NUMBERED_IN_PLACE)
+
+
+def test_a_foreign_plant_is_not_read_from_a_bare_number(listed_only):
+    # JSC 360 Aviation Repair Plant is Russian: a bare 360厂 is no Chinese party's code
+    result = listed_only.screen("360厂")
+    assert all("360 Aviation Repair" not in m.entry.name for m in result.matches)
+
+
+# --- stock short names ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("query", "name", "mark"), [
+    ("*ST海越", "海越", "*ST"), ("ST康美", "康美", "ST"), ("S*ST前锋", "前锋", "S*ST"),
+    ("N中芯", "中芯", "N"), ("XD贵州茅", "贵州茅", "XD"), ("寒武纪-U", "寒武纪", "-U"),
+    ("优刻得－W", "优刻得", "-W"),
+])
+def test_stock_marks_are_set_aside(query, name, mark):
+    parts = {p.text: p for p in query_parts(query)}
+    assert name in parts
+    assert mark in parts[name].note
+
+
+@pytest.mark.parametrize("query", ["TCL科技", "SMIC-U", "海康威视"])
+def test_no_stock_mark_read_where_there_is_none(query):
+    assert [p.role for p in query_parts(query)] == ["query"]
+
+
+@pytest.mark.parametrize(("marked", "plain"), [
+    ("寒武纪-U", "寒武纪"), ("*ST寒武纪", "寒武纪"), ("N旷视科技", "旷视科技"),
+    ("C中芯国际", "中芯国际"),
+])
+def test_stock_short_name_is_screened_without_its_marks(full_screener, listed_only, marked,
+                                                         plain):
+    # the marks are not read as words ('*ST' as 'saint', '-U' as 'u'), with or without a curated
+    # name in characters
+    for screener in (full_screener, listed_only):
+        with_marks, without = best(screener, marked), best(screener, plain)
+        assert (with_marks.entry.key, with_marks.score) == (without.entry.key, without.score)
+        assert feature(with_marks, "query_cleanup") is not None
+        assert "st " not in with_marks.query_form and "saint" not in with_marks.query_form
+
+
+# --- former and other names ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("query", "other"), [
+    ("中国电科产业基础研究院（原河北半导体研究所）", "河北半导体研究所"),
+    ("中电科55所 原名南京电子器件研究所", "南京电子器件研究所"),
+    ("华为技术有限公司，曾用名：深圳华为", "深圳华为"),
+    ("浙江大华技术股份有限公司(原浙江大华)", "浙江大华"),
+])
+def test_former_name_is_screened_on_its_own(query, other):
+    parts = {p.text: p.role for p in query_parts(query)}
+    assert parts.get(other) == "other name"
+
+
+@pytest.mark.parametrize("query", ["原平市科技", "北京中科(原平)"])
+def test_yuan_starting_a_name_is_no_marker(query):
+    assert "other name" not in [p.role for p in query_parts(query)]
+
+
+def test_former_name_in_brackets_finds_the_party(listed_only):
+    match = best(listed_only, "某某科技有限公司（原名电科43所）")
+    assert match.entry.name == CETC43
+    assert match.score == pytest.approx(1.0)
