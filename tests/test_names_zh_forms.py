@@ -163,3 +163,45 @@ def test_former_name_in_brackets_finds_the_party(listed_only):
     match = best(listed_only, "某某科技有限公司（原名电科43所）")
     assert match.entry.name == CETC43
     assert match.score == pytest.approx(1.0)
+
+
+# --- national groups and numbered academies ----------------------------------------------
+
+CSSC = "CHINA STATE SHIPBUILDING CORPORATION LIMITED"
+CEC = "China Electronics Corporation"
+CASIC2 = "China Aerospace Science and Industry Corporation Second Academy"
+
+
+@pytest.mark.parametrize(("query", "name"), [
+    ("中国船舶集团有限公司", CSSC), ("中國船舶集團", CSSC), ("中国电子集团", CEC),
+])
+def test_national_group_read_as_corporation(listed_only, query, name):
+    match = best(listed_only, query)
+    assert match.entry.name == name
+    assert match.score >= DEFAULT_THRESHOLD
+    assert "also as 'corporation'" in feature(match, "transliteration").detail
+
+
+def test_group_is_corporation_only_after_china():
+    from exportguard.names.chinese import readings
+
+    assert any("corporation" in r.text for r in readings("中国船舶集团"))
+    assert not any("corporation" in r.text for r in readings("首钢集团"))
+
+
+def test_group_read_as_corporation_is_still_a_relative(full_screener):
+    # 中国核工业建设集团 is the parent of the listed 中国核工业建设股份有限公司 (CNEC): reading
+    # 集团 as corporation does not make it the listed company
+    result = full_screener.screen("中国核工业建设集团有限公司", min_score=0)
+    top = result.matches[0]
+    assert top.score < DEFAULT_THRESHOLD
+    assert feature(top, "group_relative") is not None
+
+
+@pytest.mark.parametrize("query", ["中国航天科工集团第二研究院", "航天科工二院",
+                                   "中国航天科工股份有限公司第二院"])
+def test_numbered_academy_read_with_its_ordinal(listed_only, query):
+    match = best(listed_only, query)
+    assert match.entry.name.startswith(CASIC2)
+    assert match.score >= DEFAULT_THRESHOLD
+    assert "also as 'second' (ordinal)" in feature(match, "transliteration").detail

@@ -35,6 +35,8 @@ _GLOSS_SKIP = re.compile(r"^(?:surname|variant of|old variant|see |abbr\.|cl:|al
                          r"used in|erhua|japanese|korean|taiwan pr)", re.IGNORECASE)
 _GLOSS_SENTENCE = re.compile(r"\b(?:is|are|was|were)\b", re.IGNORECASE)
 MAX_READINGS = 6
+_NATIONAL = frozenset({"中国", "中華", "中华", "中國"})
+_GROUP = frozenset({"集团", "集團"})
 # A conjunction jieba leaves as a word of its own between two words of two characters or more
 # reads "and" (a stopword), not as pinyin: 和 in
 # 仪器和材料 is not the syllable "he". Kept out of the term table so jieba is not pushed to cut
@@ -242,7 +244,14 @@ def readings(run: str, every: bool = True) -> tuple[HanReading, ...]:
     words: list[Word] = []
     for part in text.split(" "):
         if part:
-            words.extend(segment(part) if HAN_RUN.search(part) else [Word(part, "number", (part,))])
+            words.extend(segment(part) if HAN_RUN.search(part) else [_number(part)])
+    if words and words[0].chars in _NATIONAL:
+        # A national group (中国船舶集团, 中国电子集团) registers its English name as "China ...
+        # Corporation" as often as "Group": CSSC is China State Shipbuilding Corporation, CEC
+        # China Electronics Corporation (the CSL's names). Only after 中国/中华: 首钢集团 is
+        # Shougang Group.
+        words = [Word(w.chars, w.how, (*w.english, "corporation")) if w.chars in _GROUP
+                 and "corporation" not in w.english else w for w in words]
     choices: list[tuple[list[str], str, list[str]]] = []
     usual = [w.english[0] for w in words]
     notes = [*expanded, *(_note(w, w.english[0]) for w in words)]
@@ -259,13 +268,37 @@ def readings(run: str, every: bool = True) -> tuple[HanReading, ...]:
         for alternative in word.english[1:]:
             other = list(usual)
             other[position] = alternative
+            how = "ordinal" if word.how == "number" else "name term convention"
             choices.append((other, "han-translated", [
-                *notes, f"{word.chars} also as '{alternative}' (name term convention)"]))
+                *notes, f"{word.chars} also as '{alternative}' ({how})"]))
+            after = words[position + 1] if position + 1 < len(words) else None
+            if word.how == "number" and after is not None:
+                # 第二研究院: the ordinal with the next word's other convention (Second Academy)
+                for next_alternative in after.english[1:]:
+                    both = list(other)
+                    both[position + 1] = next_alternative
+                    choices.append((both, "han-translated", [
+                        *notes, f"{word.chars} also as '{alternative}' ({how})",
+                        f"{after.chars} also as '{next_alternative}' (name term convention)"]))
     unique: dict[str, HanReading] = {}
     for latin, kind, how in choices[:MAX_READINGS]:
         joined = " ".join(latin)
         unique.setdefault(joined, HanReading(joined, kind, tuple(how)))
     return tuple(unique.values())
+
+
+# A number written in numerals (第二, 九) numbers an academy or institute as listings write it,
+# in digits (9th Academy) or as an ordinal word (Second Academy of CASIC).
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+             "tenth", "eleventh", "twelfth")
+
+
+def _number(digits: str) -> Word:
+    """A number read from numerals: its digits, and its ordinal word up to twelfth."""
+    value = int(digits) if digits.isdigit() else 0
+    if 1 <= value <= len(_ORDINALS):
+        return Word(digits, "number", (digits, _ORDINALS[value - 1]))
+    return Word(digits, "number", (digits,))
 
 
 def read_text(text: str, every: bool = True) -> Iterator[HanReading]:

@@ -289,7 +289,9 @@ class Screener:
                 entry_number = self.index.names[number].entry
                 entry = self.index.entries[entry_number]
                 certain = value >= 1.0
-                equal = certain and exact is None  # the reading is a listed name's words
+                # the reading is a listed name's words, in their usual reading: one that took a
+                # term's other convention (集团 as corporation) may name the group's company
+                equal = certain and exact is None and not _other_convention(form)
                 differs = (exact is None and key and self._own_names_differ(key, entry_number)
                            and not _numbers_agree(key, self.index.names[number].form.tokens))
                 if differs:
@@ -772,6 +774,12 @@ def _trade_word_missing(text: str, listed: tuple[str, ...]) -> tuple[str, str] |
         missing.extend(absent)
     # The word no reading has (汽车 read as 'automobile' and in pinyin as 'qiche'), else the first.
     return trade, max(missing, key=missing.count)
+
+
+def _other_convention(form: NameForm) -> bool:
+    """The form is a reading of characters that took a term's other convention or an ordinal
+    (`chinese.readings`: 'also as')."""
+    return any(" also as '" in note for note in form.notes)
 
 
 def _numbers_agree(key: str, listed: tuple[str, ...]) -> bool:
