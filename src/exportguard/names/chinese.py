@@ -202,8 +202,27 @@ def segment(run: str) -> tuple[Word, ...]:
         if inner is not None:
             words.extend(inner)
             continue
-        words.append(Word(piece, "pinyin", ("".join(_lexicon().pinyin(piece)),)))
+        said = _lexicon().pinyin(piece)
+        named = _name_syllables(piece, said)
+        words.append(Word(piece, "pinyin", ("".join(named),) if named == said
+                          else ("".join(named), "".join(said))))
     return tuple(words)
+
+
+# Characters with two readings that a trade name reads one way: 长 is chang (long: 长城, 长江,
+# 长光卫星 CHANG GUANG SATELLITE TECHNOLOGY and Changguang Jizhi Optical Technology in the CSL),
+# not zhang (chief, to grow); 都 is du (capital: 成都, 京都, 洪都 JIANGXI HONGDU AVIATION INDUSTRY
+# in the CSL), not dou (all). CC-CEDICT gives both readings of each; pypinyin reads a word it does
+# not know (长光, 洪都) by the character's commoner one. The other stays as an alternative reading.
+_NAME_SYLLABLES = {"长": ("zhang", "chang"), "都": ("dou", "du")}
+
+
+def _name_syllables(chars: str, said: list[str]) -> list[str]:
+    """The syllables of a name word with 长 and 都 read as names read them."""
+    if len(said) != len(chars) or not any(c in _NAME_SYLLABLES for c in chars):
+        return said
+    return [_NAME_SYLLABLES[c][1] if c in _NAME_SYLLABLES and s == _NAME_SYLLABLES[c][0] else s
+            for c, s in zip(chars, said, strict=True)]
 
 
 def _terms_inside(piece: str) -> list[Word] | None:
@@ -245,6 +264,12 @@ def readings(run: str, every: bool = True) -> tuple[HanReading, ...]:
     for part in text.split(" "):
         if part:
             words.extend(segment(part) if HAN_RUN.search(part) else [_number(part)])
+    # 院 after a number is a numbered academy (航天科工二院, CASIC's Second Academy). Not a term:
+    # the vocabulary's terms are read in Latin names by their pinyin too, and yuan is a word of
+    # many names (King Yuan Electronics).
+    words = [Word(w.chars, "term", ("academy", "institute"))
+             if w.chars == "院" and i and words[i - 1].how == "number" else w
+             for i, w in enumerate(words)]
     if words and words[0].chars in _NATIONAL:
         # A national group (中国船舶集团, 中国电子集团) registers its English name as "China ...
         # Corporation" as often as "Group": CSSC is China State Shipbuilding Corporation, CEC
@@ -472,4 +497,4 @@ def _heads() -> tuple[str, ...]:
 def pinyin_key(chars: str) -> str:
     """The characters' pinyin without tones or spaces (旷视 -> kuangshi), the key a query in
     pinyin is looked up by."""
-    return "".join(_lexicon().pinyin(chars)).casefold()
+    return "".join(_name_syllables(chars, _lexicon().pinyin(chars))).casefold()

@@ -288,10 +288,13 @@ class Screener:
             for form, number, value, exact in self._scored(part.text, lists, floor):
                 entry_number = self.index.names[number].entry
                 entry = self.index.entries[entry_number]
-                certain = value >= 1.0
-                # the reading is a listed name's words, in their usual reading: one that took a
-                # term's other convention (集团 as corporation) may name the group's company
-                equal = certain and exact is None and not _other_convention(form)
+                # A reading that took a term's other convention (集团 as corporation, 理工大学 as
+                # institute of technology) or an ordinal may name another party of the same
+                # words (the group's company, another university): never a confirmed match, and
+                # not one of the listed name's own words for the group-relative rule.
+                other = exact is None and _other_convention(form)
+                certain = value >= 1.0 and not other
+                equal = certain and exact is None  # the reading is a listed name's words
                 differs = (exact is None and key and self._own_names_differ(key, entry_number)
                            and not _numbers_agree(key, self.index.names[number].form.tokens))
                 if differs:
