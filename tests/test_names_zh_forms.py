@@ -205,3 +205,24 @@ def test_numbered_academy_read_with_its_ordinal(listed_only, query):
     assert match.entry.name.startswith(CASIC2)
     assert match.score >= DEFAULT_THRESHOLD
     assert "also as 'second' (ordinal)" in feature(match, "transliteration").detail
+
+
+# --- 长 chang and 都 du in trade names ----------------------------------------------------
+
+@pytest.mark.parametrize(("chars", "usual", "other"), [
+    ("长光", "changguang", "zhangguang"), ("洪都", "hongdu", "hongdou"),
+])
+def test_name_syllables_of_chang_and_du(chars, usual, other):
+    from exportguard.names.chinese import pinyin_key, segment
+
+    (word,) = segment(chars)
+    assert word.english == (usual, other)
+    assert pinyin_key(chars) == usual
+
+
+def test_hongdu_read_as_the_listed_name(listed_only):
+    # 洪都航空 is JIANGXI HONGDU AVIATION INDUSTRY; pypinyin alone reads 洪都 hongdou
+    match = best(listed_only, "洪都航空")
+    assert "HONGDU" in match.entry.name.upper()
+    assert match.query_form == "hongdu aviation"
+    assert match.score > 0.85
