@@ -367,9 +367,9 @@ def _suffix_word(chars: str) -> bool:
     """A word made of business and organisation words only (科技, 数字技术, 股份有限公司)."""
     if chars in _CONJUNCTIONS:
         return True  # left at the end when the words after it were taken off
-    tails = vocabulary().han_trade_suffixes
+    by_last = _tails_by_last()
     while chars:
-        tail = next((t for t in tails if chars.endswith(t)), None)
+        tail = next((t for t in by_last.get(chars[-1], ()) if chars.endswith(t)), None)
         if tail is None:
             return False
         chars = chars[: -len(tail)]
@@ -428,11 +428,11 @@ def _without_places(text: str) -> str:
     """The text less the places (with 省, 市...) and 中国 it starts with, two characters at least
     left: 广东省深圳市华为技术 -> 华为技术."""
     vocab = vocabulary()
-    heads = _heads()
+    by_first = _heads_by_first()
     changed = True
     while changed:
         changed = False
-        for head in heads:
+        for head in by_first.get(text[:1], ()):
             if text.startswith(head) and len(text) > len(head) + 1:
                 text = text[len(head):]
                 for suffix in vocab.han_place_suffixes:
@@ -491,6 +491,30 @@ def institution_endings() -> tuple[str, ...]:
 def _heads() -> tuple[str, ...]:
     vocab = vocabulary()
     return tuple(sorted([*vocab.han_places, *vocab.han_trade_prefixes], key=len, reverse=True))
+
+
+@cache
+def _heads_by_first() -> dict[str, tuple[str, ...]]:
+    """`_heads` by their first character, each group in `_heads`' order: a text starts only
+    with heads of its first character, and the first of those in that order is the first of
+    all `_heads`."""
+    return _by_char(_heads(), 0, "chinese_places or chinese_trade_name prefixes")
+
+
+@cache
+def _tails_by_last() -> dict[str, tuple[str, ...]]:
+    """The business and organisation words after a trade name by their last character, each
+    group longest first as `han_trade_suffixes` is (see `_heads_by_first`)."""
+    return _by_char(vocabulary().han_trade_suffixes, -1, "chinese_trade_name suffixes")
+
+
+def _by_char(words: tuple[str, ...], at: int, field: str) -> dict[str, tuple[str, ...]]:
+    if not all(words):
+        raise ValueError(f"name_terms.yaml {field}: an empty word")
+    found: dict[str, list[str]] = {}
+    for word in words:
+        found.setdefault(word[at], []).append(word)
+    return {char: tuple(group) for char, group in found.items()}
 
 
 @lru_cache(maxsize=65536)

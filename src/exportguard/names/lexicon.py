@@ -64,18 +64,26 @@ class WordFrequencies:
             found = self._known[word] = row[0] if row else None
         return found  # type: ignore[return-value]
 
+    # jieba asks these some hundred times a name: the words seen are answered without a call.
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and self._lookup(word) is not None
+        found = self._known.get(word, _MISSING) if isinstance(word, str) else None
+        if found is _MISSING:
+            found = self._lookup(word)  # type: ignore[arg-type]
+        return found is not None
 
     def __getitem__(self, word: str) -> int:
-        found = self._lookup(word)
+        found = self._known.get(word, _MISSING)
+        if found is _MISSING:
+            found = self._lookup(word)
         if found is None:
             raise KeyError(word)
-        return found
+        return found  # type: ignore[return-value]
 
     def get(self, word: str, default: int | None = None) -> int | None:
-        found = self._lookup(word)
-        return default if found is None else found
+        found = self._known.get(word, _MISSING)
+        if found is _MISSING:
+            found = self._lookup(word)
+        return default if found is None else found  # type: ignore[return-value]
 
 
 class Lexicon:

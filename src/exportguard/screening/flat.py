@@ -107,7 +107,15 @@ class Postings:
 
     def arrays(self, keys: Iterable[str]) -> list[np.ndarray]:
         """The postings of those of `keys` that have some, in their order."""
-        find, span, numbers = self._find, self._span, self.numbers
+        numbers = self.numbers
+        if self._slots is not None:  # the dictionary of all keys is made: no method per key
+            get = self._slots.get
+            offsets = self._offsets
+            if offsets is None:
+                offsets = self._offsets = self.starts.tolist()
+            return [numbers[offsets[slot]:offsets[slot + 1]] for key in keys
+                    if (slot := get(key)) is not None]
+        find, span = self._find, self._span
         return [numbers[span(slot)] for key in keys if (slot := find(key)) is not None]
 
     def _span(self, slot: int) -> slice:

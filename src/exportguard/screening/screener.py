@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -107,6 +108,7 @@ _CLOSE = DEFAULT_THRESHOLD - 0.05
 _GLUED_MIN = 10  # a word this long that no listed name has may be several written together
 _GLUED_PIECE = 4
 _UNSEEN = object()
+_FLOOR_MARGIN = 1e-9  # float sums in another order (see `screen`)
 # A query in characters whose trade name (字号: 旷视 of 北京旷视科技有限公司) is that of a
 # curated or listed name in characters: the bare trade name, or a shortening of the name, is
 # nearly certain; the trade name with another place or other business words is likely the party
@@ -285,7 +287,14 @@ class Screener:
             where = code or part.country
             # A country can only add COUNTRY_AGREES; every other adjustment subtracts.
             floor = threshold - (COUNTRY_AGREES if where is not None else 0.0)
+            # So a value below the floor ends below the threshold, whatever the rules below say:
+            # they are not asked (the trade name's readings, the party's facts: a name in
+            # characters scores several such candidates). Not with a threshold of 0, which a
+            # value below 0 meets once raised to 0.
+            hopeless = floor - _FLOOR_MARGIN if threshold > 0 else -math.inf
             for form, number, value, exact in self._scored(part.text, lists, floor):
+                if value < hopeless:
+                    continue
                 entry_number = self.index.names[number].entry
                 entry = self.index.entries[entry_number]
                 # A reading that took a term's other convention (集团 as corporation, 理工大学 as
