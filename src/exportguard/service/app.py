@@ -115,7 +115,8 @@ class RequestGuard:
         size = 0
         while True:
             try:
-                message = await asyncio.wait_for(receive(), self.limits.body_seconds)
+                async with asyncio.timeout(self.limits.body_seconds):  # wait_for made a task
+                    message = await receive()
             except TimeoutError:
                 await _refuse(send_with_id, 408, request_id, "body_timeout",
                               f"the request body did not arrive within "

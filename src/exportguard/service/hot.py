@@ -67,6 +67,7 @@ class HotRoutes:
         self.service = service
         self.state = state
         self._routes: dict[str, _Hot] | None = None
+        self._charge: Callable[..., None] = _unbound
         self._handlers: dict[type[BaseException], Callable[..., Any]] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -85,9 +86,7 @@ class HotRoutes:
         scope["route"] = hot.route  # what FastAPI's router sets (the metrics' label)
         request_id: str = scope["state"]["request_id"]
         try:
-            from exportguard.service.api import charge
-
-            charge(state, principal, hot.cost, "this request")
+            self._charge(state, principal, hot.cost, "this request")
             response = await hot.answer(state, principal, request_id, body)
         except Exception as exc:
             handler = self._handler(exc)
@@ -148,6 +147,7 @@ class HotRoutes:
             if path in answers and "POST" in getattr(route, "methods", ()):
                 model, answer = answers[path]
                 routes[path] = _Hot(route, model, "screener", answer, route_cost("POST", path))
+        self._charge = api.charge
         self._routes = routes
         return routes
 
@@ -163,6 +163,10 @@ class HotRoutes:
             if found is not None:
                 return found
         return None
+
+
+def _unbound(*_args: Any) -> None:  # pragma: no cover - replaced before the first request
+    raise RuntimeError("HotRoutes used before its routes were bound")
 
 
 def _secret(authorization: bytes | None, api_key: bytes | None) -> str | None:

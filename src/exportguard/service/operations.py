@@ -97,7 +97,8 @@ def prepare_screen(state: ServiceState, principal: Principal, request_id: str,
                                    for m in reviewable])
     kept = [m for m in result.matches if (key, m.entry.key) not in cleared]
     gone = [m for m in result.matches if (key, m.entry.key) in cleared]
-    result = dataclasses.replace(result, matches=kept)
+    if gone:
+        result = dataclasses.replace(result, matches=kept)
     data, _finding = screen_document(state.store, screener, result, day,
                                      in_graph=state.in_graph(result.query))
     data["cleared_matches"] = [{**m.to_dict(), "cleared_by_case": cleared[(key, m.entry.key)]}
