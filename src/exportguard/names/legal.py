@@ -68,9 +68,17 @@ def _rigour() -> tuple[Callable[..., list[tuple[str, str]]], Any, Any]:
 def legal_form_spans(text: str) -> tuple[tuple[str, str], ...]:
     """(spelling in `text`, compact form) of each legal form found in a case-folded name; a
     short form ("stg", "as") counts only at the end of the name."""
-    found = list(_ascii_spans(text)) if text.isascii() else []
-    if text.isascii() and len(_WORD.findall(text)) < _ASCII_WORDS:
-        return tuple(found)  # the vocabulary's own forms cover short names; rigour loads slowly
+    if text.isascii():
+        words = _ASCII_WORD.findall(text)
+        # Most names have no word that starts an ASCII spelling: nothing to look for.
+        found = [] if _sizes_by_first_word().keys().isdisjoint(words) else _ascii_spans(text)
+        # Without capitals and "_", the words of `_WORD` are these.
+        count = len(words) if "_" not in text and text.lower() == text \
+            else len(_WORD.findall(text))
+        if count < _ASCII_WORDS:
+            return tuple(found)  # the vocabulary's forms cover short names; rigour loads slowly
+    else:
+        found = []
     extract_org_types, folded, strong = _rigour()
     hits = list(extract_org_types(text))
     if text.isascii():

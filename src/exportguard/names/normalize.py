@@ -178,9 +178,33 @@ def _spelling(token: str) -> str:
     words = vocabulary().long_words
     if token in words:
         return token
+    # Only the words of a length that can score the cutoff (in their order, so a tie goes to
+    # the same word): most tokens have none, and no scorer is called.
+    words = _words_of_length(words).get(len(token), ())
+    if not words:
+        return token
     found = process.extractOne(token, words, scorer=OSA.normalized_similarity,
-                               score_cutoff=0.84)
+                               score_cutoff=_SPELLING_CUTOFF)
     return found[0] if found else token
+
+
+_SPELLING_CUTOFF = 0.84
+
+
+@lru_cache(maxsize=2)
+def _words_of_length(words: tuple[str, ...]) -> dict[int, tuple[str, ...]]:
+    """For each token length, the words of `words` (in their order) whose length leaves them a
+    chance of `_SPELLING_CUTOFF`: the OSA distance of two words is at least the difference of
+    their lengths, and the normalised similarity is 1 - distance / the longer length. A word is
+    left out only when the lengths alone put it below the cutoff with a margin."""
+    longest = max(map(len, words), default=0)
+    out: dict[int, tuple[str, ...]] = {}
+    for size in range(1, 2 * longest + 2):
+        kept = tuple(w for w in words
+                     if 1 - abs(len(w) - size) / max(len(w), size) >= _SPELLING_CUTOFF - 0.01)
+        if kept:
+            out[size] = kept
+    return out
 
 
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")

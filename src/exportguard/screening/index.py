@@ -170,14 +170,10 @@ class NameIndex:
     def _build(self, entries: Sequence[ListEntry], forms: NameForms | None) -> None:
         self.entries = list(entries)
         self._citation_dates: np.ndarray | None = None
-        names: list[IndexedName] = []
         keys = _Keys()
-        for number, entry in enumerate(self.entries):
-            _add(names, keys, forms, number, "name", [entry.name])
-            _add(names, keys, forms, number, "alias", entry.alt_names)
-            _add(names, keys, forms, number, "local", entry.local_names)
-        self.names = names
-        self.name_entry = np.fromiter((n.entry for n in names), dtype=np.int32, count=len(names))
+        self.names = _names(self.entries, keys, forms)
+        self.name_entry = np.fromiter((n.entry for n in self.names), dtype=np.int32,
+                                      count=len(self.names))
         self.exact = Postings.of(keys.exact)
         self.han_exact = Postings.of(keys.han_exact)
         self.han_trade = Postings.of(keys.han_trade)
@@ -201,11 +197,12 @@ class NameIndex:
         lengths = np.fromiter((len(f.tokens) for f in forms), dtype=np.int64, count=len(forms))
         name_token_starts = np.zeros(len(forms) + 1, dtype=np.int64)
         np.cumsum(lengths, out=name_token_starts[1:])
-        token_ids: dict[str, int] = {}
-        name_tokens = np.fromiter(
-            (token_ids.setdefault(t, len(token_ids)) for f in forms for t in f.tokens),
-            dtype=np.int64, count=int(name_token_starts[-1]))
-        tokens = list(token_ids)
+        # Token ids in the order of first appearance.
+        every_token = list(itertools.chain.from_iterable(f.tokens for f in forms))
+        tokens = list(dict.fromkeys(every_token))
+        token_ids = dict(zip(tokens, range(len(tokens)), strict=True))
+        name_tokens = np.fromiter(map(token_ids.__getitem__, every_token), dtype=np.int64,
+                                  count=len(every_token))
         # Each name's tokens as token ids, in order, and what `bound` needs of each token.
         self.name_tokens = name_tokens.astype(np.int32)
         self.name_token_starts = name_token_starts
@@ -560,22 +557,40 @@ def han_keys(text: str) -> HanKeys | None:
     return key, spellings, trade or "", pinyin_key(trade) if trade else ""
 
 
-def _add(names: list[IndexedName], keys: _Keys, forms: NameForms | None, entry: int,
-         origin: str, texts: Iterable[str]) -> None:
-    seen: set[tuple[str, ...]] = set()
-    for text in name_variants(texts):
-        first = True
-        if forms is None:
-            text_forms, han = name_forms(text, every=False), None
-        else:
-            text_forms, han = forms.get(text)
-        for form in text_forms:
-            if form.tokens in seen:
+def _names(entries: Sequence[ListEntry], keys: _Keys, forms: NameForms | None
+           ) -> list[IndexedName]:
+    """Every comparable name of `entries`, in order (an entry's name, aliases, curated names;
+    each text then its bare variant, `name_variants`), a form once per entry and origin, with
+    each name's exact keys filed in `keys`: its core, and for the first name of a text in
+    characters `han_keys`."""
+    names: list[IndexedName] = []
+    exact = keys.exact
+    get = forms.get if forms is not None else _fresh
+    for entry, listed in enumerate(entries):
+        for origin, texts in (("name", (listed.name,)), ("alias", listed.alt_names),
+                              ("local", listed.local_names)):
+            if not texts:
                 continue
-            seen.add(form.tokens)
-            number = len(names)
-            names.append(IndexedName(entry, origin, text, form))
-            keys.exact[form.core].append(number)
-            if first:
-                keys.add_han(han_keys(text) if forms is None else han, number)
-                first = False
+            seen: set[tuple[str, ...]] = set()
+            for text in name_variants(texts):
+                first = True
+                text_forms, han = get(text)
+                for form in text_forms:
+                    tokens = form.tokens
+                    if tokens in seen:
+                        continue
+                    seen.add(tokens)
+                    number = len(names)
+                    names.append(IndexedName(entry, origin, text, form))
+                    exact[" ".join(tokens)].append(number)
+                    if first:
+                        if han is not None:
+                            keys.add_han(han, number)
+                        first = False
+    return names
+
+
+def _fresh(text: str) -> tuple[tuple[NameForm, ...], HanKeys | None]:
+    """What the index needs of a name text, normalised here (`forms_cache.NameForms.get` keeps
+    the same values between builds)."""
+    return name_forms(text, every=False), None if text.isascii() else han_keys(text)
