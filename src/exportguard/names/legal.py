@@ -79,12 +79,14 @@ def legal_form_spans(text: str) -> tuple[tuple[str, str], ...]:
             return tuple(found)  # the vocabulary's forms cover short names; rigour loads slowly
     else:
         found = []
-    extract_org_types, folded, strong = _rigour()
-    hits = list(extract_org_types(text))
+    extract = _core_extract()  # (`_extract_org_types` without its Python layer: most names)
+    hits = list(extract(text, _CASEFOLD, _NOOP, False))
     if text.isascii():
         # Also asked of rigour's table with its accents taken off ("anonim sirketi"); that
         # table has its punctuation taken off too, so "s.a. de c.v." is found as written only.
-        hits += extract_org_types(text, normalize_flags=folded, cleanup=strong)
+        hits += extract(text, _CASEFOLD_NFKD, _STRONG, False)
+    if not hits:
+        return tuple(found)
     for spelled, compact in sorted(hits, key=lambda hit: -len(hit[0])):
         start = text.find(spelled)
         if start < 0 or any(spelled in other for other, _ in found):

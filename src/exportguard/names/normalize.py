@@ -26,7 +26,8 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HAN_OR_DIGITS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff0-9]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_WORD_RUN = re.compile(r"[a-z0-9]+")
+_DIGIT = re.compile(r"[0-9]")
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
 
 MAX_NAME_CHARS = 1000
@@ -110,8 +111,9 @@ def _ascii(text: str) -> str:
 def basic_tokens(text: str) -> list[str]:
     """Lower-case ASCII words: other scripts transliterated, accents and punctuation dropped."""
     text = _ascii(text).casefold().replace("&", " and ")
-    text = _APOSTROPHE.sub("", text)
-    return [t for t in _NOT_WORD.split(text) if t]
+    if "'" in text or "`" in text:  # (’ is ASCII ' by now)
+        text = _APOSTROPHE.sub("", text)
+    return _WORD_RUN.findall(text)  # (what splitting at [^a-z0-9]+ leaves)
 
 
 def _rewrite(tokens: list[str], read_pinyin: bool, legal_words: list[str]
@@ -220,7 +222,9 @@ def _latin_form(original: str, text: str, kind: str, notes: tuple[str, ...] = ()
             continue  # the vocabulary's own spelling and canonical form win
         folded = folded.replace(spelled, f" {compact} ", 1)
         marked.append(compact)
-    tokens = [_ORDINAL.sub(r"\1", t) if t[0].isdigit() else t for t in basic_tokens(folded)]
+    tokens = basic_tokens(folded)
+    if not folded.isascii() or _DIGIT.search(folded) is not None:
+        tokens = [_ORDINAL.sub(r"\1", t) if t[0].isdigit() else t for t in tokens]
     out, core, legal = _rewrite(tokens, read_pinyin=kind == "latin", legal_words=marked)
     return NameForm(original, kind, " ".join(out), tuple(core), tuple(legal), notes)
 
@@ -243,6 +247,9 @@ def _forms(text: str, every: bool) -> tuple[NameForm, ...]:
     text = clean(text)
     if not text:
         return ()
+    if text.isascii():  # neither characters nor another script
+        form = _latin_form(text, text, "latin")
+        return (form,) if form.tokens else ()
     if has_han(text) and not has_kana(text):
         # A plain-pinyin form adds nothing: Latin-script names have their pinyin terms read as
         # English before comparison.
