@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 from exportguard.names import chinese, japanese
 from exportguard.names.legal import legal_form_spans
 from exportguard.names.scripts import other_script, romanisations
-from exportguard.names.terms import vocabulary
+from exportguard.names.terms import Phrase, vocabulary
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -123,9 +123,17 @@ def _rewrite(tokens: list[str], read_pinyin: bool, legal_words: list[str]
     vocab = vocabulary()
     table = vocab.pinyin_phrases if read_pinyin else vocab.phrases
     starting = _phrase_sizes(read_pinyin)
+    single = _SINGLE[read_pinyin]
     out: list[str] = []
     core: list[str] = []
     legal: list[str] = []
+    if not legal_words and starting.keys().isdisjoint(tokens):
+        # No phrase starts at any word (most names): each word is read alone.
+        for token in tokens:
+            words = single.get(token)
+            out += words if words is not None else _single_word(token, table, single)
+        core = [t for t in out if t not in vocab.stopwords] or out[:]
+        return out, core, legal
     i = 0
     while i < len(tokens):
         for size in starting.get(tokens[i], ()):
@@ -144,20 +152,36 @@ def _rewrite(tokens: list[str], read_pinyin: bool, legal_words: list[str]
                 legal.append(tokens[i])
                 i += 1
                 continue
-            token = _spelling(tokens[i])
-            phrase = table.get((token,))
-            if phrase is not None and not phrase.legal:
-                out.extend(phrase.canonical)
-                core.extend(phrase.canonical)
-            else:
-                out.append(token)
-                core.append(token)
+            words = single.get(tokens[i])
+            if words is None:
+                words = _single_word(tokens[i], table, single)
+            out.extend(words)
+            core.extend(words)
             i += 1
     core = [t for t in core if t not in vocab.stopwords] or core
     if not core and legal:
         # A name that is nothing but a legal form ("Limited") keeps it as its core.
         core = [t for form in legal for t in form.split()]
     return out, core, legal
+
+
+# What `_rewrite` makes of a word where no phrase of its table matches (nor is it a legal form
+# found by rigour): its spelling repaired (`_spelling`), then read as a one-word synonym (not a
+# legal form). A function of the word and the table alone, kept per table: most words of a
+# list's names repeat.
+_SINGLE: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] = ({}, {})
+_SINGLE_KEPT = 200_000  # words kept per table (then the store starts over)
+
+
+def _single_word(token: str, table: dict[tuple[str, ...], Phrase],
+                 single: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    spelt = _spelling(token)
+    phrase = table.get((spelt,))
+    words = phrase.canonical if phrase is not None and not phrase.legal else (spelt,)
+    if len(single) >= _SINGLE_KEPT:
+        single.clear()
+    single[token] = words
+    return words
 
 
 @lru_cache(maxsize=2)

@@ -84,6 +84,16 @@ def skeleton(token: str) -> str:
     return consonants[:-1] if len(consonants) > 1 and consonants.endswith("h") else consonants
 
 
+def skeletons(tokens: list[str]) -> list[str]:
+    """`skeleton` of each token, the vowels and doubled letters taken out of all of them at once
+    (the tokens joined by newlines, which neither step crosses)."""
+    joined = "\n".join(tokens)
+    if len(tokens) < 2 or joined.count("\n") != len(tokens) - 1:
+        return [skeleton(t) for t in tokens]  # a token with a newline: one by one
+    every = _DOUBLED.sub(r"\1", joined.translate(_NO_VOWELS)).split("\n")
+    return [c[:-1] if len(c) > 1 and c.endswith("h") else c for c in every]
+
+
 def other_script(text: str) -> str | None:
     """The Unicode script name of the first letter that is neither Latin nor Han, or None."""
     for char in _BEYOND_LATIN.findall(text):

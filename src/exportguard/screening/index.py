@@ -27,7 +27,7 @@ import numpy as np
 from exportguard.model import ListEntry
 from exportguard.names.chinese import pinyin_key, simplified, trade_name
 from exportguard.names.normalize import NameForm, han_key, kept_in_brackets, name_forms
-from exportguard.names.scripts import skeleton
+from exportguard.names.scripts import skeleton, skeletons
 from exportguard.names.terms import generic_tokens
 from exportguard.screening.flat import (
     Postings,
@@ -106,7 +106,10 @@ def _bare(token: str) -> str:
 
 def token_keys(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
     """Each token's sound (`phonetic`) and consonant skeleton (`_bare`), '' for none."""
-    return [phonetic(t) for t in tokens], [_bare(t) for t in tokens]
+    tokens = list(tokens)
+    return [phonetic(t) for t in tokens], [
+        key if len(key) >= 2 and token.isalpha() else ""
+        for token, key in zip(tokens, skeletons(tokens), strict=True)]
 
 
 def _encode_name(name: IndexedName) -> bytes:
@@ -194,11 +197,12 @@ class NameIndex:
         with two words of one sound is in that sound's postings twice, as it always was).
         Built over arrays of all names' token ids and characters, not name by name."""
         forms = [name.form for name in self.names]
-        lengths = np.fromiter((len(f.tokens) for f in forms), dtype=np.int64, count=len(forms))
+        name_tokens_of = [f.tokens for f in forms]
+        lengths = np.fromiter(map(len, name_tokens_of), dtype=np.int64, count=len(forms))
         name_token_starts = np.zeros(len(forms) + 1, dtype=np.int64)
         np.cumsum(lengths, out=name_token_starts[1:])
         # Token ids in the order of first appearance.
-        every_token = list(itertools.chain.from_iterable(f.tokens for f in forms))
+        every_token = list(itertools.chain.from_iterable(name_tokens_of))
         tokens = list(dict.fromkeys(every_token))
         token_ids = dict(zip(tokens, range(len(tokens)), strict=True))
         name_tokens = np.fromiter(map(token_ids.__getitem__, every_token), dtype=np.int64,
@@ -217,9 +221,8 @@ class NameIndex:
             [sound_ids.setdefault(key, len(sound_ids)) if key else -1 for key in sound_keys],
             dtype=np.int64)
         self.token_sound = sound_of_token.astype(np.int32)
-        self.token_length = np.fromiter((len(t) for t in tokens), dtype=np.int32,
-                                        count=len(tokens))
-        self.token_first = np.fromiter((ord(t[0]) for t in tokens), dtype=np.int32,
+        self.token_length = np.fromiter(map(len, tokens), dtype=np.int32, count=len(tokens))
+        self.token_first = np.fromiter(map(ord, [t[0] for t in tokens]), dtype=np.int32,
                                        count=len(tokens))
         sound_of = sound_of_token[token_of_array] if len(tokens) else token_of_array
         has_sound = sound_of >= 0
@@ -237,13 +240,20 @@ class NameIndex:
                                            token_name_array[has_bare])
         total = max(len(self.names), 1)
         generic = generic_tokens()
-        counts = np.diff(self.tokens.starts).tolist()
+        counts = np.diff(self.tokens.starts)
         # Place names and industry words say little about identity whatever their frequency.
-        self.token_weight = {
-            token: (math.log((total + 1) / (count + 0.5)) * (0.35 if token in generic else 1.0))
-            ** 2 for token, count in zip(tokens, counts, strict=True)}
-        self.token_weights = np.fromiter(self.token_weight.values(), dtype=np.float64,
-                                         count=len(tokens))
+        # A token's weight is (log((total + 1) / (count + 0.5)) x factor) ** 2, worked out once
+        # per distinct count and factor (in Python floats) and picked for each token.
+        distinct = sorted(set(counts.tolist()))
+        by_count = {factor: np.asarray(
+            [(math.log((total + 1) / (count + 0.5)) * factor) ** 2 for count in distinct],
+            dtype=np.float64) for factor in (1.0, 0.35)}
+        at = np.searchsorted(np.asarray(distinct, dtype=np.int64), counts)
+        is_generic = np.fromiter(map(generic.__contains__, tokens), dtype=bool,
+                                 count=len(tokens))
+        self.token_weights = np.where(is_generic, by_count[0.35][at], by_count[1.0][at]) \
+            if len(tokens) else np.zeros(0, dtype=np.float64)
+        self.token_weight = dict(zip(tokens, self.token_weights.tolist(), strict=True))
         self.unseen_weight = math.log((total + 1) / 0.5) ** 2
         self.grams = _trigram_postings(forms, max(int(total * self._MAX_TRIGRAM_SHARE), 50))
 
@@ -489,12 +499,15 @@ def _trigram_postings(forms: Sequence[NameForm], limit: int) -> Postings:
     starts[ends - 1] = False
     starts[ends - 2] = False
     at = np.flatnonzero(starts)
-    size = len(alphabet)
-    codes = (letters[at] * size + letters[at + 1]) * size + letters[at + 2]
+    # A trigram as its three ranks in bit fields (ordered as the trigrams are), and with its
+    # name below it in one integer when they fit.
+    bits = max(len(alphabet) - 1, 1).bit_length()
+    codes = (letters[at] << 2 * bits) | (letters[at + 1] << bits) | letters[at + 2]
     owner = np.repeat(np.arange(len(forms), dtype=np.int64), sizes - 2)
-    if size**3 * len(forms) < 2**62:
-        pairs = _sorted_distinct(codes * len(forms) + owner)  # by trigram, then name
-        codes, owner = pairs // len(forms), pairs % len(forms)
+    name_bits = max(len(forms) - 1, 1).bit_length()
+    if 3 * bits + name_bits < 63:
+        pairs = _sorted_distinct((codes << name_bits) | owner)  # by trigram, then name
+        codes, owner = pairs >> name_bits, pairs & ((1 << name_bits) - 1)
     else:  # an alphabet of thousands of characters: sort by trigram, names kept in order
         order = np.argsort(codes, kind="stable")
         codes, owner = codes[order], owner[order]
@@ -506,7 +519,8 @@ def _trigram_postings(forms: Sequence[NameForm], limit: int) -> Postings:
     distinct, counts = codes[first], np.diff(np.append(first, len(codes)))
     kept = counts <= limit
     chars = [chr(c) for c in alphabet.tolist()]
-    keys = [chars[c // size // size] + chars[c // size % size] + chars[c % size]
+    mask = (1 << bits) - 1
+    keys = [chars[c >> 2 * bits] + chars[(c >> bits) & mask] + chars[c & mask]
             for c in distinct[kept].tolist()]
     key_starts = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum(counts[kept], out=key_starts[1:])
@@ -564,8 +578,10 @@ def _names(entries: Sequence[ListEntry], keys: _Keys, forms: NameForms | None
     each name's exact keys filed in `keys`: its core, and for the first name of a text in
     characters `han_keys`."""
     names: list[IndexedName] = []
+    append = names.append
     exact = keys.exact
     get = forms.get if forms is not None else _fresh
+    new = object.__new__
     for entry, listed in enumerate(entries):
         for origin, texts in (("name", (listed.name,)), ("alias", listed.alt_names),
                               ("local", listed.local_names)):
@@ -581,13 +597,26 @@ def _names(entries: Sequence[ListEntry], keys: _Keys, forms: NameForms | None
                         continue
                     seen.add(tokens)
                     number = len(names)
-                    names.append(IndexedName(entry, origin, text, form))
+                    # IndexedName(entry, origin, text, form), its fields set as the frozen
+                    # dataclass's __init__ sets them, less its per-field lookups.
+                    name = new(IndexedName)
+                    _SET_ENTRY(name, entry)
+                    _SET_ORIGIN(name, origin)
+                    _SET_TEXT(name, text)
+                    _SET_FORM(name, form)
+                    append(name)
                     exact[" ".join(tokens)].append(number)
                     if first:
                         if han is not None:
                             keys.add_han(han, number)
                         first = False
     return names
+
+
+_SET_ENTRY, _SET_ORIGIN, _SET_TEXT, _SET_FORM = (
+    IndexedName.__dict__[field].__set__ for field in ("entry", "origin", "text", "form"))
+if tuple(f.name for f in fields(IndexedName)) != ("entry", "origin", "text", "form"):
+    raise TypeError("_names sets each field of IndexedName: update it with the class")
 
 
 def _fresh(text: str) -> tuple[tuple[NameForm, ...], HanKeys | None]:

@@ -1,0 +1,253 @@
+"""The index build's fast paths give what the plain computation gives, on the full reference CSL
+with the curated names: the index against one built name by name with dictionaries (every
+posting, key order, token id, weight), and the normaliser's shortcuts (spelling repair, legal
+forms, words, phrases, skeletons) against the computation they shortcut."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+
+import pytest
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from exportguard.lists.starter import with_local_names
+from exportguard.names import legal, normalize
+from exportguard.names.normalize import clean, name_forms
+from exportguard.names.scripts import skeleton, skeletons
+from exportguard.names.terms import generic_tokens, vocabulary
+from exportguard.screening.index import (
+    IndexedName,
+    NameIndex,
+    _bare,
+    han_keys,
+    name_variants,
+    phonetic,
+    trigrams,
+)
+
+
+@pytest.fixture(scope="module")
+def entries(csl_entries):
+    return [with_local_names(e) for e in csl_entries]
+
+
+@pytest.fixture(scope="module")
+def texts(entries):
+    return list(dict.fromkeys(
+        t for e in entries for group in ([e.name], e.alt_names, e.local_names)
+        for t in name_variants(group)))
+
+
+def _plain_index(entries) -> dict[str, object]:
+    """The index's content computed name by name, as the build did before it worked on arrays."""
+    names: list[IndexedName] = []
+    exact: dict[str, list[int]] = defaultdict(list)
+    han: dict[str, dict[str, list[int]]] = {k: defaultdict(list) for k in
+                                            ("han_exact", "pinyin_full", "han_trade",
+                                             "pinyin_trade")}
+    for number, entry in enumerate(entries):
+        for origin, group in (("name", [entry.name]), ("alias", entry.alt_names),
+                              ("local", entry.local_names)):
+            seen: set[tuple[str, ...]] = set()
+            for text in name_variants(group):
+                first = True
+                for form in name_forms(text, every=False):
+                    if form.tokens in seen:
+                        continue
+                    seen.add(form.tokens)
+                    names.append(IndexedName(number, origin, text, form))
+                    exact[form.core].append(len(names) - 1)
+                    if first:
+                        found = han_keys(text)
+                        if found is not None:
+                            key, spellings, trade, trade_pinyin = found
+                            han["han_exact"][key].append(len(names) - 1)
+                            for spelling in spellings:
+                                han["pinyin_full"][spelling].append(len(names) - 1)
+                            if trade:
+                                han["han_trade"][trade].append(len(names) - 1)
+                                han["pinyin_trade"][trade_pinyin].append(len(names) - 1)
+                        first = False
+    token_ids: dict[str, int] = {}
+    tokens: dict[str, list[int]] = {}
+    for number, name in enumerate(names):
+        for token in name.form.tokens:
+            token_ids.setdefault(token, len(token_ids))
+            postings = tokens.setdefault(token, [])
+            if not postings or postings[-1] != number:
+                postings.append(number)
+    # Sounds and skeletons: each name's distinct tokens by token id, names in order.
+    sounds: dict[str, list[int]] = {}
+    bares: dict[str, list[int]] = {}
+    for token in token_ids:  # the keys in the order of the tokens
+        if phonetic(token):
+            sounds.setdefault(phonetic(token), [])
+        if _bare(token):
+            bares.setdefault(_bare(token), [])
+    for number, name in enumerate(names):
+        for token in sorted(set(name.form.tokens), key=token_ids.__getitem__):
+            if phonetic(token):
+                sounds[phonetic(token)].append(number)
+            if _bare(token):
+                bares[_bare(token)].append(number)
+    grams: dict[str, list[int]] = defaultdict(list)
+    for number, name in enumerate(names):
+        for gram in trigrams(name.form.compact):
+            grams[gram].append(number)
+    limit = max(int(max(len(names), 1) * NameIndex._MAX_TRIGRAM_SHARE), 50)
+    generic = generic_tokens()
+    total = max(len(names), 1)
+    weight = {t: (math.log((total + 1) / (len(p) + 0.5)) * (0.35 if t in generic else 1.0)) ** 2
+              for t, p in tokens.items()}
+    return {
+        "names": names, "exact": dict(exact), **{k: dict(v) for k, v in han.items()},
+        "tokens": tokens, "sounds": sounds, "skeletons": bares,
+        "grams": {g: grams[g] for g in sorted(grams) if len(grams[g]) <= limit},
+        "token_weight": weight,
+        "name_weights": [tuple(weight[t] for t in n.form.tokens) for n in names],
+    }
+
+
+def test_the_index_is_the_one_built_name_by_name(full_screener, entries):
+    index = full_screener.index  # built by NameIndex from the same entries
+    plain = _plain_index(entries)
+    assert len(plain["names"]) > 55_000 and plain["han_exact"]
+    assert list(index.names) == plain["names"]
+    for field in ("exact", "han_exact", "pinyin_full", "han_trade", "pinyin_trade", "tokens",
+                  "sounds", "skeletons", "grams"):
+        postings = getattr(index, field)
+        assert postings.keys == list(plain[field]), field
+        assert [postings.get(k) for k in postings.keys] == list(plain[field].values()), field
+    assert index.token_weight == plain["token_weight"]
+    assert list(index.token_weight) == list(plain["token_weight"])
+    assert list(index.name_weights) == plain["name_weights"]
+    tokens = list(plain["tokens"])
+    ids = {t: i for i, t in enumerate(tokens)}
+    assert index.name_tokens.tolist() == [ids[t] for n in plain["names"] for t in n.form.tokens]
+    assert index.name_token_starts.tolist()[-1] == len(index.name_tokens)
+    assert index.token_length.tolist() == [len(t) for t in tokens]
+    assert index.token_first.tolist() == [ord(t[0]) for t in tokens]
+    sounds = {s: i for i, s in enumerate(plain["sounds"])}
+    assert index.token_sound.tolist() == [sounds[phonetic(t)] if phonetic(t) else -1
+                                          for t in tokens]
+
+
+def test_spelling_repair_answers_as_scoring_every_vocabulary_word(texts):
+    words = vocabulary().long_words
+    every = {t for text in texts for t in normalize.basic_tokens(clean(text))}
+    asked = sorted(t for t in every if len(t) >= 7 and t.isalpha() and t not in words)
+    assert len(asked) > 10_000
+    repaired = 0
+    for token in asked:
+        found = process.extractOne(token, words, scorer=OSA.normalized_similarity,
+                                   score_cutoff=0.84)
+        want = found[0] if found else token
+        assert normalize._spelling(token) == want, token
+        repaired += want != token
+    assert repaired > 50  # the real list has misspelt words ("Technoloogies")
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _plain_legal_form_spans(text: str) -> tuple[tuple[str, str], ...]:
+    """legal_form_spans as it was: the ASCII spellings looked for in every name, rigour asked
+    through its wrapper."""
+    found = list(legal._ascii_spans(text)) if text.isascii() else []
+    if text.isascii() and len(_WORD.findall(text)) < 3:
+        return tuple(found)
+    extract_org_types, folded, strong = legal._rigour()
+    hits = list(extract_org_types(text))
+    if text.isascii():
+        hits += extract_org_types(text, normalize_flags=folded, cleanup=strong)
+    for spelled, compact in sorted(hits, key=lambda hit: -len(hit[0])):
+        start = text.find(spelled)
+        if start < 0 or any(spelled in other for other, _ in found):
+            continue
+        at_end = not _WORD.search(text[start + len(spelled):])
+        if len(spelled) >= 6 or at_end:
+            found = [(s, c) for s, c in found if s not in spelled]
+            found.append((spelled, compact.replace(" ", "")))
+    return tuple(found)
+
+
+def test_legal_forms_and_words_as_plainly_found(texts):
+    _not_word = re.compile(r"[^a-z0-9]+")
+    apostrophe = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
+    spans = 0
+    for text in texts:
+        for variant in (clean(text).casefold(), clean(text), f"{text} O'Brien_x 2nd"):
+            assert legal.legal_form_spans.__wrapped__(variant) == \
+                _plain_legal_form_spans(variant), variant
+            plain = apostrophe.sub("", normalize._ascii(variant).casefold().replace("&", " and "))
+            assert normalize.basic_tokens(variant) == [t for t in _not_word.split(plain) if t]
+        spans += bool(legal.legal_form_spans(clean(text).casefold()))
+    assert spans > 10_000
+
+
+def _plain_rewrite(tokens, read_pinyin, legal_words):
+    """`_rewrite` word by word, without the shortcut for names where no phrase starts."""
+    vocab = vocabulary()
+    table = vocab.pinyin_phrases if read_pinyin else vocab.phrases
+    starting = normalize._phrase_sizes(read_pinyin)
+    out: list[str] = []
+    core: list[str] = []
+    legal_out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in starting.get(tokens[i], ()):
+            phrase = table.get(tuple(tokens[i : i + size])) if size <= len(tokens) - i else None
+            if phrase is not None:
+                out.extend(phrase.canonical)
+                if phrase.legal:
+                    legal_out.append(" ".join(phrase.canonical))
+                else:
+                    core.extend(phrase.canonical)
+                i += size
+                break
+        else:
+            if tokens[i] in legal_words:
+                out.append(tokens[i])
+                legal_out.append(tokens[i])
+                i += 1
+                continue
+            token = normalize._spelling(tokens[i])
+            phrase = table.get((token,))
+            if phrase is not None and not phrase.legal:
+                out.extend(phrase.canonical)
+                core.extend(phrase.canonical)
+            else:
+                out.append(token)
+                core.append(token)
+            i += 1
+    core = [t for t in core if t not in vocab.stopwords] or core
+    if not core and legal_out:
+        core = [t for form in legal_out for t in form.split()]
+    return out, core, legal_out
+
+
+def test_phrases_as_read_word_by_word(texts):
+    shortcut = 0
+    for text in texts:
+        tokens = normalize.basic_tokens(clean(text))
+        for read_pinyin in (True, False):
+            for legal_words in ([], tokens[-1:]):
+                assert normalize._rewrite(tokens, read_pinyin, legal_words) == \
+                    _plain_rewrite(tokens, read_pinyin, legal_words), (text, read_pinyin)
+        shortcut += normalize._phrase_sizes(True).keys().isdisjoint(tokens)
+    assert shortcut > 20_000  # most names take the shortcut
+
+
+def test_skeletons_of_many_tokens_are_each_tokens():
+    tokens = ["mohammad", "qaidah", "hh", "", "aeiou", "llama", "a\nb", "tikriti", "ssh"]
+    assert skeletons(tokens) == [skeleton(t) for t in tokens]
+    assert skeletons(tokens[:1]) == [skeleton(tokens[0])]
+    assert skeletons([]) == []
+
+
+def test_skeletons_on_the_full_csl(full_screener):
+    tokens = list(full_screener.index.tokens.keys)
+    assert skeletons(tokens) == [skeleton(t) for t in tokens]
