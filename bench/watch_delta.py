@@ -68,6 +68,15 @@ name_forms("北京旷视科技有限公司", every=False)  # characters read, as
 watch = WatchlistStore(store)
 for customer in watch.customers():
     validate_query(customer.name)
+# What the import left for the delta (this tree: the customers' kept forms; older trees: an
+# index of the customer names), made here so that both trees find theirs.
+try:
+    from exportguard.watch.rescreen import kept_customer_forms
+    def prepared(store, watch):
+        return kept_customer_forms(store, watch, current_screener(store).index)
+except ImportError:
+    from exportguard.watch.rescreen import customer_index as prepared
+prepared(store, watch)
 added = set(json.loads((work / "added.json").read_text()))
 started, clock = time.process_time(), time.perf_counter()
 delta = rescreen(store)

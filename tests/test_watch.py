@@ -248,39 +248,6 @@ def _id(watch, ref):
     return next(c.id for c in watch.customers() if c.ref == ref)
 
 
-def test_reverse_bound_is_never_below_the_score(full_screener, csl_entries):
-    """The reverse search scores only the customer names whose bound (`score_bounds` with the
-    character ratio itself) reaches the floor: the bound is never below the score, so the same
-    customers are chosen; and it is tighter than `score_bounds` alone."""
-    import numpy as np
-
-    from exportguard.names.normalize import name_forms
-    from exportguard.screening.bound import score_bounds
-    from exportguard.screening.features import score
-    from exportguard.watch.rescreen import CANDIDATE_FLOOR, _reverse_bounds
-
-    index = full_screener.index  # any index of names stands for the customers' here
-    queries = [e.name for e in csl_entries if e.list_code == "EL"][::40]
-    queries += ["Hikvison Digital", "Sense Time Group", "北京旷视科技有限公司", "Мохаммед"]
-    checked = tighter = loose = 0
-    for query in queries:
-        for form in name_forms(query):
-            weights = index.weights(form)
-            numbers = index.candidates(form, 150).astype(np.int64)
-            bounds = _reverse_bounds(index, form, weights, numbers)
-            plain = score_bounds(index, form, weights, numbers)
-            assert (bounds <= plain + 1e-5).all()
-            for number, bound in zip(numbers.tolist(), bounds.tolist(), strict=True):
-                name = index.names[number]
-                value = score(form, weights, name.form, index.name_weights[number])
-                assert bound >= value, (query, name.text, bound, value)
-                checked += 1
-            tighter += int((bounds >= CANDIDATE_FLOOR).sum())
-            loose += int((plain >= CANDIDATE_FLOOR).sum())
-    assert checked > 5000
-    assert tighter < loose * 0.7
-
-
 def test_delta_on_a_real_update_equals_the_full_rescreen_on_touched_entries(store, tmp_path,
                                                                           csl_entries):
     """A real list update: the reference CSL without, then with, the 138 Entity List entries
@@ -343,39 +310,3 @@ def test_delta_on_a_real_update_equals_the_full_rescreen_on_touched_entries(stor
     for customer_id, hits in hits_before.items():
         if customer_id not in reached:
             assert delta_hits.get(customer_id) == hits
-
-
-def test_bounds_of_many_queries_are_those_of_one_query_at_a_time(full_screener, csl_entries):
-    """`score_bounds_many` (the reverse search's bounds of all touched forms at once) gives each
-    query's candidates `score_bounds`'s values: names of every length, names with words written
-    together ("Sense Time"), a typo, a form read from another script (no bound), a query
-    without candidates."""
-    import numpy as np
-
-    from exportguard.names.normalize import name_forms
-    from exportguard.screening.bound import score_bounds
-    from exportguard.watch.bounds import score_bounds_many
-
-    index = full_screener.index
-    texts = [e.name for e in csl_entries if e.list_code in ("EL", "SDN")][::61]
-    texts += ["Sense Time Group", "Hikvison Digital", "Huawei", "北京旷视科技有限公司", "Мохаммед"]
-    queries = []
-    for text in texts:
-        for form in name_forms(text):
-            numbers = index.candidates(form, 150).astype(np.int64)
-            queries.append((form, index.weights(form), numbers))
-    queries.insert(3, (queries[0][0], queries[0][1], np.empty(0, dtype=np.int64)))
-    assert len({len(q[0].tokens) for q in queries}) >= 5
-    assert any(q[0].kind == "transliterated" for q in queries)
-    assert any(not len(q[2]) for q in queries)
-    together = score_bounds_many(index, queries)
-    compared = joined = 0
-    for (form, weights, numbers), bounds in zip(queries, together, strict=True):
-        alone = score_bounds(index, form, weights, numbers)
-        assert bounds.shape == alone.shape
-        assert np.array_equal(np.isinf(bounds), np.isinf(alone)), form.text
-        finite = np.isfinite(alone)
-        assert np.allclose(bounds[finite], alone[finite], rtol=0, atol=1e-12), form.text
-        compared += int(finite.sum())
-        joined += int((np.isinf(alone) & (form.kind != "transliterated")).sum())
-    assert compared > 10_000 and joined >= 1

@@ -4,31 +4,33 @@ A full re-screen screens every customer against the lists in force. A delta re-s
 snapshots replace old ones, looks only at the customers whose result could change:
 
 - customers whose current hits include an entry that was removed or changed, and
-- customers whose names come near an added or changed entry's names. These are found the other
-  way round: the touched entries (a few hundred at most) are searched in an index of the customer
-  names, with a candidate floor well below the screening threshold (`reverse_candidates`).
+- customers who could have a hit on an added or changed entry in a full re-screen: found for all
+  customers at once from their names' forms kept between runs (`watch/kept.py`), by the lookup
+  keys of names in characters and pinyin, words written together, and an upper bound of the
+  score against each touched name that must reach the threshold less a country's bonus
+  (`watch/select.py`). The choice only ever widens: a customer not chosen has no hit on a
+  touched entry in a full re-screen.
 
-Those customers are screened against the touched entries only (`delta_screen`): candidates come
-from the whole new index, as in a full re-screen, and only touched names are scored, so their
-hits and scores are the full re-screen's. Hits on removed or changed entries go; hits on
-untouched entries stay as they were scored against the old snapshot (its token statistics). The
-hits are compared with the stored ones: a hit that appears is a `new` alert, one that disappears
-is `cleared`, and one on an entry whose record changed is `changed` (with the fields).
+The customers chosen are screened against the touched entries only (`delta_screen`): candidates
+come from the whole new index, as in a full re-screen, and only touched names are scored, so
+their hits and scores are the full re-screen's (a name in characters, whose readings in Japanese
+or Korean depend on what the whole index finds, is screened in full and its hits on touched
+entries kept). Hits on removed or changed entries go. Hits on untouched entries stay as they
+were scored against the old snapshot: the delta keeps the old snapshot's token statistics for
+them. The hits are compared with the stored ones: a hit that appears is a `new` alert, one that
+disappears is `cleared`, and one on an entry whose record changed is `changed` (with the fields).
 
-What the delta promises: every hit on an entry the update added, changed or removed, with its
-score, as a full re-screen finds it (for the customers the reverse search reaches). What it does
-not look at: token weights depend on the whole list, so adding names nudges every
-score a little, and a customer's score against an entry the update did not touch can cross the
-threshold. That is drift of the scoring, not a list change; bench/watch_delta.py counts it and a
-scheduled `customers rescreen --full` picks it up.
+What the delta promises: every customer's hits on the entries the update added, changed or
+removed are those a full re-screen finds, with their scores. What it does not look at: token
+weights depend on the whole list, so adding names nudges every score a little, and the new names
+can push an untouched name out of a customer's candidates; a customer's score against an entry
+the update did not touch can cross the threshold. That is drift of the scoring, not a list
+change; bench/watch_delta.py and tests/test_watch.py count it, and a scheduled `customers
+rescreen --full` picks it up.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
-import pickle
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,33 +38,25 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
-from exportguard.config import data_dir
 from exportguard.errors import InputError
 from exportguard.lists.history import diff_snapshots, serving_in_store
-from exportguard.lists.starter import with_local_names
 from exportguard.model import ListEntry, Snapshot
-from exportguard.names.normalize import NameForm, han_key, name_forms
-from exportguard.screening.features import STRING_WEIGHT, score
+from exportguard.names.normalize import NameForm, has_han, name_forms
 from exportguard.screening.index import (
     IndexedName,
     NameIndex,
     name_variants,
 )
 from exportguard.screening.loaded import current_screener
-from exportguard.screening.screener import Screener, validate_query
+from exportguard.screening.screener import Screener
 from exportguard.store import Store
 from exportguard.store.watchlist import Alert, Customer, Hit, WatchlistStore, WatchRun
-from exportguard.watch.bounds import Query, score_bounds_many
 from exportguard.watch.customers import CustomerRecord
+from exportguard.watch.kept import KeptForms, load_kept
+from exportguard.watch.select import chosen_customers, touched_names
 
 HITS_PER_CUSTOMER = 20
-# Reverse search floor: far enough below the screening threshold (0.85) to cover the country and
-# type adjustments and the difference between the two indexes' token weights.
-CANDIDATE_FLOOR = 0.55
-_REVERSE_CANDIDATES = 150
-_RATIO_MARGIN = 1e-6  # the ratio computed by `process.cdist` and by `fuzz.ratio`, in floats
 
 
 @dataclass(slots=True)
@@ -73,6 +67,8 @@ class RescreenPlan:
     changed_fields: dict[str, dict[str, Any]]
     touched: tuple[ListEntry, ...] = ()  # delta: the entries added or changed
     gone: frozenset[str] = frozenset()  # delta: keys of the entries removed or changed
+    chosen: frozenset[int] = frozenset()  # delta: the customers screened (the rest lose hits)
+    touched_numbers: frozenset[int] = frozenset()  # delta: the touched entries' index numbers
 
 
 def import_customers(
@@ -92,7 +88,7 @@ def import_customers(
         "changed)", snapshot_ids=[s.id for s in screener.snapshots], screened=screened,
         alerts=alerts, started_at=started, seconds=time.monotonic() - clock,
     )
-    customer_index(store, watch)  # built now, so the re-screen after the next update is quick
+    kept_customer_forms(store, watch, screener.index)  # now, so the delta after an update is quick
     return run, removed
 
 
@@ -110,7 +106,8 @@ def rescreen(store: Store, *, full: bool = False, cause: str | None = None) -> W
     customers = watch.customers(plan.customer_ids)
     old = watch.hits([c.id for c in customers] if plan.customer_ids is not None else None)
     if plan.kind == "delta":
-        screened = delta_screen(screener, customers, old, plan.touched, plan.gone)
+        screened = delta_screen(screener, customers, old, plan.touched, plan.gone,
+                                chosen=plan.chosen, numbers=plan.touched_numbers)
     else:
         screened = screen_customers(screener, customers)
     alerts = compare(old, screened, {c.id: c for c in customers}, plan.changed_fields)
@@ -152,11 +149,14 @@ def plan_rescreen(
             changed[change.key] = change.fields
             gone.add(change.key)
     ids = watch.customers_hitting(gone)
+    numbers = _entry_numbers(screener.index, touched) if touched else frozenset()
+    chosen: set[int] = set()
     if touched:
-        ids |= reverse_candidates(customer_index(store, watch), _as_indexed(screener.index,
-                                                                            touched))
-    return RescreenPlan("delta", "; ".join(causes), sorted(ids), changed, tuple(touched),
-                        frozenset(gone))
+        chosen = chosen_customers(kept_customer_forms(store, watch, screener.index),
+                                  screener.index,
+                                  touched_names(screener.index, _array(numbers)))
+    return RescreenPlan("delta", "; ".join(causes), sorted(ids | chosen), changed,
+                        tuple(touched), frozenset(gone), frozenset(chosen), numbers)
 
 
 def _served_by(store: Store, snapshots: dict[int, Snapshot]) -> dict[str, str]:
@@ -184,20 +184,28 @@ def screen_customers(
 def delta_screen(
     screener: Screener, customers: Sequence[Customer], old: dict[int, dict[str, Hit]],
     touched_entries: Sequence[ListEntry], gone: frozenset[str],
+    chosen: frozenset[int] | None = None, numbers: frozenset[int] | None = None,
 ) -> dict[int, dict[str, Hit]]:
     """The customers' hits after an update, without screening them against the untouched
     entries: their hits on untouched entries stay as scored against the old snapshot (its
-    token statistics), those on removed or changed entries go, and their hits on the added
-    and changed entries are found by screening them with `_TouchedScreener`, which finds
-    candidates in the whole new index as a full screening does and scores only touched
-    names, so those hits and scores are the full re-screen's."""
+    token statistics), those on removed or changed entries go, and the hits of the `chosen`
+    customers (all when None) on the added and changed entries are found by screening them
+    with `_TouchedScreener`, which finds candidates in the whole new index as a full screening
+    does and scores only touched names, so those hits and scores are the full re-screen's. A
+    name in characters is screened in full (whether it is also read in Japanese or Korean
+    depends on what the whole index finds) and its hits on touched entries kept."""
     touched = frozenset(e.key for e in touched_entries)
-    found = screen_customers(_TouchedScreener(screener, touched_entries), customers)
+    screened = [c for c in customers if chosen is None or c.id in chosen]
+    plain = [c for c in screened if not has_han(c.name)]
+    found = screen_customers(_TouchedScreener(screener, touched_entries, numbers), plain) \
+        if plain else {}
+    found.update(screen_customers(screener, [c for c in screened if has_han(c.name)]))
     out: dict[int, dict[str, Hit]] = {}
     for customer in customers:
         kept = {key: hit for key, hit in old.get(customer.id, {}).items()
                 if key not in gone and key not in touched}
-        kept.update((key, hit) for key, hit in found[customer.id].items() if key in touched)
+        kept.update((key, hit) for key, hit in found.get(customer.id, {}).items()
+                    if key in touched)
         if len(kept) > HITS_PER_CUSTOMER:
             best = sorted(kept.values(), key=lambda h: -h.score)[:HITS_PER_CUSTOMER]
             kept = {hit.entry_key: hit for hit in best}
@@ -211,8 +219,10 @@ class _TouchedScreener(Screener):
     only the touched ones: the same names are scored as when the others are dropped later, and
     no bound is computed for the others."""
 
-    def __init__(self, screener: Screener, touched: Sequence[ListEntry]) -> None:
-        self._touched = _entry_numbers(screener.index, touched)
+    def __init__(self, screener: Screener, touched: Sequence[ListEntry],
+                 numbers: frozenset[int] | None = None) -> None:
+        self._touched = numbers if numbers is not None else _entry_numbers(screener.index,
+                                                                           touched)
         index = _TouchedIndex(screener.index, self._touched)
         super().__init__(index, screener.snapshots,  # type: ignore[arg-type]
                          starter_only=screener.starter_only, on=screener.on,
@@ -228,8 +238,7 @@ class _TouchedIndex:
 
     def __init__(self, index: NameIndex, entries: frozenset[int]) -> None:
         self._index = index
-        wanted = np.fromiter(entries, dtype=np.int64, count=len(entries))
-        self._names = np.flatnonzero(np.isin(index.name_entry, wanted))
+        self._names = touched_names(index, _array(entries))
 
     def candidates(self, form: NameForm, limit: int) -> np.ndarray:
         found = self._index.candidates(form, limit)
@@ -287,116 +296,15 @@ def _alert(kind: str, customer: Customer, hit: Hit, detail: dict[str, Any],
                  hit.entry_name, hit.score if current else None, detail)
 
 
-# --- finding the customers near touched entries -------------------------------------------------
+# --- the customers' kept forms ----------------------------------------------------------------
 
 
-def customer_index(store: Store, watch: WatchlistStore) -> NameIndex:
-    """An index of the customer names (cached on disk until the customers change)."""
-    digest = hashlib.sha256(f"{store.url}|{watch.version()}".encode()).hexdigest()[:24]
-    path = data_dir() / f"customers-{digest}.pickle"
-    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        with path.open("rb") as handle:
-            index = pickle.load(handle)
-        if isinstance(index, NameIndex):
-            return index
-    index = NameIndex([
-        ListEntry(list_code="CUSTOMER", name=c.name, countries=[c.country] if c.country else [],
-                  key=str(c.id))
-        for c in watch.customers()
-    ])
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("customers-*.pickle"):
-            old.unlink(missing_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(path)
-    return index
+def kept_customer_forms(store: Store, watch: WatchlistStore, index: NameIndex) -> KeptForms:
+    """The customers' names as the screener reads them (`watch/kept.py`), kept in the data
+    directory until the customers change (their glued words split against `index`'s words
+    when made)."""
+    return load_kept(store.url, watch.version(), watch.customers, index.token_weight)
 
 
-def _as_indexed(index: NameIndex, entries: Sequence[ListEntry]) -> list[ListEntry]:
-    """The entries as the new lists' index holds them: with the curated local names it was
-    built with (`loaded.screener_for`), which need not be looked up again (reading the curated
-    files costs about a second in a new process); an entry the index lacks gets them here."""
-    numbers = _entry_numbers(index, entries)
-    held = {index.entries[n].key: index.entries[n] for n in numbers}
-    return [held.get(e.key) or with_local_names(e) for e in entries]
-
-
-def reverse_candidates(index: NameIndex, entries: Sequence[ListEntry]) -> set[int]:
-    """Ids of customers whose names come within CANDIDATE_FLOOR of any name of `entries`
-    (given with their curated local names, `_as_indexed`), each distinct form of their names
-    searched once."""
-    found: set[int] = set()
-    seen: set[tuple[str, tuple[str, ...]]] = set()
-    queries: list[Query] = []
-    for entry in entries:
-        texts = [entry.name, *entry.alt_names, *entry.local_names]
-        for text in name_variants(texts):
-            try:
-                query = validate_query(text)
-            except InputError:
-                continue
-            key = han_key(query)
-            if key:
-                found.update(index.names[n].entry for n in index.han_exact.get(key, ()))
-            for form in name_forms(query):
-                if (form.kind, form.tokens) in seen:
-                    continue
-                seen.add((form.kind, form.tokens))
-                numbers = set(index.exact.get(form.core, ()))
-                numbers.update(index.candidates(form, _REVERSE_CANDIDATES).tolist())
-                queries.append((form, index.weights(form),
-                                np.fromiter(numbers, dtype=np.int64, count=len(numbers))))
-    # Only names whose score bound reaches the floor are scored (the bound is never below the
-    # score, so the customers found are the same), and none of a customer already found. The
-    # bounds of all the forms' candidates are computed together.
-    for (form, weights, numbers), bounds in zip(queries, _reverse_bounds_many(index, queries),
-                                                strict=True):
-        for number in numbers[bounds >= CANDIDATE_FLOOR].tolist():
-            name = index.names[number]
-            if name.entry in found:
-                continue
-            if score(form, weights, name.form, index.name_weights[number]) >= CANDIDATE_FLOOR:
-                found.add(name.entry)
-    return {int(index.entries[n].key) for n in found}
-
-
-def _reverse_bounds(index: NameIndex, form: NameForm, weights: tuple[float, ...],
-                    numbers: np.ndarray) -> np.ndarray:
-    """The reverse bound of one form's candidates (see `_reverse_bounds_many`)."""
-    return _reverse_bounds_many(index, [(form, weights, numbers)])[0]
-
-
-def _reverse_bounds_many(index: NameIndex, queries: Sequence[Query]) -> list[np.ndarray]:
-    """`score_bounds` of each query's candidates, tightened where it reaches the floor by the
-    character ratio itself: `score` is at most TOKEN_WEIGHT * overlap + STRING_WEIGHT * ratio
-    (every other feature subtracts), and `score_bounds` counts the ratio as 1. For a form read
-    from another script the ratio is also taken over consonants: left as `score_bounds` has it
-    (no bound)."""
-    every = score_bounds_many(index, queries)
-    keys = index.tokens.keys
-    starts = index.name_token_starts
-    tokens = index.name_tokens
-    near: list[tuple[np.ndarray, np.ndarray]] = []
-    mine: list[str] = []
-    theirs: list[str] = []
-    for (form, _weights, numbers), bounds in zip(queries, every, strict=True):
-        if form.kind == "transliterated":
-            continue
-        at = np.flatnonzero(np.isfinite(bounds) & (bounds >= CANDIDATE_FLOOR))
-        if not len(at):
-            continue
-        near.append((bounds, at))
-        mine += [form.compact] * len(at)
-        theirs += ["".join([keys[t] for t in tokens[starts[n]:starts[n + 1]].tolist()])
-                   for n in numbers[at].tolist()]
-    if not near:
-        return every
-    ratios = process.cpdist(mine, theirs, scorer=fuzz.ratio, dtype=np.float64)
-    done = 0
-    for bounds, at in near:
-        bounds[at] -= STRING_WEIGHT * (1.0 - ratios[done:done + len(at)] / 100.0) - _RATIO_MARGIN
-        done += len(at)
-    return every
+def _array(numbers: frozenset[int]) -> np.ndarray:
+    return np.fromiter(numbers, dtype=np.int64, count=len(numbers))
