@@ -172,6 +172,9 @@ class SnapshotDiff:
     changed: list[EntryChange] = field(default_factory=list)
     # Entries of the new snapshot that were added or changed: what re-screening must look at.
     touched: list[ListEntry] = field(default_factory=list)
+    # The positions of each key read from the new snapshot among its rows (in row order), when
+    # known: where an index of the snapshot holds those entries.
+    positions: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -207,17 +210,10 @@ def diff_snapshots(store: Store, old_id: int, new_id: int) -> SnapshotDiff:
             "from", f"snapshot #{old.id} is of '{old.source}' and #{new.id} of '{new.source}'; "
             "a diff compares two snapshots of one source",
         )
-    before_prints = store.fingerprints(old.id)
-    after_prints = store.fingerprints(new.id)
     diff = SnapshotDiff(old.source, old, new)
-    if None in before_prints.values() or None in after_prints.values():
-        # Rows stored before fingerprints existed: compare every entry in full.
-        wanted_old, wanted_new = None, None
-    else:
-        common = before_prints.keys() & after_prints.keys()
-        differing = {k for k in common if before_prints[k] != after_prints[k]}
-        wanted_new = (after_prints.keys() - before_prints.keys()) | differing
-        wanted_old = (before_prints.keys() - after_prints.keys()) | differing
+    wanted_old, wanted_new = _differing_lines(store, old.id, new.id, diff)
+    if wanted_old is None:
+        wanted_old, wanted_new = _differing_prints(store, old.id, new.id)
     before = {e.key: e for e in store.screening_entries([old.id], keys=wanted_old)}
     after = {e.key: e for e in store.screening_entries([new.id], keys=wanted_new)}
     for key, entry in after.items():
@@ -232,6 +228,45 @@ def diff_snapshots(store: Store, old_id: int, new_id: int) -> SnapshotDiff:
             diff.touched.append(entry)
     diff.removed = [entry for key, entry in before.items() if key not in after]
     return diff
+
+
+def _differing_lines(store: Store, old_id: int, new_id: int, diff: SnapshotDiff
+                     ) -> tuple[set[str] | None, set[str] | None]:
+    """The keys only in the old snapshot or differing, and those only in the new one or
+    differing, by comparing the snapshots' 'key<TAB>fingerprint' strings (`fingerprint_lines`);
+    (None, None) when they cannot be had. Notes the new ones' positions in `diff`."""
+    before = store.fingerprint_lines(old_id)
+    after = store.fingerprint_lines(new_id) if before is not None else None
+    if before is None or after is None:
+        return None, None
+    old_lines, new_lines = set(before), set(after)
+    # A key held by several rows (the CSL repeats some) is read whenever any of its rows
+    # differs: a few more entries read than the pairs' comparison (which compares each key's
+    # last row), the same diff.
+    fresh = {line[:line.index("\t")] for line in new_lines - old_lines}
+    positions: dict[str, list[int]] = {}
+    for number, line in enumerate(after):
+        key = line[:line.index("\t")]
+        if key in fresh:
+            positions.setdefault(key, []).append(number)
+    diff.positions = positions
+    return {line[:line.index("\t")] for line in old_lines - new_lines}, fresh
+
+
+def _differing_prints(store: Store, old_id: int, new_id: int
+                      ) -> tuple[set[str] | None, set[str] | None]:
+    """`_differing_lines` from the pairs read one by one; (None, None): compare every entry."""
+    before_prints = store.fingerprints(old_id)
+    after_prints = store.fingerprints(new_id)
+    if None in before_prints.values() or None in after_prints.values():
+        # Rows stored before fingerprints existed: compare every entry in full.
+        wanted_old, wanted_new = None, None
+    else:
+        common = before_prints.keys() & after_prints.keys()
+        differing = {k for k in common if before_prints[k] != after_prints[k]}
+        wanted_new = (after_prints.keys() - before_prints.keys()) | differing
+        wanted_old = (before_prints.keys() - after_prints.keys()) | differing
+    return wanted_old, wanted_new
 
 
 def default_pair(store: Store, from_id: int | None, to_id: int | None) -> list[tuple[int, int]]:

@@ -196,6 +196,30 @@ class Store:
             finally:
                 cursor.close()
 
+    def fingerprint_lines(self, snapshot_id: int) -> list[str] | None:
+        """'key<TAB>fingerprint' of every entry of a snapshot, in row order, made and joined by
+        SQLite in one string (a diff compares these as whole strings: a third of the time of
+        reading the pairs as Python objects); None on another database, or when a row has no
+        fingerprint (stored before they were kept) or a key holds a tab or a newline."""
+        if self.engine.dialect.name != "sqlite":
+            return None
+        sql = ("SELECT count(*), count(fingerprint), "
+               "group_concat(key || char(9) || fingerprint, char(10)) FROM "
+               "(SELECT key, fingerprint FROM list_entries WHERE snapshot_id = ? ORDER BY id)")
+        with self.engine.connect() as connection:
+            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(sql, (int(snapshot_id),))
+                count, printed, joined = cursor.fetchone()
+            finally:
+                cursor.close()
+        if count != printed:
+            return None
+        lines = joined.split("\n") if joined else []
+        if len(lines) != count or any(line.count("\t") != 1 for line in lines):
+            return None
+        return lines
+
     def list_counts(self, snapshot_ids: Iterable[int]) -> dict[tuple[int, str], int]:
         """Entries per (snapshot, list code)."""
         return reads.list_counts(self, snapshot_ids)

@@ -136,6 +136,7 @@ def plan_rescreen(
     gone: set[str] = set()
     changed: dict[str, dict[str, Any]] = {}
     causes = []
+    numbers: set[int] = set()
     for source, after in new_by_source.items():
         before = old_by_source[source]
         if before.id == after.id:
@@ -144,19 +145,19 @@ def plan_rescreen(
         causes.append(f"{source} #{before.id}->#{after.id}: {len(diff.added)} added, "
                       f"{len(diff.removed)} removed, {len(diff.changed)} changed")
         touched.extend(diff.touched)
+        numbers.update(_entry_numbers(screener.index, diff.touched, diff.positions))
         gone.update(e.key for e in diff.removed)
         for change in diff.changed:
             changed[change.key] = change.fields
             gone.add(change.key)
     ids = watch.customers_hitting(gone)
-    numbers = _entry_numbers(screener.index, touched) if touched else frozenset()
     chosen: set[int] = set()
     if touched:
         chosen = chosen_customers(kept_customer_forms(store, watch, screener.index),
                                   screener.index,
-                                  touched_names(screener.index, _array(numbers)))
+                                  touched_names(screener.index, _array(frozenset(numbers))))
     return RescreenPlan("delta", "; ".join(causes), sorted(ids | chosen), changed,
-                        tuple(touched), frozenset(gone), frozenset(chosen), numbers)
+                        tuple(touched), frozenset(gone), frozenset(chosen), frozenset(numbers))
 
 
 def _served_by(store: Store, snapshots: dict[int, Snapshot]) -> dict[str, str]:
@@ -248,10 +249,17 @@ class _TouchedIndex:
         return getattr(self._index, name)
 
 
-def _entry_numbers(index: NameIndex, entries: Sequence[ListEntry]) -> frozenset[int]:
-    """The index's numbers of these entries: found through their names' cores (a few postings),
-    else by reading every entry."""
+def _entry_numbers(index: NameIndex, entries: Sequence[ListEntry],
+                   positions: dict[str, list[int]] | None = None) -> frozenset[int]:
+    """The index's numbers of these entries: where `positions` gives their rows' positions in
+    their snapshot (`SnapshotDiff.positions`), at the place of the snapshot's first entry in
+    the index plus those positions, each checked to hold the key; else found through their
+    names' cores (a few postings), else by reading every entry."""
     keys = {e.key for e in entries}
+    if positions and keys <= positions.keys():
+        placed = _by_position(index, entries, positions)
+        if placed is not None:
+            return placed
     found: set[int] = set()
     for entry in entries:
         for text in name_variants([entry.name]):
@@ -263,6 +271,25 @@ def _entry_numbers(index: NameIndex, entries: Sequence[ListEntry]) -> frozenset[
     if len({index.entries[n].key for n in found}) < len(keys):
         found = {n for n, entry in enumerate(index.entries) if entry.key in keys}
     return frozenset(found)
+
+
+def _by_position(index: NameIndex, entries: Sequence[ListEntry],
+                 positions: dict[str, list[int]]) -> frozenset[int] | None:
+    """`_entry_numbers` from the rows' positions: the index holds a snapshot's entries in row
+    order (`loaded.screener_for`), after those of the snapshots before it. Where the snapshot
+    starts is found from one entry held by one row; None when that fails or a number found
+    does not hold its key (a snapshot some of whose lists another one serves)."""
+    probe = next((e for e in entries if len(positions[e.key]) == 1), None)
+    if probe is None:
+        return None
+    start = [n - positions[probe.key][0] for n in _entry_numbers(index, [probe])]
+    if len(start) != 1 or start[0] < 0:
+        return None
+    found = [(start[0] + at, e.key) for e in entries for at in positions[e.key]]
+    size = len(index.entries)
+    if any(n >= size or index.entries[n].key != key for n, key in found):
+        return None
+    return frozenset(n for n, _key in found)
 
 
 def compare(
