@@ -60,7 +60,27 @@ _CHUNK = 4096  # vocabulary words compared at once
 
 def touched_names(index: NameIndex, entries: np.ndarray) -> np.ndarray:
     """The index's name numbers of these entry numbers."""
-    return np.flatnonzero(np.isin(index.name_entry, entries))
+    return np.flatnonzero(member(index.name_entry, entries))
+
+
+def member(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """`np.isin(values, wanted)` for numbers of the index's size (names, entries): a table of
+    flags (np.isin may sort, and then imports numpy.ma: some 30 ms in a new process)."""
+    if not len(values) or not len(wanted):
+        return np.zeros(len(values), dtype=bool)
+    table = np.zeros(max(int(values.max()), int(wanted.max())) + 1, dtype=bool)
+    table[wanted] = True
+    return table.take(values)
+
+
+def _among(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """`np.isin` for any 64-bit numbers (key hashes), by a sorted search."""
+    if not len(values) or not len(wanted):
+        return np.zeros(len(values), dtype=bool)
+    ranked = np.sort(wanted)
+    at = np.searchsorted(ranked, values)
+    at[at == len(ranked)] = 0
+    return ranked.take(at) == values
 
 
 def chosen_customers(kept: KeptForms, index: NameIndex, names: np.ndarray) -> set[int]:
@@ -119,7 +139,7 @@ def _by_keys(kept: KeptForms, index: NameIndex, names: np.ndarray) -> set[int]:
                              ("p", index.pinyin_full), ("q", index.pinyin_trade)):
         if not len(postings.numbers):
             continue
-        at = np.flatnonzero(np.isin(postings.numbers, names))
+        at = np.flatnonzero(member(postings.numbers, names))
         if not len(at):
             continue
         slots = set((np.searchsorted(postings.starts, at, side="right") - 1).tolist())
@@ -127,7 +147,7 @@ def _by_keys(kept: KeptForms, index: NameIndex, names: np.ndarray) -> set[int]:
         found += [key_hash(prefix + every[s]) for s in slots]
     if not found:
         return set()
-    hit = np.isin(kept.keys, np.asarray(found, dtype=np.int64))
+    hit = _among(kept.keys, np.asarray(found, dtype=np.int64))
     return set(kept.key_customer[hit].tolist())
 
 
@@ -195,8 +215,8 @@ def _similar(kept: KeptForms, words: dict[str, int], touched: list[str],
         if key:
             sounds.setdefault(key_hash(key), []).append(number)
     if sounds:
-        at = np.flatnonzero(np.isin(kept.sounds, np.fromiter(sounds, dtype=np.int64,
-                                                             count=len(sounds))))
+        at = np.flatnonzero(_among(kept.sounds, np.fromiter(sounds, dtype=np.int64,
+                                                            count=len(sounds))))
         for found in at.tolist():
             word = vocabulary[found]
             for number in sounds[int(kept.sounds[found])]:
