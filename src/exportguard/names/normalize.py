@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -85,6 +85,8 @@ def _numeral_zeros(match: re.Match[str]) -> str:
 def clean(text: str) -> str:
     """NFKC, control characters removed, whitespace collapsed; in a number written with Chinese
     numerals, zeros and digits written as Chinese numerals (七〇九 -> 七零九)."""
+    if text.isascii():  # which NFKC leaves as it is, without characters
+        return " ".join(_CONTROL.sub(" ", text).split())
     text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub(" ", text)
     if _HAN.search(text):
@@ -250,7 +252,25 @@ def _latin_form(original: str, text: str, kind: str, notes: tuple[str, ...] = ()
     if not folded.isascii() or _DIGIT.search(folded) is not None:
         tokens = [_ORDINAL.sub(r"\1", t) if t[0].isdigit() else t for t in tokens]
     out, core, legal = _rewrite(tokens, read_pinyin=kind == "latin", legal_words=marked)
-    return NameForm(original, kind, " ".join(out), tuple(core), tuple(legal), notes)
+    # NameForm(original, kind, text, tokens, legal_forms, notes), each field set as the frozen
+    # dataclass's __init__ sets it, less its lookups per field (a list's names make 56,000).
+    form = _NEW(NameForm)
+    _SET_ORIGINAL(form, original)
+    _SET_KIND(form, kind)
+    _SET_TEXT(form, " ".join(out))
+    _SET_TOKENS(form, tuple(core))
+    _SET_LEGAL(form, tuple(legal))
+    _SET_NOTES(form, notes)
+    return form
+
+
+_NEW = object.__new__
+_SET_ORIGINAL, _SET_KIND, _SET_TEXT, _SET_TOKENS, _SET_LEGAL, _SET_NOTES = (
+    NameForm.__dict__[field].__set__
+    for field in ("original", "kind", "text", "tokens", "legal_forms", "notes"))
+if tuple(f.name for f in fields(NameForm)) != ("original", "kind", "text", "tokens",
+                                                "legal_forms", "notes"):
+    raise TypeError("_latin_form sets each field of NameForm: update it with the class")
 
 
 def name_forms(text: str, every: bool = True) -> tuple[NameForm, ...]:
