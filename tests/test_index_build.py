@@ -251,3 +251,20 @@ def test_skeletons_of_many_tokens_are_each_tokens():
 def test_skeletons_on_the_full_csl(full_screener):
     tokens = list(full_screener.index.tokens.keys)
     assert skeletons(tokens) == [skeleton(t) for t in tokens]
+
+
+def test_ascii_cleaning_and_latin_forms_as_plainly_made(texts):
+    import unicodedata
+    from dataclasses import astuple
+
+    from exportguard.names.normalize import NameForm
+
+    control = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+    asked = [t for t in texts if t.isascii()] + ["a\x00b\tc\x1f d  ", " \x7f", ""]
+    for text in asked:
+        plain = " ".join(control.sub(" ", unicodedata.normalize("NFKC", text)).split())
+        assert clean(text) == plain
+    for text in texts[:5000]:
+        for form in name_forms(text, every=False):
+            again = NameForm(*astuple(form))
+            assert form == again and hash(form) == hash(again) and repr(form) == repr(again)
