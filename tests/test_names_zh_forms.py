@@ -68,7 +68,9 @@ def test_numbered_unit_reads_place_number_and_kind():
     assert numbered_unit("南京市55研究所").places == {"南京"}
     assert numbered_unit("202厂").places == frozenset()
     assert numbered_unit("14研究所") is None  # a short number alone names nothing
-    assert numbered_unit("中国电子科技集团公司55研究所") is None  # the group's name: exact path
+    parent = numbered_unit("中国电子科技集团公司55研究所")  # the group named before the number
+    assert parent.parent and parent.number == "55" and not parent.places
+    assert numbered_unit("航天科工2院23研究所").above == ("2",)
     assert numbered_unit("旷视科技") is None
 
 
@@ -226,3 +228,22 @@ def test_hongdu_read_as_the_listed_name(listed_only):
     assert "HONGDU" in match.entry.name.upper()
     assert match.query_form == "hongdu aviation"
     assert match.score > 0.85
+
+
+# --- a numbered institute named with its group or academy ----------------------------------
+
+@pytest.mark.parametrize("query", ["航天科工23所", "航天科工二院二十三所",
+                                   "中国航天科工集团公司第二研究院第二十三研究所"])
+def test_numbered_institute_with_its_parent(listed_only, query):
+    match = best(listed_only, query)
+    assert match.entry.name == CASIC23
+    assert match.score == pytest.approx(NUMBERED_IN_PLACE)
+    assert "of the group or academy the listed name names" in feature(
+        match, "numbered_unit").detail
+
+
+@pytest.mark.parametrize("query", ["航天科工三院23所", "中国科学院23所", "中国23所"])
+def test_another_parent_or_none_is_not_the_numbered_institute(listed_only, query):
+    # the Third Academy's 23, CAS's 23 (one shared word: science), no parent at all
+    match = best(listed_only, query)
+    assert match.score < DEFAULT_THRESHOLD

@@ -410,7 +410,7 @@ def relative(text: str, key: str, own: Sequence[str], latin_tokens: frozenset[st
 # three digits or more (an institute or plant code, not 第一研究所) and for a Chinese party.
 NUMBERED_IN_PLACE = 0.92
 NUMBERED_ALONE = 0.88
-_NUMBERED_UNIT = re.compile(r"^(?P<head>[^0-9]*?)(?P<number>[0-9]+)"
+_NUMBERED_UNIT = re.compile(r"^(?P<head>.*?)(?<![0-9])(?P<number>[0-9]+)"
                             r"(?P<unit>研究所|研究院|设计院|设计所|分厂|工厂|厂|基地)$")
 UNIT_WORDS = {
     "研究所": frozenset({"institute"}), "设计所": frozenset({"institute"}),
@@ -420,15 +420,19 @@ UNIT_WORDS = {
     "分厂": frozenset({"factory", "plant", "works", "branch"}), "基地": frozenset({"base"}),
 }
 _ALONE_DIGITS = 3
+_PARENT_WORDS = 2
 
 
 @dataclass(frozen=True, slots=True)
 class NumberedUnit:
-    """A query read as a numbered unit: its places, number and unit word (研究所, 厂...)."""
+    """A query read as a numbered unit: its places, number and unit word (研究所, 厂...); `parent`
+    when other words name the group or academy it belongs to (航天科工二院23所)."""
 
     places: frozenset[str]
     number: str
     unit: str
+    parent: bool = False
+    above: tuple[str, ...] = ()  # numbers before the unit's own (the academy's: 二院23所)
 
     def words(self) -> frozenset[str]:
         return UNIT_WORDS[self.unit]
@@ -444,6 +448,9 @@ def numbered_unit(key: str) -> NumberedUnit | None:
         return None
     head, number = found.group("head"), found.group("number")
     places: set[str] = set()
+    if re.search(r"[0-9]", head):  # an academy's number before the institute's (二院23所)
+        return NumberedUnit(frozenset(), number, found.group("unit"), parent=True,
+                            above=tuple(re.findall(r"[0-9]+", head)))
     if head:
         words = segment(head)
         suffixes = vocabulary().han_place_suffixes
@@ -453,7 +460,7 @@ def numbered_unit(key: str) -> NumberedUnit | None:
                                  if word.chars.endswith(s) and len(word.chars) > len(s) + 1),
                                 word.chars))
             elif word.chars not in suffixes:
-                return None
+                return NumberedUnit(frozenset(), number, found.group("unit"), parent=True)
     if not places and len(number) < _ALONE_DIGITS:
         return None
     return NumberedUnit(frozenset(places), number, found.group("unit"))
@@ -466,6 +473,38 @@ def numbered_agrees(unit: NumberedUnit, tokens: Sequence[str], party: NameFacts,
     number alone: a Chinese party)."""
     if unit.number not in tokens or not unit.words().intersection(tokens):
         return False
+    if unit.parent:
+        return True  # the parent's words: `parent_named`
     if unit.places:
         return bool(unit.places & party.places)
     return "CN" in countries
+
+
+def parent_named(readings: Sequence[Sequence[str]], unit: NumberedUnit,
+                 tokens: Sequence[str]) -> bool:
+    """Whether some reading of a numbered unit's query names its parent with the listed name's
+    words: every word of the reading but the number, the unit's words, 'group' and words that
+    only describe (china, company...) is in the listed name, and at least two such words are
+    (航天科工二院23所 'aerospace science and industry second academy 23 research institute'
+    against CASIC's Second Academy, Subordinate Institution - 23rd Research Institute; 中国科学院
+    23所 'china academy of sciences 23 research institute' names no parent by one shared
+    'science'); an academy's number before the unit's is the listed name's too."""
+    listed = set(tokens)
+    if not all(n in listed or _ordinal(n) in listed for n in unit.above):
+        return False  # another academy (三院23所 against the Second Academy's 23rd)
+    filler = filler_tokens()
+    skip = {unit.number, "group", "research", *unit.words()}
+    for reading in readings:
+        own = [t for t in reading if t not in skip and t not in filler]
+        if len(own) >= _PARENT_WORDS and all(t in listed for t in own):
+            return True
+    return False
+
+
+_ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+                  "ninth", "tenth", "eleventh", "twelfth")
+
+
+def _ordinal(number: str) -> str | None:
+    value = int(number)
+    return _ORDINAL_WORDS[value - 1] if 1 <= value <= len(_ORDINAL_WORDS) else None

@@ -77,6 +77,7 @@ from exportguard.screening.han_rules import (
     lighter_against,
     numbered_agrees,
     numbered_unit,
+    parent_named,
     party_facts,
     relative,
 )
@@ -541,7 +542,7 @@ class Screener:
                         "trade_name", 1.0, value, value,
                         f"read {key} as trade name {trade} ({how}); trade name {trade} of "
                         f"{_origin(name.origin)} {name.text}")))
-            out.extend(self._numbered(key, lists))
+            out.extend(self._numbered(key, text, lists))
             return out
         if not text.isascii():
             return out
@@ -566,14 +567,16 @@ class Screener:
                     f"{how}, the reading of {_origin(name.origin)} {name.text}")))
         return out
 
-    def _numbered(self, key: str, lists: frozenset[str] | None
+    def _numbered(self, key: str, text: str, lists: frozenset[str] | None
                   ) -> list[tuple[NameForm, int, float, Feature | None]]:
-        """Listed names of the numbered unit a query such as 南京55所 or 二〇二厂 reads as
-        (`han_rules.numbered_unit`): the number and the unit's kind in the name, the query's
-        place one of the party's."""
+        """Listed names of the numbered unit a query such as 南京55所, 二〇二厂 or 航天科工二院23所
+        reads as (`han_rules.numbered_unit`): the number and the unit's kind in the name, the
+        query's place one of the party's, or its other words the listed name's
+        (`han_rules.parent_named`)."""
         unit = numbered_unit(key)
         if unit is None:
             return []
+        readings = [f.tokens for f in name_forms(text)] if unit.parent else []
         out: list[tuple[NameForm, int, float, Feature | None]] = []
         postings = self.index.tokens.array(unit.number)
         for number in postings.tolist() if postings is not None else ():
@@ -584,11 +587,13 @@ class Screener:
                 facts = self._facts[name.entry] = party_facts(
                     (entry.name, *entry.alt_names, *entry.local_names))
             if not self._wanted(name, lists) or not numbered_agrees(
-                    unit, name.form.tokens, facts, entry.countries):
+                    unit, name.form.tokens, facts, entry.countries) or (
+                    unit.parent and not parent_named(readings, unit, name.form.tokens)):
                 continue
-            value = NUMBERED_IN_PLACE if unit.places else NUMBERED_ALONE
+            value = NUMBERED_IN_PLACE if unit.places or unit.parent else NUMBERED_ALONE
             where = (f" in {'/'.join(sorted(unit.places))}, a place of the listed party"
-                     if unit.places else "")
+                     if unit.places else " of the group or academy the listed name names"
+                     if unit.parent else "")
             out.append((name.form, number, value, Feature(
                 "numbered_unit", 1.0, value, value,
                 f"read {key} as {unit.unit} number {unit.number}{where}; the "
