@@ -488,15 +488,23 @@ def parent_named(readings: Sequence[Sequence[str]], unit: NumberedUnit,
     (航天科工二院23所 'aerospace science and industry second academy 23 research institute'
     against CASIC's Second Academy, Subordinate Institution - 23rd Research Institute; 中国科学院
     23所 'china academy of sciences 23 research institute' names no parent by one shared
-    'science'); an academy's number before the unit's is the listed name's too."""
+    'science'); an academy's number before the unit's is the listed name's too, and the listed
+    name does not go on with words of its own after the unit (a subordinate of it)."""
     listed = set(tokens)
     if not all(n in listed or _ordinal(n) in listed for n in unit.above):
         return False  # another academy (三院23所 against the Second Academy's 23rd)
     filler = filler_tokens()
     skip = {unit.number, "group", "research", *unit.words()}
+    # A name that goes on after its numbered unit with words of its own names a subordinate of
+    # it ("13th Research Institute. Subordinate Institute: Envoltek"); an acronym may follow
+    # ("55th Research Institute (CETC 55)").
+    at = max(i for i, t in enumerate(tokens) if t == unit.number)
+    after = [t for t in tokens[at + 1:] if t not in skip and t not in filler
+             and not (t.isalpha() and len(t) <= _ACRONYM_LETTERS)]
     for reading in readings:
         own = [t for t in reading if t not in skip and t not in filler]
-        if len(own) >= _PARENT_WORDS and all(t in listed for t in own):
+        if (len(own) >= _PARENT_WORDS and all(t in listed for t in own)
+                and all(t in reading for t in after)):
             return True
     return False
 
