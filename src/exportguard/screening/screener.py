@@ -506,7 +506,10 @@ class Screener:
             light = self._query_weights(form, minor, plain=plain)
             numbers = set(index.exact.get(form.core, ()))
             numbers.update(index.candidates(form, _CANDIDATES).tolist())
-            ordered = list(numbers)
+            # In name order, so that of an entry's names scoring the same the first added (its
+            # listed name, then aliases, then curated local names) is the one shown, whatever
+            # the number of names in the index (a set's order shifts with it).
+            ordered = sorted(numbers)
             if floor > 0 and ordered:
                 at = np.asarray(ordered, dtype=np.int64)
                 bounds = score_bounds(index, form, plain, at,
