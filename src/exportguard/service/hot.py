@@ -17,12 +17,13 @@ it with the route's own work:
 
 Those checks change nothing (no rate is charged, nothing is written), so anything else (no or an
 invalid key, a refused body, another content type, a path with a trailing slash, dependency
-overrides) goes on to FastAPI untouched and is answered exactly as before, by the one code path
-that names the field at fault. A request taken here is charged its route's cost and answered by
-the same function the FastAPI endpoint calls (`api.screen_answer`, `api.check_answer`); an
-error raised from then on is answered by the app's own exception handler for it (an unexpected
-one propagates to the server-error handler, as from a route). The routes stay registered in
-FastAPI: the OpenAPI document, the validation messages and every other route are unchanged.
+overrides, FastAPI's OpenTelemetry support configured) goes on to FastAPI untouched and is
+answered exactly as before, by the one code path that names the field at fault. A request taken
+here is charged its route's cost and answered by the same function the FastAPI endpoint calls
+(`api.screen_answer`, `api.check_answer`); an error raised from then on is answered by the app's
+own exception handler for it (an unexpected one propagates to the server-error handler, as from
+a route). The routes stay registered in FastAPI: the OpenAPI document, the validation messages
+and every other route are unchanged.
 `tests/test_service_hot.py` sends the same requests to an app with and without this middleware
 and compares status, headers and bodies byte for byte.
 """
@@ -100,8 +101,8 @@ class HotRoutes:
     def _take(self, scope: Scope, hot: _Hot) -> tuple[Principal, Any] | None:
         """The key's principal and the validated body, or None to leave the request to
         FastAPI."""
-        if self.service.dependency_overrides:
-            return None
+        if self.service.dependency_overrides or scope.get("fastapi.telemetry") is not None:
+            return None  # overridden dependencies, or FastAPI's own spans wanted
         body = scope.get("state", {}).get("body")
         if not body:
             return None
