@@ -130,6 +130,9 @@ def main() -> int:
     parser.add_argument("--endpoints", nargs="+", default=["screen", "check"])
     parser.add_argument("--reference", type=Path, help="a checkout (its src/) to run beside "
                         "this one")
+    parser.add_argument("--start-seconds", type=float, default=120.0,
+                        help="how long a server may take to answer /health (a loaded machine "
+                        "builds the index slowly)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -178,7 +181,7 @@ def _measure(args: argparse.Namespace, book: list, code: str, src: Path) -> list
                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 base = f"http://127.0.0.1:{port}"
-                _wait(f"{base}/api/v1/health")
+                _wait(f"{base}/api/v1/health", args.start_seconds)
                 for endpoint in args.endpoints:
                     body_file = Path(work) / f"{endpoint}.txt"
                     body_file.write_text("\n".join(bodies[endpoint]) + "\n", encoding="utf-8")
