@@ -107,7 +107,7 @@ def removed_entries(entries: list) -> list:
 
 def set_up(work: Path, customers: int) -> None:
     """The store of a run: the CSL without the 140 entries, the book imported (which builds
-    the customer-name index), the full CSL loaded and its index built."""
+    the customers' kept forms), the full CSL loaded and its index built."""
     os.environ["EXPORTGUARD_HOME"] = str(work)
     entries = entries_cached()
     update = removed_entries(entries)
@@ -134,8 +134,8 @@ def set_up(work: Path, customers: int) -> None:
 
 def rounds(args: argparse.Namespace) -> int:
     pristine = Path(args.store)
-    # One path for every run, the set-up's too: the customer-name index file is keyed by the
-    # store's URL.
+    # One path for every run, the set-up's too: the kept forms file (an older tree's index of
+    # the customer names) is keyed by the store's URL.
     work = pristine.with_name(pristine.name + "-run")
     if not (pristine / "added.json").is_file():
         shutil.rmtree(work, ignore_errors=True)
@@ -198,7 +198,7 @@ def main() -> int:
             writer.writerows([(f"{i}-{n}", name, cc) for n, (i, name, cc) in enumerate(book)])
         records = read_customers(path)
         started = time.perf_counter()
-        first, _ = import_customers(store, records)  # also builds the customer-name index
+        first, _ = import_customers(store, records)  # also keeps the customers' forms
         import_seconds = time.perf_counter() - started
 
         header = SnapshotHeader("csl", "csl-compact", "bench", "new",
