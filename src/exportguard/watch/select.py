@@ -201,9 +201,9 @@ def _similar(kept: KeptForms, words: dict[str, int], touched: list[str],
     for start in range(0, len(vocabulary), _CHUNK):
         block = vocabulary[start:start + _CHUNK]
         typo = process.cdist(touched, block, scorer=OSA.normalized_similarity,
-                             score_cutoff=_TYPO_FLOOR, dtype=np.float32)
+                             score_cutoff=_TYPO_FLOOR, dtype=np.float64)
         t, v = np.nonzero(typo)
-        rows.append(np.stack([t, v + start, typo[t, v].astype(np.float64)], axis=1))
+        rows.append(np.stack([t, v + start, typo[t, v]], axis=1))
     extra = list(extra)
     for number, word in enumerate(touched):
         for other in (word + "s", word[:-1] if word.endswith("s") else None):
