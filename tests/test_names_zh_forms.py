@@ -247,3 +247,32 @@ def test_another_parent_or_none_is_not_the_numbered_institute(listed_only, query
     # the Third Academy's 23, CAS's 23 (one shared word: science), no parent at all
     match = best(listed_only, query)
     assert match.score < DEFAULT_THRESHOLD
+
+
+# --- another name in brackets ------------------------------------------------------------
+
+@pytest.mark.parametrize(("query", "name", "other"), [
+    ("南京电子器件研究所（中电科55所）", "南京电子器件研究所", "中电科55所"),
+    ("中国电子科技集团公司第五十五研究所（南京电子器件研究所）",
+     "中国电子科技集团公司第五十五研究所", "南京电子器件研究所"),
+    ("浪潮电子信息产业股份有限公司（浪潮信息）", "浪潮电子信息产业股份有限公司", "浪潮信息"),
+    ("Huawei (华为技术有限公司)", "Huawei", "华为技术有限公司"),
+])
+def test_a_name_in_brackets_is_another_name(query, name, other):
+    parts = {p.text: p.role for p in query_parts(query)}
+    assert parts.get(name) == "name"
+    assert parts.get(other) == "other name"
+
+
+@pytest.mark.parametrize("query", [
+    "摩尔线程智能科技（成都）有限责任公司", "沈阳飞机工业(集团)有限公司", "某公司（上海浦东）",
+    "某某有限公司（中国电子科技集团公司全资子公司）",
+])
+def test_a_place_qualifier_or_relation_in_brackets_is_no_other_name(query):
+    assert [p.role for p in query_parts(query)] == ["query"]
+
+
+def test_bracketed_short_form_finds_the_institute(listed_only):
+    match = best(listed_only, "南京电子器件研究所（中电科55所）")
+    assert match.entry.name == CETC55
+    assert match.score == pytest.approx(1.0)

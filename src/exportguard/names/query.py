@@ -67,6 +67,33 @@ class QueryPart:
     country: str | None = None  # a country written after the name ("..., Germany")
 
 
+_HAN_NAME_CHARS = 4
+_HAN_IN = re.compile(r"[\u3400-\u9fff]")
+_HAN_UNIT_END = re.compile(r"(?:所|院|公司|集团|大学|学院|厂|中心|局)$")
+# A bracketed part that says how the company is related to another
+# (（中国电子科技集团公司全资子公司）) names the other company, not this one.
+_HAN_RELATION = re.compile(r"子公司|分公司|全资|控股|下属|旗下|隶属|合资|参股|母公司|成员")
+
+
+def _han_name(content: str) -> bool:
+    """A bracketed part in characters that is a name of its own (中电科55所, 浪潮信息), not a
+    place or qualifier (（北京）, （集团）, （上海浦东）) nor a relation to another company
+    (（某集团全资子公司）): four characters or more, with a word that is no place nor vocabulary
+    term, or ending in an institution's or a company's word; one that starts with a place must
+    end so."""
+    han = "".join(re.findall(r"[\u3400-\u9fff]+", content))
+    if len(han) < _HAN_NAME_CHARS or _HAN_RELATION.search(han):
+        return False
+    from exportguard.names.chinese import segment, spelt_out
+
+    text = spelt_out(han)
+    words = segment(text)
+    unit = _HAN_UNIT_END.search(text) is not None
+    if words and words[0].how == "place" and not unit:
+        return False
+    return unit or any(w.how not in ("place", "term") for w in words)
+
+
 def _address_start(segment: str) -> bool:
     words = segment.strip().casefold().split()
     if not words:
@@ -151,9 +178,15 @@ def query_parts(text: str) -> tuple[QueryPart, ...]:
     main = stock
     # Other bracketed parts ("(Group)", "(Shenzhen)", "(CETC 14)") are left out, as they are from
     # listed names, but not screened alone.
-    # A place or qualifier in brackets inside a Chinese name is part of the name and stays.
+    # A place or qualifier in brackets inside a Chinese name is part of the name and stays; a
+    # name in brackets after a name (南京电子器件研究所（中电科55所）, 浪潮电子信息产业股份有限
+    # 公司（浪潮信息）) is another name of it: screened on its own, and the name without it.
+    aliases = [m.group(1).strip() for m in _BRACKETED.finditer(main)
+               if _HAN_IN.search(m.group(1)) and _han_name(m.group(1))]
+    others.extend(aliases)
     main = " ".join(_BRACKETED.sub(
-        lambda m: m.group(0) if kept_in_brackets(m.group(1)) else " ", main).split()).strip(" ,;")
+        lambda m: m.group(0) if kept_in_brackets(m.group(1)) and m.group(1).strip() not in aliases
+        else " ", main).split()).strip(" ,;")
     country = None
     located = _trailing_country(main)
     if located:
