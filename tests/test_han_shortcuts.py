@@ -11,9 +11,12 @@ from pathlib import Path
 from exportguard.names.chinese import HAN_RUN
 from exportguard.names.normalize import basic_tokens
 from exportguard.names.terms import filler_tokens
-from exportguard.screening.features import align_tokens
 from exportguard.screening.han_rules import BUSINESS_KINDS, _places_by_pinyin, latin_facts
-from exportguard.screening.screener import _TYPO_MATCH, _trade_readings, _trade_word_missing
+from exportguard.screening.screener import (
+    _aligned_trade_word_missing,
+    _trade_readings,
+    _trade_word_missing,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "bench" / "data"
 
@@ -65,19 +68,7 @@ def _trade_word_missing_aligned(text: str, listed: tuple[str, ...]) -> tuple[str
     found = _trade_readings(text)
     if found is None:
         return None
-    trade, readings = found
-    filler = filler_tokens()
-    missing: list[str] = []
-    for tokens in readings:
-        _q, _n, q_best, n_best = align_tokens(tokens, (1.0,) * len(tokens), listed,
-                                              (1.0,) * len(listed))
-        absent = [t for t, best in zip(tokens, q_best, strict=True) if best < _TYPO_MATCH]
-        own = [t for t, best in zip(listed, n_best, strict=True)
-               if best < _TYPO_MATCH and t not in filler]
-        if not absent or not own:
-            return None
-        missing.extend(absent)
-    return trade, max(missing, key=missing.count)
+    return _aligned_trade_word_missing(*found, listed, filler_tokens())
 
 
 def test_trade_word_missing_answers_as_aligning_every_reading(full_screener) -> None:

@@ -258,30 +258,11 @@ def test_delta_on_a_real_update_equals_the_full_rescreen_on_touched_entries(stor
     characters), other listed parties' names, and unlisted companies. The delta re-screen's
     hits on the added entries, with their scores, are the full re-screen's; customers the
     delta did not reach keep their hits."""
-    from exportguard.lists.starter import with_local_names
-
     added = [e for e in csl_entries
              if e.federal_register and e.federal_register[0].startswith("89 FR 96837")]
     assert len(added) == 138
     keys = {e.key for e in added}
-    rows: list[str] = []
-    for n, entry in enumerate(added[::2]):
-        name = entry.name.replace('"', "")
-        variant = (name.upper(), name.replace(",", "").replace(".", ""),
-                   name.replace("Co., Ltd.", "Company Limited"),
-                   name[:-3] + name[-2] + name[-3] + name[-1])[n % 4]
-        rows.append(f"A{n},\"{variant}\",{'CN' if n % 3 else ''}")
-    local = [name for e in added for name in with_local_names(e).local_names][::3]
-    rows += [f"H{n},{name}," for n, name in enumerate(local)]
-    others = [e for e in csl_entries if e.list_code == "EL" and e.key not in keys
-              and e.type != "Individual"][::97][:60]
-    rows += [f"K{n},\"{e.name.replace(chr(34), '')}\"," for n, e in enumerate(others)]
-    rows += [f"U{n},\"{name}\",{cc}" for n, (name, cc) in enumerate([
-        ("Shanghai Pudong Garments Co., Ltd.", "CN"), ("Beijing Evergreen Foods Co., Ltd.", "CN"),
-        ("Nordic Marine Logistics AS", "NO"), ("Toyota Motor Corporation", "JP"),
-        ("Siemens AG", "DE"), ("Acme Widgets LLC", "US"), ("Shenzhen Sunrise Textiles Ltd", "CN"),
-        ("Hangzhou West Lake Tea Company", "CN"), ("Banco Santander S.A.", "ES"),
-        ("Semiconductor Test Supplies Inc", "US")])]
+    rows = _real_book(csl_entries, added, [], [])
     _save(store, [e for e in csl_entries if e.key not in keys], 1, "a")
     import_customers(store, read_customers(_customers(tmp_path, rows)))
     watch = WatchlistStore(store)

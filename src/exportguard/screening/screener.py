@@ -782,6 +782,13 @@ def _trade_word_missing(text: str, listed: tuple[str, ...]) -> tuple[str, str] |
     if any(words.issuperset(tokens) or all(t in tokens or t in filler for t in listed)
            for tokens in readings):
         return None
+    return _aligned_trade_word_missing(trade, readings, listed, filler)
+
+
+def _aligned_trade_word_missing(trade: str, readings: tuple[tuple[str, ...], ...],
+                                listed: tuple[str, ...], filler: frozenset[str]
+                                ) -> tuple[str, str] | None:
+    """`_trade_word_missing` by aligning every reading with the listed name."""
     missing: list[str] = []
     for tokens in readings:
         _q, _n, q_best, n_best = align_tokens(tokens, (1.0,) * len(tokens), listed,
