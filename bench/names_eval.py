@@ -31,6 +31,14 @@
   a name printed on the page in its row; unlisted: real companies and institutes, most of them of
   the same group, city, industry or trade name as a listed party. Every row `heldout`; held back
   like zh_b (thresholds from zh's `dev` rows; run it once, by the lead).
+- `data/names_eval_zh_f.csv` with, when it exists, `data/names_eval_zh_f_unlisted.csv`
+  (`--sets zh_f`): a sixth Chinese set, its two halves written at the same time by two helpers
+  without reading the curated names, the matcher or the queries of the other sets, and without
+  running the matcher. Listed parties drawn at random (random.Random(20261205) over the CSL's EL /
+  MEU / CMIC entries with a CN or HK country, walked in draw order; every draw and its outcome is
+  logged in `data/names_eval_zh_f_draws.csv`), every query a name printed on the page in its row;
+  the listed half is small (bench/README.md gives the walk's outcomes). Every row `heldout`; held
+  back like zh_b (thresholds from zh's `dev` rows; run it once, by the lead).
 
 Each row carries a `split` column (`dev` / `heldout`, by a hash of the party). exportguard is run as
 tests/conftest.py `full_screener` builds it (the full reference CSL with the curated local names)
@@ -47,7 +55,7 @@ data/local_names/*.yaml ("uncurated"); with one whose `source` cites the site th
 from ("curated, same source": the matcher looks up the very page the set was read from, which is
 not generalisation); with one from other sources only ("curated, independent source").
 
-    .venv/bin/python bench/names_eval.py [--sets zh pairs zh_b zh_c zh_d zh_e] [--splits dev]
+    .venv/bin/python bench/names_eval.py [--sets zh pairs zh_b zh_c zh_d zh_e zh_f] [--splits dev]
         [--no-nk] [--only-exportguard] [--misses] [--listed-names-only] [--json out.json]
 
 `--listed-names-only` screens against the lists' own names without any curated name in
@@ -76,15 +84,20 @@ from quality import FINE_THRESHOLDS, Outcome, _table, expected_norms_by_key, met
 
 SETS = {"zh": DATA_DIR / "names_eval_zh.csv", "pairs": DATA_DIR / "names_eval_pairs.csv",
         "zh_b": DATA_DIR / "names_eval_zh_b.csv", "zh_c": DATA_DIR / "names_eval_zh_c.csv",
-        "zh_d": DATA_DIR / "names_eval_zh_d.csv", "zh_e": DATA_DIR / "names_eval_zh_e.csv"}
-DEFAULT_SETS = ("zh", "pairs")  # zh_b .. zh_e are held back: only when asked for by name
+        "zh_d": DATA_DIR / "names_eval_zh_d.csv", "zh_e": DATA_DIR / "names_eval_zh_e.csv",
+        "zh_f": DATA_DIR / "names_eval_zh_f.csv"}
+DEFAULT_SETS = ("zh", "pairs")  # zh_b .. zh_f are held back: only when asked for by name
 # reported with --country CN and by curation group
-CHINESE_SETS = frozenset({"zh", "zh_b", "zh_c", "zh_d", "zh_e"})
+CHINESE_SETS = frozenset({"zh", "zh_b", "zh_c", "zh_d", "zh_e", "zh_f"})
 # Rows read with a set: names_eval_zh_hard.csv holds only `dev` rows (hard negatives written for
 # tuning the rules of screening/han_rules.py), so the heldout part of zh is what it was.
 EXTRA_ROWS = {"zh": (DATA_DIR / "names_eval_zh_hard.csv",)}
+# Sets read from the files of theirs that exist: zh_f's listed and unlisted halves are written by
+# two helpers, each in its own file, at the same time.
+FILES_IF_PRESENT = {"zh_f": (DATA_DIR / "names_eval_zh_f.csv",
+                             DATA_DIR / "names_eval_zh_f_unlisted.csv")}
 # sets without dev rows: baselines tuned on zh's dev rows
-TUNE_ON = {"zh_b": "zh", "zh_c": "zh", "zh_d": "zh", "zh_e": "zh"}
+TUNE_ON = {"zh_b": "zh", "zh_c": "zh", "zh_d": "zh", "zh_e": "zh", "zh_f": "zh"}
 POSITIVE_LABELS = frozenset({"listed", "match"})
 NEGATIVE_LABELS = frozenset({"unlisted", "no_match"})
 SPLITS = ("dev", "heldout")
@@ -109,6 +122,14 @@ class CachedRapidFuzz(RapidFuzzBaseline):
 def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def set_files(name: str) -> list[Path]:
+    """The files whose rows make up the set `name`: its own file and its extra rows, or, for a
+    set written in halves, those of its halves that exist."""
+    if name in FILES_IF_PRESENT:
+        return [p for p in FILES_IF_PRESENT[name] if p.is_file()]
+    return [SETS[name], *EXTRA_ROWS.get(name, ())]
 
 
 def to_pairs(rows: list[dict[str, str]]) -> list[LabelledPair]:
@@ -365,7 +386,7 @@ def print_misses(outcomes: list[Outcome], rows: list[dict[str, str]], t: float) 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="exportguard on the independent names sets.")
     parser.add_argument("--sets", nargs="+", choices=sorted(SETS), default=list(DEFAULT_SETS),
-                        help="zh_b, zh_c, zh_d, zh_e are held back: run each once, at the end")
+                        help="zh_b .. zh_f are held back: run each once, at the end")
     parser.add_argument("--no-nk", action="store_true", help="skip nomenklatura")
     parser.add_argument("--splits", nargs="+", choices=SPLITS, default=list(SPLITS),
                         help="screen only these splits' rows (tune on dev; heldout once)")
@@ -410,15 +431,15 @@ def main(argv: list[str] | None = None) -> int:
 
     report = {"matcher_fingerprint": matcher_fingerprint(), "default_threshold": default_t}
     for name in args.sets:
-        rows = [r for path in (SETS[name], *EXTRA_ROWS.get(name, ()))
-                for r in read_rows(path) if r["split"] in args.splits]
+        rows = [r for path in set_files(name) for r in read_rows(path)
+                if r["split"] in args.splits]
         if not rows:
             print(f"\n{name}: no rows in splits {', '.join(args.splits)}")
             continue
         tune = None
         if name in TUNE_ON and not args.only_exportguard:
-            tune = [r for path in (SETS[TUNE_ON[name]], *EXTRA_ROWS.get(TUNE_ON[name], ()))
-                    for r in read_rows(path) if r["split"] == "dev"]
+            tune = [r for path in set_files(TUNE_ON[name]) for r in read_rows(path)
+                    if r["split"] == "dev"]
         n_pos = sum(1 for r in rows if r["label"] in POSITIVE_LABELS)
         print(f"\n{name}: {len(rows)} rows ({n_pos} positive, {len(rows) - n_pos} negative), "
               f"{len({r['party'] for r in rows})} parties")
