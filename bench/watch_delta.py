@@ -13,15 +13,17 @@ re-screen, and whether the delta left the same hits as the full re-screen.
     .venv/bin/python bench/watch_delta.py --customers 20000 --store /tmp/wd20k --rounds 3 \
         --reference /tmp/before
 
-sets the store up once in --store (kept for later runs: the CSL without the 140 entries, the
-book imported, the full CSL loaded), then, each round, for this tree and the --reference tree
-(another checkout's root, e.g. `git archive <commit> | tar -x -C /tmp/before`) in turn, copies
-it to one path and times, in a new process of that tree, the delta re-screen and then a full
-re-screen (process CPU seconds). Before the timing the process builds the new lists' index (with
-the normalised forms kept, as `update` does before its re-screen; a name in characters is read
-as that build reads the new names) and normalises the customers' names (as the import in the
-same process leaves them in the single run). Prints the load (1 min
-average) before each run and a row per run.
+sets a store up once for this tree and once for the --reference tree (another checkout's root,
+e.g. `git archive <commit> | tar -x -C /tmp/before`), each by a process of that tree, in
+--store/this and --store/reference (kept for later runs: the CSL without the 140 entries, the
+book imported, the full CSL loaded; each tree's store as its code writes it, e.g. with the keys
+of a snapshot's changes recorded at write time, and of the schema revision it knows). Then,
+each round, for the two trees in turn, it copies the tree's store to one path and times, in a
+new process of that tree, the delta re-screen and then a full re-screen (process CPU seconds).
+Before the timing the process builds the new lists' index (with the normalised forms kept, as
+`update` does before its re-screen; a name in characters is read as that build reads the new
+names) and normalises the customers' names (as the import in the same process leaves them in
+the single run). Prints the load (1 min average) before each run and a row per run.
 """
 
 from __future__ import annotations
@@ -45,6 +47,15 @@ from exportguard.store import Store
 from exportguard.store.snapshots import SnapshotHeader
 from exportguard.store.watchlist import WatchlistStore
 from exportguard.watch import import_customers, read_customers, rescreen
+
+# Set a store up in a new process of the tree measured (its own `src` first on the path).
+_SET_UP = r"""
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from watch_delta import set_up
+set_up(Path(sys.argv[2]), int(sys.argv[3]))
+"""
 
 # Run in a new process of the tree measured (its own `src` first on the path).
 _CHILD = r"""
@@ -133,19 +144,24 @@ def set_up(work: Path, customers: int) -> None:
 
 
 def rounds(args: argparse.Namespace) -> int:
-    pristine = Path(args.store)
-    # One path for every run, the set-up's too: the kept forms file (an older tree's index of
+    stores = Path(args.store)
+    # One path for every run, the set-ups' too: the kept forms file (an older tree's index of
     # the customer names) is keyed by the store's URL.
-    work = pristine.with_name(pristine.name + "-run")
-    if not (pristine / "added.json").is_file():
+    work = stores.with_name(stores.name + "-run")
+    trees = [("this", REPO_ROOT)] + ([("reference", Path(args.reference))]
+                                      if args.reference else [])
+    for label, tree in trees:
+        pristine = stores / label
+        if (pristine / "added.json").is_file():
+            continue
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         started = time.perf_counter()
-        set_up(work, args.customers)
+        env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+        subprocess.run([sys.executable, "-c", _SET_UP, str(Path(__file__).resolve().parent),
+                        str(work), str(args.customers)], env=env, check=True)
         shutil.copytree(work, pristine, dirs_exist_ok=True)
         print(f"set up {pristine} in {time.perf_counter() - started:.0f} s", flush=True)
-    trees = [("this", REPO_ROOT)] + ([("reference", Path(args.reference))]
-                                      if args.reference else [])
     print("| round | tree | load (1 min) | delta CPU s | full CPU s | delta / full | delta wall s "
           "| full wall s | customers re-screened | hits on added entries (full) | differ |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -153,7 +169,7 @@ def rounds(args: argparse.Namespace) -> int:
         order = trees if number % 2 else trees[::-1]
         for label, tree in order:
             shutil.rmtree(work, ignore_errors=True)
-            shutil.copytree(pristine, work)
+            shutil.copytree(stores / label, work)
             load = os.getloadavg()[0]
             env = {**os.environ, "PYTHONPATH": str(tree / "src")}
             out = subprocess.run([sys.executable, "-c", _CHILD, str(work)], env=env, check=True,

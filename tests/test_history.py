@@ -237,3 +237,58 @@ def test_diff_of_rows_stored_before_fingerprints_compares_in_full(store, sample)
     diff = diff_snapshots(store, old.id, new.id)
     assert diff.to_dict()["counts"] == {"added": 2, "removed": 3, "changed": 2}
     assert store.fingerprints(new.id)[after[0].key] is not None
+
+
+def _diff_both_ways(store, old_id, new_id):
+    """The diff from the keys recorded at write time, then from the fingerprints compared."""
+    from sqlalchemy import text
+
+    recorded = diff_snapshots(store, old_id, new_id)
+    with store.engine.begin() as connection:
+        connection.execute(text("delete from snapshot_changes where snapshot_id = :id"),
+                           {"id": new_id})
+    assert store.recorded_changes(old_id, new_id) is None
+    return recorded, diff_snapshots(store, old_id, new_id)
+
+
+def _check_recorded_diff_equals_the_compared_one(store, sample):
+    before, after, removed, extra = _edit(sample)
+    old = _save(store, before, date(2024, 1, 1))
+    other = _save(store, sample[:5], date(2024, 1, 15), source="other")
+    new = _save(store, after, date(2024, 2, 1))
+    keys = store.recorded_changes(old.id, new.id)
+    assert keys is not None  # compared with the snapshot before it of its source, not `other`
+    assert store.recorded_changes(other.id, new.id) is None
+    assert store.recorded_changes(old.id, other.id) is None
+    assert keys.before == {e.key for e in removed} | {after[0].key, after[1].key}
+    assert keys.after == {e.key for e in extra} | {after[0].key, after[1].key}
+    recorded, compared = _diff_both_ways(store, old.id, new.id)
+    assert recorded.to_dict() == compared.to_dict()
+    assert recorded.to_dict()["counts"] == {"added": 2, "removed": 3, "changed": 2}
+    assert [e.key for e in recorded.touched] == [e.key for e in compared.touched]
+    keyed = {e.key: n for n, e in enumerate(after)}
+    assert recorded.positions == {k: [keyed[k]] for k in keys.after}
+    if store.engine.dialect.name == "sqlite":  # where the lines are compared, positions too
+        assert compared.positions == recorded.positions
+
+
+def test_diff_reads_the_keys_recorded_when_the_snapshot_was_written(store, sample):
+    _check_recorded_diff_equals_the_compared_one(store, sample)
+
+
+@pytest.mark.postgres
+def test_diff_reads_the_recorded_keys_on_postgresql(postgres_store, sample):
+    _check_recorded_diff_equals_the_compared_one(postgres_store, sample)
+
+
+def test_nothing_is_recorded_against_rows_without_fingerprints(store, sample):
+    from sqlalchemy import text
+
+    before, after, _, _ = _edit(sample)
+    old = _save(store, before, date(2024, 1, 1))
+    with store.engine.begin() as connection:  # as a database migrated from revision 0002 has
+        connection.execute(text("update list_entries set fingerprint = null"))
+    new = _save(store, after, date(2024, 2, 1))
+    assert store.recorded_changes(old.id, new.id) is None
+    assert diff_snapshots(store, old.id, new.id).to_dict()["counts"] == \
+        {"added": 2, "removed": 3, "changed": 2}

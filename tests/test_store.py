@@ -104,6 +104,47 @@ def test_postgresql_round_trip():
         admin.dispose()
 
 
+def _check_migration_to_0007_keeps_the_snapshots(store: Store) -> None:
+    """A store at revision 0006 holding two snapshots of a source comes to the head with every
+    snapshot and entry it had; their diff, with no keys recorded, compares the fingerprints."""
+    from alembic import command
+
+    from exportguard.lists.history import diff_snapshots
+    from exportguard.store.db import _alembic_config
+
+    first = load_file(store, CSL_SAMPLE).snapshot
+    second = load_file(store, CSL_SAMPLE_IDS, force=True).snapshot
+    expected = diff_snapshots(store, first.id, second.id).to_dict()
+    with store.engine.begin() as connection:
+        config = _alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0006")
+    assert "snapshot_changes" not in inspect(store.engine).get_table_names()
+    counts = (store.entry_count(first.id), store.entry_count(second.id))
+    store.close()
+    again = Store(store.url)  # opening a store migrates it
+    try:
+        assert "snapshot_changes" in inspect(again.engine).get_table_names()
+        with again.engine.connect() as connection:
+            assert connection.scalar(text("select version_num from alembic_version")) \
+                == head_revision() == "0007"
+        assert [s.id for s in again.snapshots()] == [first.id, second.id]
+        assert (again.entry_count(first.id), again.entry_count(second.id)) == counts
+        assert again.recorded_changes(first.id, second.id) is None
+        assert diff_snapshots(again, first.id, second.id).to_dict() == expected
+    finally:
+        again.close()
+
+
+def test_migration_to_0007_keeps_every_snapshot(store):
+    _check_migration_to_0007_keeps_the_snapshots(store)
+
+
+@pytest.mark.postgres
+def test_migration_to_0007_keeps_every_snapshot_on_postgresql(postgres_store):
+    _check_migration_to_0007_keeps_the_snapshots(postgres_store)
+
+
 def test_every_entry_of_a_snapshot_has_its_own_key(store):
     snapshot = load_file(store, CSL_COMPACT).snapshot
     keys = [e.key for e in store.screening_entries([snapshot.id])]

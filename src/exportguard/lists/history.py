@@ -18,6 +18,7 @@ from exportguard.lists.fr_dates import FrDates
 from exportguard.lists.listing_dates import listing_date
 from exportguard.lists.starter import STARTER_SOURCE
 from exportguard.model import COMPARED_FIELDS, ListEntry, Snapshot, comparable
+from exportguard.store.changes import differing_keys
 from exportguard.store.reads import current_of
 
 if TYPE_CHECKING:
@@ -211,7 +212,7 @@ def diff_snapshots(store: Store, old_id: int, new_id: int) -> SnapshotDiff:
             "a diff compares two snapshots of one source",
         )
     diff = SnapshotDiff(old.source, old, new)
-    wanted_old, wanted_new = _differing_lines(store, old.id, new.id, diff)
+    wanted_old, wanted_new = _differing_keys(store, old.id, new.id, diff)
     if wanted_old is None:
         wanted_old, wanted_new = _differing_prints(store, old.id, new.id)
     before = {e.key: e for e in store.screening_entries([old.id], keys=wanted_old)}
@@ -230,27 +231,22 @@ def diff_snapshots(store: Store, old_id: int, new_id: int) -> SnapshotDiff:
     return diff
 
 
-def _differing_lines(store: Store, old_id: int, new_id: int, diff: SnapshotDiff
-                     ) -> tuple[set[str] | None, set[str] | None]:
+def _differing_keys(store: Store, old_id: int, new_id: int, diff: SnapshotDiff
+                    ) -> tuple[set[str] | None, set[str] | None]:
     """The keys only in the old snapshot or differing, and those only in the new one or
-    differing, by comparing the snapshots' 'key<TAB>fingerprint' strings (`fingerprint_lines`);
-    (None, None) when they cannot be had. Notes the new ones' positions in `diff`."""
-    before = store.fingerprint_lines(old_id)
-    after = store.fingerprint_lines(new_id) if before is not None else None
-    if before is None or after is None:
-        return None, None
-    old_lines, new_lines = set(before), set(after)
-    # A key held by several rows (the CSL repeats some) is read whenever any of its rows
-    # differs: a few more entries read than the pairs' comparison (which compares each key's
-    # last row), the same diff.
-    fresh = {line[:line.index("\t")] for line in new_lines - old_lines}
-    positions: dict[str, list[int]] = {}
-    for number, line in enumerate(after):
-        key = line[:line.index("\t")]
-        if key in fresh:
-            positions.setdefault(key, []).append(number)
-    diff.positions = positions
-    return {line[:line.index("\t")] for line in old_lines - new_lines}, fresh
+    differing: as recorded when the new snapshot was written against the old one
+    (`store/changes.py`), else by comparing the snapshots' 'key<TAB>fingerprint' lines
+    (`fingerprint_lines`); (None, None) when neither can be had. Notes the new ones' positions
+    in `diff`."""
+    keys = store.recorded_changes(old_id, new_id)
+    if keys is None:
+        before = store.fingerprint_lines(old_id)
+        after = store.fingerprint_lines(new_id) if before is not None else None
+        if before is None or after is None:
+            return None, None
+        keys = differing_keys(before, after)
+    diff.positions = keys.positions
+    return set(keys.before), set(keys.after)
 
 
 def _differing_prints(store: Store, old_id: int, new_id: int

@@ -26,6 +26,7 @@ from exportguard.errors import InputError, StoreError
 from exportguard.model import Address, ListEntry, Snapshot, SnapshotHeader, entry_fingerprint
 from exportguard.processes import process_alive
 from exportguard.store import reads
+from exportguard.store.changes import KeysToRead, entry_line, record_changes, recorded_changes
 from exportguard.store.db import create_store_engine, migrate, session_factory
 from exportguard.store.reads import current_of
 from exportguard.store.tables import ListEntryRow, SnapshotRow
@@ -73,10 +74,12 @@ class Store:
                 )
                 session.add(row)
                 session.flush()
-                count, lists = _stage(session, ListEntryRow.__table__, entries, progress, row.id)
+                count, lists, lines = _stage(session, ListEntryRow.__table__, entries, progress,
+                                             row.id)
                 row.entry_count = count
                 row.lists = sorted(lists)
                 session.flush()
+                record_changes(session.connection(), row.id, header.source, lines)
                 return _snapshot(row)
         except SQLAlchemyError as exc:
             raise StoreError(f"could not store the snapshot: {exc}") from None
@@ -105,7 +108,7 @@ class Store:
                     connection.exec_driver_sql("PRAGMA staging.synchronous=OFF")
                     table.create(connection)
                     connection.commit()
-                    count, lists = _stage(connection, table, entries, progress)
+                    count, lists, lines = _stage(connection, table, entries, progress)
                     connection.commit()
                     # The one write transaction on the store: a snapshot row and a copy in C.
                     connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -122,6 +125,7 @@ class Store:
                     connection.execute(text(
                         f"INSERT INTO list_entries ({columns}) SELECT {picked} "
                         "FROM staging.entries ORDER BY rowid"), {"sid": snapshot_id})
+                    record_changes(connection, snapshot_id, header.source, lines)
                     connection.commit()
                 finally:
                     connection.rollback()
@@ -220,6 +224,12 @@ class Store:
             return None
         return lines
 
+    def recorded_changes(self, old_id: int, new_id: int) -> KeysToRead | None:
+        """The keys a diff of the two snapshots reads, as recorded when `new_id` was written
+        (`store/changes.py`); None when it was not compared with `old_id` then."""
+        with self.engine.connect() as connection:
+            return recorded_changes(connection, old_id, new_id)
+
     def list_counts(self, snapshot_ids: Iterable[int]) -> dict[tuple[int, str], int]:
         """Entries per (snapshot, list code)."""
         return reads.list_counts(self, snapshot_ids)
@@ -310,16 +320,19 @@ def _staging_table() -> Table:
 def _stage(
     connection: Any, table: Table, entries: Iterable[ListEntry],
     progress: Callable[[int], None] | None, snapshot_id: int = 0,
-) -> tuple[int, dict[str, None]]:
+) -> tuple[int, dict[str, None], list[str | None]]:
     """Insert the entries into `table` in batches of _BATCH (the staging table, whose rows get
-    their snapshot when copied in, or list_entries itself under `snapshot_id`); the count and
-    the lists seen, in order."""
+    their snapshot when copied in, or list_entries itself under `snapshot_id`); the count, the
+    lists seen, in order, and the rows' lines in row order (`changes.entry_line`)."""
     count = 0
     lists: dict[str, None] = {}
+    lines: list[str | None] = []
     batch: list[dict[str, Any]] = []
     for entry in entries:
         lists.setdefault(entry.list_code, None)
-        batch.append(_entry_values(snapshot_id, entry))
+        values = _entry_values(snapshot_id, entry)
+        lines.append(entry_line(values["key"], values["fingerprint"]))
+        batch.append(values)
         if len(batch) >= _BATCH:
             connection.execute(insert(table), batch)
             count += len(batch)
@@ -331,7 +344,7 @@ def _stage(
         count += len(batch)
         if progress:
             progress(count)
-    return count, lists
+    return count, lists, lines
 
 
 _SCREENING_COLUMNS = (

@@ -69,6 +69,20 @@ class ListEntryRow(Base):
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class SnapshotChangeRow(Base):
+    """The keys a diff of a snapshot against the one before it of its source reads, recorded
+    when the snapshot is written (`store/changes.py`)."""
+
+    __tablename__ = "snapshot_changes"
+
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id", ondelete="CASCADE"))
+    keys_before: Mapped[list[str]] = mapped_column(JSON)
+    keys_after: Mapped[list[str]] = mapped_column(JSON)
+    positions: Mapped[dict[str, list[int]]] = mapped_column(JSON)
+
+
 class CustomerRow(Base):
     """A counterparty on the watchlist: re-screened whenever the lists change."""
 

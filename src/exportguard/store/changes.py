@@ -1,0 +1,92 @@
+"""What a snapshot changed against the one before it of its source, recorded when it is written.
+
+A load already holds the new entries' fingerprints; comparing them there with the previous
+snapshot's costs the load a few tens of milliseconds and spares every later diff of the pair
+(the delta re-screen after an update) reading and comparing both snapshots' fingerprints: it
+reads one row. What is recorded is the keys to read from each side, not the diff itself: the
+diff (`lists.history.diff_snapshots`) still reads those entries and compares their fields.
+
+The comparison is of 'key<TAB>fingerprint' lines as sets (`differing_keys`). A key held by
+several rows (the CSL repeats some) is read whenever any of its rows differs: a few more
+entries read than a comparison of each key's last row, the same diff. Nothing is recorded when
+the snapshot before has rows without a fingerprint (stored before they were kept) or a key
+holds a tab or a newline; a diff then compares the fingerprints itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select, text
+
+from exportguard.store.tables import SnapshotChangeRow
+
+
+@dataclass(frozen=True, slots=True)
+class KeysToRead:
+    """The keys a diff of two snapshots must read: `before` from the older (only there, or
+    differing), `after` from the newer (only there, or differing), with each `after` key's
+    positions among the newer snapshot's rows (in row order)."""
+
+    before: frozenset[str]
+    after: frozenset[str]
+    positions: dict[str, list[int]]
+
+
+def differing_keys(before: Sequence[str], after: Sequence[str]) -> KeysToRead:
+    """The keys to read, from two snapshots' 'key<TAB>fingerprint' lines in row order."""
+    old_lines, new_lines = set(before), set(after)
+    fresh = {line[:line.index("\t")] for line in new_lines - old_lines}
+    positions: dict[str, list[int]] = {}
+    if fresh:
+        for number, line in enumerate(after):
+            key = line[:line.index("\t")]
+            if key in fresh:
+                positions.setdefault(key, []).append(number)
+    return KeysToRead(frozenset(line[:line.index("\t")] for line in old_lines - new_lines),
+                      frozenset(fresh), positions)
+
+
+def entry_line(key: str, fingerprint: str | None) -> str | None:
+    """A row's line as `differing_keys` compares it; None when it cannot be one."""
+    if fingerprint is None or "\t" in key or "\n" in key:
+        return None
+    return f"{key}\t{fingerprint}"
+
+
+def record_changes(connection: Any, snapshot_id: int, source: str,
+                   lines: Sequence[str | None]) -> None:
+    """Record, in the transaction that writes snapshot `snapshot_id`, the keys a diff against
+    the snapshot before it of its `source` reads; `lines` are the new rows' lines in row
+    order (`entry_line`). Nothing when there is no snapshot before, or a line is missing."""
+    if any(line is None for line in lines):
+        return
+    base = connection.execute(text(
+        "SELECT max(id) FROM snapshots WHERE source = :source AND id < :id"),
+        {"source": source, "id": snapshot_id}).scalar()
+    if base is None:
+        return
+    rows = connection.execute(text(
+        "SELECT key, fingerprint FROM list_entries WHERE snapshot_id = :id ORDER BY id"),
+        {"id": base})
+    before = [entry_line(key, fingerprint) for key, fingerprint in rows]
+    if any(line is None for line in before):
+        return
+    keys = differing_keys(before, lines)  # type: ignore[arg-type]
+    connection.execute(insert(SnapshotChangeRow.__table__).values(
+        snapshot_id=snapshot_id, base_id=base, keys_before=sorted(keys.before),
+        keys_after=sorted(keys.after), positions=keys.positions))
+
+
+def recorded_changes(connection: Any, old_id: int, new_id: int) -> KeysToRead | None:
+    """The keys recorded when `new_id` was written, if it was compared with `old_id`."""
+    table = SnapshotChangeRow.__table__
+    row = connection.execute(
+        select(table.c.keys_before, table.c.keys_after, table.c.positions)
+        .where(table.c.snapshot_id == int(new_id), table.c.base_id == int(old_id))).first()
+    if row is None:
+        return None
+    return KeysToRead(frozenset(row[0]), frozenset(row[1]),
+                      {key: list(at) for key, at in row[2].items()})
