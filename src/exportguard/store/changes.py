@@ -19,10 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, text
-
-from exportguard.store.tables import SnapshotChangeRow
-
+# SQLAlchemy is imported by the functions that write and read the table: `differing_keys` is on
+# the path of a screen (`lists.history`), which reads a current store without it (store/direct.py).
 
 @dataclass(frozen=True, slots=True)
 class KeysToRead:
@@ -61,6 +59,10 @@ def record_changes(connection: Any, snapshot_id: int, source: str,
     """Record, in the transaction that writes snapshot `snapshot_id`, the keys a diff against
     the snapshot before it of its `source` reads; `lines` are the new rows' lines in row
     order (`entry_line`). Nothing when there is no snapshot before, or a line is missing."""
+    from sqlalchemy import insert, text
+
+    from exportguard.store.tables import SnapshotChangeRow
+
     if any(line is None for line in lines):
         return
     base = connection.execute(text(
@@ -82,6 +84,10 @@ def record_changes(connection: Any, snapshot_id: int, source: str,
 
 def recorded_changes(connection: Any, old_id: int, new_id: int) -> KeysToRead | None:
     """The keys recorded when `new_id` was written, if it was compared with `old_id`."""
+    from sqlalchemy import select
+
+    from exportguard.store.tables import SnapshotChangeRow
+
     table = SnapshotChangeRow.__table__
     row = connection.execute(
         select(table.c.keys_before, table.c.keys_after, table.c.positions)
