@@ -381,16 +381,18 @@ def test_spark_without_pyspark_is_refused_before_any_work(loaded, tmp_path, monk
     import importlib.util
 
     find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *args: None if name == "pyspark" else find_spec(name, *args))
     book = write_csv(tmp_path / "book.csv", BOOK)
     out = tmp_path / "out.csv"
-    refused = invoke(str(book), "--out", str(out), "--engine", "spark")
+    # only this patch is undone after the refusal: monkeypatch.undo() would also undo the
+    # fixture's EXPORTGUARD_HOME and send the local run to the user's own database
+    with monkeypatch.context() as patch:
+        patch.setattr(importlib.util, "find_spec",
+                      lambda name, *args: None if name == "pyspark" else find_spec(name, *args))
+        refused = invoke(str(book), "--out", str(out), "--engine", "spark")
     assert refused.exit_code == 2
     assert refused.stderr == "error: engine: spark needs PySpark: pip install -e '.[spark]' " \
                              "(and Java 17+)\n"
     assert not PartialOutput(out).directory.exists()
-    monkeypatch.undo()
     local = invoke(str(book), "--out", str(out), "--workers", "1")
     assert local.exit_code == 0, local.output
     assert len(read_rows(out)) == len(BOOK)

@@ -120,21 +120,23 @@ def test_package_python_and_unicode_versions_change_the_fingerprint(tmp_path, mo
     assert normaliser_fingerprint() != base
     monkeypatch.setattr(sys, "path", sys.path[1:])
     assert normaliser_fingerprint() == base
+    # monkeypatch.context(), not monkeypatch.undo(): undo() would also drop conftest's
+    # EXPORTGUARD_HOME and let the rest of the test reach the user's own data directory
     for package in ("pypinyin", "opencc_python_reimplemented", "cutlet", "hanja", "rigour",
                     "pyicu"):
-        monkeypatch.setattr(forms_cache, "installed_versions", lambda p=package: [
-            f"{p}==0.0.1" if line.startswith(f"{p}==") else line
-            for line in installed_versions()])
-        assert normaliser_fingerprint() != base, package
-        monkeypatch.undo()
-    monkeypatch.setattr(sys, "version", sys.version + " other")
-    assert normaliser_fingerprint() != base
-    monkeypatch.undo()
+        with monkeypatch.context() as patch:
+            patch.setattr(forms_cache, "installed_versions", lambda p=package: [
+                f"{p}==0.0.1" if line.startswith(f"{p}==") else line
+                for line in installed_versions()])
+            assert normaliser_fingerprint() != base, package
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "version", sys.version + " other")
+        assert normaliser_fingerprint() != base
     import unicodedata
 
-    monkeypatch.setattr(unicodedata, "unidata_version", "99.0.0")
-    assert normaliser_fingerprint() != base
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        patch.setattr(unicodedata, "unidata_version", "99.0.0")
+        assert normaliser_fingerprint() != base
     assert normaliser_fingerprint() == base
 
 
