@@ -37,7 +37,9 @@
   running the matcher. Listed parties drawn at random (random.Random(20261205) over the CSL's EL /
   MEU / CMIC entries with a CN or HK country, walked in draw order; every draw and its outcome is
   logged in `data/names_eval_zh_f_draws.csv`), every query a name printed on the page in its row;
-  the listed half is small (bench/README.md gives the walk's outcomes). Every row `heldout`; held
+  the drawn part is small (bench/README.md gives the walk's outcomes), so a second listed part,
+  `data/names_eval_zh_f_sources.csv`, takes the listed parties that pages printing many Chinese
+  names offer (sources first, parties second; findable parties only, its own method note per row). Every row `heldout`; held
   back like zh_b (thresholds from zh's `dev` rows; run it once, by the lead).
 
 Each row carries a `split` column (`dev` / `heldout`, by a hash of the party). exportguard is run as
@@ -93,8 +95,10 @@ CHINESE_SETS = frozenset({"zh", "zh_b", "zh_c", "zh_d", "zh_e", "zh_f"})
 # tuning the rules of screening/han_rules.py), so the heldout part of zh is what it was.
 EXTRA_ROWS = {"zh": (DATA_DIR / "names_eval_zh_hard.csv",)}
 # Sets read from the files of theirs that exist: zh_f's listed and unlisted halves are written by
-# two helpers, each in its own file, at the same time.
+# helpers at the same time, each in its own file; its listed half has two parts, the random draws
+# (names_eval_zh_f.csv) and a sources-first part (names_eval_zh_f_sources.csv).
 FILES_IF_PRESENT = {"zh_f": (DATA_DIR / "names_eval_zh_f.csv",
+                             DATA_DIR / "names_eval_zh_f_sources.csv",
                              DATA_DIR / "names_eval_zh_f_unlisted.csv")}
 # sets without dev rows: baselines tuned on zh's dev rows
 TUNE_ON = {"zh_b": "zh", "zh_c": "zh", "zh_d": "zh", "zh_e": "zh", "zh_f": "zh"}

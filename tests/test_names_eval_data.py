@@ -2,8 +2,8 @@
 
 Shape only: sources, labels, splits and expected ids. No accuracy is asserted here; the figures
 come from bench/names_eval.py and are recorded in bench/RESULTS.md. names_eval_zh_b.csv,
-names_eval_zh_c.csv, names_eval_zh_d.csv, names_eval_zh_e.csv and zh_f (names_eval_zh_f.csv with
-names_eval_zh_f_unlisted.csv, two halves written at the same time; either may be missing) are
+names_eval_zh_c.csv, names_eval_zh_d.csv, names_eval_zh_e.csv and zh_f (names_eval_zh_f.csv and
+names_eval_zh_f_sources.csv with names_eval_zh_f_unlisted.csv, two halves written at the same time; either may be missing) are
 held-back Chinese sets (every row `heldout`, each run once at the end): these tests read their
 shape, never screen them.
 """
@@ -38,8 +38,11 @@ COLUMNS = {
 }
 ZH_COLUMNS = ["query", "kind", "label", "expected_entry_id", "expected_name", "party",
               "in_local_names", "source_url", "split", "note"]
-# zh_f: its listed and unlisted halves, each in its own file; a half not written yet is left out
-ZH_F_HALVES = {"names_eval_zh_f.csv": ("listed",), "names_eval_zh_f_unlisted.csv": ("unlisted",)}
+# zh_f: its listed and unlisted halves, each in its own file; a half not written yet is left out.
+# The listed half has two parts: the seeded draws (names_eval_zh_f.csv) and a sources-first part
+# (names_eval_zh_f_sources.csv: parties taken from pages that print many Chinese names).
+ZH_F_HALVES = {"names_eval_zh_f.csv": ("listed",), "names_eval_zh_f_sources.csv": ("listed",),
+               "names_eval_zh_f_unlisted.csv": ("unlisted",)}
 ZH_F = tuple(n for n in ZH_F_HALVES if (DATA / n).is_file())
 COLUMNS.update({name: ZH_COLUMNS for name in ZH_F})
 LABELS = {
@@ -314,6 +317,31 @@ def test_zh_f_draws_are_the_seeded_order_each_with_its_outcome(csl_entries) -> N
     if listed:
         assert {"listed_rows": len(listed),
                 "parties": len({r["party"] for r in listed})} == ZH_F_LISTED_SIZE
+
+
+# names_eval_zh_f_sources.csv: the sources-first part of zh_f's listed half (bench/README.md says
+# how it was written). Its sizes, so that a row lost later shows.
+ZH_F_SOURCES = "names_eval_zh_f_sources.csv"
+ZH_F_SOURCES_SIZE = {"listed_rows": 14, "parties": 14}
+ZH_F_SOURCES_METHOD = "method: sources-first (f3)"
+
+
+@pytest.mark.skipif(ZH_F_SOURCES not in ZH_F, reason="the sources-first part is not written yet")
+def test_zh_f_sources_part_is_its_own_method_and_adds_new_parties() -> None:
+    """Every row of the sources-first part says its method; it holds only listed rows; none of its
+    parties (expected entries) is a party of any other Chinese set, the drawn part of zh_f
+    included, and none of its queries is a query of them."""
+    _, rows = read(ZH_F_SOURCES)
+    assert {"listed_rows": len(rows), "parties": len({r["party"] for r in rows})} == \
+        ZH_F_SOURCES_SIZE
+    assert all(r["note"].startswith(ZH_F_SOURCES_METHOD) for r in rows)
+    assert all(r["label"] == "listed" for r in rows)
+    others = [r for f in CHINESE if f != ZH_F_SOURCES for r in read(f)[1]]
+    other_keys = {k for r in others for k in r["expected_entry_id"].split(";") if k}
+    keys = {k for r in rows for k in r["expected_entry_id"].split(";")}
+    assert not keys & other_keys, sorted(keys & other_keys)
+    shared = {r["query"] for r in rows} & {r["query"] for r in others}
+    assert not shared, sorted(shared)
 
 
 @pytest.mark.skipif(not ZH_F, reason="neither half of zh_f is written yet")
