@@ -39,8 +39,9 @@
   logged in `data/names_eval_zh_f_draws.csv`), every query a name printed on the page in its row;
   the drawn part is small (bench/README.md gives the walk's outcomes), so a second listed part,
   `data/names_eval_zh_f_sources.csv`, takes the listed parties that pages printing many Chinese
-  names offer (sources first, parties second; findable parties only, its own method note per row). Every row `heldout`; held
-  back like zh_b (thresholds from zh's `dev` rows; run it once, by the lead).
+  names offer (sources first, parties second; findable parties only, its own method note per
+  row). Every row `heldout`; held back like zh_b (thresholds from zh's `dev` rows; run it once,
+  by the lead).
 
 Each row carries a `split` column (`dev` / `heldout`, by a hash of the party). exportguard is run as
 tests/conftest.py `full_screener` builds it (the full reference CSL with the curated local names)

@@ -3,9 +3,9 @@
 Shape only: sources, labels, splits and expected ids. No accuracy is asserted here; the figures
 come from bench/names_eval.py and are recorded in bench/RESULTS.md. names_eval_zh_b.csv,
 names_eval_zh_c.csv, names_eval_zh_d.csv, names_eval_zh_e.csv and zh_f (names_eval_zh_f.csv and
-names_eval_zh_f_sources.csv with names_eval_zh_f_unlisted.csv, two halves written at the same time; either may be missing) are
-held-back Chinese sets (every row `heldout`, each run once at the end): these tests read their
-shape, never screen them.
+names_eval_zh_f_sources.csv with names_eval_zh_f_unlisted.csv, two halves written at the same
+time; either may be missing) are held-back Chinese sets (every row `heldout`, each run once at
+the end): these tests read their shape, never screen them.
 """
 
 from __future__ import annotations
