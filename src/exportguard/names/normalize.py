@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
@@ -27,6 +28,7 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HAN_OR_DIGITS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff0-9]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _WORD_RUN = re.compile(r"[a-z0-9]+")
+_LONG_WORD_RUN = re.compile(r"[a-z0-9]{7,}")
 _DIGIT = re.compile(r"[0-9]")
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
 
@@ -177,7 +179,7 @@ _SINGLE_KEPT = 200_000  # words kept per table (then the store starts over)
 
 def _single_word(token: str, table: dict[tuple[str, ...], Phrase],
                  single: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    spelt = _spelling(token)
+    spelt = _SPELT.get(token) or _spelling(token)
     phrase = table.get((spelt,))
     words = phrase.canonical if phrase is not None and not phrase.legal else (spelt,)
     if len(single) >= _SINGLE_KEPT:
@@ -217,6 +219,38 @@ def _spelling(token: str) -> str:
 
 
 _SPELLING_CUTOFF = 0.84
+
+# `_spelling` of words worked out in advance by `repair_spellings`.
+_SPELT: dict[str, str] = {}
+
+
+def repair_spellings(texts: Iterable[str]) -> None:
+    """Work out `_spelling` of the words of many names at once, before they are normalised (an
+    index build): one RapidFuzz `cdist` per word length instead of one `extractOne` per word,
+    a fifth of the time for a list's 19,000 words that need scoring. The same repairs: of the
+    words of the best score at the cutoff, the first (`argmax`), scores in float64. A word of a
+    name not found here (a word made by joining, "o'brien") is repaired when met."""
+    import numpy as np
+
+    vocabulary_words = vocabulary().long_words
+    known = frozenset(vocabulary_words)
+    by_length = _words_of_length(vocabulary_words)
+    asked: dict[int, list[str]] = {}
+    # (Words of 7 characters or more as `basic_tokens` finds them in ASCII text.)
+    for token in set(_LONG_WORD_RUN.findall(" ".join(texts).lower())):
+        if token not in _SPELT and token.isalpha() and token not in known \
+                and len(token) in by_length:
+            asked.setdefault(len(token), []).append(token)
+    if len(_SPELT) + sum(map(len, asked.values())) > _SINGLE_KEPT:
+        _SPELT.clear()
+    for length, tokens in asked.items():
+        choices = by_length[length]
+        scores = process.cdist(tokens, choices, scorer=OSA.normalized_similarity,
+                               score_cutoff=_SPELLING_CUTOFF, dtype=np.float64)
+        best = scores.argmax(axis=1)
+        top = scores[range(len(tokens)), best].tolist()
+        for token, at, score in zip(tokens, best.tolist(), top, strict=True):
+            _SPELT[token] = choices[at] if score >= _SPELLING_CUTOFF else token
 
 
 @lru_cache(maxsize=2)

@@ -26,7 +26,13 @@ import numpy as np
 
 from exportguard.model import ListEntry
 from exportguard.names.chinese import pinyin_key, simplified, trade_name
-from exportguard.names.normalize import NameForm, han_key, kept_in_brackets, name_forms
+from exportguard.names.normalize import (
+    NameForm,
+    han_key,
+    kept_in_brackets,
+    name_forms,
+    repair_spellings,
+)
 from exportguard.names.scripts import skeleton, skeletons
 from exportguard.names.terms import generic_tokens
 from exportguard.screening.flat import (
@@ -486,8 +492,8 @@ def _trigram_postings(forms: Sequence[NameForm], limit: int) -> Postings:
         return Postings([], np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int32))
     points = np.frombuffer(("^" + "$^".join(compacts) + "$").encode("utf-32-le"),
                            dtype=np.uint32)
-    # Characters as ranks in the names' own alphabet (a few dozen), so that a trigram and its
-    # name make one integer and one sort finds each name's distinct trigrams.
+    # Characters as ranks in the names' own alphabet, so that a trigram is one small integer
+    # (its three ranks as digits in the alphabet's base: ordered as the trigrams are).
     alphabet = np.flatnonzero(np.bincount(points))
     rank = np.zeros(int(alphabet[-1]) + 1, dtype=np.int64)
     rank[alphabet] = np.arange(len(alphabet))
@@ -499,32 +505,30 @@ def _trigram_postings(forms: Sequence[NameForm], limit: int) -> Postings:
     starts[ends - 1] = False
     starts[ends - 2] = False
     at = np.flatnonzero(starts)
-    # A trigram as its three ranks in bit fields (ordered as the trigrams are), and with its
-    # name below it in one integer when they fit.
-    bits = max(len(alphabet) - 1, 1).bit_length()
-    codes = (letters[at] << 2 * bits) | (letters[at + 1] << bits) | letters[at + 2]
-    owner = np.repeat(np.arange(len(forms), dtype=np.int64), sizes - 2)
-    name_bits = max(len(forms) - 1, 1).bit_length()
-    if 3 * bits + name_bits < 63:
-        pairs = _sorted_distinct((codes << name_bits) | owner)  # by trigram, then name
-        codes, owner = pairs >> name_bits, pairs & ((1 << name_bits) - 1)
-    else:  # an alphabet of thousands of characters: sort by trigram, names kept in order
-        order = np.argsort(codes, kind="stable")
-        codes, owner = codes[order], owner[order]
-        new = np.ones(len(codes), dtype=bool)
-        new[1:] = (codes[1:] != codes[:-1]) | (owner[1:] != owner[:-1])
-        codes, owner = codes[new], owner[new]
+    base = len(alphabet)
+    codes = (letters[at] * base + letters[at + 1]) * base + letters[at + 2]
+    owner = np.repeat(np.arange(len(forms), dtype=np.int32), sizes - 2)
+    # By trigram, each trigram's names kept in name order (a stable sort). The core words are
+    # ASCII letters and digits (with ^ and $ an alphabet of 38): every trigram fits in 16 bits,
+    # which NumPy sorts stably by radix, in linear time (a tenth of sorting 64-bit integers).
+    if base**3 <= 1 << 16:
+        codes = codes.astype(np.uint16)
+    order = np.argsort(codes, kind="stable")
+    codes, owner = codes[order], owner[order]
+    new = np.ones(len(codes), dtype=bool)
+    new[1:] = (codes[1:] != codes[:-1]) | (owner[1:] != owner[:-1])
+    codes, owner = codes[new], owner[new]
     # `codes` is sorted now: each trigram's run of names.
     first = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
     distinct, counts = codes[first], np.diff(np.append(first, len(codes)))
     kept = counts <= limit
     chars = [chr(c) for c in alphabet.tolist()]
-    mask = (1 << bits) - 1
-    keys = [chars[c >> 2 * bits] + chars[(c >> bits) & mask] + chars[c & mask]
+    square = base * base
+    keys = [chars[c // square] + chars[c // base % base] + chars[c % base]
             for c in distinct[kept].tolist()]
     key_starts = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum(counts[kept], out=key_starts[1:])
-    return Postings(keys, key_starts, owner[np.repeat(kept, counts)].astype(np.int32))
+    return Postings(keys, key_starts, owner[np.repeat(kept, counts)])
 
 
 class _Keys:
@@ -580,6 +584,9 @@ def _names(entries: Sequence[ListEntry], keys: _Keys, forms: NameForms | None
     names: list[IndexedName] = []
     append = names.append
     exact = keys.exact
+    if forms is None:  # every name is normalised here
+        repair_spellings(text for listed in entries
+                         for text in (listed.name, *listed.alt_names, *listed.local_names))
     get = forms.get if forms is not None else _fresh
     new = object.__new__
     for entry, listed in enumerate(entries):
