@@ -113,9 +113,13 @@ def _bare(token: str) -> str:
 def token_keys(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
     """Each token's sound (`phonetic`) and consonant skeleton (`_bare`), '' for none."""
     tokens = list(tokens)
-    return [phonetic(t) for t in tokens], [
-        key if len(key) >= 2 and token.isalpha() else ""
-        for token, key in zip(tokens, skeletons(tokens), strict=True)]
+    return [phonetic(t) for t in tokens], _bare_keys(tokens)
+
+
+def _bare_keys(tokens: list[str]) -> list[str]:
+    """Each token's consonant skeleton (`_bare`), '' for none."""
+    return [key if len(key) >= 2 and token.isalpha() else ""
+            for token, key in zip(tokens, skeletons(tokens), strict=True)]
 
 
 def _encode_name(name: IndexedName) -> bytes:
@@ -201,7 +205,8 @@ class NameIndex:
         """Token, sound and trigram postings as (key id, name number) pairs sorted into arrays;
         each key's names stay in ascending order, a name once per token and trigram (a name
         with two words of one sound is in that sound's postings twice, as it always was).
-        Built over arrays of all names' token ids and characters, not name by name."""
+        Built over arrays of all names' token ids and characters, not name by name. (The
+        consonant skeletons' postings are made when first asked: `skeletons`.)"""
         forms = [name.form for name in self.names]
         name_tokens_of = [f.tokens for f in forms]
         lengths = np.fromiter(map(len, name_tokens_of), dtype=np.int64, count=len(forms))
@@ -219,9 +224,9 @@ class NameIndex:
         owner = np.repeat(np.arange(len(forms), dtype=np.int64), lengths)
         token_of_array, token_name_array = _distinct_pairs(name_tokens, owner, len(tokens))
         self.tokens = Postings.of_pairs(tokens, token_of_array, token_name_array)
-        # Each token's sound and consonant skeleton (kept with the names' forms when cached).
-        sound_keys, bare_keys = (cache.token_keys(tokens) if cache is not None
-                                 else token_keys(tokens))
+        # Each token's sound (kept with the names' forms when cached).
+        sound_keys = (cache.token_keys(tokens)[0] if cache is not None
+                      else [phonetic(t) for t in tokens])
         sound_ids: dict[str, int] = {}
         sound_of_token = np.asarray(
             [sound_ids.setdefault(key, len(sound_ids)) if key else -1 for key in sound_keys],
@@ -234,16 +239,6 @@ class NameIndex:
         has_sound = sound_of >= 0
         self.sounds = Postings.of_pairs(list(sound_ids), sound_of[has_sound],
                                         token_name_array[has_sound])
-        # Consonant skeletons, for queries read from a script that writes few vowels: "ghryb"
-        # (غريب) shares no token, sound or trigram with GHARIB but the skeleton ghrb.
-        bare_ids: dict[str, int] = {}
-        bare_of_token = np.asarray(
-            [bare_ids.setdefault(key, len(bare_ids)) if key else -1 for key in bare_keys],
-            dtype=np.int64)
-        bare_of = bare_of_token[token_of_array] if len(tokens) else token_of_array
-        has_bare = bare_of >= 0
-        self.skeletons = Postings.of_pairs(list(bare_ids), bare_of[has_bare],
-                                           token_name_array[has_bare])
         total = max(len(self.names), 1)
         generic = generic_tokens()
         counts = np.diff(self.tokens.starts)
@@ -262,6 +257,25 @@ class NameIndex:
         self.token_weight = dict(zip(tokens, self.token_weights.tolist(), strict=True))
         self.unseen_weight = math.log((total + 1) / 0.5) ** 2
         self.grams = _trigram_postings(forms, max(int(total * self._MAX_TRIGRAM_SHARE), 50))
+
+    @cached_property
+    def skeletons(self) -> Postings:
+        """Consonant skeletons, for queries read from a script that writes few vowels: "ghryb"
+        (غريب) shares no token, sound or trigram with GHARIB but the skeleton ghrb. Put in
+        postings when first asked (by such a query, or to write the index), not by the build:
+        few screens ask them. An index read from a file has them."""
+        tokens = self.tokens.keys
+        lengths = np.diff(self.name_token_starts)
+        owner = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        token_of, token_name = _distinct_pairs(self.name_tokens.astype(np.int64), owner,
+                                               len(tokens))
+        bare_ids: dict[str, int] = {}
+        bare_of_token = np.asarray(
+            [bare_ids.setdefault(key, len(bare_ids)) if key else -1 for key in _bare_keys(tokens)],
+            dtype=np.int64)
+        bare_of = bare_of_token[token_of] if len(tokens) else token_of
+        has_bare = bare_of >= 0
+        return Postings.of_pairs(list(bare_ids), bare_of[has_bare], token_name[has_bare])
 
     @cached_property
     def sound_and_first(self) -> np.ndarray:
