@@ -124,9 +124,7 @@ def _rewrite(tokens: list[str], read_pinyin: bool, legal_words: list[str]
              ) -> tuple[list[str], list[str], list[str]]:
     """Apply the phrase table: returns (all canonical tokens, core tokens, legal forms).
     `legal_words` are tokens already known to be legal forms (found by rigour)."""
-    vocab = vocabulary()
-    table = vocab.pinyin_phrases if read_pinyin else vocab.phrases
-    starting = _phrase_sizes(read_pinyin)
+    table, starting, stopwords = _phrase_table(read_pinyin)
     single = _SINGLE[read_pinyin]
     out: list[str] = []
     core: list[str] = []
@@ -136,33 +134,44 @@ def _rewrite(tokens: list[str], read_pinyin: bool, legal_words: list[str]
         for token in tokens:
             words = single.get(token)
             out += words if words is not None else _single_word(token, table, single)
-        core = [t for t in out if t not in vocab.stopwords] or out[:]
+        if stopwords.isdisjoint(out):  # (most names: no list made)
+            return out, out[:], legal
+        core = [t for t in out if t not in stopwords] or out[:]
         return out, core, legal
     i = 0
-    while i < len(tokens):
-        for size in starting.get(tokens[i], ()):
-            phrase = table.get(tuple(tokens[i : i + size])) if size <= len(tokens) - i else None
-            if phrase is not None:
-                out.extend(phrase.canonical)
-                if phrase.legal:
-                    legal.append(" ".join(phrase.canonical))
-                else:
-                    core.extend(phrase.canonical)
-                i += size
-                break
-        else:
-            if tokens[i] in legal_words:
-                out.append(tokens[i])
-                legal.append(tokens[i])
-                i += 1
+    size_of_name = len(tokens)
+    while i < size_of_name:
+        token = tokens[i]
+        sizes = starting.get(token)
+        if sizes is not None:  # the longest phrase of the table that starts here, if any
+            for size in sizes:
+                phrase = table.get(tuple(tokens[i : i + size])) \
+                    if size <= size_of_name - i else None
+                if phrase is not None:
+                    out.extend(phrase.canonical)
+                    if phrase.legal:
+                        legal.append(" ".join(phrase.canonical))
+                    else:
+                        core.extend(phrase.canonical)
+                    i += size
+                    break
+            else:
+                sizes = None
+            if sizes is not None:
                 continue
-            words = single.get(tokens[i])
-            if words is None:
-                words = _single_word(tokens[i], table, single)
-            out.extend(words)
-            core.extend(words)
+        if token in legal_words:
+            out.append(token)
+            legal.append(token)
             i += 1
-    core = [t for t in core if t not in vocab.stopwords] or core
+            continue
+        words = single.get(token)
+        if words is None:
+            words = _single_word(token, table, single)
+        out += words
+        core += words
+        i += 1
+    if not stopwords.isdisjoint(core):
+        core = [t for t in core if t not in stopwords] or core
     if not core and legal:
         # A name that is nothing but a legal form ("Limited") keeps it as its core.
         core = [t for form in legal for t in form.split()]
@@ -186,6 +195,16 @@ def _single_word(token: str, table: dict[tuple[str, ...], Phrase],
         single.clear()
     single[token] = words
     return words
+
+
+@lru_cache(maxsize=2)
+def _phrase_table(read_pinyin: bool
+                  ) -> tuple[dict[tuple[str, ...], Phrase], dict[str, tuple[int, ...]],
+                             frozenset[str]]:
+    """The phrase table `_rewrite` uses, its `_phrase_sizes` and the stopwords."""
+    vocab = vocabulary()
+    return (vocab.pinyin_phrases if read_pinyin else vocab.phrases, _phrase_sizes(read_pinyin),
+            vocab.stopwords)
 
 
 @lru_cache(maxsize=2)
@@ -275,10 +294,9 @@ _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 def _latin_form(original: str, text: str, kind: str, notes: tuple[str, ...] = ()) -> NameForm:
     """The form of a name written (or read) in Latin letters; `text` is clean."""
     folded = text.casefold()
-    vocab = vocabulary()
     marked: list[str] = []
     for spelled, compact in legal_form_spans(folded):
-        if tuple(basic_tokens(spelled)) in vocab.phrases:
+        if _in_vocabulary(spelled):
             continue  # the vocabulary's own spelling and canonical form win
         folded = folded.replace(spelled, f" {compact} ", 1)
         marked.append(compact)
@@ -296,6 +314,13 @@ def _latin_form(original: str, text: str, kind: str, notes: tuple[str, ...] = ()
     _SET_LEGAL(form, tuple(legal))
     _SET_NOTES(form, notes)
     return form
+
+
+@lru_cache(maxsize=4096)
+def _in_vocabulary(spelled: str) -> bool:
+    """Whether a legal form as a name spells it ("limited", "joint stock company") is a phrase of
+    the vocabulary (a list's names spell a few hundred)."""
+    return tuple(basic_tokens(spelled)) in vocabulary().phrases
 
 
 _NEW = object.__new__

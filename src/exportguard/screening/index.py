@@ -187,7 +187,6 @@ class NameIndex:
         self.names = _names(self.entries, keys, forms)
         self.name_entry = np.fromiter((n.entry for n in self.names), dtype=np.int32,
                                       count=len(self.names))
-        self.exact = Postings.of(keys.exact)
         self.han_exact = Postings.of(keys.han_exact)
         self.han_trade = Postings.of(keys.han_trade)
         self.pinyin_full = Postings.of(keys.pinyin_full)
@@ -202,13 +201,16 @@ class NameIndex:
             tuple(every[start:end]) for start, end in itertools.pairwise(bounds)]
 
     def _build_postings(self, cache: NameForms | None = None) -> None:
-        """Token, sound and trigram postings as (key id, name number) pairs sorted into arrays;
+        """Exact-core, token, sound and trigram postings as (key id, name number) pairs sorted
+        into arrays;
         each key's names stay in ascending order, a name once per token and trigram (a name
         with two words of one sound is in that sound's postings twice, as it always was).
         Built over arrays of all names' token ids and characters, not name by name. (The
         consonant skeletons' postings are made when first asked: `skeletons`.)"""
         forms = [name.form for name in self.names]
         name_tokens_of = [f.tokens for f in forms]
+        # Each name under its core (`exact`): one Python step per name, no list per key.
+        self.exact = _postings_of_keys(list(map(" ".join, name_tokens_of)))
         lengths = np.fromiter(map(len, name_tokens_of), dtype=np.int64, count=len(forms))
         name_token_starts = np.zeros(len(forms) + 1, dtype=np.int64)
         np.cumsum(lengths, out=name_token_starts[1:])
@@ -489,6 +491,15 @@ def _sorted_distinct(values: np.ndarray) -> np.ndarray:
     return values[new]
 
 
+def _postings_of_keys(keys_of: list[str]) -> Postings:
+    """Each key of `keys_of` to the positions it holds (ascending), keys in the order of first
+    appearance: `Postings.of` of the dictionary of lists made position by position."""
+    keys = list(dict.fromkeys(keys_of))
+    slots = dict(zip(keys, range(len(keys)), strict=True))
+    key_ids = np.fromiter(map(slots.__getitem__, keys_of), dtype=np.int64, count=len(keys_of))
+    return Postings.of_pairs(keys, key_ids, np.arange(len(keys_of), dtype=np.int32))
+
+
 def _distinct_pairs(keys: np.ndarray, owners: np.ndarray, key_count: int
                     ) -> tuple[np.ndarray, np.ndarray]:
     """The distinct (key, owner) pairs of two parallel arrays, by owner then key."""
@@ -546,13 +557,12 @@ def _trigram_postings(forms: Sequence[NameForm], limit: int) -> Postings:
 
 
 class _Keys:
-    """The exact-lookup keys of the names being indexed, each to its name numbers: the core of
-    every form; for a name in characters its simplified characters (short forms spelt out), its
-    trade name (`chinese.trade_name`: 旷视 of 北京旷视科技有限公司), and the pinyin of both (a query
-    in pinyin is looked up by its letters run together)."""
+    """The exact-lookup keys of the names in characters being indexed, each to its name
+    numbers: its simplified characters (short forms spelt out), its trade name
+    (`chinese.trade_name`: 旷视 of 北京旷视科技有限公司), and the pinyin of both (a query in
+    pinyin is looked up by its letters run together)."""
 
     def __init__(self) -> None:
-        self.exact: dict[str, list[int]] = defaultdict(list)
         self.han_exact: dict[str, list[int]] = defaultdict(list)
         self.han_trade: dict[str, list[int]] = defaultdict(list)
         self.pinyin_full: dict[str, list[int]] = defaultdict(list)
@@ -593,11 +603,9 @@ def _names(entries: Sequence[ListEntry], keys: _Keys, forms: NameForms | None
            ) -> list[IndexedName]:
     """Every comparable name of `entries`, in order (an entry's name, aliases, curated names;
     each text then its bare variant, `name_variants`), a form once per entry and origin, with
-    each name's exact keys filed in `keys`: its core, and for the first name of a text in
-    characters `han_keys`."""
+    the first name of a text in characters filed in `keys` under its `han_keys`."""
     names: list[IndexedName] = []
     append = names.append
-    exact = keys.exact
     if forms is None:  # every name is normalised here
         repair_spellings(text for listed in entries
                          for text in (listed.name, *listed.alt_names, *listed.local_names))
@@ -626,7 +634,6 @@ def _names(entries: Sequence[ListEntry], keys: _Keys, forms: NameForms | None
                     _SET_TEXT(name, text)
                     _SET_FORM(name, form)
                     append(name)
-                    exact[" ".join(tokens)].append(number)
                     if first:
                         if han is not None:
                             keys.add_han(han, number)
