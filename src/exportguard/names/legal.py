@@ -77,22 +77,23 @@ def legal_form_spans(text: str) -> tuple[tuple[str, str], ...]:
             else len(_WORD.findall(text))
         if count < _ASCII_WORDS:
             return tuple(found)  # the vocabulary's forms cover short names; rigour loads slowly
-    else:
-        found = []
-    extract = _core_extract()  # (`_extract_org_types` without its Python layer: most names)
-    hits = list(extract(text, _CASEFOLD, _NOOP, False))
-    if text.isascii():
+        extract = _core_extract()  # (`_extract_org_types` without its Python layer)
         # Also asked of rigour's table with its accents taken off ("anonim sirketi"); that
         # table has its punctuation taken off too, so "s.a. de c.v." is found as written only.
-        hits += extract(text, _CASEFOLD_NFKD, _STRONG, False)
+        hits = extract(text, _CASEFOLD, _NOOP, False) \
+            + extract(text, _CASEFOLD_NFKD, _STRONG, False)
+    else:
+        found = []
+        hits = _core_extract()(text, _CASEFOLD, _NOOP, False)
     if not hits:
         return tuple(found)
-    for spelled, compact in sorted(hits, key=lambda hit: -len(hit[0])):
+    if len(hits) > 1:  # longest first; a hit both tables give is read once
+        hits = sorted(dict.fromkeys(hits), key=lambda hit: -len(hit[0]))
+    for spelled, compact in hits:
         start = text.find(spelled)
-        if start < 0 or any(spelled in other for other, _ in found):
+        if start < 0 or (found and any(spelled in other for other, _ in found)):
             continue
-        at_end = not _WORD.search(text[start + len(spelled):])
-        if len(spelled) >= _SHORT or at_end:
+        if len(spelled) >= _SHORT or not _WORD.search(text, start + len(spelled)):  # (at the end)
             # rigour's longer spelling wins over a part of it found in ASCII ("anonim sirketi")
             found = [(s, c) for s, c in found if s not in spelled]
             found.append((spelled, compact.replace(" ", "")))
