@@ -292,3 +292,21 @@ def test_nothing_is_recorded_against_rows_without_fingerprints(store, sample):
     assert store.recorded_changes(old.id, new.id) is None
     assert diff_snapshots(store, old.id, new.id).to_dict()["counts"] == \
         {"added": 2, "removed": 3, "changed": 2}
+
+
+def test_changes_made_against_a_snapshot_no_longer_the_latest_are_not_recorded(store, sample):
+    from sqlalchemy import text
+
+    from exportguard.store.changes import record_changes
+
+    before, after, _, _ = _edit(sample)
+    first = _save(store, before, date(2024, 1, 1))
+    second = _save(store, after, date(2024, 2, 1))
+    third = _save(store, before, date(2024, 3, 1))  # came in while a load compared with `first`
+    keys = store.recorded_changes(first.id, second.id)
+    with store.engine.begin() as connection:
+        connection.execute(text("delete from snapshot_changes where snapshot_id = :id"),
+                           {"id": third.id})
+        record_changes(connection, third.id, "csl", (first.id, keys))
+    assert store.recorded_changes(first.id, third.id) is None
+    assert diff_snapshots(store, first.id, third.id).size == 0

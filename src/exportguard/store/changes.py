@@ -54,29 +54,48 @@ def entry_line(key: str, fingerprint: str | None) -> str | None:
     return f"{key}\t{fingerprint}"
 
 
-def record_changes(connection: Any, snapshot_id: int, source: str,
-                   lines: Sequence[str | None]) -> None:
-    """Record, in the transaction that writes snapshot `snapshot_id`, the keys a diff against
-    the snapshot before it of its `source` reads; `lines` are the new rows' lines in row
-    order (`entry_line`). Nothing when there is no snapshot before, or a line is missing."""
-    from sqlalchemy import insert, text
-
-    from exportguard.store.tables import SnapshotChangeRow
+def changes_against_latest(connection: Any, source: str, lines: Sequence[str | None],
+                           below: int | None = None) -> tuple[int, KeysToRead] | None:
+    """The latest stored snapshot of `source` (of those numbered below `below`, when given:
+    the new one, already in the transaction) and the keys a diff of it against new rows reads;
+    `lines` are the new rows' lines in row order (`entry_line`). None when there is no
+    snapshot of the source, or a line is missing. (Made before the write transaction on
+    SQLite, so the store's write lock is not held while both snapshots are compared.)"""
+    from sqlalchemy import text
 
     if any(line is None for line in lines):
-        return
+        return None
     base = connection.execute(text(
-        "SELECT max(id) FROM snapshots WHERE source = :source AND id < :id"),
-        {"source": source, "id": snapshot_id}).scalar()
+        "SELECT max(id) FROM snapshots WHERE source = :source AND id < :below"),
+        {"source": source, "below": below if below is not None else 2**62}).scalar()
     if base is None:
-        return
+        return None
     rows = connection.execute(text(
         "SELECT key, fingerprint FROM list_entries WHERE snapshot_id = :id ORDER BY id"),
         {"id": base})
     before = [entry_line(key, fingerprint) for key, fingerprint in rows]
     if any(line is None for line in before):
+        return None
+    return base, differing_keys(before, lines)  # type: ignore[arg-type]
+
+
+def record_changes(connection: Any, snapshot_id: int, source: str,
+                   changes: tuple[int, KeysToRead] | None) -> None:
+    """Record, in the transaction that writes snapshot `snapshot_id`, the `changes` made
+    against the snapshot before it of its `source` (`changes_against_latest`): only when that
+    is still the one before it (another load of the source may have come in between)."""
+    from sqlalchemy import insert, text
+
+    from exportguard.store.tables import SnapshotChangeRow
+
+    if changes is None:
         return
-    keys = differing_keys(before, lines)  # type: ignore[arg-type]
+    base, keys = changes
+    before = connection.execute(text(
+        "SELECT max(id) FROM snapshots WHERE source = :source AND id < :id"),
+        {"source": source, "id": snapshot_id}).scalar()
+    if before != base:
+        return
     connection.execute(insert(SnapshotChangeRow.__table__).values(
         snapshot_id=snapshot_id, base_id=base, keys_before=sorted(keys.before),
         keys_after=sorted(keys.after), positions=keys.positions))

@@ -26,7 +26,13 @@ from exportguard.errors import InputError, StoreError
 from exportguard.model import Address, ListEntry, Snapshot, SnapshotHeader, entry_fingerprint
 from exportguard.processes import process_alive
 from exportguard.store import reads
-from exportguard.store.changes import KeysToRead, entry_line, record_changes, recorded_changes
+from exportguard.store.changes import (
+    KeysToRead,
+    changes_against_latest,
+    entry_line,
+    record_changes,
+    recorded_changes,
+)
 from exportguard.store.db import create_store_engine, migrate, session_factory
 from exportguard.store.reads import current_of
 from exportguard.store.tables import ListEntryRow, SnapshotRow
@@ -79,7 +85,9 @@ class Store:
                 row.entry_count = count
                 row.lists = sorted(lists)
                 session.flush()
-                record_changes(session.connection(), row.id, header.source, lines)
+                record_changes(session.connection(), row.id, header.source,
+                               changes_against_latest(session.connection(), header.source,
+                                                      lines, below=row.id))
                 return _snapshot(row)
         except SQLAlchemyError as exc:
             raise StoreError(f"could not store the snapshot: {exc}") from None
@@ -110,6 +118,8 @@ class Store:
                     connection.commit()
                     count, lists, lines = _stage(connection, table, entries, progress)
                     connection.commit()
+                    changes = changes_against_latest(connection, header.source, lines)
+                    connection.commit()
                     # The one write transaction on the store: a snapshot row and a copy in C.
                     connection.exec_driver_sql("BEGIN IMMEDIATE")
                     row = SnapshotRow.__table__
@@ -125,7 +135,7 @@ class Store:
                     connection.execute(text(
                         f"INSERT INTO list_entries ({columns}) SELECT {picked} "
                         "FROM staging.entries ORDER BY rowid"), {"sid": snapshot_id})
-                    record_changes(connection, snapshot_id, header.source, lines)
+                    record_changes(connection, snapshot_id, header.source, changes)
                     connection.commit()
                 finally:
                     connection.rollback()
