@@ -6,7 +6,9 @@
   glued words (positives) and near-miss negatives.
 - `data/names_eval_zh_hard.csv`: read with `zh`, `dev` rows only: real unlisted Chinese companies
   and institutes that share a trade name or a group with a listed party (another city, another
-  business), written to tune the contradiction rules of screening/han_rules.py.
+  business), written to tune the contradiction rules of screening/han_rules.py; and A-share
+  short names (股票简称, kind `unlisted_short`) of companies not on the CSL that score against a
+  listed party by one shared word or a pinyin collision.
 - `data/names_eval_zh_b.csv` (`--sets zh_b`): a second Chinese set, written later by another
   helper for other listed parties, every row `heldout`. It is kept back to judge generalisation
   once, at the end of a round of matcher and curated-name work: do not run it while tuning, and
