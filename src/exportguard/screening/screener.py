@@ -82,6 +82,7 @@ from exportguard.screening.han_rules import (
     relative,
 )
 from exportguard.screening.index import IndexedName, NameIndex
+from exportguard.screening.short_names import SHORT_NAME_CEILING, other_business, short_name
 
 # Chosen from measured precision and recall on the labelled set (bench/quality.py, figures in
 # bench/RESULTS.md): F1 peaks at 0.85; 0.80 would add 0.4 points of recall for twice the false
@@ -306,7 +307,10 @@ class Screener:
                 certain = value >= 1.0 and not other
                 equal = certain and exact is None  # the reading is a listed name's words
                 differs = (exact is None and key and self._own_names_differ(key, entry_number)
-                           and not _numbers_agree(key, self.index.names[number].form.tokens))
+                           and not _numbers_agree(key, self.index.names[number].form.tokens)
+                           and not (not other and short_name(key) is not None
+                                    and _reads_as_listed(form.tokens,
+                                                         self.index.names[number].form.tokens)))
                 if differs:
                     value += OWN_NAME_DIFFERS
                     certain = False
@@ -344,6 +348,10 @@ class Screener:
                 if value > RELATIVE_CEILING and not equal and self._relative(
                         key, part.text, exact, entry_number):
                     value = RELATIVE_CEILING
+                    certain = False
+                if value > SHORT_NAME_CEILING and self._short_name_held(
+                        key, exact, entry_number, form, self.index.names[number].form.tokens):
+                    value = SHORT_NAME_CEILING
                     certain = False
                 # However well the country fits, a fuzzy match never ties an exact one.
                 value = min(max(value, 0.0), 1.0 if certain else FUZZY_CEILING)
@@ -393,7 +401,9 @@ class Screener:
                 f"{BUSINESS_WORD_SHARE:.0%} of their usual weight: English names of Chinese "
                 "companies often word them otherwise or leave them out"))
         differs = bool(exact is None and key and self._own_names_differ(key, name.entry)
-                       and not _numbers_agree(key, name.form.tokens))
+                       and not _numbers_agree(key, name.form.tokens)
+                       and not (not _other_convention(form) and short_name(key) is not None
+                                and _reads_as_listed(form.tokens, name.form.tokens)))
         if differs:
             own = "', '".join(self._own_names(name.entry))
             features.append(Feature(
@@ -462,6 +472,13 @@ class Screener:
             features.append(Feature("group_relative", 1.0, RELATIVE_CEILING - so_far,
                                     RELATIVE_CEILING - so_far,
                                     f"{kin.detail()}; so at most {RELATIVE_CEILING:.2f}"))
+        so_far = sum(f.contribution for f in features)
+        held = self._short_name_held(key, exact, name.entry, form, name.form.tokens) if (
+            so_far > SHORT_NAME_CEILING) else None
+        if held is not None:
+            features.append(Feature(held[0], 1.0, SHORT_NAME_CEILING - so_far,
+                                    SHORT_NAME_CEILING - so_far,
+                                    f"{held[1]}; so at most {SHORT_NAME_CEILING:.2f}"))
         return Match(entry, value, name.text, name.origin, form.text, form.kind, features)
 
     def _scored(
@@ -717,6 +734,29 @@ class Screener:
                                                          _left_out)
         return cached
 
+    def _short_name_held(self, key: str | None, exact: Feature | None, entry: int,
+                         form: NameForm, listed: Sequence[str]) -> tuple[str, str] | None:
+        """(feature name, detail) when a short name in characters says too little for this
+        party and its name `listed` (tokens) (`short_names`): read, it has one word of its own at
+        most, no other word of it corroborates the listed name, and the party has no name in
+        characters (`short_names.short_name`; a Chinese reading `form`, not a Japanese or
+        Korean one); or it is a trade name and 股份/集团 where every name of the party has a word
+        of its own besides (`short_names.other_business`)."""
+        if not key or (exact is not None and exact.name != "trade_name"):
+            return None
+        own = self._own_names(entry)
+        short = short_name(key) if (exact is None and not own
+                                    and form.kind.startswith("han")) else None
+        why = short.held_against(listed) if short is not None else None
+        if why is not None:
+            return ("short_name", f"{why}, matched by its reading, and the listed party has no "
+                                  "name in characters to confirm it: many companies share a "
+                                  "trade word or its pinyin")
+        other = other_business(key, own) if own else None
+        if other is not None:
+            return "short_name_other_business", f"the query {key} {other.detail()}"
+        return None
+
     def _short_fuzzy(self, form: NameForm, number: int) -> tuple[str, str, str] | None:
         """`features.short_word_approximate` of the query form and this listed name (the
         country bonus is then withheld)."""
@@ -815,6 +855,26 @@ def _numbers_agree(key: str, listed: tuple[str, ...]) -> bool:
     (北京控制工程研究所), so a curated proper name does not make the numbered one another party."""
     numbers = re.findall(r"[0-9]+", key)
     return bool(numbers) and all(n in listed for n in numbers)
+
+
+# Words of a listed name that only say it is an organisation (Dianke Chip Group).
+_ORGANISATION_WORDS = frozenset({"group", "co", "ltd", "company", "corporation", "corp",
+                                 "limited", "holding", "holdings", "inc"})
+
+
+def _reads_as_listed(query: tuple[str, ...], listed: tuple[str, ...]) -> bool:
+    """The reading of a short name (`short_names.short_name`; asked only of those) has two
+    words or more, every one of them the listed name's, and the listed name has no other word
+    but one saying it is an organisation (电科芯片 'dianke chip' and the listed alias Dianke Chip
+    Group): that name was written from these very characters, so a curated name in characters
+    of another form (CETC Chip's former 重庆声光电) does not make the query another party. A
+    registered name is not asked: its curated form in characters says which company it is
+    (浪潮电子信息产业股份有限公司, not the Beijing subsidiary's alias in pinyin). Not for a
+    reading that took a term's other convention (北京工业大学 read 'beijing institute of
+    technology' is not 北京理工大学)."""
+    words = set(query)
+    return (len(words) >= 2 and words.issubset(listed)
+            and all(t in words or t in _ORGANISATION_WORDS for t in listed))
 
 
 def _origin(origin: str) -> str:

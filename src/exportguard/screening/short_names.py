@@ -1,0 +1,135 @@
+"""Short names in characters (issue 16): a stock short name (股票简称) such as 华升股份, 弘讯科技 or
+光电股份 is a trade word and a generic word or two, with no legal form, place or business of its
+own to tell its company from another. Listed companies are shown by such names on the exchanges'
+lists (Shanghai Stock Exchange, https://www.sse.com.cn/assortment/stock/list/share/), and many
+companies share a trade word or its pinyin: a short name says too little to confirm a listed party
+that no name in characters backs. Each rule here says in a feature why it holds a match back
+(see `screener.Screener._match`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from exportguard.names.chinese import segment, trade_name
+from exportguard.names.normalize import name_forms
+
+# A short name of generic words around at most one word of its own (its trade word) matched by
+# its reading against a listed party with no name in characters, where nothing but that word
+# meets the listed name: the reading of one trade word (华升 "huasheng", 彩虹 "rainbow") is shared
+# by many companies, and nothing else in the query can contradict the party
+# (han_rules.contradiction needs a place, a business kind or a number). A business word of the
+# query the listed name has too (航空 of 洪都航空 and Hongdu Aviation) corroborates it; words such
+# as 科技 or 集团 do not. It stays visible below the default threshold, for a person to see; a
+# party whose curated or listed name in characters is the query is matched exactly and not held.
+SHORT_NAME_CEILING = 0.80
+_SHORT_NAME_CHARS = 4
+_HAN_ONLY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Readings of words that any company may have: they corroborate nothing.
+_SAYS_NOTHING = frozenset({"technology", "technologies", "tech", "science", "sciences", "group",
+                           "holding", "holdings", "industry", "industries", "industrial",
+                           "development", "enterprise", "enterprises", "co", "ltd", "company",
+                           "corporation", "limited", "international", "china", "stock", "shares",
+                           "new", "high"})
+_LEGAL_WORDS = frozenset({"股份", "集团"})
+
+
+@dataclass(frozen=True, slots=True)
+class ShortName:
+    """A query read as a short name: its word of its own (None when every word is a term) and
+    the readings of its other words that could corroborate a listed name."""
+
+    key: str
+    own: str | None
+    evidence: frozenset[str]
+    generic_only: bool  # terms and a legal word only, no 中国 (光电股份): nothing of its own
+
+    def held_against(self, listed: Sequence[str]) -> str | None:
+        """Why a listed name (its tokens) is held back, or None when the query's other words
+        corroborate it."""
+        if self.generic_only:
+            return f"the query {self.key} is a short name of generic words and a legal form only"
+        if self.evidence.intersection(listed):
+            return None
+        what = (f"its one word of its own is {self.own}, and no other word of it is the listed "
+                "name's" if self.own else "it has generic words only")
+        return f"the query {self.key} is a short name ({what})"
+
+
+@lru_cache(maxsize=4096)
+def short_name(key: str) -> ShortName | None:
+    """The query's characters `key` (`normalize.han_key`) read as a short name: four characters
+    or fewer, all of them Chinese, no place, at most one word read in pinyin (a trade word) and
+    every other word a known term (股份, 科技, 电气, 航天...); or None."""
+    if not key or len(key) > _SHORT_NAME_CHARS or not _HAN_ONLY.fullmatch(key):
+        return None
+    words = segment(key)
+    if any(w.how == "place" for w in words):
+        return None
+    own = [w.chars for w in words if w.how != "term"]
+    if len(own) > 1:
+        return None
+    evidence = frozenset(t for w in words if w.how == "term" for e in w.english
+                         for form in name_forms(e, False) for t in form.tokens) - _SAYS_NOTHING
+    chars = {w.chars for w in words}
+    generic_only = not own and bool(chars & _LEGAL_WORDS) and not chars & _NATIONAL
+    return ShortName(key, own[0] if own else None, evidence, generic_only)
+
+
+# A short name that is a trade name and 股份 or 集团 alone (亨通股份, 北方股份) against a party
+# each of whose names holding that trade name has a word of its own beside it (光电 of
+# 江苏亨通光电股份有限公司 and 亨通光电, 航天 of 航天彩虹): a company is shortened by its trade name
+# and the words that go with it (亨通光电), and 股份 or 集团 in their place names another company
+# of the trade name, often the group's parent or a sister listed under its own short name. Held
+# back like a group relative (han_rules.RELATIVE_CEILING). Words read as "technology" may be
+# left out (大华股份 for 浙江大华技术股份有限公司), and a group is shortened by its trade name and
+# 集团 (中国电子集团 for 中国电子信息产业集团有限公司): 集团 names another company only where the
+# party's names lack it.
+_SHARE_WORDS = ("股份", "集团")
+_LEFT_OUT_FREELY = frozenset({"科技", "技术", "股份", "集团", "有限", "有限公司", "公司",
+                              "有限责任公司", "控股"})
+_NATIONAL = frozenset({"中国", "中华"})
+_LEGAL_FORM = re.compile(r"股份有限公司|有限责任公司|有限公司|集团公司|总公司|公司")
+
+
+@dataclass(frozen=True, slots=True)
+class OtherBusiness:
+    """A short name of a trade name and 股份/集团 whose party's names all go on with `word`."""
+
+    trade: str
+    listed: str
+    word: str
+
+    def detail(self) -> str:
+        return (f"is the trade name {self.trade} and a word of the legal form, but the listed "
+                f"party's {self.listed} has {self.word} with {self.trade}, and every name of the "
+                "party with that trade name has a word of its own: likely another company of "
+                "the trade name, not the listed party")
+
+
+def other_business(key: str, own: tuple[str, ...]) -> OtherBusiness | None:
+    """`key` as a trade name and 股份 or 集团 (亨通股份) against the party's names in characters
+    `own` (simplified keys), or None: every name holding the trade name has a word of its own
+    beside it (after it first; not a place, 中国, a legal form, nor 科技/技术), none is the
+    trade name alone, and for 集团 none has 集团."""
+    trade = trade_name(key)
+    if not trade or key not in {trade + word for word in _SHARE_WORDS}:
+        return None
+    holders = [name for name in own if trade in name]
+    if not holders:
+        return None
+    if key.endswith("集团") and any("集团" in name for name in holders):
+        return None  # 中国电子集团 shortens 中国电子信息产业集团有限公司: the group itself
+    found: list[tuple[str, str]] = []
+    for name in holders:
+        before, after = _LEGAL_FORM.sub("", name).split(trade, 1)
+        words = [w for part in (after, before) if part for w in segment(part)
+                 if w.how != "place" and w.chars not in _NATIONAL]
+        word = next((w.chars for w in words if w.chars not in _LEFT_OUT_FREELY), None)
+        if word is None:
+            return None  # the trade name alone, or with only words a short name leaves out
+        found.append((name, word))
+    name, word = max(found, key=lambda f: len(f[0]))
+    return OtherBusiness(trade, name, word)
