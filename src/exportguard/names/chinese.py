@@ -76,6 +76,28 @@ def simplified(text: str) -> str:
 
 
 @cache
+def _taiwan_opencc() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("tw2sp")
+
+
+def mainland_words(text: str) -> str | None:
+    """The text in traditional characters with Taiwan's words written as the mainland's, in
+    simplified characters (資訊 -> 信息, 軟體 -> 软件, 網路 -> 网络, 積體電路 -> 集成电路: OpenCC's
+    tw2sp), when that differs from folding its characters alone (`simplified`), else None. Only a
+    text with traditional characters is converted again: tw2sp's phrases are written in them, and
+    a name in simplified characters that uses such a word (资讯) is written so on purpose."""
+    if not HAN_RUN.search(text):
+        return None
+    folded = simplified(text)
+    if folded == text:
+        return None
+    phrased = _taiwan_opencc().convert(text)
+    return phrased if phrased != folded else None
+
+
+@cache
 def _short_forms() -> tuple[tuple[re.Pattern[str], str, str], ...]:
     return tuple((re.compile(f["pattern"]), f["expansion"], f["source"])
                  for f in vocabulary().han_short_forms)

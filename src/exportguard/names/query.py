@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exportguard.countries import country_from_name
+from exportguard.names.chinese import mainland_words
 from exportguard.names.normalize import basic_tokens, kept_in_brackets, name_forms
 from exportguard.names.terms import place_tokens
 
@@ -219,6 +220,13 @@ def query_parts(text: str) -> tuple[QueryPart, ...]:
         split = _CAMEL.sub(" ", part.text)
         if split != part.text:
             parts.append(QueryPart(split, "words split", f"'{part.text}' read as '{split}'"))
+        mainland = mainland_words(part.text)
+        if mainland is not None:
+            # Names written in Taiwan use its words (資訊 for 信息): listed and curated names in
+            # characters are the mainland's.
+            parts.append(QueryPart(mainland, "mainland words",
+                                   f"'{part.text}' read with the mainland's words as "
+                                   f"'{mainland}'", part.country))
     unique: dict[str, QueryPart] = {}
     for part in parts:
         key = " ".join(part.text.casefold().split())
