@@ -10,6 +10,8 @@ import pycountry
 import pytest
 import yaml
 
+from exportguard import countries
+from exportguard.errors import InputError
 from exportguard.names import terms
 from exportguard.package_files import DATA
 
@@ -46,16 +48,86 @@ def test_country_names_are_pycountrys_kept_in_the_data_directory(
     monkeypatch.setenv("EXPORTGUARD_HOME", str(tmp_path))
     expected = tuple((c.name, getattr(c, "common_name", None)) for c in pycountry.countries)
     assert ("Taiwan, Province of China", "Taiwan") in expected
-    terms.country_names.cache_clear()
+    _clear()
     assert terms.country_names() == expected
     (copy,) = tmp_path.glob("countries-*.json")
-    terms.country_names.cache_clear()
+    _clear()
     with monkeypatch.context() as patch:
         patch.setattr(pycountry, "countries", _Refused())
         assert terms.country_names() == expected
     copy.write_text("[not json", encoding="utf-8")
-    terms.country_names.cache_clear()
+    _clear()
     assert terms.country_names() == expected
-    terms.country_names.cache_clear()
+    _clear()
     terms.place_tokens.cache_clear()
     assert {"taiwan", "china", "germany", "beijing"} <= terms.place_tokens()
+
+
+def _clear() -> None:
+    for table in (countries.iso_countries, countries._codes, countries._names_by_code,
+                  countries._iso_names, terms.country_names):
+        table.cache_clear()
+
+
+def _pycountry_names() -> dict[str, str]:
+    """What `country_from_name` looked names up in before the table was kept: pycountry's."""
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                names.setdefault(countries.fold_country_name(value), country.alpha_2)
+    return names
+
+
+_TRICKY = ["Côte d'Ivoire", "COTE D’IVOIRE", "Korea, Republic of", "Korea, Democratic People's "
+           "Republic of", "Taiwan", "Taiwan, Province of China", "Iran", "Iran, Islamic Republic "
+           "of", "Russia", "Russian Federation", "Türkiye", "Turkey", "Viet Nam", "Vietnam",
+           "Bolivia", "Congo", "Congo, The Democratic Republic of the", "Lao People's "
+           "Democratic Republic", "Macao", "Hong Kong", "Kosovo", "Burma", "Myanmar",
+           "United States", "United States of America", "Saint Barthélemy", "Åland Islands",
+           "  germany  ", "People's Republic of China", "Palestine, State of", "US", "China ",
+           "", "   ", None]
+
+
+def test_country_table_is_pycountrys_and_a_damaged_or_stale_copy_is_made_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("EXPORTGUARD_HOME", str(tmp_path))
+    every = [(c.alpha_2, c.name, getattr(c, "official_name", None),
+              getattr(c, "common_name", None)) for c in pycountry.countries]
+    by_name = _pycountry_names()
+    probes = [c.alpha_2 for c in pycountry.countries] + ["XK", "xk", "us", "ZZ", "AA", "UK", "EU"]
+    assigned = {code: code.upper() == "XK" or pycountry.countries.get(alpha_2=code) is not None
+                for code in probes}
+    named = {code: "Kosovo" if code.upper() == "XK" else getattr(
+        pycountry.countries.get(alpha_2=code), "name", code.upper()) for code in probes}
+    for state in ("made", "read", "damaged", "tampered", "stale"):
+        _clear()
+        if state == "damaged":
+            (copy,) = tmp_path.glob("countries-*.json")
+            copy.write_text(copy.read_text("utf-8")[:-40], encoding="utf-8")
+        elif state == "tampered":  # well formed, but not the rows it was written with
+            (copy,) = tmp_path.glob("countries-*.json")
+            copy.write_text(copy.read_text("utf-8").replace('"Germany"', '"Germania"'),
+                            encoding="utf-8")
+        elif state == "stale":  # another pycountry: another file, the old one removed
+            (copy,) = tmp_path.glob("countries-*.json")
+            monkeypatch.setattr(countries, "find_spec", lambda name: None)
+        with monkeypatch.context() as patch:
+            if state == "read":
+                patch.setattr(pycountry, "countries", _Refused())
+            assert list(countries.iso_countries()) == every
+            assert {code: countries.is_country_code(code) for code in probes} == assigned
+            assert {code: countries.country_name(code) for code in probes} == named
+            assert countries._iso_names() == by_name
+            for text in _TRICKY:
+                folded = countries.fold_country_name(text or "")
+                assert countries.country_from_name(text) == (by_name.get(folded) if folded
+                                                             else None), text
+        assert countries.parse_country(" de ") == "DE"
+        with pytest.raises(InputError):
+            countries.parse_country("ZZ")
+        assert len(list(tmp_path.glob("countries-*.json"))) == 1
+        if state == "stale":
+            assert not copy.exists()
+    _clear()

@@ -2,25 +2,83 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
 import re
 import unicodedata
 from collections.abc import Mapping
 from functools import cache
+from importlib.util import find_spec
+from typing import Any
 
+from exportguard.config import data_dir, keep
 from exportguard.errors import InputError
 
 # Codes the lists use that ISO 3166-1 has not assigned (user-assigned range, used by OFAC and UN).
 _EXTRA = {"XK": "Kosovo"}
+_CODE = re.compile(r"[A-Z]{2}")
 
+
+@cache
+def iso_countries() -> tuple[tuple[str, str, str | None, str | None], ...]:
+    """(alpha-2 code, name, official name, common name) of each of pycountry's countries, in its
+    order. Importing pycountry and reading its table costs about 20 ms, more than a delta
+    re-screen's screening, so the rows are kept in a small file in the data directory, keyed by
+    pycountry's code and country table (location and modification time: reading its version
+    with importlib.metadata costs more than the file saves) and carrying the digest of its rows:
+    a missing, damaged or stale file is made again from pycountry, never trusted."""
+    spec = find_spec("pycountry")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    table = os.path.join(os.path.dirname(origin), "databases", "iso3166-1.json") if origin else ""
+    installed = "\n".join(f"{path}:{os.stat(path).st_mtime_ns}" for path in (origin, table)
+                          if path and os.path.exists(path))
+    digest = hashlib.sha256(f"countries 2\n{installed}".encode()).hexdigest()[:16]
+    path = data_dir() / f"countries-{digest}.json"
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+        kept = json.loads(path.read_text("utf-8"))
+        rows = _checked_rows(kept["countries"])
+        if hashlib.sha256(_rows_text(rows).encode()).hexdigest() == kept["sha256"]:
+            return rows
+    import pycountry
+
+    rows = tuple((c.alpha_2, c.name, getattr(c, "official_name", None),
+                  getattr(c, "common_name", None)) for c in pycountry.countries)
+    text = _rows_text(rows)
+    keep(path, json.dumps({"countries": json.loads(text),
+                           "sha256": hashlib.sha256(text.encode()).hexdigest()},
+                          ensure_ascii=False).encode("utf-8"), family="countries-*.json")
+    return rows
+
+
+def _rows_text(rows: tuple[tuple[str, str, str | None, str | None], ...]) -> str:
+    return json.dumps(rows, ensure_ascii=False)
+
+
+def _checked_rows(found: Any) -> tuple[tuple[str, str, str | None, str | None], ...]:
+    """The kept rows, or ValueError when they are not what `iso_countries` writes."""
+    if not isinstance(found, list) or not found:
+        raise ValueError("no countries")
+    rows = []
+    for row in found:
+        if (not isinstance(row, list) or len(row) != 4 or not isinstance(row[0], str)
+                or not _CODE.fullmatch(row[0]) or not isinstance(row[1], str) or not row[1]
+                or not all(v is None or isinstance(v, str) for v in row[2:])):
+            raise ValueError(f"not a country row: {row!r}")
+        rows.append((row[0], row[1], row[2], row[3]))
+    return tuple(rows)
 
 
 @cache
 def _codes() -> frozenset[str]:
-    """The assigned codes (pycountry is read at first use: a screen without a country, or with
-    none written in the query, does not need it)."""
-    import pycountry
+    """The assigned codes."""
+    return frozenset(row[0] for row in iso_countries()) | frozenset(_EXTRA)
 
-    return frozenset(c.alpha_2 for c in pycountry.countries) | frozenset(_EXTRA)
+
+@cache
+def _names_by_code() -> dict[str, str]:
+    return {code: name for code, name, _, _ in iso_countries()} | _EXTRA
 
 
 def is_country_code(code: str) -> bool:
@@ -29,12 +87,7 @@ def is_country_code(code: str) -> bool:
 
 def country_name(code: str) -> str:
     code = code.upper()
-    if code in _EXTRA:
-        return _EXTRA[code]
-    import pycountry
-
-    found = pycountry.countries.get(alpha_2=code)
-    return found.name if found else code
+    return _names_by_code().get(code, code)
 
 
 def parse_country(value: str, field: str = "country") -> str:
@@ -57,14 +110,11 @@ def fold_country_name(text: str) -> str:
 
 @cache
 def _iso_names() -> dict[str, str]:
-    import pycountry
-
     names: dict[str, str] = {}
-    for country in pycountry.countries:
-        for attr in ("name", "official_name", "common_name"):
-            value = getattr(country, attr, None)
+    for code, *spelt in iso_countries():  # name, official name, common name
+        for value in spelt:
             if value:
-                names.setdefault(fold_country_name(value), country.alpha_2)
+                names.setdefault(fold_country_name(value), code)
     return names
 
 

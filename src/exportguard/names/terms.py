@@ -177,28 +177,11 @@ def vocabulary() -> Vocabulary:
 
 @cache
 def country_names() -> tuple[tuple[str, str | None], ...]:
-    """(name, common name or None) of each of pycountry's countries. Importing pycountry reads
-    its version with importlib.metadata (a tenth of a cold screen), so the names are kept in a
-    small file in the data directory, keyed by pycountry's code and country table (location and
-    modification time); a missing or unreadable file only costs that time."""
-    spec = find_spec("pycountry")
-    origin = spec.origin if spec is not None and spec.origin else ""
-    table = os.path.join(os.path.dirname(origin), "databases", "iso3166-1.json") if origin else ""
-    installed = "\n".join(f"{path}:{os.stat(path).st_mtime_ns}" for path in (origin, table)
-                          if path and os.path.exists(path))
-    digest = hashlib.sha256(f"countries 1\n{installed}".encode()).hexdigest()[:16]
-    path = data_dir() / f"countries-{digest}.json"
-    with contextlib.suppress(OSError, ValueError, TypeError):
-        found = json.loads(path.read_text("utf-8"))
-        if isinstance(found, list) and found:
-            return tuple((str(name), None if common is None else str(common))
-                         for name, common in found)
-    import pycountry
+    """(name, common name or None) of each of pycountry's countries, read from the table
+    `countries.iso_countries` keeps in the data directory."""
+    from exportguard.countries import iso_countries
 
-    names = tuple((country.name, getattr(country, "common_name", None))
-                  for country in pycountry.countries)
-    keep(path, json.dumps(names, ensure_ascii=False).encode("utf-8"))
-    return names
+    return tuple((name, common) for _, name, _, common in iso_countries())
 
 
 @cache
