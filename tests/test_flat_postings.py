@@ -59,3 +59,21 @@ def test_many_keys_each_found_at_its_place(tmp_path):
         assert flat_read.array(key).tolist() == [keys.index(key)]
     assert read.array("k5000") is None
     assert isinstance(read.array("k7"), np.ndarray)
+
+
+def test_flagged_postings_keep_the_flagged_numbers_of_each_key_in_order(tmp_path):
+    """`Postings.flagged` (the delta re-screen's exact cores of the touched names): of every
+    key, the numbers flagged, in their order, and no key left without one; read from a file,
+    only those keys are decoded."""
+    lists = {"huawei": [0, 3, 9], "": [1], "wei": [2, 4], "华为 technologies": [5, 7],
+             "a b": [6], "z": [8, 10, 11], "last": [12]}
+    flags = np.zeros(13, dtype=bool)
+    flags[[0, 1, 5, 7, 9, 11, 12]] = True
+    expected = {key: kept for key, numbers in lists.items()
+                if (kept := [n for n in numbers if flags[n]])}
+    for postings in (Postings.of(lists), _read_back(Postings.of(lists), tmp_path)):
+        found = postings.flagged(flags)
+        assert dict(found.items()) == expected
+        assert [found.get(key, []) for key in lists] == [expected.get(key, []) for key in lists]
+        assert not postings.flagged(np.zeros(13, dtype=bool)).keys
+    assert dict(_read_back(Postings.of({}), tmp_path, "e").flagged(flags).items()) == {}

@@ -12,6 +12,7 @@ to the database, keyed by the snapshots it was built from and everything its nam
 from __future__ import annotations
 
 import hashlib
+import threading
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 _CACHE_PREFIX = "index-"
 _CACHE_SUFFIX = ".flat"
 _CACHES_KEPT = 3
+# The index files this process read, newest last (at most _CACHES_KEPT): path -> the file's
+# inode, size and modification time when read, and the index read.
+_READ: dict[Path, tuple[tuple[int, int, int], NameIndex]] = {}
+_READ_LOCK = threading.Lock()
 
 
 def current_screener(store: Store, *, cache: bool = True) -> Screener:
@@ -118,11 +123,26 @@ def _cache_path(store: Store | DirectSqlite, snapshots: list[Snapshot],
 
 
 def _read_cache(path: Path) -> NameIndex | None:
-    """The index file, memory-mapped (a few milliseconds); None when absent or unreadable."""
+    """The index file, memory-mapped (a few milliseconds); None when absent or unreadable. An
+    index this process read from the same file (the same inode, size and modification time: the
+    file is written whole under a new name, then renamed) is reused: a re-screen after the
+    screener that chose its customers reads no file again."""
     try:
-        return NameIndex.read(path)
+        stat = path.stat()
+        seen = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        with _READ_LOCK:
+            kept = _READ.get(path)
+        if kept is not None and kept[0] == seen:
+            return kept[1]
+        index = NameIndex.read(path)
     except (OSError, ValueError):
         return None
+    with _READ_LOCK:
+        _READ.pop(path, None)
+        _READ[path] = (seen, index)
+        while len(_READ) > _CACHES_KEPT:
+            del _READ[next(iter(_READ))]
+    return index
 
 
 def _write_cache(path: Path, index: NameIndex) -> None:

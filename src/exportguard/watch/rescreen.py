@@ -197,12 +197,13 @@ def delta_screen(
     depends on what the whole index finds) and its hits on touched entries kept."""
     touched = frozenset(e.key for e in touched_entries)
     screened = [c for c in customers if chosen is None or c.id in chosen]
-    if len(screened) >= _MANY:
-        _look_ups(screener.index)
     plain = [c for c in screened if not has_han(c.name)]
+    written = [c for c in screened if has_han(c.name)]
+    if len(screened) >= _MANY:
+        _look_ups(screener.index, exact=len(written) >= _FEW)
     found = screen_customers(_TouchedScreener(screener, touched_entries, numbers), plain) \
         if plain else {}
-    found.update(screen_customers(screener, [c for c in screened if has_han(c.name)]))
+    found.update(screen_customers(screener, written))
     out: dict[int, dict[str, Hit]] = {}
     for customer in customers:
         kept = {key: hit for key, hit in old.get(customer.id, {}).items()
@@ -217,13 +218,16 @@ def delta_screen(
 
 
 _MANY = 16  # customers screened: then the index's look-ups are made dictionaries first
+_FEW = 4  # customers in characters screened in full: then the exact cores' dictionary too
 
 
-def _look_ups(index: NameIndex) -> None:
+def _look_ups(index: NameIndex, *, exact: bool) -> None:
     """The dictionaries of the postings every screen looks words up in. An index read from its
     file first searches its encoded keys for each word (right for a few screens); for dozens
-    of screens, decoding the keys once costs less (tokens: 3 ms against 19 ms for 64 words)."""
-    for postings in (index.tokens, index.sounds, index.exact):
+    of screens, decoding the keys once costs less (tokens: 3 ms against 19 ms for 64 words).
+    The exact cores' (15-20 ms: 50,000 keys) only when customers in characters are screened
+    in full: the others are screened against the touched names' cores (`_TouchedIndex`)."""
+    for postings in (index.tokens, index.sounds, *((index.exact,) if exact else ())):
         postings.slots  # noqa: B018 (made on first use)
 
 
@@ -248,11 +252,14 @@ class _TouchedScreener(Screener):
 
 class _TouchedIndex:
     """A NameIndex whose `candidates` are those of the whole index that belong to touched
-    entries; everything else is the index's own."""
+    entries, and whose exact cores are those of the touched names (the screener scores only
+    touched names, so a core's other names were dropped later); everything else is the
+    index's own."""
 
     def __init__(self, index: NameIndex, entries: frozenset[int]) -> None:
         self._index = index
         self._touched = member(index.name_entry, _array(entries))  # a flag per name
+        self.exact = index.exact.flagged(self._touched)
 
     def candidates(self, form: NameForm, limit: int) -> np.ndarray:
         found = self._index.candidates(form, limit)
