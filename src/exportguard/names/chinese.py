@@ -207,10 +207,17 @@ def segment(run: str) -> tuple[Word, ...]:
             words.append(Word(piece, "number", (piece.strip(),)))
             continue
         place = _place(piece)
+        after = pieces[i] if i < len(pieces) else ""
+        if place is None and len(piece) > 2:
+            place = dictionary_place(piece)  # 丹东市, one word of jieba's dictionary
+        if place is None and len(piece) > 1 and _suffix_after(after):
+            place = dictionary_place(piece + after[0])  # 丹东 / 市
         if place is not None:
             words.append(Word(piece, "place", (place,)))
-            if i < len(pieces) and pieces[i] in vocab.han_place_suffixes:
+            if after in vocab.han_place_suffixes:
                 i += 1  # 市, 省: English names drop them after a place
+            elif not piece.endswith(_ONE_CHAR_SUFFIXES) and _suffix_after(after):
+                pieces[i] = after[1:]  # 中山 / 市明阳 (jieba's guess at unknown characters)
             continue
         term = vocab.han_terms.get(piece)
         if term is not None:
@@ -271,9 +278,61 @@ def _place(piece: str) -> str | None:
     return None
 
 
+# A place named with its one-character suffix (丹东市, 义乌市, 昌平区, 长沙县) that the place
+# table lacks is found in jieba's dictionary, whose part-of-speech tags (`jieba.posseg`) mark
+# place names `ns`. Not the words so tagged whose stem is no place: a region (东北地区), a new
+# area (浦东新区: 'pudongxin' is no name), an autonomous county, a scenic or special area, and
+# 非上市 (unlisted).
+_ONE_CHAR_SUFFIXES = ("市", "省", "县", "区")
+_NOT_PLACES = ("地区", "新区", "自治县", "自治区", "风景区", "特区", "林区", "上市")
+
+
+def _suffix_after(piece: str) -> bool:
+    """Whether a piece after a place starts with its suffix: the suffix alone (市), or the suffix
+    glued by jieba's guess to characters it does not know (市明阳), not a word that starts with
+    it (市场, market)."""
+    return piece.startswith(_ONE_CHAR_SUFFIXES) and (
+        len(piece) == 1 or not _lexicon().frequencies.get(piece))
+
+
+@lru_cache(maxsize=65536)
+def dictionary_place(chars: str) -> str | None:
+    """The English of a place with its suffix that the place table lacks (丹东市 -> dandong,
+    the stem in pinyin as the place table spells most places): a word jieba's dictionary tags
+    as a place (`ns`) or whose stem it so tags, a stem of two to four characters; None for
+    any other."""
+    stem = chars[:-1]
+    if (not chars.endswith(_ONE_CHAR_SUFFIXES) or not 2 <= len(stem) <= 4
+            or chars.endswith(_NOT_PLACES) or "各" in stem or not HAN_RUN.fullmatch(chars)):
+        return None
+    lex = _lexicon()
+    if not (lex.is_place(chars) or lex.is_place(stem)):
+        return None
+    # Read with its suffix, as pypinyin knows the place (朝阳区 chaoyang qu; 朝阳 alone is
+    # zhaoyang, the morning sun), the suffix's syllable left out.
+    said = _name_syllables(chars, lex.pinyin(chars))
+    return "".join(said[:-1] if len(said) == len(chars) else lex.pinyin(stem))
+
+
+def _dictionary_head(text: str) -> int:
+    """The length of the place with its suffix the text starts with (丹东市鸿祥 -> 3), 0 for
+    none: a word of jieba's dictionary tagged as a place (`dictionary_place`), whose suffix does
+    not start a word (丹东 市政工程, municipal works; 海南 区块链, blockchain), two characters at
+    least left."""
+    frequencies = _lexicon().frequencies
+    for size in range(5, 2, -1):
+        head = text[:size]
+        if (len(text) > size + 1 and dictionary_place(head) and _lexicon().is_place(head)
+                and not frequencies.get(text[size - 1 : size + 1])):
+            return size
+    return 0
+
+
 def _note(word: Word, english: str) -> str:
     source = {"term": "name term", "place": "place", "number": "number",
               "pinyin": "pinyin"}[word.how]
+    if word.how == "place" and _place(word.chars) is None:
+        source = "place, jieba's dictionary"
     return f"{word.chars} as '{english}' ({source})"
 
 
@@ -448,12 +507,18 @@ def _strip_tail(words: list[Word], front: bool) -> str | None:
 
 def _without_places(text: str) -> str:
     """The text less the places (with 省, 市...) and 中国 it starts with, two characters at least
-    left: 广东省深圳市华为技术 -> 华为技术."""
+    left: 广东省深圳市华为技术 -> 华为技术; a place the table lacks with its suffix too
+    (`dictionary_place`: 丹东市)."""
     vocab = vocabulary()
     by_first = _heads_by_first()
     changed = True
     while changed:
         changed = False
+        size = _dictionary_head(text)
+        if size:  # 丹东市鸿祥实业 -> 鸿祥实业
+            text = text[size:]
+            changed = True
+            continue
         for head in by_first.get(text[:1], ()):
             if text.startswith(head) and len(text) > len(head) + 1:
                 text = text[len(head):]

