@@ -2,9 +2,10 @@
 from one SQLite file in the data directory instead of loaded whole into every process: jieba's
 word frequencies (its prefix dictionary, with the vocabulary's terms and places added as
 `chinese._tokenizer` weights them), the words jieba's dictionary tags as places (`ns`: 丹东市,
-昌平区), CC-CEDICT's senses and pypinyin's readings of words and characters. Loading them cost about a second and a half per process (jieba's 500,000 prefixes
-0.6 s, the CC-CEDICT file 0.36 s, pypinyin's phrase and character dictionaries and the prefix
-set it trains on import 0.5 s); a name asks for a few dozen words.
+昌平区), CC-CEDICT's senses and pypinyin's readings of words and characters. Loading them cost
+about a second and a half per process (jieba's 500,000 prefixes 0.6 s, the CC-CEDICT file
+0.36 s, pypinyin's phrase and character dictionaries and the prefix set it trains on import
+0.5 s); a name asks for a few dozen words.
 
 `Lexicon.pinyin` is pypinyin's `lazy_pinyin` (default options) for a run of Chinese
 characters: the same forward maximum matching over pypinyin's phrase dictionary
