@@ -49,7 +49,9 @@ def test_dictionary_word_holding_a_term_is_split_around_it():
 
 
 def test_unknown_words_get_their_cc_cedict_reading():
-    kinds = {f.kind: f for f in name_forms("长江船舶运输有限公司")}
+    kinds: dict = {}
+    for form in name_forms("长江船舶运输有限公司"):
+        kinds.setdefault(form.kind, form)  # the first of each kind (船舶 also reads 'shipping')
     assert kinds["han-translated"].tokens == ("changjiang", "shipbuilding", "transport")
     assert kinds["han-dictionary"].tokens == ("yangtze", "river", "shipbuilding", "transport")
     assert "长江 as 'yangtze river' (CC-CEDICT)" in kinds["han-dictionary"].notes
