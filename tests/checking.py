@@ -17,3 +17,14 @@ def decide(screener: Screener, *, parties: list[Party], on: str | None = None,
                            item=None if figures else item, **fields)
     return check(request, screener_for=lambda _day: screener, ownership=ownership,
                  cleared=cleared)
+
+
+def found(screener: Screener, query: str, country: str | None = None, **screen_args: Any):
+    """The matches of one screen by listed name: `{entry name: Match}` (screen's own defaults)."""
+    result = screener.screen(query, country=country, **screen_args)
+    return {m.entry.name: m for m in result.matches}
+
+
+def features(match) -> dict:
+    """A match's explanation features by name."""
+    return {f.name: f for f in match.features}

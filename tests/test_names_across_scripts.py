@@ -17,12 +17,9 @@ from exportguard.names.syllables import pinyin_syllables
 from exportguard.screening import DEFAULT_THRESHOLD
 from exportguard.screening.screener import Screener
 from exportguard.screening.typos import keyboard_neighbours, slip
+from tests.checking import found
 
 CETC_14 = "China Electronics Technology Group Corporation 14th Research Institute (CETC 14)"
-
-
-def found(screener, query, **kwargs):
-    return {m.entry.name: m for m in screener.screen(query, **kwargs).matches}
 
 
 def test_traditional_and_simplified_characters_are_one_name():

@@ -4,6 +4,8 @@ business, another institute number) is likely another company or institute (issu
 Real names: unlisted companies and institutes of bench/data/names_eval_zh_hard.csv against real
 entries of the reference CSL with the curated local names."""
 
+from functools import partial
+
 import pytest
 
 from exportguard.screening import DEFAULT_THRESHOLD
@@ -14,16 +16,13 @@ from exportguard.screening.han_rules import (
     party_facts,
 )
 from exportguard.screening.screener import TRADE_NAME_OTHER
+from tests.checking import features
+from tests.checking import found as _found
 
 KEDA = "Suzhou Keda Technology Co., Ltd."
 
-
-def found(screener, query):
-    return {m.entry.name: m for m in screener.screen(query, min_score=0.5, limit=20).matches}
-
-
-def features(match):
-    return {f.name: f for f in match.features}
+# these screens look further down the list than screen's defaults
+found = partial(_found, min_score=0.5, limit=20)
 
 
 @pytest.mark.parametrize(

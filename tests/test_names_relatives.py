@@ -11,12 +11,16 @@ and the curated local names:
   SMIC with --country CN).
 """
 
+from functools import partial
+
 import pytest
 
 from exportguard.names.normalize import clean, han_key
 from exportguard.screening import DEFAULT_THRESHOLD
 from exportguard.screening.features import COUNTRY_AGREES
 from exportguard.screening.han_rules import RELATIVE_CEILING
+from tests.checking import features
+from tests.checking import found as _found
 
 CNEC = "CHINA NUCLEAR ENGINEERING CORPORATION LIMITED"
 HOSHINE = "Hoshine Silicon Industry (Shanshan) Co., Ltd."
@@ -25,14 +29,8 @@ AVIC = "AVIATION INDUSTRY CORPORATION OF CHINA, LTD."
 CASIC = "China Aerospace Science and Industry Corporation Limited"
 CSSC_709 = "China State Shipbuilding Corporation, Limited (CSSC) 709th Research Institute"
 
-
-def found(screener, query, country=None):
-    result = screener.screen(query, country=country, min_score=0.5, limit=20)
-    return {m.entry.name: m for m in result.matches}
-
-
-def features(match):
-    return {f.name: f for f in match.features}
+# these screens look further down the list than screen's defaults
+found = partial(_found, min_score=0.5, limit=20)
 
 
 @pytest.mark.parametrize(

@@ -8,24 +8,22 @@ reference CSL and the curated local names (screening/short_names.py):
 - the parties' own short names and groups shortened with 集团 keep their scores.
 """
 
+from functools import partial
+
 import pytest
 
 from exportguard.screening import DEFAULT_THRESHOLD
 from exportguard.screening.short_names import SHORT_NAME_CEILING, other_business, short_name
+from tests.checking import features
+from tests.checking import found as _found
 
 HUASHENG = "SHENZHEN HUASHENG INDUSTRY CO LTD"
 IRIB = "ISLAMIC REPUBLIC OF IRAN BROADCASTING"
 HENGTONG = "Jiangsu Hengtong Optic-Electric Co., Ltd."
 NORTH_NAVIGATION = "North Navigation Control Technology Co., Ltd."
 
-
-def found(screener, query, country=None):
-    result = screener.screen(query, country=country, min_score=0.5, limit=50)
-    return {m.entry.name: m for m in result.matches}
-
-
-def features(match):
-    return {f.name: f for f in match.features}
+# these screens look further down the list than screen's defaults
+found = partial(_found, min_score=0.5, limit=50)
 
 
 @pytest.mark.parametrize(

@@ -17,12 +17,9 @@ from exportguard.screening.screener import (
     TRADE_WORD_MISSING,
     _shortens,
 )
+from tests.checking import found
 
 MEGVII = "Megvii Technology"
-
-
-def found(screener, query, **kwargs):
-    return {m.entry.name: m for m in screener.screen(query, **kwargs).matches}
 
 
 @pytest.mark.parametrize(

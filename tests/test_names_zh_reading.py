@@ -4,6 +4,7 @@ clear. Real entries of the reference CSL: with the curated local names, and with
 names only (as a party without a curated record is screened)."""
 
 from dataclasses import replace
+from functools import partial
 
 import pytest
 
@@ -13,6 +14,11 @@ from exportguard.screening import DEFAULT_THRESHOLD
 from exportguard.screening.features import KIND_CONFLICT, KINDS_DIFFER, kinds_differ
 from exportguard.screening.han_rules import ACRONYM_ONLY, BUSINESS_WORD_SHARE
 from exportguard.screening.screener import FUZZY_CEILING
+from tests.checking import features
+from tests.checking import found as _found
+
+# these screens look further down the list than screen's defaults
+found = partial(_found, min_score=0)
 
 
 @pytest.fixture(scope="module")
@@ -21,14 +27,6 @@ def listed_only(csl_entries):
     from exportguard.screening import Screener
 
     return Screener.from_entries([replace(e, local_names=[]) for e in csl_entries])
-
-
-def found(screener, query, **kwargs):
-    return {m.entry.name: m for m in screener.screen(query, min_score=0, **kwargs).matches}
-
-
-def features(match):
-    return {f.name: f for f in match.features}
 
 
 @pytest.mark.parametrize(
