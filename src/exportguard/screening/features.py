@@ -12,7 +12,7 @@ from rapidfuzz.distance import OSA
 from exportguard.names.normalize import NameForm
 from exportguard.names.scripts import skeleton
 from exportguard.names.syllables import pinyin_syllables
-from exportguard.names.terms import generic_tokens, place_tokens
+from exportguard.names.terms import filler_tokens, generic_tokens, place_tokens
 from exportguard.screening.index import phonetic
 from exportguard.screening.typos import slip
 
@@ -65,6 +65,16 @@ _PLURAL_SIMILARITY = 0.5
 # usual way the same name is written twice, so nearly a full match.
 _CONSONANT_SIMILARITY = 0.95
 _PHONETIC_SIMILARITY = 0.85
+# A listed name or alias that is bare once normalised (only a number, one or two letters, only a
+# legal form, only words that name no one, only a place: an OFAC alias "27", "K.A.S." read as
+# "k", "LLC Center", the vessel FOSHAN) is matched only by a query that is that same bare thing
+# (equal cores): any longer query shares it by chance (二十七所 read "27 research institute"
+# scored 0.86 against the alias "27"). Such a name then scores nothing (feature
+# `bare_listed_name`). The list of such names in the reference CSL: bench/bare_names.py.
+_BARE_LETTERS = 2
+# Words of `extra_generic` that name a nation, read as places here: "Russian Export Center" is a
+# place and generic words, not generic words alone.
+_NATION_WORDS = frozenset({"chinese", "russian", "iranian", "korean"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +230,38 @@ def _describe(pairs: list[TokenPair]) -> str:
     return ", ".join(shown) if shown else "no shared words"
 
 
+@lru_cache(maxsize=1)
+def _bare_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(words that name no one: `extra_generic` less places and nations, the place words)."""
+    places = place_tokens()
+    return filler_tokens() - places - _NATION_WORDS, places | _NATION_WORDS
+
+
+@lru_cache(maxsize=1 << 16)
+def _bare(tokens: tuple[str, ...], legal_forms: tuple[str, ...]) -> str | None:
+    if not tokens:
+        return "nothing"
+    if all(t.isdigit() for t in tokens):
+        return "a number"
+    if sum(map(len, tokens)) <= _BARE_LETTERS:
+        return f"{_BARE_LETTERS} letters or digits or fewer"
+    if tokens == tuple(w for form in legal_forms for w in form.split()):
+        return "a legal form"
+    naming_no_one, places = _bare_words()
+    if all(t in naming_no_one for t in tokens):
+        return "words that name no one"
+    if all(t in places for t in tokens):
+        return "a place"
+    return None
+
+
+def bare_name(form: NameForm) -> str | None:
+    """What a listed name is when it is bare once normalised (only a number, two letters or
+    digits or fewer, only a legal form, only words that name no one, only a place), else None.
+    Such a name is matched only by a query of the same core (`score`)."""
+    return _bare(form.tokens, form.legal_forms)
+
+
 def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
           n_weights: tuple[float, ...]) -> float:
     """Score in [0, 1] of one query form against one listed form, before country adjustment.
@@ -227,6 +269,8 @@ def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
     candidates by an upper bound of this score: a feature that adds to it must be added there."""
     if query.tokens == listed.tokens:
         return 1.0 + (LEGAL_FORM_CONFLICT if legal_form_conflict(query, listed) else 0.0)
+    if bare_name(listed) is not None:
+        return 0.0  # only the same bare core matches it (`bare_name`)
     q_cov, n_cov, q_best, n_best = align_tokens(query.tokens, q_weights, listed.tokens, n_weights,
                                                 loose=query.kind == "transliterated")
     overlap = 2 * q_cov * n_cov / (q_cov + n_cov) if q_cov + n_cov else 0.0
@@ -407,6 +451,14 @@ def explain(
         ),
         *extra,
     ]
+    bare = bare_name(listed)
+    if bare is not None:
+        so_far = sum(f.contribution for f in features)
+        features.append(Feature(
+            "bare_listed_name", 1.0, -so_far, -so_far,
+            f"the listed name '{listed.core}' is only {bare}: it matches only a query that is "
+            "the same, never one that merely shares it"))
+        return features
     typo = one_letter_differs(query, listed.tokens, n_weights, n_best)
     if typo is not None:
         mine, theirs, why = typo

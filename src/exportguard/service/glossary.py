@@ -58,6 +58,9 @@ FEATURES: tuple[tuple[str, str], ...] = (
     ("transliteration", "The query was written in Chinese characters and read through the term "
                         "dictionary and pinyin."),
     ("place_conflict", "-0.15: each name carries a different place (a branch elsewhere)."),
+    ("bare_listed_name", "The listed name is bare once normalised (only a number, two letters "
+                         "or digits, a legal form, words that name no one, or a place): only "
+                         "the same query matches it; a longer query sharing it scores 0."),
     ("entity_type", "-0.15: the query is a company and the listed party a person."),
     ("country", "+0.05 when the country given agrees with the entry's, -0.15 when it does not; "
                 "a country never hides a match."),
