@@ -6,14 +6,15 @@ CN, HK or MO address, of type Entity (or no type), none of whose names or aliase
 `listed_name` of a curated record (compared after casefolding and dropping punctuation), ordered
 by a rough priority (semiconductor/AI, defence groups and numbered institutes, universities,
 then the rest). It also checks that every curated listed_name is exactly a name or alias of the
-CSL or of the starter set (data/starter_entities.yaml).
+CSL or of the starter set (data/starter_entities.yaml), and counts the records marked
+`unresolved_source: true` (a source with no http(s) address); `--unresolved` lists them.
 `--lists SDN` (or any comma-separated codes of LISTS and OTHER_LISTS, e.g. `--lists SDN,EL`)
 lists those lists instead; SDN entries are grouped by their sanctions programme and business
 (Iranian oil, Russia/Iran weapons and parts, narcotics/precursors, technology, shipping, other)
 and printed with their programmes.
 Used to choose what to curate; not part of the product.
 
-    python bench/local_names_todo.py [--all] [--grep WORD] [--lists EL,MEU,CMIC|SDN]
+    python bench/local_names_todo.py [--all] [--grep WORD] [--lists EL,MEU,CMIC|SDN] [--unresolved]
 """
 
 from __future__ import annotations
@@ -72,20 +73,27 @@ def fold(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text.casefold()).strip()
 
 
-def curated() -> tuple[set[str], list[str]]:
+def curated() -> tuple[set[str], list[str], list[tuple[str, str]]]:
+    """Folded listed names, the listed names, and (file, listed name) of the records marked
+    `unresolved_source: true`."""
     names: set[str] = set()
     listed: list[str] = []
+    unresolved: list[tuple[str, str]] = []
     for path in sorted(LOCAL.glob("*.yaml")):
         for record in yaml.safe_load(path.read_text("utf-8"))["names"]:
             names.add(fold(record["listed_name"]))
             listed.append(record["listed_name"])
-    return names, listed
+            if record.get("unresolved_source") is True:
+                unresolved.append((path.name, record["listed_name"]))
+    return names, listed, unresolved
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--all", action="store_true", help="print curated parties too")
     parser.add_argument("--grep", help="only names matching this regular expression")
+    parser.add_argument("--unresolved", action="store_true",
+                        help="list the curated records marked unresolved_source and stop")
     parser.add_argument("--lists", default=DEFAULT_LISTS,
                         help=f"comma-separated list codes among {', '.join(CODES)} "
                              f"(default {DEFAULT_LISTS})")
@@ -100,7 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     data = json.loads(CSL.read_text("utf-8"))
     sources = data["tables"]["sources"]
     programmes = data["tables"]["programmes"]
-    done, listed = curated()
+    done, listed, unresolved = curated()
+    if args.unresolved:
+        for file, name in unresolved:
+            print(f"{file}: {name}")
+        print(f"{len(unresolved)} unresolved_source records (no http(s) address in source)",
+              file=sys.stderr)
+        return 0
     # an entry sharing a name or alias with an entry a record reaches is reached too
     for entry in data["entries"]:
         names = {fold(n) for n in [entry["n"], *entry.get("a", [])]}
@@ -143,8 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         if code == "SDN":
             extra += f"  {{{progs}}}{' (mainland place)' if mainland else ''}"
         print(f"{mark} {group:12} {code:4} {name}{extra}")
-    print(f"{len(todo)} parties listed; {len(listed)} curated records; {len(bad)} bad listed_name",
-          file=sys.stderr)
+    print(f"{len(todo)} parties listed; {len(listed)} curated records; {len(bad)} bad listed_name; "
+          f"{len(unresolved)} unresolved_source (no http(s) address in source)", file=sys.stderr)
     return 1 if bad else 0
 
 

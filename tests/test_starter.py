@@ -112,6 +112,13 @@ def test_curated_local_name_files_are_checked(tmp_path):
         "local_names must be": "names:\n- {listed_name: A, local_names: [], source: s}\n",
         "listed_name must be": "names:\n- {listed_name: 3, local_names: [甲], source: s}\n",
         "expected a 'names' list": "[1, 2]\n",
+        "unresolved_source must be true": "names:\n- {listed_name: A, local_names: [甲], "
+                                          "source: s, note: n, unresolved_source: false}\n",
+        "this source has one": "names:\n- {listed_name: A, local_names: [甲], "
+                               "source: 'https://example.org/a', note: n, "
+                               "unresolved_source: true}\n",
+        "needs a note": "names:\n- {listed_name: A, local_names: [甲], source: s, "
+                        "unresolved_source: true}\n",
     }
     for message, text in bad.items():
         path = tmp_path / "batch.yaml"
@@ -123,6 +130,25 @@ def test_curated_local_name_files_are_checked(tmp_path):
 
 NO_PAGE_FOUND = ("No public page was found to confirm this name; the only source is an "
                  "unattributed file in a code index.")
+
+
+def test_every_curated_record_has_an_address_or_is_marked_unresolved():
+    """Every curated record either carries an http(s) address in `source` or says, in the
+    machine-readable field `unresolved_source: true`, that it has none (bench/local_names_todo.py
+    counts them), so an unsourced record cannot land silently."""
+    import re
+
+    from exportguard.lists.starter import local_name_records
+
+    records = list(local_name_records())
+    with_page = [r for r in records if re.search(r"https?://\S", r["source"])]
+    unresolved = [r for r in records if r.get("unresolved_source") is True]
+    assert [r["listed_name"] for r in records
+            if r not in with_page and r not in unresolved] == []
+    assert [r["listed_name"] for r in unresolved if r in with_page] == []
+    # 193 records had no address when the field came in (2026-12-06); sources found since
+    # replace the mark, and no new record may rest on an unattributed file alone
+    assert len(unresolved) <= 193
 
 
 def test_every_curated_record_cites_a_page_or_says_it_has_none():
@@ -139,8 +165,10 @@ def test_every_curated_record_cites_a_page_or_says_it_has_none():
     neither = [r["listed_name"] for r in records
                if r not in with_page and r not in unconfirmed]
     assert neither == []
-    # The sentence is only for records without a page, and only where a code-index file is cited.
+    # The sentence is only for records without a page, and only where a code-index file is cited;
+    # those are exactly the records marked unresolved_source.
     assert [r["listed_name"] for r in unconfirmed if r in with_page] == []
+    assert [r["listed_name"] for r in unconfirmed if r.get("unresolved_source") is not True] == []
     assert [r["listed_name"] for r in unconfirmed
             if not re.search(r"index|GitHub", r["source"])] == []
     # Records removed for resting on an unattributed file alone stay removed.

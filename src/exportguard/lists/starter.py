@@ -5,6 +5,7 @@ record cites its source."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -20,7 +21,9 @@ STARTER_SOURCE = "starter"
 STARTER_KEY_PREFIX = "starter:"
 _STARTER_FILE = "data/starter_entities.yaml"
 _LOCAL_NAMES_DIR = "data/local_names"
-_LOCAL_NAME_KEYS = {"listed_name", "local_names", "source", "note"}
+_LOCAL_NAME_KEYS = {"listed_name", "local_names", "source", "note", "unresolved_source"}
+# an http(s) address in a record's `source`: the page or file a reader can open to check the name
+_ADDRESS = re.compile(r"https?://\S")
 
 
 def _text(name: str) -> str:
@@ -78,7 +81,10 @@ def local_names_files() -> list[Any]:
 
 def local_name_records(files: list[Any] | None = None) -> Iterator[dict[str, Any]]:
     """Every curated record, checked: `listed_name` (a name or alias the list carries), a non-empty
-    list of `local_names`, a `source`; an optional `note`; anything else is refused by name."""
+    list of `local_names`, a `source`; an optional `note`; an optional `unresolved_source: true`,
+    which marks a record whose `source` carries no http(s) address (a file of a code index that
+    could not be tied to a repository) and then requires a `note` saying why; anything else is
+    refused by name."""
     import yaml
 
     for file in local_names_files() if files is None else files:
@@ -101,6 +107,14 @@ def local_name_records(files: list[Any] | None = None) -> Iterator[dict[str, Any
                 raise ValueError(f"{where}: local_names must be a non-empty list of strings")
             if not isinstance(record.get("source"), str) or not record["source"].strip():
                 raise ValueError(f"{where}: source is required")
+            if "unresolved_source" in record:
+                if record["unresolved_source"] is not True:
+                    raise ValueError(f"{where}: unresolved_source must be true when given")
+                if _ADDRESS.search(record["source"]):
+                    raise ValueError(f"{where}: unresolved_source is for a source with no "
+                                     "http(s) address, and this source has one")
+                if not isinstance(record.get("note"), str) or not record["note"].strip():
+                    raise ValueError(f"{where}: unresolved_source needs a note saying why")
             yield record
 
 
