@@ -159,3 +159,19 @@ def test_a_store_stamped_with_an_unknown_revision_goes_to_alembic(tmp_path):
     store.close()
     with pytest.raises(StoreError):
         Store(url)
+
+
+def test_compare_imports_no_heavy_module_once_the_store_exists(tmp_path):
+    """`compare` reads the lists' word weights as `screen` reads its screener (the index file,
+    the store through sqlite3): no heavy module, no other command's module. (A name B with
+    curated names in characters has them read, with jieba, as a screen of characters does.)"""
+    assert _run(["screen", "Hikvision", "--json"], tmp_path)["code"] == 0  # creates the store
+    result = _run(["compare", "Northwind Tradng", "Northwind Trading", "--json"], tmp_path)
+    assert result["code"] == 0
+    document = json.loads(result["output"])
+    assert document["explanation"]["matched_name"] == "Northwind Trading"
+    assert 0.5 < document["score"] < 1.0
+    assert _loaded(result, HEAVY) == []
+    assert _loaded(result, REMOVED_FROM_SCREEN) == []
+    assert [m for m in COMMAND_MODULES if m in result["modules"]] == ["exportguard.cli.compare"]
+    assert [m for m in result["modules"] if m.split(".")[0] == "sqlalchemy"] == []

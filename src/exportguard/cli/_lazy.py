@@ -34,6 +34,8 @@ _WATCH = "exportguard.cli.watch"
 # In the order `--help` lists them (commands first, then the groups of subcommands).
 COMMANDS: dict[str, Entry] = {
     "screen": Entry(_SCREENING, "Screen a name against the loaded lists and explain every match."),
+    "compare": Entry("exportguard.cli.compare", "Score two names against each other with the "
+                     "screening matcher, and explain the score."),
     "load": Entry(_SCREENING, "Load a list file as a new snapshot. A file that fails leaves the "
                   "lists unchanged."),
     "batch": Entry("exportguard.cli.batch", "Screen every row of a file against the loaded "

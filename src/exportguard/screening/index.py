@@ -260,6 +260,20 @@ class NameIndex:
         self.unseen_weight = math.log((total + 1) / 0.5) ** 2
         self.grams = _trigram_postings(forms, max(int(total * self._MAX_TRIGRAM_SHARE), 50))
 
+    def weigh_as(self, other: NameIndex) -> None:
+        """Weigh words as `other` weighs them (its names' word frequencies), this index's own
+        words and those it lacks alike: a pair of names scored through a one-name index
+        (`screening/pairs.py`) then scores as a screen against `other`'s lists does. The index's
+        postings stay its own."""
+        self.token_weight = other.token_weight  # shared, never written
+        self.unseen_weight = other.unseen_weight
+        self.token_weights = np.fromiter(map(other.weight, self.tokens.keys), dtype=np.float64,
+                                         count=len(self.tokens))
+        every = self.token_weights[self.name_tokens].tolist()
+        self.name_weights = [tuple(every[start:end]) for start, end in
+                             itertools.pairwise(self.name_token_starts.tolist())]
+        self.__dict__.pop("_words", None)  # a word's facts hold its weight
+
     @cached_property
     def skeletons(self) -> Postings:
         """Consonant skeletons, for queries read from a script that writes few vowels: "ghryb"

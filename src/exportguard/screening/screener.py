@@ -213,16 +213,18 @@ class ScreenResult:
         }
 
 
-def validate_query(query: object) -> str:
+def validate_query(query: object, field: str = "name") -> str:
+    """The name cleaned for screening; an InputError naming `field` when it cannot be screened
+    (not text, longer than MAX_NAME_CHARS, empty, or no letters or digits)."""
     if not isinstance(query, str):
-        raise InputError("name", "must be text")
+        raise InputError(field, "must be text")
     if len(query) > MAX_NAME_CHARS:
-        raise InputError("name", f"is {len(query)} characters long; the limit is {MAX_NAME_CHARS}")
+        raise InputError(field, f"is {len(query)} characters long; the limit is {MAX_NAME_CHARS}")
     text = clean(query)
     if not text:
-        raise InputError("name", "is empty")
+        raise InputError(field, "is empty")
     if not name_forms(text):
-        raise InputError("name", f"'{text}' has no letters or digits to compare")
+        raise InputError(field, f"'{text}' has no letters or digits to compare")
     return text
 
 
