@@ -51,3 +51,25 @@ def test_nothing_comparable_gives_no_forms():
     assert name_forms("   ") == ()
     assert name_forms("!!!") == ()
     assert has_han("华为") and not has_han("Huawei")
+
+
+def test_initials_written_one_by_one_are_one_word():
+    """A.B.C., L.X.C and T. E. G. are the words abc, lxc and teg (written with or without the
+    dots, a name has the same words); a single initial stays a word, and letters joined by 'and'
+    (A & B) are not initials of one word."""
+    assert name_forms("A.B.C. Company")[0].tokens == name_forms("ABC Company")[0].tokens == ("abc",)
+    assert name_forms("L.X.C Aviation")[0].tokens == ("lxc", "aviation")
+    assert name_forms("T. E. G. LIMITED")[0].tokens == ("teg",)
+    assert name_forms("John F. Kennedy")[0].tokens == ("john", "f", "kennedy")
+    assert name_forms("A & B Trading")[0].tokens == ("a", "b", "trading")
+    assert name_forms("C.B.A. Company")[0].tokens != name_forms("A.B.C. Company")[0].tokens
+
+
+def test_listed_names_with_dotted_initials_are_found_without_the_dots(full_screener):
+    """Names of the reference CSL (DPL) written with dotted initials, screened as a user types
+    them without the dots: the exact listed name."""
+    for query, listed in (("MES Equipment, Inc", "M.E.S. EQUIPMENT, INC"),
+                          ("SPL Spare Parts Logistics", "S.P.L. SPARE PARTS LOGISTICS, INC."),
+                          ("DJ Associates", "D.J. ASSOCIATES")):
+        best = full_screener.screen(query).matches[0]
+        assert (best.entry.name, best.score) == (listed, 1.0), query

@@ -300,7 +300,7 @@ def _latin_form(original: str, text: str, kind: str, notes: tuple[str, ...] = ()
             continue  # the vocabulary's own spelling and canonical form win
         folded = folded.replace(spelled, f" {compact} ", 1)
         marked.append(compact)
-    tokens = basic_tokens(folded)
+    tokens = _joined_initials(basic_tokens(folded))
     if not folded.isascii() or _DIGIT.search(folded) is not None:
         tokens = [_ORDINAL.sub(r"\1", t) if t[0].isdigit() else t for t in tokens]
     out, core, legal = _rewrite(tokens, read_pinyin=kind == "latin", legal_words=marked)
@@ -314,6 +314,28 @@ def _latin_form(original: str, text: str, kind: str, notes: tuple[str, ...] = ()
     _SET_LEGAL(form, tuple(legal))
     _SET_NOTES(form, notes)
     return form
+
+
+def _joined_initials(tokens: list[str]) -> list[str]:
+    """Letters written one by one in a row (A.B.C., L.X.C, T. E. G.) as the one word they spell
+    (abc, lxc, teg): a name with and without the dots between its initials has the same words.
+    A single initial (John F. Kennedy) stays a word of its own."""
+    if sum(len(t) == 1 for t in tokens) < 2:
+        return tokens
+    out: list[str] = []
+    run: list[str] = []
+    for token in (*tokens, ""):
+        if len(token) == 1 and token.isalpha():
+            run.append(token)
+            continue
+        if len(run) > 1:
+            out.append("".join(run))
+        else:
+            out += run
+        run = []
+        if token:
+            out.append(token)
+    return out
 
 
 @lru_cache(maxsize=4096)
