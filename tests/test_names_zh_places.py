@@ -15,13 +15,11 @@ def words(name: str) -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize(
     ("place", "english"),
     [
-        ("丹东市", "dandong"),
+        # (prefecture-level cities such as 丹东 are in the city table: below)
         ("义乌市", "yiwu"),
         ("江阴市", "jiangyin"),
         ("昌平区", "changping"),
-        ("连云港市", "lianyungang"),
-        # read with its suffix as pypinyin knows the place: 朝阳 alone is zhaoyang
-        ("朝阳区", "chaoyang"),
+        ("张家港市", "zhangjiagang"),
         ("乐清市", "yueqing"),
     ],
 )
@@ -45,9 +43,10 @@ def test_words_tagged_or_ending_like_places_that_are_not_one(word):
 
 
 def test_the_reading_says_where_the_place_came_from():
-    first = readings("丹东市船舶管理有限公司")[0]
-    assert first.text == "dandong shipbuilding management co ltd"
-    assert "丹东市 as 'dandong' (place, jieba's dictionary)" in first.notes
+    first = readings("义乌市船舶管理有限公司")[0]
+    assert first.text == "yiwu shipbuilding management co ltd"
+    assert "义乌市 as 'yiwu' (place, jieba's dictionary)" in first.notes
+    assert "丹东 as 'dandong' (place)" in readings("丹东市船舶管理有限公司")[0].notes
     assert "大连 as 'dalian' (place)" in readings("大连市船舶管理有限公司")[0].notes
 
 
@@ -61,8 +60,11 @@ def test_a_suffix_jieba_glued_to_the_next_characters_is_dropped():
 def test_the_trade_name_comes_after_a_place_the_table_lacks():
     assert trade_name("义乌市华为贸易有限公司") == "华为贸易"
     assert trade_name("浙江省义乌市小商品有限公司") == "小商品"
-    # 市政 (municipal works) and 区块链 (blockchain) start a word: no place is taken off
-    assert trade_name("丹东市政工程有限公司") == "丹东市政工程"
+    # 市政 (municipal works) starts a word: the place is taken off, not 市; 区块链 (blockchain)
+    # is a longer word than 市区 (urban area): 市 is the place's suffix
+    assert trade_name("义乌市政工程有限公司") == "义乌市政工程"
+    assert trade_name("丹东市政工程有限公司") == "市政工程"
+    assert trade_name("北京市政工程有限公司") == "市政工程"
     assert trade_name("深圳市区块链技术有限公司") == "区块链"
 
 
@@ -84,3 +86,47 @@ def test_sinopec_s_own_wording_is_kept_as_a_second_reading():
     # 中国石油化工股份有限公司 registers China Petroleum & Chemical Corporation
     texts = [r.text for r in readings("中国石油化工股份有限公司")]
     assert texts[:2] == ["china petrochemical co ltd", "china petroleum chemical co ltd"]
+
+
+# Prefecture-level cities (data/chinese_cities.yaml, names/divisions.py): read as the table's
+# places are, including those jieba's dictionary does not tag as places (营口, 铁岭, 大同).
+@pytest.mark.parametrize(
+    ("name", "place", "english"),
+    [
+        ("营口市鸿运贸易有限公司", "营口", "yingkou"),
+        ("铁岭华晨橡塑制品有限公司", "铁岭", "tieling"),  # without 市 too
+        ("大同市鸿运贸易有限公司", "大同", "datong"),
+        ("朝阳市鸿运贸易有限公司", "朝阳", "chaoyang"),  # pypinyin alone reads zhaoyang
+        ("漯河市鸿运贸易有限公司", "漯河", "luohe"),  # and ta for 漯
+    ],
+)
+def test_a_prefecture_level_city_reads_as_a_place(name, place, english):
+    assert words(name)[0] == (place, "place", english)
+    assert trade_name(name).startswith(words(name)[1][0])  # the place is set aside
+
+
+def test_the_cities_are_the_national_list_read_by_pypinyin():
+    import yaml
+
+    from exportguard.names.divisions import FILE, reading
+    from exportguard.package_files import DATA
+
+    data = yaml.safe_load(DATA.joinpath(FILE).read_text("utf-8"))
+    overrides = {stem: o["english"] for stem, o in data["overrides"].items()}
+    cities = data["cities"]
+    assert len(cities) == 293  # the prefecture-level cities (地级市) of the NBS codes
+    assert cities["2108"] == ["营口市", "yingkou"] and cities["6505"] == ["哈密市", "hami"]
+    for name, english in cities.values():
+        assert name.endswith("市")
+        assert english == reading(name, overrides), name
+    assert all(o["source"].startswith("https://") for o in data["overrides"].values())
+
+
+def test_a_city_weighs_and_conflicts_as_a_place():
+    from exportguard.names.terms import generic_tokens, place_tokens, vocabulary
+    from exportguard.screening.han_rules import _places_by_pinyin
+
+    assert {"yingkou", "tieling", "dandong"} <= generic_tokens() & place_tokens()
+    places = vocabulary().han_places
+    assert places["大连"] == "dalian" and places["西安"] == "xian"  # the table's spelling kept
+    assert places["宿州"] == "suzhou" and _places_by_pinyin()["suzhou"] == "苏州"

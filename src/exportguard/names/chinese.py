@@ -523,12 +523,28 @@ def _without_places(text: str) -> str:
             if text.startswith(head) and len(text) > len(head) + 1:
                 text = text[len(head):]
                 for suffix in vocab.han_place_suffixes:
-                    if text.startswith(suffix) and len(text) > len(suffix) + 1:
+                    if (text.startswith(suffix) and len(text) > len(suffix) + 1
+                            and not _starts_word(text, len(suffix))):
                         text = text[len(suffix):]
                         break
                 changed = True
                 break
     return text
+
+
+def _starts_word(text: str, size: int) -> bool:
+    """Whether the place suffix `text` starts with (its first `size` characters) starts a word
+    of jieba's dictionary longer than any the characters after it start: 市 of 市政工程 (municipal
+    works) is no suffix, 市 of 市区块链 is (区块链, blockchain, is longer than 市区)."""
+    return _longest_word(text) > _longest_word(text[size:])
+
+
+def _longest_word(text: str) -> int:
+    """The length of the longest word of jieba's dictionary that `text` starts with (two
+    characters at least; 0 for none)."""
+    frequencies = _lexicon().frequencies
+    return max((n for n in range(2, min(len(text), 6) + 1) if frequencies.get(text[:n])),
+               default=0)
 
 
 @lru_cache(maxsize=65536)

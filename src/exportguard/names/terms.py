@@ -78,15 +78,19 @@ def _pinyin_spellings(syllables: tuple[str, ...]) -> set[tuple[str, ...]]:
 
 @cache
 def _terms_data() -> dict[str, Any]:
-    """data/name_terms.yaml as PyYAML's safe loader reads it. The result is kept in the data
-    directory as a pickle keyed by the file's bytes and the installed PyYAML (location and
-    modification time), so a screen neither imports PyYAML nor parses the file (a twentieth of
+    """data/name_terms.yaml as PyYAML's safe loader reads it, with the prefecture-level cities
+    of data/chinese_cities.yaml (names/divisions.py) added to its `chinese_places` after the
+    table's own places (a place the table spells keeps its spelling). The result is kept in the
+    data directory as a pickle keyed by the files' bytes and the installed PyYAML (location and
+    modification time), so a screen neither imports PyYAML nor parses the files (a twentieth of
     a cold screen); a missing or unreadable copy only costs that time."""
     raw = PACKAGE.joinpath("data/name_terms.yaml").read_bytes()
+    cities = PACKAGE.joinpath("data/chinese_cities.yaml").read_bytes()
     spec = find_spec("yaml")
     origin = spec.origin if spec is not None and spec.origin else ""
     installed = f"{origin}:{os.stat(origin).st_mtime_ns if origin else ''}"
-    digest = hashlib.sha256(f"terms 1\n{installed}\n".encode() + raw).hexdigest()[:16]
+    digest = hashlib.sha256(f"terms 2\n{installed}\n".encode() + raw + b"\0" + cities
+                            ).hexdigest()[:16]
     path = data_dir() / f"name-terms-{digest}.pickle"
     with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
                              AttributeError, ImportError, IndexError):
@@ -95,8 +99,11 @@ def _terms_data() -> dict[str, Any]:
             return found
     import yaml
 
-    data: dict[str, Any] = yaml.load(raw.decode("utf-8"),
-                                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data: dict[str, Any] = yaml.load(raw.decode("utf-8"), Loader=loader)
+    places = data["chinese_places"]
+    for name, english in yaml.load(cities.decode("utf-8"), Loader=loader)["cities"].values():
+        places.setdefault(name.removesuffix("市"), english)
     keep(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), family="name-terms-*.pickle")
     return data
 

@@ -37,10 +37,11 @@ _PACKAGE = Path(__file__).resolve().parents[1]  # src/exportguard
 # The code the forms are made by: every module of `names`, and of `screening` the index module
 # (name variants, exact keys) and this one.
 CODE = ("names/*.py", "screening/index.py", "screening/forms_cache.py")
-# The data the normaliser reads: the vocabulary, Korean terms, legal forms, pinyin syllables,
-# and the curated names (read with the entries, not by the normaliser: kept in for safety).
-DATA = ("data/name_terms.yaml", "data/korean_terms.yaml", "data/legal_forms_ascii.json",
-        "data/pinyin_syllables.json", "data/local_names/*.yaml")
+# The data the normaliser reads: the vocabulary and its cities, Korean terms, legal forms, pinyin
+# syllables, and the curated names (read with the entries, not by the normaliser: kept in for
+# safety).
+DATA = ("data/name_terms.yaml", "data/chinese_cities.yaml", "data/korean_terms.yaml",
+        "data/legal_forms_ascii.json", "data/pinyin_syllables.json", "data/local_names/*.yaml")
 # The installed packages the normaliser calls (names as their distributions are named, lower
 # case, '-' and '.' as '_'). The lexicon, hanja and pinyin files of the data directory are made
 # from these and from name_terms.yaml.

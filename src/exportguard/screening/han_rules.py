@@ -237,8 +237,11 @@ def latin_facts(text: str) -> NameFacts:
 
 @cache
 def _places_by_pinyin() -> dict[str, str]:
-    return {pinyin: chars for chars, pinyin in vocabulary().han_places.items()
-            if chars not in _REGIONS}
+    found: dict[str, str] = {}
+    for chars, pinyin in vocabulary().han_places.items():  # the table's own places first
+        if chars not in _REGIONS:
+            found.setdefault(pinyin, chars)  # suzhou is 苏州 (宿州 reads so too)
+    return found
 
 
 @cache
