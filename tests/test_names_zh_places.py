@@ -130,3 +130,7 @@ def test_a_city_weighs_and_conflicts_as_a_place():
     places = vocabulary().han_places
     assert places["大连"] == "dalian" and places["西安"] == "xian"  # the table's spelling kept
     assert places["宿州"] == "suzhou" and _places_by_pinyin()["suzhou"] == "苏州"
+    # Ji'an joined is jian, a given name (ZHANG, Jian on the SDN list): a place in characters
+    # only, no place word of a name in Latin letters
+    assert places["吉安"] == "jian" and words("吉安市鸿运贸易有限公司")[0][1] == "place"
+    assert "jian" not in generic_tokens() | place_tokens() and "jian" not in _places_by_pinyin()

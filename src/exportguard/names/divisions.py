@@ -19,7 +19,7 @@ from pathlib import Path
 
 FILE = "chinese_cities.yaml"
 SUFFIX = "市"
-_ENTRY = re.compile(r"^  \"(?P<code>\d{4})\": \[(?P<name>[^,\]]+), (?P<english>[a-z ]*)\]$")
+_ENTRY = re.compile(r"^  \"(?P<code>\d{4})\": \[(?P<name>[^,\]]+), (?P<english>[a-z' ]*)\]$")
 
 
 def reading(name: str, overrides: dict[str, str]) -> str:
@@ -33,7 +33,11 @@ def reading(name: str, overrides: dict[str, str]) -> str:
     from exportguard.names.chinese import _name_syllables
 
     said = _name_syllables(name, lazy_pinyin(name))
-    return "".join(said[:-1] if len(said) == len(name) else lazy_pinyin(stem))
+    syllables = said[:-1] if len(said) == len(name) else lazy_pinyin(stem)
+    # A syllable starting with a vowel after another is written after an apostrophe (Ji'an,
+    # Lu'an): joined, the name reads as other syllables (jian, luan), so `terms` keeps such a
+    # city out of the place words of names in Latin letters.
+    return syllables[0] + "".join(("'" if s[0] in "aoe" else "") + s for s in syllables[1:])
 
 
 def rewrite(path: Path) -> int:

@@ -102,8 +102,13 @@ def _terms_data() -> dict[str, Any]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data: dict[str, Any] = yaml.load(raw.decode("utf-8"), Loader=loader)
     places = data["chinese_places"]
+    apart = data["places_apart"] = []  # cities read with an apostrophe (ji'an): see place_words
     for name, english in yaml.load(cities.decode("utf-8"), Loader=loader)["cities"].values():
-        places.setdefault(name.removesuffix("市"), english)
+        stem = name.removesuffix("市")
+        if stem not in places:
+            places[stem] = english.replace("'", "")
+            if "'" in english:
+                apart.append(places[stem])
     keep(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), family="name-terms-*.pickle")
     return data
 
@@ -191,6 +196,20 @@ def country_names() -> tuple[tuple[str, str | None], ...]:
     return tuple((name, common) for _, name, _, common in iso_countries())
 
 
+def place_words_apart() -> frozenset[str]:
+    """The English of the cities written with an apostrophe (jian for Ji'an): no place word of a
+    name in Latin letters."""
+    return frozenset(_terms_data().get("places_apart", ()))
+
+
+def _latin_places(data: dict[str, Any]) -> list[str]:
+    """The English of the Chinese places, as the place words of names in Latin letters: not a
+    city written with an apostrophe (Ji'an, Lu'an), which joined reads as a given name (Jian,
+    Luan)."""
+    apart = set(data.get("places_apart", ()))
+    return [w for w in data["chinese_places"].values() if w not in apart]
+
+
 @cache
 def generic_tokens() -> frozenset[str]:
     """Words that describe a business or a place rather than name it: industry vocabulary, place
@@ -200,7 +219,7 @@ def generic_tokens() -> frozenset[str]:
     data = _terms_data()
     words: set[str] = set()
     terms = [t for v in data["chinese_terms"].values() for t in (v if isinstance(v, list) else [v])]
-    for phrase in [*data["synonyms"], *terms, *data["chinese_places"].values()]:
+    for phrase in [*data["synonyms"], *terms, *_latin_places(data)]:
         words.update(basic_tokens(phrase))
     for name, common_name in country_names():
         for attribute in (name, common_name):
@@ -214,7 +233,7 @@ def place_tokens() -> frozenset[str]:
     """One-word place names (countries, Chinese provinces and cities, other cities the lists
     name). Two names that each carry a different place are likely different branches."""
     data = _terms_data()
-    words = {w for w in data["chinese_places"].values() if " " not in w}
+    words = {w for w in _latin_places(data) if " " not in w}
     words.update(data["cities"])
     for official, common_name in country_names():
         name = common_name or official

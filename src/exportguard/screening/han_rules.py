@@ -20,7 +20,7 @@ from exportguard.names.chinese import (
     trade_name,
 )
 from exportguard.names.normalize import NameForm, basic_tokens, name_forms
-from exportguard.names.terms import filler_tokens, generic_tokens, vocabulary
+from exportguard.names.terms import filler_tokens, generic_tokens, place_words_apart, vocabulary
 from exportguard.screening.features import INSTITUTION_WORDS, kind_conflict
 
 # The business and organisation words after the trade name of a query in characters (工业, 集团 of
@@ -238,8 +238,9 @@ def latin_facts(text: str) -> NameFacts:
 @cache
 def _places_by_pinyin() -> dict[str, str]:
     found: dict[str, str] = {}
+    apart = place_words_apart()
     for chars, pinyin in vocabulary().han_places.items():  # the table's own places first
-        if chars not in _REGIONS:
+        if chars not in _REGIONS and pinyin not in apart:  # jian is a given name, not 吉安
             found.setdefault(pinyin, chars)  # suzhou is 苏州 (宿州 reads so too)
     return found
 
