@@ -1,6 +1,7 @@
 """Small copies a cold screen reads from the data directory instead of importing a package:
-name_terms.yaml's parse (PyYAML) and pycountry's country names. Each equals what the package
-gives, is read without the package the second time, and a damaged copy is made again."""
+name_terms.yaml's parse (PyYAML, with chinese_cities.yaml's cities) and pycountry's country
+names. Each equals what the package gives, is read without the package the second time, and a
+damaged copy is made again."""
 
 from __future__ import annotations
 
@@ -29,6 +30,15 @@ def test_terms_data_is_pyyamls_parse_kept_in_the_data_directory(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("EXPORTGUARD_HOME", str(tmp_path))
     expected = yaml.safe_load((DATA / "name_terms.yaml").read_text("utf-8"))
+    # with the prefecture-level cities the table lacks added to its places (names/divisions.py)
+    cities = yaml.safe_load((DATA / "chinese_cities.yaml").read_text("utf-8"))["cities"]
+    expected["places_apart"] = []
+    for name, english in cities.values():
+        if name.removesuffix("市") not in expected["chinese_places"]:
+            expected["chinese_places"][name.removesuffix("市")] = english.replace("'", "")
+            if "'" in english:
+                expected["places_apart"].append(english.replace("'", ""))
+    assert expected["chinese_places"]["营口"] == "yingkou" and "jian" in expected["places_apart"]
     terms._terms_data.cache_clear()
     assert terms._terms_data() == expected
     (copy,) = tmp_path.glob("name-terms-*.pickle")
