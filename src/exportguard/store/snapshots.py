@@ -189,6 +189,11 @@ class Store:
             if keys is None:
                 out.extend(_screening_entry(row) for row in connection.execute(query))
                 return out
+            # A few keys of a large snapshot: found through the key's index, not by reading
+            # the snapshot's rows (`+ 0` keeps SQLite off the snapshot's index, which it would
+            # otherwise choose: 10 ms against under 1 ms for the 140 keys of an update).
+            query = select(*columns).where((table.c.snapshot_id + 0).in_(ids)).order_by(
+                table.c.id)
             wanted = sorted(set(keys))
             for start in range(0, len(wanted), 500):
                 rows = connection.execute(query.where(table.c.key.in_(wanted[start:start + 500])))
