@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from exportguard.errors import InputError
@@ -137,7 +137,44 @@ def serving_reasons(
 
 
 def serving_in_store(store: Store | DirectSqlite, snapshots: Sequence[Snapshot]) -> dict[str, int]:
-    return serving_snapshots(snapshots, store.list_counts([s.id for s in snapshots]))
+    return serving_snapshots(snapshots, list_counts_of(store, snapshots))
+
+
+# A snapshot's entries per list never change once it is written (its rows are added with it in
+# one transaction and go with it): kept per store, snapshot id, load time, checksum and size (an
+# id SQLite may give again after the latest snapshot is deleted comes with another load time).
+# A re-screen asks for the lists in force three times (the screener, the old and new snapshots).
+_COUNTS: dict[tuple[str, int, datetime, str | None, int], dict[str, int]] = {}
+_COUNTS_KEPT = 256
+
+
+def list_counts_of(store: Store | DirectSqlite, snapshots: Sequence[Snapshot]
+                   ) -> dict[tuple[int, str], int]:
+    """`store.list_counts` of these snapshots: entries per (snapshot, list code)."""
+    counts: dict[tuple[int, str], int] = {}
+    missing: list[Snapshot] = []
+    for snapshot in snapshots:
+        kept = _COUNTS.get(_counts_key(store, snapshot))
+        if kept is None:
+            missing.append(snapshot)
+        else:
+            counts.update(((snapshot.id, code), n) for code, n in kept.items())
+    if not missing:
+        return counts
+    found = store.list_counts([s.id for s in missing])
+    counts.update(found)
+    if len(_COUNTS) >= _COUNTS_KEPT:
+        _COUNTS.clear()
+    for snapshot in missing:
+        if snapshot.loaded_at is not None:
+            _COUNTS[_counts_key(store, snapshot)] = {
+                code: n for (sid, code), n in found.items() if sid == snapshot.id}
+    return counts
+
+
+def _counts_key(store: Store | DirectSqlite, snapshot: Snapshot
+                ) -> tuple[str, int, datetime, str | None, int]:
+    return (store.url, snapshot.id, snapshot.loaded_at, snapshot.checksum, snapshot.entry_count)
 
 
 def in_force_on(entry: ListEntry, day: date, fr: FrDates | None = None) -> bool | None:

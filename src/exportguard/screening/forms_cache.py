@@ -16,6 +16,7 @@ wrong. The index built with the cache is the index built without it, byte for by
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import gc
 import hashlib
 import os
@@ -23,6 +24,7 @@ import pickle
 import re
 import sys
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +76,35 @@ def installed_versions() -> list[str]:
     return sorted(set(found))
 
 
+# Inside `one_fingerprint()`: the fingerprint computed there (this context's, so per thread).
+_ONCE: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("fingerprint_once",
+                                                                        default=None)
+
+
+@contextlib.contextmanager
+def one_fingerprint() -> Iterator[None]:
+    """Within the block `normaliser_fingerprint` reads and hashes its files once (a few
+    milliseconds a time): for one operation that asks for it several times (a re-screen: the
+    index's cache key, the customers' kept forms), during which the normaliser is the same."""
+    token = _ONCE.set([])
+    try:
+        yield
+    finally:
+        _ONCE.reset(token)
+
+
 def normaliser_fingerprint() -> str:
     """A hash of everything a name's normalised forms depend on (see the module's text)."""
+    once = _ONCE.get()
+    if once:
+        return once[0]
+    found = _normaliser_fingerprint()
+    if once is not None:
+        once.append(found)
+    return found
+
+
+def _normaliser_fingerprint() -> str:
     digest = hashlib.sha256(f"forms {_FORMAT}\n".encode())
     for path in [*_files(CODE), *_files(DATA)]:
         digest.update(f"{path.relative_to(_PACKAGE).as_posix()}\n".encode())
