@@ -528,3 +528,89 @@ def test_kept_forms_are_rebuilt_when_stale_or_damaged_never_trusted(store, tmp_p
                 if k in touched}
 
     assert on_touched(delta_hits) == on_touched(full_hits) and len(on_touched(full_hits)) >= 4
+
+
+def test_customers_whose_glued_words_split_otherwise_are_read_again_and_bounded(
+        full_screener, csl_entries):
+    """Kept records made against the index before an update (here: its words less those only
+    the 138 added entries of 89 FR 96837 bring, such as 'jinko' of Shanghai Xinsheng Jinko
+    Semiconductor Technology Co., Ltd.): a customer whose long word the new index splits
+    otherwise is chosen outright without the customers' rows (the general path); with them,
+    its record is made again against the new index and bounded, which chooses exactly what
+    a kept file made now chooses, still every customer with a form reaching FLOOR against a
+    touched name, and fewer."""
+    from exportguard.names.query import query_parts
+    from exportguard.screening.features import score
+    from exportguard.store.watchlist import Customer
+    from exportguard.watch.kept import KeptForms
+    from exportguard.watch.select import FLOOR, _glued, chosen_customers, member, touched_names
+
+    index = full_screener.index
+    added = [e for e in csl_entries
+             if e.federal_register and e.federal_register[0].startswith("89 FR 96837")]
+    keys = {e.key for e in added}
+    entries = np.asarray([n for n, e in enumerate(index.entries) if e.key in keys])
+    names = touched_names(index, entries)
+    # The words of the names the update did not add: the index's words before it.
+    of_added = np.repeat(member(index.name_entry, entries), np.diff(index.name_token_starts))
+    vocabulary = index.tokens.keys
+    before = {vocabulary[t] for t in np.unique(index.name_tokens[~of_added]).tolist()}
+    assert "jinko" in index.token_weight and "jinko" not in before
+    texts = ["JinkoSolar Holding Co., Ltd.", "JinkoSolar Asia Trading Pte. Ltd.",
+             "XinshengJinko Semiconductor Technology Co Ltd", "Acme Widgets LLC"]
+    texts += [f"{''.join(e.name.split()[:2])} Holdings" for e in added[1::7]]
+    texts += [e.name for e in added[::11]]
+    customers = [Customer(n, f"c{n}", text, None) for n, text in enumerate(dict.fromkeys(texts))]
+    by_id = {c.id: c for c in customers}
+    stale_kept = KeptForms.build(customers, before)
+    stale = _glued(stale_kept, index)
+    assert {0, 1, 2} <= stale and 3 not in stale
+    general = chosen_customers(stale_kept, index, names)
+    fresh = chosen_customers(stale_kept, index, names, lambda ids: [by_id[i] for i in ids])
+    assert stale <= general
+    assert fresh == chosen_customers(KeptForms.build(customers, index.token_weight), index, names)
+    assert fresh < general and 0 not in fresh and 1 not in fresh and 2 in fresh
+    reaching = set()
+    for customer in customers:
+        for part in query_parts(customer.name):
+            for form in full_screener._forms(part.text):
+                weights = index.weights(form)
+                if any(score(form, weights, index.names[n].form, index.name_weights[n]) >= FLOOR
+                       for n in names.tolist()):
+                    reaching.add(customer.id)
+    assert 2 in reaching and len(reaching) >= 10
+    assert reaching <= fresh, [by_id[c].name for c in reaching - fresh]
+
+
+def test_unexplained_screens_give_the_screeners_matches_and_scores(full_screener, csl_entries):
+    """The delta's screeners skip the matches' explanations (`rescreen._Unexplained`): the
+    same matches in the same order with the same scores and names as `Screener.screen`, on
+    names of listed parties written otherwise, in characters, with a country, and on
+    unlisted ones; the touched screener's are the full screener's on the touched entries."""
+    from exportguard.watch.rescreen import _TouchedScreener, _Unexplained
+
+    index = full_screener.index
+    plain = _Unexplained(index, full_screener.snapshots)
+    added = [e for e in csl_entries
+             if e.federal_register and e.federal_register[0].startswith("89 FR 96837")]
+    touched = _TouchedScreener(full_screener, added)
+    keys = {e.key for e in added}
+    queries = [(e.name.upper().replace(",", ""), "CN") for e in added[::9]]
+    queries += [(e.name.replace("Co., Ltd.", "Company Limited"), None) for e in added[4::9]]
+    queries += [("北京市商汤科技开发有限公司", None), ("Megvii Tech", "CN"), ("Huawei", None),
+                ("Hikvison Digital", "CN"), ("Acme Widgets LLC", "US"), ("Sony", "JP")]
+
+    def seen(result):
+        return [(m.entry.key, m.score, m.matched_name, m.query_form) for m in result.matches]
+
+    shown = 0
+    for query, country in queries:
+        full = full_screener.screen(query, country, limit=100)
+        mine = plain.screen(query, country, limit=100)
+        assert seen(mine) == seen(full), query
+        assert all(not m.features for m in mine.matches)
+        assert all(m.features for m in full.matches)
+        on_touched = [item for item in seen(full) if item[0] in keys]
+        assert seen(touched.screen(query, country, limit=100)) == on_touched, query
+        shown += len(on_touched)
+    assert shown >= 15

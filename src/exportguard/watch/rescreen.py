@@ -43,13 +43,15 @@ from exportguard.errors import InputError
 from exportguard.lists.history import diff_snapshots, serving_in_store
 from exportguard.model import ListEntry, Snapshot
 from exportguard.names.normalize import NameForm, has_han, name_forms
+from exportguard.names.query import QueryPart
+from exportguard.screening.forms_cache import one_fingerprint
 from exportguard.screening.index import (
     IndexedName,
     NameIndex,
     name_variants,
 )
 from exportguard.screening.loaded import current_screener
-from exportguard.screening.screener import Screener
+from exportguard.screening.screener import Match, Screener
 from exportguard.store import Store
 from exportguard.store.watchlist import Alert, Customer, Hit, WatchlistStore, WatchRun
 from exportguard.watch.customers import CustomerRecord
@@ -98,6 +100,12 @@ def rescreen(store: Store, *, full: bool = False, cause: str | None = None) -> W
     watch = WatchlistStore(store)
     if watch.customer_count() == 0:
         return None
+    with one_fingerprint():  # asked by the index's cache key and by the kept forms
+        return _rescreen(store, watch, full, cause)
+
+
+def _rescreen(store: Store, watch: WatchlistStore, full: bool, cause: str | None
+              ) -> WatchRun | None:
     started, clock = datetime.now(UTC), time.monotonic()
     screener = current_screener(store)
     plan = plan_rescreen(store, watch, screener, full)
@@ -155,7 +163,8 @@ def plan_rescreen(
     if touched:
         chosen = chosen_customers(kept_customer_forms(store, watch, screener.index),
                                   screener.index,
-                                  touched_names(screener.index, _array(frozenset(numbers))))
+                                  touched_names(screener.index, _array(frozenset(numbers))),
+                                  watch.customers)
     return RescreenPlan("delta", "; ".join(causes), sorted(ids | chosen), changed,
                         tuple(touched), frozenset(gone), frozenset(chosen), frozenset(numbers))
 
@@ -203,7 +212,11 @@ def delta_screen(
         _look_ups(screener.index, exact=len(written) >= _FEW)
     found = screen_customers(_TouchedScreener(screener, touched_entries, numbers), plain) \
         if plain else {}
-    found.update(screen_customers(screener, written))
+    if written:
+        found.update(screen_customers(_Unexplained(screener.index, screener.snapshots,
+                                                   starter_only=screener.starter_only,
+                                                   on=screener.on, in_force=screener.in_force),
+                                      written))
     out: dict[int, dict[str, Hit]] = {}
     for customer in customers:
         kept = {key: hit for key, hit in old.get(customer.id, {}).items()
@@ -231,7 +244,19 @@ def _look_ups(index: NameIndex, *, exact: bool) -> None:
         postings.slots  # noqa: B018 (made on first use)
 
 
-class _TouchedScreener(Screener):
+class _Unexplained(Screener):
+    """A screener whose matches carry their scores and no explanation (`Screener._match`
+    explains each match shown, some tenth of a screen with hits): a re-screen stores the hits'
+    scores only. The scores are those `Screener.screen` computes before it explains them."""
+
+    def _match(self, value: float, form: NameForm, number: int, exact: Any,
+               code: str | None, part: QueryPart) -> Match:
+        name = self.index.names[number]
+        return Match(self.index.entries[name.entry], value, name.text, name.origin, form.text,
+                     form.kind, [])
+
+
+class _TouchedScreener(_Unexplained):
     """The screener of the new lists, scoring only the names of the touched entries. Its index
     is the new one, whose `candidates` keeps, of the names the whole index selects for a query,
     only the touched ones: the same names are scored as when the others are dropped later, and

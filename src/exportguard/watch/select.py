@@ -32,6 +32,8 @@ list updates.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -46,6 +48,7 @@ from exportguard.screening.features import (
 )
 from exportguard.screening.index import NameIndex, phonetic
 from exportguard.screening.screener import DEFAULT_THRESHOLD
+from exportguard.store.watchlist import Customer
 from exportguard.watch.kept import KeptForms, glued_split, key_hash
 
 FLOOR = DEFAULT_THRESHOLD - COUNTRY_AGREES
@@ -83,16 +86,31 @@ def _among(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return ranked.take(at) == values
 
 
-def chosen_customers(kept: KeptForms, index: NameIndex, names: np.ndarray) -> set[int]:
+def chosen_customers(kept: KeptForms, index: NameIndex, names: np.ndarray,
+                     customers: Callable[[list[int]], Sequence[Customer]] | None = None
+                     ) -> set[int]:
     """Ids of the customers who could have a hit on one of the name numbers `names` of the new
-    lists' index (see the module's text)."""
-    chosen: set[int] = set(kept.always.tolist())
+    lists' index (see the module's text). A customer with a long word the new index splits
+    otherwise than the index its record was made with (`_glued`) is chosen outright, or, when
+    `customers` (ids -> their rows) is given, its record is made again against the new index's
+    words (as a kept file made now would hold it) and bounded like the others."""
     if not len(names) or not len(kept.customers):
+        return set(kept.always.tolist())
+    stale = _glued(kept, index)
+    chosen = _chosen(kept, index, np.asarray(names, dtype=np.int64))
+    if not stale:
         return chosen
-    names = np.asarray(names, dtype=np.int64)
+    if customers is None:
+        return chosen | stale
+    fresh = KeptForms.build(customers(sorted(stale)), index.token_weight)
+    return (chosen - stale) | chosen_customers(fresh, index, names)
+
+
+def _chosen(kept: KeptForms, index: NameIndex, names: np.ndarray) -> set[int]:
+    """`chosen_customers` by the records as kept (their glued forms taken as they are)."""
+    chosen: set[int] = set(kept.always.tolist())
     chosen |= _by_keys(kept, index, names)
     words = {w: n for n, w in enumerate(kept.vocabulary)}
-    chosen |= _glued(kept, index)
     starts = index.name_token_starts
     first = starts.take(names)
     lengths = starts.take(names + 1) - first
