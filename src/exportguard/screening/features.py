@@ -489,12 +489,14 @@ def short_word_approximate(
     short name, so a country both share corroborates nothing (see `Screener.screen`)."""
     if query.tokens == listed.tokens or not listed.tokens:
         return None
+    rarest = max(range(len(listed.tokens)), key=n_weights.__getitem__)
+    word = listed.tokens[rarest]
+    if len(word) > _SHORT_WORD:  # known before aligning the words
+        return None
     pairs: list[TokenPair] = []
     _q, _n, _q_best, n_best = align_tokens(query.tokens, q_weights, listed.tokens, n_weights,
                                            pairs, loose=query.kind == "transliterated")
-    rarest = max(range(len(listed.tokens)), key=n_weights.__getitem__)
-    word = listed.tokens[rarest]
-    if len(word) > _SHORT_WORD or not 0.0 < n_best[rarest] < 1.0:
+    if not 0.0 < n_best[rarest] < 1.0:
         return None
     near = max((p for p in pairs if p.listed == word), key=lambda p: p.similarity, default=None)
     if near is None:
