@@ -190,3 +190,24 @@ def test_build_from_the_store_keeps_the_forms(tmp_path, monkeypatch):
     assert np.array_equal(index.name_tokens, NameIndex(entries).name_tokens)
     _build(entries, cache=False)
     assert list(data_dir().glob("forms-*.pickle")) == files
+
+
+def test_one_fingerprint_reads_the_files_once_within_its_block(tmp_path, monkeypatch):
+    """Within `one_fingerprint()` (one re-screen) the fingerprint is computed once and is the
+    same as outside it; outside, a changed file changes it again at once."""
+    from exportguard.screening.forms_cache import one_fingerprint
+
+    root = _fake_tree(tmp_path)
+    monkeypatch.setattr(forms_cache, "_PACKAGE", root)
+    base = normaliser_fingerprint()
+    reads = []
+    real = forms_cache._normaliser_fingerprint
+    monkeypatch.setattr(forms_cache, "_normaliser_fingerprint",
+                        lambda: reads.append(1) or real())
+    with one_fingerprint():
+        assert normaliser_fingerprint() == base
+        assert normaliser_fingerprint() == base
+    assert len(reads) == 1
+    (root / "names" / "normalize.py").write_bytes(
+        (root / "names" / "normalize.py").read_bytes() + b"\n")
+    assert normaliser_fingerprint() != base and len(reads) == 2

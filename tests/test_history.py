@@ -310,3 +310,32 @@ def test_changes_made_against_a_snapshot_no_longer_the_latest_are_not_recorded(s
         record_changes(connection, third.id, "csl", (first.id, keys))
     assert store.recorded_changes(first.id, third.id) is None
     assert diff_snapshots(store, first.id, third.id).size == 0
+
+
+def test_list_counts_kept_per_snapshot_are_the_stores_and_never_an_older_snapshots(store):
+    """`serving_in_store` keeps each snapshot's entries per list (`list_counts_of`): the kept
+    counts are the store's, and a snapshot that takes the id of a deleted one (SQLite gives the
+    latest id again) is counted afresh, not served the deleted one's counts."""
+    from sqlalchemy import text
+
+    from exportguard.lists.history import _COUNTS, list_counts_of, serving_in_store
+
+    entries = list(unique_keys(CslCsvParser().entries(CSL_SAMPLE)))
+    first = _save(store, entries, date(2026, 1, 1))
+    asked = store.list_counts([first.id])
+    assert sum(asked.values()) == len(entries) and len(asked) >= 3
+    assert list_counts_of(store, [first]) == asked
+    assert any(key[:2] == (store.url, first.id) for key in _COUNTS)
+    assert list_counts_of(store, [first]) == asked  # kept: the same
+    served = serving_in_store(store, [first])
+    assert set(served.values()) == {first.id} and set(served) == {c for _s, c in asked}
+    with store.engine.begin() as connection:
+        connection.execute(text("DELETE FROM list_entries WHERE snapshot_id = :s"),
+                           {"s": first.id})
+        connection.execute(text("DELETE FROM snapshots WHERE id = :s"), {"s": first.id})
+    fewer = [e for e in entries if e.list_code == "SDN"]
+    again = _save(store, fewer, date(2026, 1, 2))
+    assert again.id == first.id and again.loaded_at != first.loaded_at
+    assert list_counts_of(store, [again]) == store.list_counts([again.id]) == \
+        {(again.id, "SDN"): len(fewer)}
+    assert serving_in_store(store, [again]) == {"SDN": again.id}
