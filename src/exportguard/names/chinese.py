@@ -370,6 +370,7 @@ def readings(run: str, every: bool = True) -> tuple[HanReading, ...]:
         choices.append((glossed, "han-dictionary", [
             *expanded, *(f"{w.chars} as '{g}' (CC-CEDICT)" if g else _note(w, w.english[0])
                          for w, g in zip(words, glosses, strict=True))]))
+    choices.extend(_trade_name_takes_head(words, usual, notes))
     for position, word in enumerate(words):
         for alternative in word.english[1:]:
             other = list(usual)
@@ -391,6 +392,50 @@ def readings(run: str, every: bool = True) -> tuple[HanReading, ...]:
         joined = " ".join(latin)
         unique.setdefault(joined, HanReading(joined, kind, tuple(how)))
     return tuple(unique.values())
+
+
+def _trade_name_takes_head(words: list[Word], usual: list[str], notes: list[str]
+                           ) -> list[tuple[list[str], str, list[str]]]:
+    """Readings in which a trade name read in pinyin takes the first character of the term
+    after it, when the rest of that term is a term too: 恒邦微电子 is Hengbang Microelectronics
+    or, as HK HENGBANGWEI ELECTRONICS LIMITED spells it, Hengbangwei (微) Electronics (电子);
+    likewise 新材料, 新能源, 大数据, 高科技. The segmenter reads the character inside the longer
+    term, but a trade name may end with it."""
+    terms = vocabulary().han_terms
+    found = []
+    for position in range(len(words) - 1):
+        word, after = words[position], words[position + 1]
+        rest = after.chars[1:]
+        if (word.how != "pinyin" or after.how != "term" or len(rest) < 2 or rest not in terms
+                or not HAN_RUN.fullmatch(after.chars[0])):
+            continue
+        head = "".join(_name_syllables(after.chars[0], _lexicon().pinyin(after.chars[0])))
+        other = list(usual)
+        other[position] = word.english[0] + head
+        other[position + 1] = terms[rest][0]
+        found.append((other, "han-translated", [
+            *notes, f"{word.chars}{after.chars[0]} also as '{other[position]}' (the trade name "
+            f"with the first character of {after.chars}), {rest} as '{terms[rest][0]}'"]))
+    return found
+
+
+@lru_cache(maxsize=65536)
+def trade_name_with_head(text: str) -> str | None:
+    """The trade name with the first character of the term after it, when the rest of that
+    term is a term too (恒邦微电子 -> 恒邦微: see `_trade_name_takes_head`); None otherwise."""
+    trade = trade_name(text)
+    if not trade:
+        return None
+    chars = spelt_out("".join(HAN_RUN.findall(_BRACKETED.sub("", text))))
+    at = chars.find(trade)
+    if at < 0:
+        return None
+    terms = vocabulary().han_terms
+    after = next((w.chars for w in segment(chars[at + len(trade):])), "") if chars[
+        at + len(trade):] else ""
+    if after in terms and len(after) >= 3 and after[1:] in terms:
+        return trade + after[0]
+    return None
 
 
 # A number written in numerals (第二, 九) numbers an academy or institute as listings write it,

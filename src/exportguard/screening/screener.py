@@ -27,6 +27,7 @@ from exportguard.names.chinese import (
     segment,
     simplified,
     trade_name,
+    trade_name_with_head,
 )
 from exportguard.names.korean import (
     dprk_person,
@@ -313,6 +314,10 @@ class Screener:
                            and not (not other and short_name(key) is not None
                                     and _reads_as_listed(form.tokens,
                                                          self.index.names[number].form.tokens)))
+                if differs and not other and _word_for_word(
+                        key, form.tokens, self.index.names[number].form.tokens):
+                    differs = False
+                    certain = False  # a translation of the listed name, not its own characters
                 if differs:
                     value += OWN_NAME_DIFFERS
                     certain = False
@@ -405,7 +410,9 @@ class Screener:
         differs = bool(exact is None and key and self._own_names_differ(key, name.entry)
                        and not _numbers_agree(key, name.form.tokens)
                        and not (not _other_convention(form) and short_name(key) is not None
-                                and _reads_as_listed(form.tokens, name.form.tokens)))
+                                and _reads_as_listed(form.tokens, name.form.tokens))
+                       and not (not _other_convention(form)
+                                and _word_for_word(key, form.tokens, name.form.tokens)))
         if differs:
             own = "', '".join(self._own_names(name.entry))
             features.append(Feature(
@@ -803,7 +810,11 @@ def _trade_readings(text: str) -> tuple[str, tuple[tuple[str, ...], ...]] | None
     trade = trade_name(text)
     if not trade or trade == han_key(text):
         return None
-    return trade, tuple(f.tokens for f in name_forms(trade))
+    readings = tuple(f.tokens for f in name_forms(trade))
+    longer = trade_name_with_head(text)  # 恒邦微电子: Hengbangwei (微) Electronics
+    if longer:
+        readings += tuple(f.tokens for f in name_forms(longer))
+    return trade, readings
 
 
 @lru_cache(maxsize=65536)  # a screen asks it of each listed name once per form, and to explain
@@ -877,6 +888,20 @@ def _reads_as_listed(query: tuple[str, ...], listed: tuple[str, ...]) -> bool:
     words = set(query)
     return (len(words) >= 2 and words.issubset(listed)
             and all(t in words or t in _ORGANISATION_WORDS for t in listed))
+
+
+def _word_for_word(key: str, query: tuple[str, ...], listed: tuple[str, ...]) -> bool:
+    """The query's characters `key` name a company (it has a trade name: not a university or
+    other institution, whose terms have several English conventions) in three words or more,
+    every one a term of a single English reading, and that reading is the listed name word for
+    word (`_reads_as_listed`): 半导体制造国际公司 is Semiconductor Manufacturing International
+    Corporation translated back. The party's own name in characters (中芯国际集成电路制造有限公司)
+    then does not make the query another party: nothing in it was read by sound."""
+    if not key or len(key) > 16 or trade_name(key) is None:
+        return False
+    words = segment(key)
+    return (len(words) >= 3 and all(w.how == "term" and len(w.english) == 1 for w in words)
+            and _reads_as_listed(query, listed))
 
 
 def _origin(origin: str) -> str:
