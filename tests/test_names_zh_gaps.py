@@ -84,6 +84,15 @@ def test_no_longer_trade_name_where_the_rest_is_no_term(name):
     assert trade_name_with_head(name) is None
 
 
+def test_a_lossy_translation_stays_another_party(full_screener):
+    # Matched through the alias China Communications Group Co. Ltd, of a party whose own name in
+    # characters is another; it scored 0.99 before the guard.
+    result = full_screener.screen("中国电信集团有限公司", limit=100, min_score=0)
+    scores = [m.score for m in result.matches
+              if m.matched_name == "China Communications Group Co. Ltd"]
+    assert scores and max(scores) < DEFAULT_THRESHOLD
+
+
 def test_a_company_name_translated_word_for_word_is_not_another_party(full_screener):
     # SMIC's own name in characters is 中芯国际集成电路制造有限公司; 半导体制造国际公司 is its
     # English name translated back, every word a term: it was capped at 0.800 by
@@ -103,5 +112,9 @@ def test_only_a_company_in_terms_of_one_reading_counts_as_translated():
     # a word read by its sound (中芯 zhongxin) is no translation
     assert not _word_for_word("中芯制造国际公司", ("zhongxin", "manufacturing", "international"),
                               ("zhongxin", "manufacturing", "international"))
+    # 电信 reads 'communication' as 通信, 通讯 and 交通 do: China Telecom's group is not China
+    # Communications Group Co. Ltd (a match at 0.99 before this guard)
+    communication = ("china", "communication", "group")
+    assert not _word_for_word("中国电信集团有限公司", communication, communication)
     # the reading must be the listed name's words, every one
     assert not _word_for_word("半导体制造国际公司", listed, (*listed, "beijing"))

@@ -48,7 +48,7 @@ from exportguard.names.normalize import (
 )
 from exportguard.names.pinyin import pinyin_trade_names
 from exportguard.names.query import QueryPart, query_parts, split_glued
-from exportguard.names.terms import filler_tokens
+from exportguard.names.terms import filler_tokens, vocabulary
 from exportguard.screening.bound import score_bounds
 from exportguard.screening.features import (
     COUNTRY_AGREES,
@@ -893,15 +893,29 @@ def _reads_as_listed(query: tuple[str, ...], listed: tuple[str, ...]) -> bool:
 def _word_for_word(key: str, query: tuple[str, ...], listed: tuple[str, ...]) -> bool:
     """The query's characters `key` name a company (it has a trade name: not a university or
     other institution, whose terms have several English conventions) in three words or more,
-    every one a term of a single English reading, and that reading is the listed name word for
-    word (`_reads_as_listed`): 半导体制造国际公司 is Semiconductor Manufacturing International
-    Corporation translated back. The party's own name in characters (中芯国际集成电路制造有限公司)
-    then does not make the query another party: nothing in it was read by sound."""
+    every one a term with one English reading that no other term has (a company form aside),
+    and that reading is the listed name word for word (`_reads_as_listed`): 半导体制造国际公司
+    is Semiconductor Manufacturing International Corporation translated back. The party's own
+    name in characters (中芯国际集成电路制造有限公司) then does not make the query another party:
+    nothing in it was read by sound, and the English gives back these characters. Not 中国电信
+    集团 against China Communications Group: 电信, 通信, 通讯 and 交通 all read 'communication'."""
     if not key or len(key) > 16 or trade_name(key) is None:
         return False
     words = segment(key)
-    return (len(words) >= 3 and all(w.how == "term" and len(w.english) == 1 for w in words)
-            and _reads_as_listed(query, listed))
+    return (len(words) >= 3 and all(
+        w.how == "term" and (w.chars.endswith("公司") or w.chars == "股份"
+                             or _one_to_one(w.chars)) for w in words)
+        and _reads_as_listed(query, listed))
+
+
+@lru_cache(maxsize=4096)
+def _one_to_one(term: str) -> bool:
+    """The term (simplified) has one English reading, and no other term reads so."""
+    readings = vocabulary().han_terms.get(term, ())
+    if len(readings) != 1:
+        return False
+    return all(simplified(other) == term for other, english in vocabulary().han_terms.items()
+               if readings[0] in english)
 
 
 def _origin(origin: str) -> str:
