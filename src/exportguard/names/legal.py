@@ -69,25 +69,34 @@ def legal_form_spans(text: str) -> tuple[tuple[str, str], ...]:
     """(spelling in `text`, compact form) of each legal form found in a case-folded name; a
     short form ("stg", "as") counts only at the end of the name."""
     if text.isascii():
-        words = _ASCII_WORD.findall(text)
-        # Most names have no word that starts an ASCII spelling: nothing to look for.
-        found = [] if _sizes_by_first_word().keys().isdisjoint(words) else _ascii_spans(text)
-        # Without capitals and "_", the words of `_WORD` are these.
-        count = len(words) if "_" not in text and text.lower() == text \
-            else len(_WORD.findall(text))
-        if count < _ASCII_WORDS:
-            return tuple(found)  # the vocabulary's forms cover short names; rigour loads slowly
-        extract = _core_extract()  # (`_extract_org_types` without its Python layer)
-        # Also asked of rigour's table with its accents taken off ("anonim sirketi"); that
-        # table has its punctuation taken off too, so "s.a. de c.v." is found as written only.
-        hits = extract(text, _CASEFOLD, _NOOP, False) \
-            + extract(text, _CASEFOLD_NFKD, _STRONG, False)
-    else:
-        found = []
-        hits = _core_extract()(text, _CASEFOLD, _NOOP, False)
-    if not hits:
-        return tuple(found)
-    if len(hits) > 1:  # longest first; a hit both tables give is read once
+        return ascii_legal_form_spans(text, _ASCII_WORD.findall(text))
+    hits = _core_extract()(text, _CASEFOLD, _NOOP, False)
+    return _with_hits(text, [], hits) if hits else ()
+
+
+def ascii_legal_form_spans(text: str, words: list[str]) -> tuple[tuple[str, str], ...]:
+    """`legal_form_spans` of an ASCII `text` whose words `[a-z0-9]+` are `words` (found once by
+    a caller that needs them too, `normalize._latin_form`), not kept in its cache."""
+    # Most names have no word that starts an ASCII spelling: nothing to look for.
+    found = [] if _first_words().isdisjoint(words) else _ascii_spans(text, words)
+    # Without capitals and "_", the words of `_WORD` are these.
+    count = len(words) if "_" not in text and text.lower() == text \
+        else len(_WORD.findall(text))
+    if count < _ASCII_WORDS:
+        return tuple(found)  # the vocabulary's forms cover short names; rigour loads slowly
+    extract = _core_extract()  # (`_extract_org_types` without its Python layer)
+    # Also asked of rigour's table with its accents taken off ("anonim sirketi"); that table
+    # has its punctuation taken off too, so "s.a. de c.v." is found as written only.
+    hits = extract(text, _CASEFOLD, _NOOP, False) + extract(text, _CASEFOLD_NFKD, _STRONG, False)
+    return _with_hits(text, found, hits) if hits else tuple(found)
+
+
+def _with_hits(text: str, found: list[tuple[str, str]], hits: list[tuple[str, str]]
+               ) -> tuple[tuple[str, str], ...]:
+    """`found` (the ASCII spellings) with rigour's `hits` in `text`."""
+    if len(hits) == 2 and hits[0] == hits[1]:
+        hits = hits[:1]  # (most hits: the same in both tables)
+    elif len(hits) > 1:  # longest first; a hit both tables give is read once
         hits = sorted(dict.fromkeys(hits), key=lambda hit: -len(hit[0]))
     for spelled, compact in hits:
         start = text.find(spelled)
@@ -95,7 +104,8 @@ def legal_form_spans(text: str) -> tuple[tuple[str, str], ...]:
             continue
         if len(spelled) >= _SHORT or not _WORD.search(text, start + len(spelled)):  # (at the end)
             # rigour's longer spelling wins over a part of it found in ASCII ("anonim sirketi")
-            found = [(s, c) for s, c in found if s not in spelled]
+            if found:
+                found = [(s, c) for s, c in found if s not in spelled]
             found.append((spelled, compact.replace(" ", "")))
     return tuple(found)
 
@@ -118,19 +128,30 @@ def _sizes_by_first_word() -> dict[str, tuple[int, ...]]:
     return {word: tuple(sorted(found, reverse=True)) for word, found in sizes.items()}
 
 
-def _ascii_spans(text: str) -> list[tuple[str, str]]:
-    """The longest ASCII spellings of spelt-out legal forms in `text`, left to right."""
+@cache
+def _first_words() -> frozenset[str]:
+    """The first words of the `ascii_forms` spellings."""
+    return frozenset(_sizes_by_first_word())
+
+
+def _ascii_spans(text: str, words: list[str] | None = None) -> list[tuple[str, str]]:
+    """The longest ASCII spellings of spelt-out legal forms in `text`, left to right; `words`
+    are its words (`_ASCII_WORD`), found here when not given."""
+    if words is None:
+        words = _ASCII_WORD.findall(text)
     forms = ascii_forms()
     starting = _sizes_by_first_word()
-    spans = list(_ASCII_WORD.finditer(text))
-    words = [w.group() for w in spans]
     found: list[tuple[str, str]] = []
+    spans: list[tuple[int, int]] | None = None  # each word's place, found at the first form
+    size_of_name = len(words)
     i = 0
-    while i < len(words):
+    while i < size_of_name:
         for size in starting.get(words[i], ()):
-            compact = forms.get(tuple(words[i:i + size])) if size <= len(words) - i else None
+            compact = forms.get(tuple(words[i:i + size])) if size <= size_of_name - i else None
             if compact is not None:
-                found.append((text[spans[i].start():spans[i + size - 1].end()], compact))
+                if spans is None:
+                    spans = [m.span() for m in _ASCII_WORD.finditer(text)]
+                found.append((text[spans[i][0]:spans[i + size - 1][1]], compact))
                 i += size
                 break
         else:

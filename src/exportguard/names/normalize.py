@@ -18,7 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from exportguard.names import chinese, japanese
-from exportguard.names.legal import legal_form_spans
+from exportguard.names.legal import ascii_legal_form_spans, legal_form_spans
 from exportguard.names.scripts import other_script, romanisations
 from exportguard.names.terms import Phrase, vocabulary
 
@@ -88,7 +88,8 @@ def clean(text: str) -> str:
     """NFKC, control characters removed, whitespace collapsed; in a number written with Chinese
     numerals, zeros and digits written as Chinese numerals (七〇九 -> 七零九)."""
     if text.isascii():  # which NFKC leaves as it is, without characters
-        return " ".join(_CONTROL.sub(" ", text).split())
+        # (An ASCII text is printable when it has no control character: no \x00-\x1f, \x7f.)
+        return " ".join((text if text.isprintable() else _CONTROL.sub(" ", text)).split())
     text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub(" ", text)
     if _HAN.search(text):
@@ -122,8 +123,9 @@ def basic_tokens(text: str) -> list[str]:
 
 def _rewrite(tokens: list[str], read_pinyin: bool, legal_words: list[str]
              ) -> tuple[list[str], list[str], list[str]]:
-    """Apply the phrase table: returns (all canonical tokens, core tokens, legal forms).
-    `legal_words` are tokens already known to be legal forms (found by rigour)."""
+    """Apply the phrase table: returns (all canonical tokens, core tokens, legal forms), not
+    to be changed (the core may be the list of all tokens). `legal_words` are tokens already
+    known to be legal forms (found by rigour)."""
     table, starting, stopwords = _phrase_table(read_pinyin)
     single = _SINGLE[read_pinyin]
     out: list[str] = []
@@ -134,37 +136,38 @@ def _rewrite(tokens: list[str], read_pinyin: bool, legal_words: list[str]
         for token in tokens:
             words = single.get(token)
             out += words if words is not None else _single_word(token, table, single)
-        if stopwords.isdisjoint(out):  # (most names: no list made)
-            return out, out[:], legal
+        if stopwords.isdisjoint(out):  # (most names: the core is every word, no list made)
+            return out, out, legal
         core = [t for t in out if t not in stopwords] or out[:]
         return out, core, legal
+    words_of = tuple(tokens)  # (its slices are the table's keys)
+    size_of_name = len(words_of)
+    phrase_of, sizes_of, single_of = table.get, starting.get, single.get
     i = 0
-    size_of_name = len(tokens)
     while i < size_of_name:
-        token = tokens[i]
-        sizes = starting.get(token)
+        token = words_of[i]
+        sizes = sizes_of(token)
         if sizes is not None:  # the longest phrase of the table that starts here, if any
+            phrase = None
             for size in sizes:
-                phrase = table.get(tuple(tokens[i : i + size])) \
-                    if size <= size_of_name - i else None
-                if phrase is not None:
-                    out.extend(phrase.canonical)
-                    if phrase.legal:
-                        legal.append(" ".join(phrase.canonical))
-                    else:
-                        core.extend(phrase.canonical)
-                    i += size
-                    break
-            else:
-                sizes = None
-            if sizes is not None:
+                if size <= size_of_name - i:
+                    phrase = phrase_of(words_of[i : i + size])
+                    if phrase is not None:
+                        break
+            if phrase is not None:
+                out.extend(phrase.canonical)
+                if phrase.legal:
+                    legal.append(" ".join(phrase.canonical))
+                else:
+                    core.extend(phrase.canonical)
+                i += size
                 continue
-        if token in legal_words:
+        if legal_words and token in legal_words:
             out.append(token)
             legal.append(token)
             i += 1
             continue
-        words = single.get(token)
+        words = single_of(token)
         if words is None:
             words = _single_word(token, table, single)
         out += words
@@ -256,9 +259,8 @@ def repair_spellings(texts: Iterable[str]) -> None:
     by_length = _words_of_length(vocabulary_words)
     asked: dict[int, list[str]] = {}
     # (Words of 7 characters or more as `basic_tokens` finds them in ASCII text.)
-    for token in set(_LONG_WORD_RUN.findall(" ".join(texts).lower())):
-        if token not in _SPELT and token.isalpha() and token not in known \
-                and len(token) in by_length:
+    for token in set(_LONG_WORD_RUN.findall(" ".join(texts).lower())).difference(_SPELT, known):
+        if token.isalpha() and len(token) in by_length:
             asked.setdefault(len(token), []).append(token)
     if len(_SPELT) + sum(map(len, asked.values())) > _SINGLE_KEPT:
         _SPELT.clear()
@@ -294,16 +296,26 @@ _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 def _latin_form(original: str, text: str, kind: str, notes: tuple[str, ...] = ()) -> NameForm:
     """The form of a name written (or read) in Latin letters; `text` is clean."""
     folded = text.casefold()
+    if folded.isascii():
+        # Its words, found once for the legal forms and (most names) as its tokens.
+        words: list[str] | None = _WORD_RUN.findall(folded)
+        spans = ascii_legal_form_spans(folded, words)
+    else:
+        words, spans = None, legal_form_spans(folded)
     marked: list[str] = []
-    for spelled, compact in legal_form_spans(folded):
+    for spelled, compact in spans:
         if _in_vocabulary(spelled):
             continue  # the vocabulary's own spelling and canonical form win
         folded = folded.replace(spelled, f" {compact} ", 1)
         marked.append(compact)
-    tokens = _joined_initials(basic_tokens(folded))
+    # `basic_tokens` of a case-folded ASCII name without "&" or an apostrophe, and with no
+    # legal form written compact, are its words.
+    tokens = _joined_initials(
+        words if words is not None and not marked and "&" not in folded and "'" not in folded
+        and "`" not in folded else basic_tokens(folded))
     if not folded.isascii() or _DIGIT.search(folded) is not None:
         tokens = [_ORDINAL.sub(r"\1", t) if t[0].isdigit() else t for t in tokens]
-    out, core, legal = _rewrite(tokens, read_pinyin=kind == "latin", legal_words=marked)
+    out, core, legal = _rewrite(tokens, kind == "latin", marked)
     # NameForm(original, kind, text, tokens, legal_forms, notes), each field set as the frozen
     # dataclass's __init__ sets it, less its lookups per field (a list's names make 56,000).
     form = _NEW(NameForm)
