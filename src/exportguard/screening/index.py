@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -98,6 +99,7 @@ def phonetic(token: str) -> str:
 
 
 _FORM_FIELDS = tuple(f.name for f in fields(NameForm))
+_ENTRY, _FORM, _TOKENS = attrgetter("entry"), attrgetter("form"), attrgetter("tokens")
 _FORMAT = 6  # of the pickled state and the file; older ones are refused (and rebuilt)
 _HAN_CHARS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
@@ -185,7 +187,7 @@ class NameIndex:
         self._citation_dates: np.ndarray | None = None
         keys = _Keys()
         self.names = _names(self.entries, keys, forms)
-        self.name_entry = np.fromiter((n.entry for n in self.names), dtype=np.int32,
+        self.name_entry = np.fromiter(map(_ENTRY, self.names), dtype=np.int32,
                                       count=len(self.names))
         self.han_exact = Postings.of(keys.han_exact)
         self.han_trade = Postings.of(keys.han_trade)
@@ -195,10 +197,10 @@ class NameIndex:
         # Computed up front here (batch workers forked from this process share them); an index
         # read from a file computes each name's weights when a query first reaches it. Each
         # name's tokens are in `token_weight`, so these are `weights(form)` of every name.
-        every = self.token_weights[self.name_tokens].tolist()
+        every = tuple(self.token_weights[self.name_tokens].tolist())
         bounds = self.name_token_starts.tolist()
-        self.name_weights: Sequence[tuple[float, ...]] = [
-            tuple(every[start:end]) for start, end in itertools.pairwise(bounds)]
+        self.name_weights: Sequence[tuple[float, ...]] = list(
+            map(every.__getitem__, map(slice, bounds[:-1], bounds[1:])))
 
     def _build_postings(self, cache: NameForms | None = None) -> None:
         """Exact-core, token, sound and trigram postings as (key id, name number) pairs sorted
@@ -207,8 +209,8 @@ class NameIndex:
         with two words of one sound is in that sound's postings twice, as it always was).
         Built over arrays of all names' token ids and characters, not name by name. (The
         consonant skeletons' postings are made when first asked: `skeletons`.)"""
-        forms = [name.form for name in self.names]
-        name_tokens_of = [f.tokens for f in forms]
+        forms = list(map(_FORM, self.names))
+        name_tokens_of = list(map(_TOKENS, forms))
         # Each name under its core (`exact`): one Python step per name, no list per key.
         self.exact = _postings_of_keys(list(map(" ".join, name_tokens_of)))
         lengths = np.fromiter(map(len, name_tokens_of), dtype=np.int64, count=len(forms))
@@ -228,7 +230,7 @@ class NameIndex:
         self.tokens = Postings.of_pairs(tokens, token_of_array, token_name_array)
         # Each token's sound (kept with the names' forms when cached).
         sound_keys = (cache.token_keys(tokens)[0] if cache is not None
-                      else [phonetic(t) for t in tokens])
+                      else list(map(phonetic, tokens)))
         sound_ids: dict[str, int] = {}
         sound_of_token = np.asarray(
             [sound_ids.setdefault(key, len(sound_ids)) if key else -1 for key in sound_keys],
@@ -526,7 +528,7 @@ def _distinct_pairs(keys: np.ndarray, owners: np.ndarray, key_count: int
 def _trigram_postings(forms: Sequence[NameForm], limit: int) -> Postings:
     """Each name's distinct trigrams of `^compact$` (see `trigrams`), found over one array of
     all names' characters; a trigram of more than `limit` names is left out."""
-    compacts = ["".join(form.tokens) for form in forms]
+    compacts = list(map("".join, map(_TOKENS, forms)))
     if not compacts:
         return Postings([], np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int32))
     points = np.frombuffer(("^" + "$^".join(compacts) + "$").encode("utf-32-le"),
