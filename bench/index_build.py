@@ -12,6 +12,9 @@ made from the full list (a rebuild after the normaliser's inputs are unchanged b
 is gone, or for another date). Both include reading the cache file.
 
     .venv/bin/python bench/index_build.py [--rounds 3] [--before DIR/src] [--json out.json]
+
+`--profile` instead times one cold build in this process under pyinstrument (the bench extra)
+and prints its call tree (`--profile-depth` frames deep).
 """
 
 from __future__ import annotations
@@ -72,6 +75,24 @@ def measure() -> dict[str, float]:
     return out
 
 
+def profile(depth: int) -> None:
+    """One cold build under pyinstrument, its call tree printed."""
+    from pyinstrument import Profiler
+
+    from exportguard.screening.index import NameIndex
+
+    entries = load_entries()
+    profiler = Profiler(interval=0.0005)
+    cpu = time.process_time()
+    profiler.start()
+    NameIndex(entries)
+    profiler.stop()
+    print(f"cold build under the profiler: {time.process_time() - cpu:.2f} CPU s")
+    text = profiler.output_text(unicode=False, color=False, show_all=False)
+    print("\n".join(line for line in text.splitlines() if line.count("|") <= depth
+                    or not line.lstrip(" |`-").strip()))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Index build time, cold and rebuilt.")
     parser.add_argument("--rounds", type=int, default=3)
@@ -81,7 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cached", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--without-update", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--profile", action="store_true",
+                        help="one cold build under pyinstrument, its call tree printed")
+    parser.add_argument("--profile-depth", type=int, default=9)
     args = parser.parse_args(argv)
+    if args.profile:
+        profile(args.profile_depth)
+        return 0
     if args.one:
         print(json.dumps(measure_cached(args.cached) if args.cached else measure()))
         return 0

@@ -368,7 +368,8 @@ def test_ascii_cleaning_and_latin_forms_as_plainly_made(texts):
     from exportguard.names.normalize import NameForm
 
     control = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
-    asked = [t for t in texts if t.isascii()] + ["a\x00b\tc\x1f d  ", " \x7f", ""]
+    asked = [t for t in texts if t.isascii()] + ["a\x00b\tc\x1f d  ", " \x7f", "", " a", "a ",
+                                                 "a  b", "a\x0bb", "a\x1cb", " ", "a b"]
     for text in asked:
         plain = " ".join(control.sub(" ", unicodedata.normalize("NFKC", text)).split())
         assert clean(text) == plain

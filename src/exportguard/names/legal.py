@@ -80,7 +80,8 @@ def ascii_legal_form_spans(text: str, words: list[str]) -> tuple[tuple[str, str]
     # Most names have no word that starts an ASCII spelling: nothing to look for.
     found = [] if _first_words().isdisjoint(words) else _ascii_spans(text, words)
     # Without capitals and "_", the words of `_WORD` are these.
-    count = len(words) if "_" not in text and text.lower() == text \
+    # (`islower` first: a case-folded name with letters is lower-case, no copy made.)
+    count = len(words) if "_" not in text and (text.islower() or text.lower() == text) \
         else len(_WORD.findall(text))
     if count < _ASCII_WORDS:
         return tuple(found)  # the vocabulary's forms cover short names; rigour loads slowly

@@ -88,8 +88,13 @@ def clean(text: str) -> str:
     """NFKC, control characters removed, whitespace collapsed; in a number written with Chinese
     numerals, zeros and digits written as Chinese numerals (七〇九 -> 七零九)."""
     if text.isascii():  # which NFKC leaves as it is, without characters
-        # (An ASCII text is printable when it has no control character: no \x00-\x1f, \x7f.)
-        return " ".join((text if text.isprintable() else _CONTROL.sub(" ", text)).split())
+        # An ASCII text is printable when it has no control character (\x00-\x1f, \x7f), so
+        # its only white space is " ": without two together or one at an end it is clean.
+        if text.isprintable():
+            if "  " not in text and text[:1] != " " and text[-1:] != " ":
+                return text
+            return " ".join(text.split())
+        return " ".join(_CONTROL.sub(" ", text).split())
     text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub(" ", text)
     if _HAN.search(text):
