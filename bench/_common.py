@@ -142,6 +142,29 @@ def filter_negatives(
     return kept, dropped
 
 
+def average_precision(scored: Iterable[tuple[float, bool]], n_pos: int) -> float:
+    """Area under the precision/recall curve swept over every score (equal scores taken
+    together): `scored` is (score, is positive) per item ranked, `n_pos` the positives in all
+    (positives left out of `scored` are never found)."""
+    if not n_pos:
+        return float("nan")
+    ranked = sorted(scored, key=lambda s: -s[0])
+    tp = fp = 0
+    ap = 0.0
+    i = 0
+    while i < len(ranked):
+        j = i
+        new_tp = 0
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            new_tp += ranked[j][1]
+            fp += not ranked[j][1]
+            j += 1
+        tp += new_tp
+        ap += (new_tp / n_pos) * (tp / (tp + fp))
+        i = j
+    return ap
+
+
 def percentile(sorted_values: list[float], q: float) -> float:
     if not sorted_values:
         return float("nan")

@@ -90,6 +90,7 @@ from urllib.parse import urlparse
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import DATA_DIR, import_screener, load_entries, matcher_fingerprint
+from _common import average_precision as ranked_average_precision
 from compare import BLOCK_K, NomenklaturaMatcher, RapidFuzzBaseline
 from labelled import LabelledPair
 from quality import FINE_THRESHOLDS, Outcome, _table, expected_norms_by_key, metrics_at
@@ -189,28 +190,12 @@ def run(screen, pairs: list[LabelledPair]) -> list[Outcome]:
 
 
 def average_precision(outcomes: list[Outcome]) -> float:
-    """Area under the precision/recall curve swept over thresholds (ties taken together)."""
-    n_pos = sum(1 for o in outcomes if o.pair.positive)
-    if not n_pos:
-        return float("nan")
+    """Area under the precision/recall curve swept over thresholds (ties taken together); an
+    outcome scoring 0 is never found."""
     scored = [(o.best_correct(), True) for o in outcomes if o.pair.positive]
     scored += [(o.top(), False) for o in outcomes if not o.pair.positive]
-    scored = [s for s in scored if s[0] > 0.0]
-    scored.sort(key=lambda s: -s[0])
-    tp = fp = 0
-    ap = 0.0
-    i = 0
-    while i < len(scored):
-        j = i
-        new_tp = 0
-        while j < len(scored) and scored[j][0] == scored[i][0]:
-            new_tp += scored[j][1]
-            fp += not scored[j][1]
-            j += 1
-        tp += new_tp
-        ap += (new_tp / n_pos) * (tp / (tp + fp))
-        i = j
-    return ap
+    return ranked_average_precision([s for s in scored if s[0] > 0.0],
+                                     sum(1 for o in outcomes if o.pair.positive))
 
 
 def best_threshold(outcomes: list[Outcome]) -> float:

@@ -33,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import DATA_DIR, load_entries, matcher_fingerprint
+from _common import average_precision as ranked_average_precision
 
 PAIRS = DATA_DIR / "names_eval_pairs_ext.csv"
 SPLITS = ("dev", "heldout")
@@ -69,24 +70,7 @@ def metrics(scores: list[float], labels: list[bool], t: float) -> dict[str, floa
 
 def average_precision(scores: list[float], labels: list[bool]) -> float:
     """Area under the precision/recall curve over every threshold, equal scores together."""
-    pos = sum(labels)
-    if not pos:
-        return float("nan")
-    ranked = sorted(zip(scores, labels, strict=True), key=lambda x: -x[0])
-    tp = fp = 0
-    ap = 0.0
-    i = 0
-    while i < len(ranked):
-        j = i
-        new_tp = 0
-        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
-            new_tp += ranked[j][1]
-            fp += not ranked[j][1]
-            j += 1
-        tp += new_tp
-        ap += (new_tp / pos) * (tp / (tp + fp))
-        i = j
-    return ap
+    return ranked_average_precision(zip(scores, labels, strict=True), sum(labels))
 
 
 def best_threshold(scores: list[float], labels: list[bool]) -> float:

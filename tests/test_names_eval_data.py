@@ -245,6 +245,19 @@ def _fold(text: str) -> str:
     return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
 
 
+def _check_halves_independent_of_tuning(files, halves, csl_by_key) -> None:
+    """A set written in halves, read as one: each half holds only its labels, then as
+    `_check_independent_of_tuning`."""
+    rows = []
+    for name in files:
+        half = read(name)[1]
+        assert {r["label"] for r in half} <= set(halves[name]), name
+        rows += half
+    listed = [r for r in rows if r["label"] == "listed"]
+    unlisted = [r for r in rows if r["label"] == "unlisted"]
+    _check_independent_of_tuning(rows, listed, unlisted, csl_by_key)
+
+
 def _check_independent_of_tuning(rows, listed, unlisted, csl_by_key) -> None:
     """A held-back set written apart from the tuning rows: unique queries, sourced kinds, every
     listed entry in one party, no party or query of the zh dev rows or zh_hard, and no unlisted
@@ -363,14 +376,7 @@ def test_sixth_chinese_set_is_independent_of_the_tuning_rows(csl_by_key) -> None
     two parties; no duplicate query and no query both listed and unlisted; no party (expected entry)
     and no query of the tuning rows (zh's dev rows, zh_hard), which the matcher's authors saw; no
     unlisted query is, folded, a CSL name or alias."""
-    rows = []
-    for name in ZH_F:
-        half = read(name)[1]
-        assert {r["label"] for r in half} <= set(ZH_F_HALVES[name]), name
-        rows += half
-    listed = [r for r in rows if r["label"] == "listed"]
-    unlisted = [r for r in rows if r["label"] == "unlisted"]
-    _check_independent_of_tuning(rows, listed, unlisted, csl_by_key)
+    _check_halves_independent_of_tuning(ZH_F, ZH_F_HALVES, csl_by_key)
 
 
 # names_eval_zh_g.csv: the listed half of zh_g, sources first (bench/README.md says how it was
@@ -403,14 +409,7 @@ def test_seventh_chinese_set_is_independent_of_the_tuning_rows(csl_by_key) -> No
     party, and no entry sits in two parties; no duplicate query and no query both listed and
     unlisted; no party and no query of the tuning rows (zh's dev rows, zh_hard); no unlisted
     query is, folded, a CSL name or alias."""
-    rows = []
-    for name in ZH_G:
-        half = read(name)[1]
-        assert {r["label"] for r in half} <= set(ZH_G_HALVES[name]), name
-        rows += half
-    listed = [r for r in rows if r["label"] == "listed"]
-    unlisted = [r for r in rows if r["label"] == "unlisted"]
-    _check_independent_of_tuning(rows, listed, unlisted, csl_by_key)
+    _check_halves_independent_of_tuning(ZH_G, ZH_G_HALVES, csl_by_key)
 
 
 def test_pair_negatives_are_not_a_listed_name(csl_entries) -> None:

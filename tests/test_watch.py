@@ -249,6 +249,25 @@ def _id(watch, ref):
     return next(c.id for c in watch.customers() if c.ref == ref)
 
 
+def december_2024_additions(csl_entries):
+    """The 138 Entity List entries of the reference CSL whose first Federal Register notice is
+    89 FR 96837 (the additions of December 2024, as the reference file cites them)."""
+    return [e for e in csl_entries
+            if e.federal_register and e.federal_register[0].startswith("89 FR 96837")]
+
+
+def _touched_by_additions(full_screener, csl_entries):
+    """(the additions, their entries' numbers in the full index, their names' numbers as
+    `watch/select.touched_names` gives them)."""
+    from exportguard.watch.select import touched_names
+
+    index = full_screener.index
+    added = december_2024_additions(csl_entries)
+    keys = {e.key for e in added}
+    entries = np.asarray([n for n, e in enumerate(index.entries) if e.key in keys])
+    return added, entries, touched_names(index, entries)
+
+
 def test_delta_on_a_real_update_equals_the_full_rescreen_on_touched_entries(store, tmp_path,
                                                                           csl_entries):
     """A real list update: the reference CSL without, then with, the 138 Entity List entries
@@ -258,8 +277,7 @@ def test_delta_on_a_real_update_equals_the_full_rescreen_on_touched_entries(stor
     characters), other listed parties' names, and unlisted companies. The delta re-screen's
     hits on the added entries, with their scores, are the full re-screen's; customers the
     delta did not reach keep their hits."""
-    added = [e for e in csl_entries
-             if e.federal_register and e.federal_register[0].startswith("89 FR 96837")]
+    added = december_2024_additions(csl_entries)
     assert len(added) == 138
     keys = {e.key for e in added}
     rows = _real_book(csl_entries, added, [], [])
@@ -299,8 +317,7 @@ def _real_update(csl_entries):
     whose first notice is 89 FR 96837 (the additions of December 2024) held back, then the full
     CSL with those added, 25 other entries removed, and 6 changed (3 renamed to one of their own
     aliases, 3 with another licence policy)."""
-    added = [e for e in csl_entries
-             if e.federal_register and e.federal_register[0].startswith("89 FR 96837")]
+    added = december_2024_additions(csl_entries)
     keys = {e.key for e in added}
     others = [e for e in csl_entries if e.key not in keys and e.list_code in ("EL", "SDN")
               and e.type != "Individual"]
@@ -412,14 +429,10 @@ def test_chosen_customers_cover_every_form_scoring_the_floor(full_screener, csl_
     from exportguard.screening.features import score
     from exportguard.store.watchlist import Customer
     from exportguard.watch.kept import KeptForms
-    from exportguard.watch.select import FLOOR, chosen_customers, touched_names
+    from exportguard.watch.select import FLOOR, chosen_customers
 
     index = full_screener.index
-    added = [e for e in csl_entries
-             if e.federal_register and e.federal_register[0].startswith("89 FR 96837")]
-    keys = {e.key for e in added}
-    entries = np.asarray([n for n, e in enumerate(index.entries) if e.key in keys])
-    names = touched_names(index, entries)
+    added, _, names = _touched_by_additions(full_screener, csl_entries)
     texts = [e.name for e in added[::3]] + [e.name.upper().replace(",", "") for e in added[1::5]]
     texts += [a for e in added[2::4] for a in e.alt_names[:1]]
     texts += [e.name for e in csl_entries if e.list_code in ("EL", "SDN", "MEU")][::97]
@@ -543,14 +556,10 @@ def test_customers_whose_glued_words_split_otherwise_are_read_again_and_bounded(
     from exportguard.screening.features import score
     from exportguard.store.watchlist import Customer
     from exportguard.watch.kept import KeptForms
-    from exportguard.watch.select import FLOOR, _glued, chosen_customers, member, touched_names
+    from exportguard.watch.select import FLOOR, _glued, chosen_customers, member
 
     index = full_screener.index
-    added = [e for e in csl_entries
-             if e.federal_register and e.federal_register[0].startswith("89 FR 96837")]
-    keys = {e.key for e in added}
-    entries = np.asarray([n for n, e in enumerate(index.entries) if e.key in keys])
-    names = touched_names(index, entries)
+    added, entries, names = _touched_by_additions(full_screener, csl_entries)
     # The words of the names the update did not add: the index's words before it.
     of_added = np.repeat(member(index.name_entry, entries), np.diff(index.name_token_starts))
     vocabulary = index.tokens.keys
@@ -591,8 +600,7 @@ def test_unexplained_screens_give_the_screeners_matches_and_scores(full_screener
 
     index = full_screener.index
     plain = _Unexplained(index, full_screener.snapshots)
-    added = [e for e in csl_entries
-             if e.federal_register and e.federal_register[0].startswith("89 FR 96837")]
+    added = december_2024_additions(csl_entries)
     touched = _TouchedScreener(full_screener, added)
     keys = {e.key for e in added}
     queries = [(e.name.upper().replace(",", ""), "CN") for e in added[::9]]
