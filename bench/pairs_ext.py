@@ -48,13 +48,17 @@ def read_pairs(path: Path = PAIRS) -> list[dict[str, str]]:
     for row in rows:
         if row["label"] not in ("match", "no_match") or row["split"] not in SPLITS:
             raise SystemExit(f"{path}: bad label or split in {row}")
+        if row["kind"] not in SCHEMAS:
+            raise SystemExit(f"{path}: kind {row['kind']!r} is not one of {sorted(SCHEMAS)}")
     return rows
 
 
 def source_of(row: dict[str, str]) -> str:
     """The project a row comes from (owner/name of its GitHub URL)."""
     parts = row["source_url"].split("/")
-    return f"{parts[3]}/{parts[4]}"
+    if "github.com" in parts[2:3] and len(parts) > 4:
+        return f"{parts[3]}/{parts[4]}"
+    return "/".join(parts[2:4])
 
 
 def metrics(scores: list[float], labels: list[bool], t: float) -> dict[str, float]:
@@ -132,10 +136,16 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true",
                         help="print exportguard's wrong decisions on the splits asked")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--file", type=Path, default=PAIRS,
+                        help="the pairs to score (default data/names_eval_pairs_ext.csv); a file "
+                             "with no dev rows takes the baselines' thresholds from the default "
+                             "file's rows, all of which are used")
     args = parser.parse_args()
 
-    rows = read_pairs()
+    rows = read_pairs(args.file)
     labels = [r["label"] == "match" for r in rows]
+    tuning = rows if any(r["split"] == "dev" for r in rows) else read_pairs(PAIRS)
+    tuning_rows = [r for r in tuning if r["split"] == "dev"] if tuning is rows else tuning
     started = time.perf_counter()
     eg_score, eg_threshold = exportguard_scorer()
     print(f"exportguard screener built in {time.perf_counter() - started:.1f} s; matcher "
@@ -148,21 +158,28 @@ def main() -> None:
         except ImportError as exc:
             print(f"nomenklatura left out: {exc}")
     scores: dict[str, list[float]] = {}
+    thresholds: dict[str, float] = {}
+    tuning_labels = [r["label"] == "match" for r in tuning_rows]
     for name, scorer in scorers.items():
         started = time.perf_counter()
         scores[name] = [scorer(r) for r in rows]  # type: ignore[operator]
         print(f"{name}: {len(rows)} pairs in {time.perf_counter() - started:.1f} s", flush=True)
-
-    dev = [i for i, r in enumerate(rows) if r["split"] == "dev"]
+        if name.startswith("exportguard"):
+            thresholds[name] = eg_threshold
+        elif tuning is rows:
+            thresholds[name] = best_threshold([scores[name][i] for i, r in enumerate(rows)
+                                               if r["split"] == "dev"], tuning_labels)
+        else:
+            thresholds[name] = best_threshold([scorer(r) for r in tuning_rows],  # type: ignore[operator]
+                                              tuning_labels)
+    if tuning is not rows:
+        print(f"baselines' thresholds: best F1 on the {len(tuning_rows)} rows of {PAIRS.name}")
     report: dict[str, dict] = {}
     print()
     print(f"{'matcher':34} {'split':8} {'t':>5} {'P':>6} {'R':>6} {'F1':>6} {'AP':>6} "
           f"{'TP':>4} {'FP':>4} {'FN':>4} {'n':>4}")
     for name, values in scores.items():
-        if name.startswith("exportguard"):
-            t = eg_threshold
-        else:
-            t = best_threshold([values[i] for i in dev], [labels[i] for i in dev])
+        t = thresholds[name]
         report[name] = {"threshold": t, "splits": {}}
         for split in args.splits:
             at = [i for i, r in enumerate(rows) if r["split"] == split]
@@ -177,6 +194,12 @@ def main() -> None:
                 by_source[source] = metrics([values[i] for i in members],
                                             [labels[i] for i in members], t)
             m["by_source"] = by_source
+            kinds: dict[str, list[int]] = defaultdict(list)
+            for i in at:
+                kinds[rows[i]["kind"]].append(i)
+            m["by_kind"] = {kind: metrics([values[i] for i in members],
+                                          [labels[i] for i in members], t)
+                            for kind, members in sorted(kinds.items())}
             report[name]["splits"][split] = m
             print(f"{name:34} {split:8} {t:5.2f} {m['precision']:6.3f} {m['recall']:6.3f} "
                   f"{m['f1']:6.3f} {m['ap']:6.3f} {m['tp']:4} {m['fp']:4} {m['fn']:4} "
@@ -184,9 +207,10 @@ def main() -> None:
     print()
     for name in scores:
         for split in args.splits:
-            for source, m in report[name]["splits"][split]["by_source"].items():
-                print(f"  {name:34} {split:8} {source:32} P {m['precision']:.3f} "
-                      f"R {m['recall']:.3f} F1 {m['f1']:.3f} (n {m['n']})")
+            for group in ("by_source", "by_kind"):
+                for key, m in report[name]["splits"][split][group].items():
+                    print(f"  {name:34} {split:8} {key:32} P {m['precision']:.3f} "
+                          f"R {m['recall']:.3f} F1 {m['f1']:.3f} (n {m['n']})")
     if args.misses:
         name = "exportguard compare_names"
         print(f"\n{name}: wrong decisions at {eg_threshold:.2f}")
