@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from exportguard.names.normalize import name_forms
-from exportguard.screening.bound import score_bounds
+from exportguard.screening.bound import score_bounds, score_bounds_many
 from exportguard.screening.features import score
 
 EVAL = Path(__file__).resolve().parents[1] / "bench" / "data" / "names_eval_pairs.csv"
@@ -47,3 +47,29 @@ def test_glued_words_are_never_skipped(full_screener) -> None:
     form = name_forms("Hik Vision")[0]
     bounds = score_bounds(index, form, index.weights(form), numbers)
     assert (bounds == np.inf).all()
+
+
+def test_bounds_of_all_readings_at_once_are_each_reading_alone(full_screener) -> None:
+    """`score_bounds_many` (a screen's forms bounded in one step) gives each form, bit for bit,
+    what `score_bounds` gives it alone: names in characters with several readings (and so
+    several forms of different words), Latin names, and forms without candidates."""
+    index = full_screener.index
+    texts = ["摩尔线程智能科技（北京）有限责任公司", "中国航天科技集团有限公司", "上海壁仞智能科技有限公司",
+             "中国海洋石油有限公司", "北京旷视科技有限公司", "Hik Vision Digital", "Megvii Technology"]
+    checked = several = 0
+    for text in texts:
+        forms = name_forms(text)
+        jobs = []
+        for form in forms:
+            numbers = index.candidates(form, 40).astype(np.int64)
+            weights = index.weights(form)
+            lighter = tuple(w / 2 for w in weights)
+            jobs.append((form, numbers, (weights, lighter)))
+        jobs.append((forms[0], np.empty(0, dtype=np.int64), (index.weights(forms[0]),)))
+        together = score_bounds_many(index, jobs)
+        several += len(forms) > 1
+        for (form, numbers, weights), bounds in zip(jobs, together, strict=True):
+            alone = score_bounds(index, form, weights[0], numbers, *weights[1:])
+            assert bounds.tobytes() == alone.tobytes(), (text, form.tokens)
+            checked += len(numbers)
+    assert several >= 4 and checked > 300

@@ -14,6 +14,7 @@ Time" / "SenseTime") is never dropped, nor is any name for a query read from ano
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import pairwise
 from operator import itemgetter
 
@@ -39,30 +40,61 @@ def score_bounds(index: NameIndex, form: NameForm, weights: tuple[float, ...],
     """For each name number in `numbers`, a value at least `score(form, weights, name.form,
     name weights)`, and at least that score under each of the query weights `others` too (the
     words' similarities are found once for all); infinity where no bound is computed."""
-    count = len(numbers)
-    query = form.tokens
+    return score_bounds_many(index, [(form, numbers, (weights, *others))])[0]
+
+
+def score_bounds_many(index: NameIndex, jobs: Sequence[tuple[NameForm, np.ndarray,
+                                                             Sequence[tuple[float, ...]]]]
+                      ) -> list[np.ndarray]:
+    """`score_bounds` of several query forms (the readings of one name) and their candidates
+    at once, each job (form, name numbers, the query weights bounded under): the similarities
+    of all the forms' words to all their candidates' words are found in one step (the readings
+    share most words, and their candidates most names), each form's bounds then from its rows
+    and columns, as `score_bounds` of that form alone gives them."""
+    out: list[np.ndarray | None] = [None] * len(jobs)
+    parts = []
     starts = index.name_token_starts
-    first = starts.take(numbers)
-    lengths = starts.take(numbers + 1) - first
-    # A query read from another script also matches on consonants, words written apart
-    # included: not bounded (those queries are few).
-    if not count or not query or not lengths.all() or form.kind == "transliterated":
-        return np.full(count, np.inf)
-    ends = lengths.cumsum()
-    owner_starts = ends - lengths
-    tokens = index.name_tokens.take(np.arange(int(ends[-1])) + np.repeat(first - owner_starts,
-                                                                         lengths))
-    similar = _similarity(index, form, tokens)
-    n_weights = index.token_weights.take(tokens)
-    n_sum = np.add.reduceat(n_weights, owner_starts)
-    n_sum[n_sum == 0] = 1.0
-    n_cov = np.add.reduceat(n_weights * similar.max(axis=0), owner_starts) / n_sum
-    q_best = np.maximum.reduceat(similar, owner_starts, axis=1)
-    bounds = _bounds(weights, q_best, n_cov)
-    for each in others:
-        np.maximum(bounds, _bounds(each, q_best, n_cov), out=bounds)
-    _mark_joined(index, query, tokens, owner_starts, bounds)
-    return bounds
+    for number, (form, numbers, weights) in enumerate(jobs):
+        count = len(numbers)
+        # A query read from another script also matches on consonants, words written apart
+        # included: not bounded (those queries are few).
+        if not count or not form.tokens or form.kind == "transliterated":
+            out[number] = np.full(count, np.inf)
+            continue
+        first = starts.take(numbers)
+        lengths = starts.take(numbers + 1) - first
+        if not lengths.all():
+            out[number] = np.full(count, np.inf)
+            continue
+        ends = lengths.cumsum()
+        owner_starts = ends - lengths
+        tokens = index.name_tokens.take(np.arange(int(ends[-1])) + np.repeat(
+            first - owner_starts, lengths))
+        parts.append((number, form, weights, tokens, owner_starts))
+    if not parts:
+        return out  # type: ignore[return-value]
+    words = tuple(dict.fromkeys(t for part in parts for t in part[1].tokens))
+    every = np.concatenate([part[3] for part in parts]) if len(parts) > 1 else parts[0][3]
+    similar, present = _similarity(index, words, every)
+    row = {word: at for at, word in enumerate(words)}
+    at = 0
+    for number, form, weights, tokens, owner_starts in parts:
+        query = form.tokens
+        mine = similar[:, at:at + len(tokens)] if len(parts) > 1 else similar
+        at += len(tokens)
+        if query != words:
+            mine = mine.take([row[t] for t in query], axis=0)
+        n_weights = index.token_weights.take(tokens)
+        n_sum = np.add.reduceat(n_weights, owner_starts)
+        n_sum[n_sum == 0] = 1.0
+        n_cov = np.add.reduceat(n_weights * mine.max(axis=0), owner_starts) / n_sum
+        q_best = np.maximum.reduceat(mine, owner_starts, axis=1)
+        bounds = _bounds(weights[0], q_best, n_cov)
+        for each in weights[1:]:
+            np.maximum(bounds, _bounds(each, q_best, n_cov), out=bounds)
+        _mark_joined(index, query, tokens, owner_starts, bounds, present)
+        out[number] = bounds
+    return out  # type: ignore[return-value]
 
 
 def _bounds(weights: tuple[float, ...], q_best: np.ndarray, n_cov: np.ndarray) -> np.ndarray:
@@ -73,9 +105,11 @@ def _bounds(weights: tuple[float, ...], q_best: np.ndarray, n_cov: np.ndarray) -
     return TOKEN_WEIGHT * (2 * q_cov * n_cov / both) + STRING_WEIGHT + _MARGIN
 
 
-def _similarity(index: NameIndex, form: NameForm, tokens: np.ndarray) -> np.ndarray:
+def _similarity(index: NameIndex, query: tuple[str, ...], tokens: np.ndarray
+                ) -> tuple[np.ndarray, frozenset[int]]:
     """(query words x listed words): the most `_token_similarity` could give each pair, found
-    once for each distinct listed word (the candidates' words repeat: co, ltd, trading...)."""
+    once for each distinct listed word (the candidates' words repeat: co, ltd, trading...);
+    and the distinct listed words."""
     order = np.argsort(tokens, kind="stable")
     ranked = tokens.take(order)
     new = np.empty(len(ranked), dtype=bool)
@@ -83,16 +117,19 @@ def _similarity(index: NameIndex, form: NameForm, tokens: np.ndarray) -> np.ndar
     np.not_equal(ranked[1:], ranked[:-1], out=new[1:])
     inverse = np.empty(len(tokens), dtype=np.intp)
     inverse[order] = np.cumsum(new) - 1
-    return _distinct_similarity(index, form, ranked[new]).take(inverse, axis=1)
+    distinct = ranked[new]
+    ids = distinct.tolist()
+    return (_distinct_similarity(index, query, distinct, ids).take(inverse, axis=1),
+            frozenset(ids))
 
 
-def _distinct_similarity(index: NameIndex, form: NameForm, tokens: np.ndarray) -> np.ndarray:
-    """`_similarity` of distinct listed words. A typo needs a similarity of at least
-    _TYPO_FLOOR, which two different words of fewer than three letters, or of lengths that far
-    apart, never have: RapidFuzz's cutoff leaves them 0."""
-    query = form.tokens
+def _distinct_similarity(index: NameIndex, query: tuple[str, ...], tokens: np.ndarray,
+                         ids: list[int]) -> np.ndarray:
+    """`_similarity` of distinct listed words (`ids`: the same as a list). A typo needs a
+    similarity of at least _TYPO_FLOOR, which two different words of fewer than three letters,
+    or of lengths that far apart, never have: RapidFuzz's cutoff leaves them 0."""
     keys = index.tokens.keys
-    listed = itemgetter(*tokens.tolist())(keys) if len(tokens) > 1 else (keys[int(tokens[0])],)
+    listed = itemgetter(*ids)(keys) if len(ids) > 1 else (keys[ids[0]],)
     similar = process.cdist(query, listed, scorer=OSA.normalized_similarity,
                             score_cutoff=_TYPO_FLOOR, dtype=np.float64)
     q_id, q_length, q_key = _query_words(index, query)
@@ -125,20 +162,28 @@ def _sound_and_first(sound: int, token: str) -> int:
 
 
 def _mark_joined(index: NameIndex, query: tuple[str, ...], tokens: np.ndarray,
-                 owner_starts: np.ndarray, bounds: np.ndarray) -> None:
+                 owner_starts: np.ndarray, bounds: np.ndarray, present: frozenset[int]) -> None:
     """No bound (infinity) for the candidates that might match words written together: a
     listed word equal to two adjacent query words, or two adjacent listed words equal to one
-    query word. Listed words are index tokens, so only words of the index are looked for."""
+    query word. Listed words are index tokens, so only words of the index are looked for;
+    `present` holds (at least) every word of `tokens`, so a joined word or a cut none of whose
+    words is there is not looked for in them."""
     slot = index.tokens.slots.get
-    glued = [found for a, b in pairwise(query) if (found := slot(a + b)) is not None]
-    # Each way to cut a query word into two index tokens (`WordFacts.cuts`).
-    cuts = [cut for word in dict.fromkeys(query) for cut in index.word(word).cuts]
+    glued = [found for a, b in pairwise(query)
+             if (found := slot(a + b)) is not None and found in present]
+    # Each way to cut a query word into two index tokens (`WordFacts.cuts`), both of whose
+    # words some candidate has.
+    size = len(index.tokens)
+    cuts = [cut for word in dict.fromkeys(query) for cut in index.word(word).cuts
+            if cut // size in present and cut % size in present]
+    if not glued and not cuts:
+        return
     marked = np.zeros(len(tokens), dtype=bool)
     for found in glued:  # np.isin costs more on arrays this small
         marked |= tokens == found
     if cuts and len(tokens) > 1:
         # Each pair of adjacent words of one name as one number, as the cuts are.
-        pairs = tokens[:-1].astype(np.int64) * len(index.tokens) + tokens[1:]
+        pairs = tokens[:-1].astype(np.int64) * size + tokens[1:]
         pairs[owner_starts[1:] - 1] = -1  # the last word of one name, the first of the next
         for cut in cuts:
             marked[:-1] |= pairs == cut

@@ -49,7 +49,7 @@ from exportguard.names.normalize import (
 from exportguard.names.pinyin import pinyin_trade_names
 from exportguard.names.query import QueryPart, query_parts, split_glued
 from exportguard.names.terms import filler_tokens, vocabulary
-from exportguard.screening.bound import score_bounds
+from exportguard.screening.bound import score_bounds_many
 from exportguard.screening.features import (
     COUNTRY_AGREES,
     KIND_CONFLICT,
@@ -527,6 +527,7 @@ class Screener:
         """Each candidate name of each form scored into `out`, less those whose bound is below
         `floor`."""
         index = self.index
+        found: list[tuple[NameForm, tuple[float, ...], tuple[float, ...], list[int]]] = []
         for form in forms:
             plain = index.weights(form)
             light = self._query_weights(form, minor, plain=plain)
@@ -535,12 +536,17 @@ class Screener:
             # In name order, so that of an entry's names scoring the same the first added (its
             # listed name, then aliases, then curated local names) is the one shown, whatever
             # the number of names in the index (a set's order shifts with it).
-            ordered = sorted(numbers)
-            if floor > 0 and ordered:
-                at = np.asarray(ordered, dtype=np.int64)
-                bounds = score_bounds(index, form, plain, at,
-                                      *((light,) if light is not plain else ()))
-                ordered = [n for n, b in zip(ordered, bounds.tolist(), strict=True) if b >= floor]
+            found.append((form, plain, light, sorted(numbers)))
+        if floor > 0:
+            # The forms' bounds in one step (a name in characters has several readings).
+            jobs = [(form, np.asarray(ordered, dtype=np.int64),
+                     (plain, light) if light is not plain else (plain,))
+                    for form, plain, light, ordered in found if ordered]
+            bounded = iter(score_bounds_many(index, jobs))
+            found = [(form, plain, light, [
+                n for n, b in zip(ordered, next(bounded).tolist(), strict=True) if b >= floor]
+                if ordered else ordered) for form, plain, light, ordered in found]
+        for form, plain, light, ordered in found:
             for number in ordered:
                 name = index.names[number]
                 if self._wanted(name, lists):
