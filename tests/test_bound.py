@@ -54,8 +54,9 @@ def test_bounds_of_all_readings_at_once_are_each_reading_alone(full_screener) ->
     what `score_bounds` gives it alone: names in characters with several readings (and so
     several forms of different words), Latin names, and forms without candidates."""
     index = full_screener.index
-    texts = ["摩尔线程智能科技（北京）有限责任公司", "中国航天科技集团有限公司", "上海壁仞智能科技有限公司",
-             "中国海洋石油有限公司", "北京旷视科技有限公司", "Hik Vision Digital", "Megvii Technology"]
+    texts = ["摩尔线程智能科技（北京）有限责任公司", "中国航天科技集团有限公司",
+             "上海壁仞智能科技有限公司", "中国海洋石油有限公司", "北京旷视科技有限公司",
+             "Hik Vision Digital", "Megvii Technology"]
     checked = several = 0
     for text in texts:
         forms = name_forms(text)

@@ -5,8 +5,8 @@ come from bench/names_eval.py and are recorded in bench/RESULTS.md. names_eval_z
 names_eval_zh_c.csv, names_eval_zh_d.csv, names_eval_zh_e.csv and zh_f (names_eval_zh_f.csv and
 names_eval_zh_f_sources.csv with names_eval_zh_f_unlisted.csv, two halves written at the same
 time; either may be missing) and zh_g (names_eval_zh_g.csv with names_eval_zh_g_unlisted.csv,
-likewise) and zh_h (names_eval_zh_h.csv, one file) are held-back Chinese sets (every row `heldout`, each run once at the end): these tests
-read their shape, never screen them.
+likewise) and zh_h (names_eval_zh_h.csv, one file) are held-back Chinese sets (every row
+`heldout`, each run once at the end): these tests read their shape, never screen them.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ ZH_F = tuple(n for n in ZH_F_HALVES if (DATA / n).is_file())
 # zh_g: the same, a listed half (sources first) and an unlisted half, written at the same time.
 ZH_G_HALVES = {"names_eval_zh_g.csv": ("listed",), "names_eval_zh_g_unlisted.csv": ("unlisted",)}
 ZH_G = tuple(n for n in ZH_G_HALVES if (DATA / n).is_file())
-# zh_h: an eighth set, listed and unlisted rows in one file (bench/README.md says how it was written)
+# zh_h: an eighth set, listed and unlisted rows in one file (bench/README.md says how it was
+# written)
 ZH_H = "names_eval_zh_h.csv"
 COLUMNS.update({name: ZH_COLUMNS for name in (*ZH_F, *ZH_G, ZH_H)})
 LABELS = {
@@ -61,7 +62,8 @@ LABELS = {
     "names_eval_zh_hard.csv": ("listed", "unlisted"),
 }
 CHINESE = ("names_eval_zh.csv", "names_eval_zh_b.csv", "names_eval_zh_c.csv",
-           "names_eval_zh_d.csv", "names_eval_zh_e.csv", "names_eval_zh_hard.csv", *ZH_F, *ZH_G, ZH_H)
+           "names_eval_zh_d.csv", "names_eval_zh_e.csv", "names_eval_zh_hard.csv", *ZH_F, *ZH_G,
+           ZH_H)
 # all heldout, no tuning
 HELD_BACK = frozenset({"names_eval_zh_b.csv", "names_eval_zh_c.csv", "names_eval_zh_d.csv",
                        "names_eval_zh_e.csv", *ZH_F, *ZH_G, ZH_H})
@@ -207,8 +209,8 @@ def test_third_chinese_set_shares_no_party_with_the_first_two(csl_by_key) -> Non
 # its real sizes, so that a row lost later shows. After its first run two rows labelled unlisted
 # were found to be listed: 武汉邮电科学研究院有限公司 (the CSL's FiberHome entry has the alias Wuhan
 # Institute of Posts and Telecommunications) was relabelled; 中国电科产业基础研究院 (CETC 13's new
-# name) was dropped, since CETC 13 is a party of zh's dev rows. On 2026-12-06 烽火通信科技股份有限公司
-# (FiberHome Telecommunication Technologies, an alias of the same entry) was relabelled listed.
+# name) was dropped, since CETC 13 is a party of zh's dev rows. On 2026-12-06
+# 烽火通信科技股份有限公司 (FiberHome Telecommunication Technologies, an alias of the same entry) was relabelled listed.
 ZH_D_SIZE = {"listed_rows": 122, "parties": 88, "unlisted_rows": 195}
 
 
@@ -416,11 +418,12 @@ def test_seventh_chinese_set_is_independent_of_the_tuning_rows(csl_by_key) -> No
     _check_halves_independent_of_tuning(ZH_G, ZH_G_HALVES, csl_by_key)
 
 
-# names_eval_zh_h.csv: the eighth Chinese set, sources first (bench/README.md says how it was written
-# and why its listed half is far smaller than the 150 queries for 100 parties asked for). These are
-# its sizes, so that a row lost later shows.
+# names_eval_zh_h.csv: the eighth Chinese set, sources first (bench/README.md says how it was
+# written and why its listed half is far smaller than the 150 queries for 100 parties asked for).
+# These are its sizes, so that a row lost later shows.
 # new_parties was 1 when zh_h was written (Guizhou Aviation Tech. Dev. Nat., MEU); zh_c's
-# 贵州航宇科技发展股份有限公司 was relabelled listed on that party the same day, so it is no longer new.
+# 贵州航宇科技发展股份有限公司 was relabelled listed on that party the same day, so it is no
+# longer new.
 ZH_H_SIZE = {"listed_rows": 27, "parties": 27, "new_parties": 0, "unlisted_rows": 106,
              "unlisted_hard": 67}
 ZH_H_METHOD = "method: sources-first (zhh)"
@@ -428,10 +431,11 @@ ZH_H_METHOD = "method: sources-first (zhh)"
 
 def test_zh_h_is_as_recorded_and_independent_of_every_earlier_set(csl_by_key) -> None:
     """zh_h: as large as recorded, every note naming its method, every listed party on a list of
-    the brief (EL, MEU, NS-CMIC, OFAC SDN, UVL); no query that any earlier Chinese set (zh .. zh_g,
-    zh_hard, chinese_names.csv) holds, compared after folding case, width and punctuation; the
-    parties in no earlier set counted; over 60 % of the unlisted rows hard; then as zh_e (sourced
-    kinds, one party per entry, nothing of the tuning rows, no unlisted query that is a CSL name)."""
+    the brief (EL, MEU, NS-CMIC, OFAC SDN, UVL); no query that any earlier Chinese set (zh ..
+    zh_g, zh_hard, chinese_names.csv) holds, compared after folding case, width and punctuation;
+    the parties in no earlier set counted; over 60 % of the unlisted rows hard; then as zh_e
+    (sourced kinds, one party per entry, nothing of the tuning rows, no unlisted query that is a
+    CSL name)."""
     _, rows = read(ZH_H)
     listed = [r for r in rows if r["label"] == "listed"]
     unlisted = [r for r in rows if r["label"] == "unlisted"]

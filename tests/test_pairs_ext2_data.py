@@ -22,7 +22,8 @@ KINDS = {"person", "company", "organization", "vessel"}
 # rows by (project, label) as written, so that a row lost or added later shows
 SIZE = {
     ("sdiehl/human_match", "match"): 179, ("sdiehl/human_match", "no_match"): 6,
-    ("sanskarpan/name-matching-kyc", "match"): 32, ("sanskarpan/name-matching-kyc", "no_match"): 115,
+    ("sanskarpan/name-matching-kyc", "match"): 32,
+    ("sanskarpan/name-matching-kyc", "no_match"): 115,
     ("opensanctions/rigour", "match"): 35,
     ("rliebz/whoswho", "match"): 15, ("rliebz/whoswho", "no_match"): 10,
     ("psolin/cleanco", "match"): 10,
