@@ -210,7 +210,8 @@ def test_third_chinese_set_shares_no_party_with_the_first_two(csl_by_key) -> Non
 # were found to be listed: 武汉邮电科学研究院有限公司 (the CSL's FiberHome entry has the alias Wuhan
 # Institute of Posts and Telecommunications) was relabelled; 中国电科产业基础研究院 (CETC 13's new
 # name) was dropped, since CETC 13 is a party of zh's dev rows. On 2026-12-06
-# 烽火通信科技股份有限公司 (FiberHome Telecommunication Technologies, an alias of the same entry) was relabelled listed.
+# 烽火通信科技股份有限公司 (FiberHome Telecommunication Technologies, an alias of the same
+# entry) was relabelled listed.
 ZH_D_SIZE = {"listed_rows": 122, "parties": 88, "unlisted_rows": 195}
 
 
