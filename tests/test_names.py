@@ -1,3 +1,5 @@
+import pytest
+
 from exportguard.names.normalize import clean, has_han, name_forms
 
 
@@ -63,6 +65,29 @@ def test_initials_written_one_by_one_are_one_word():
     assert name_forms("John F. Kennedy")[0].tokens == ("john", "f", "kennedy")
     assert name_forms("A & B Trading")[0].tokens == ("a", "b", "trading")
     assert name_forms("C.B.A. Company")[0].tokens != name_forms("A.B.C. Company")[0].tokens
+
+
+def test_initials_ending_in_the_letters_of_a_legal_form_are_one_word():
+    """K.A.S., I.C.I.C. and Y.A.S. end with the letters of a legal form (A.S., akciova
+    spolecnost; C.I.C., community interest company), which is the end of the word the initials
+    spell: kas, not 'k' (or 'and', Y being a synonym of and) with the form A.S. A word before
+    the form keeps it a legal form."""
+    assert [(f.tokens, f.legal_forms) for f in name_forms("K.A.S.")] == [(("kas",), ())]
+    assert name_forms("K. A. S.")[0].tokens == ("kas",)
+    assert name_forms("I.C.I.C.")[0].tokens == ("icic",)
+    assert name_forms("Y.A.S.")[0].tokens == ("yas",)
+    assert [(f.tokens, f.legal_forms) for f in name_forms("Koc Holding A.S.")] == [
+        (("koc", "holding"), ("as",))]
+    assert name_forms("ABC S.A.")[0].legal_forms == ("sa",)
+
+
+@pytest.mark.parametrize(("query", "entry", "alias"), [
+    ("KAS", "EUZKADI TA ASKATASUNA", "K.A.S."),  # the SDN alias of ETA
+    ("ICIC", "I.C.I.C. KFT.", "I.C.I.C. LTD."),
+])
+def test_listed_initials_ending_in_a_legal_form_are_found(full_screener, query, entry, alias):
+    best = full_screener.screen(query).matches[0]
+    assert (best.entry.name, best.matched_name, best.score) == (entry, alias, 1.0)
 
 
 def test_listed_names_with_dotted_initials_are_found_without_the_dots(full_screener):

@@ -309,7 +309,7 @@ def _latin_form(original: str, text: str, kind: str, notes: tuple[str, ...] = ()
         words, spans = None, legal_form_spans(folded)
     marked: list[str] = []
     for spelled, compact in spans:
-        if _in_vocabulary(spelled):
+        if _in_vocabulary(spelled) or _ends_initials(folded, spelled):
             continue  # the vocabulary's own spelling and canonical form win
         folded = folded.replace(spelled, f" {compact} ", 1)
         marked.append(compact)
@@ -353,6 +353,22 @@ def _joined_initials(tokens: list[str]) -> list[str]:
         if token:
             out.append(token)
     return out
+
+
+def _ends_initials(folded: str, spelled: str) -> bool:
+    """Whether a legal form found in a name is the last letters of a run of dotted initials:
+    A.S. (akciova spolecnost) of K.A.S., C.I.C. of I.C.I.C., A.S. of Y.A.S. are not the legal
+    form but the end of the one word the initials spell (`_joined_initials`: kas, icic, yas).
+    So when each word of the form is one letter and just before it stands another letter
+    written as an initial, with a dot after it. "XYZ A.S." (a word before it) keeps its form."""
+    if not all(len(word) == 1 for word in _WORD_RUN.findall(spelled)):
+        return False
+    at = folded.find(spelled)
+    if at <= 0:
+        return False
+    head = folded[:at].rstrip(" ")
+    return (head.endswith(".") and len(head) >= 2 and head[-2].isalpha()
+            and (len(head) == 2 or not head[-3].isalnum()))
 
 
 @lru_cache(maxsize=4096)
