@@ -12,7 +12,7 @@ from rapidfuzz.distance import OSA
 from exportguard.names.normalize import NameForm
 from exportguard.names.scripts import skeleton
 from exportguard.names.syllables import pinyin_syllables
-from exportguard.names.terms import filler_tokens, generic_tokens, place_tokens
+from exportguard.names.terms import filler_tokens, generic_tokens, place_tokens, vocabulary
 from exportguard.screening.index import phonetic
 from exportguard.screening.typos import slip
 
@@ -45,6 +45,15 @@ ANOTHER_NAME = -0.10
 ANOTHER_NAME_CEILING = ONE_LETTER_CEILING + ANOTHER_NAME
 _DISTINCTIVE_SHARE = 0.15
 _SHORT_WORD = 5
+# Two names that share a number and otherwise only words that describe rather than name (research,
+# institute, center, plant, trading, places) share no evidence that they name one party: numbered
+# institutes, plants and centres of many groups and countries carry the same numbers (二十七所,
+# read "27 research institute", scored 0.877 against the Russian 27th Scientific Center but for
+# the institution words). Such a pair scores at most NUMBER_ONLY_CEILING, which a country's
+# agreement does not lift to the default threshold. A query whose core is the listed name's is
+# not held (it is the name), nor is a numbered unit a query in characters reads with its place or
+# a listed Chinese party (`han_rules.numbered_unit`, scored apart).
+NUMBER_ONLY_CEILING = 0.75
 # Forms that English-language registers use interchangeably for one company.
 # Words that say a party is an institution (or a bank) rather than another company: a university is
 # not a company of the same name ("Fudan University" / "Shanghai Fudan Microelectronics Co., Ltd.").
@@ -289,7 +298,43 @@ def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
         if typo[2] and not rare:
             value += ANOTHER_NAME
         value = min(value, ANOTHER_NAME_CEILING if typo[2] else ONE_LETTER_CEILING)
+    if value > NUMBER_ONLY_CEILING and shared_number_only(
+            query.tokens, q_best, listed.tokens) is not None:
+        value = NUMBER_ONLY_CEILING
     return value
+
+
+def shared_number_only(query: tuple[str, ...], q_best: list[float],
+                       listed: tuple[str, ...]) -> str | None:
+    """The number the two names share when every other word the query shares with the listed
+    name (exactly or nearly: `align_tokens`' best similarities) only says what kind of unit or
+    where (`_UNIT_WORDS`: research, institute, center, plant, company...; places; 'no'): "27
+    research institute" and "27 science center" share '27' alone, "709 research institute" and
+    "CSSC 709th Research Institute" '709' and unit words. None when a word that says whose unit
+    it is is shared too (China Academy of Space Technology 502 Research Institute: space,
+    technology), when no number is, or when the two names are the same words in another order
+    ("Plant No. 9")."""
+    number = None
+    unit_words = _unit_words()
+    for token, best in zip(query, q_best, strict=True):
+        if best < _TYPO_FLOOR:
+            continue
+        if token.isdigit():
+            number = number or token
+        elif token not in unit_words:
+            return None
+    if number is not None and sorted(query) == sorted(listed):
+        return None
+    return number
+
+
+@lru_cache(maxsize=1)
+def _unit_words() -> frozenset[str]:
+    """Words that say what kind of unit a name is, or where, and not whose: the words that name
+    no one (`filler_tokens`: company, center, plant, works, places...), the institution words,
+    research and science, and the stopwords (no)."""
+    return frozenset(filler_tokens() | INSTITUTION_WORDS | {"research", "science"}
+                     | vocabulary().stopwords)
 
 
 def _consonants(form: NameForm) -> str:
@@ -460,6 +505,7 @@ def explain(
             "the same, never one that merely shares it"))
         return features
     typo = one_letter_differs(query, listed.tokens, n_weights, n_best)
+    number = shared_number_only(query.tokens, q_best, listed.tokens)
     if typo is not None:
         mine, theirs, why = typo
         detail = f"one letter differs in the distinctive word '{theirs}' (query '{mine}')"
@@ -476,6 +522,12 @@ def explain(
         elif not why:
             features.append(Feature("one_letter_differs", 1.0, 0.0, 0.0,
                                     f"{detail}: a typo of the listed name or another name"))
+    so_far = sum(f.contribution for f in features)
+    if number is not None and so_far > NUMBER_ONLY_CEILING:
+        features.append(Feature(
+            "number_only", 1.0, NUMBER_ONLY_CEILING - so_far, NUMBER_ONLY_CEILING - so_far,
+            f"the names share the number {number} and otherwise only words that describe or "
+            f"place a party: no word that names one, so at most {NUMBER_ONLY_CEILING:.2f}"))
     return features
 
 
