@@ -18,7 +18,8 @@ def test_the_ceiling_with_a_country_stays_below_the_threshold():
     assert NUMBER_ONLY_CEILING + COUNTRY_AGREES < DEFAULT_THRESHOLD
 
 
-@pytest.mark.parametrize("query", ["二十七所", "27 Research Institute", "27 Center", "Institute 27"])
+@pytest.mark.parametrize("query",
+                         ["二十七所", "27 Research Institute", "27 Center", "Institute 27"])
 def test_a_shared_number_and_unit_words_stay_below_review(full_screener, query):
     scores = {m.entry_id: m.score for m in
               full_screener.screen(query, limit=20, min_score=0.0).matches}
