@@ -76,6 +76,8 @@ def check(
     facts.update(destination_facts(dest, day))
     facts.update(party_facts(parties, day, assumptions))
     facts.update(end_use_facts(end_use, assumptions))
+    # the review policies of 742.6(b)(10) and 744.23(d) turn on the datacenter design too
+    facts.update(exception_facts(classification))
     if origin.us_origin:
         assumptions.append("The item is of U.S. origin (give --origin for a foreign-made item).")
     reasons: list[CheckReason] = []
