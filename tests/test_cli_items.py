@@ -101,11 +101,12 @@ def test_check_memo_and_json():
             "--date", "2023-12-10"]
     memo = runner.invoke(app, args)
     assert memo.exit_code == 0, memo.output
-    assert memo.stdout.startswith("LICENCE REQUIRED, review policy presumption of denial")
+    # 744.23(d) as of 2023-11-17: Japan is not Macau/D:5, so "all other applications" are
+    # reviewed case by case (audit r1)
+    assert memo.stdout.startswith("LICENCE REQUIRED, review policy case by case")
     assert "ac-2023-headquarters" in memo.stdout and "88 FR 73458" in memo.stdout
     data = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
-    assert (data["decision"], data["review_policy"]) == ("license_required",
-                                                          "presumption_of_denial")
+    assert (data["decision"], data["review_policy"]) == ("license_required", "case_by_case")
     assert data["item"]["paragraph"] == "3A090.a.1"
     earlier = json.loads(runner.invoke(app, [*args[:-1], "2023-01-10", "--json"]).stdout)
     assert earlier["decision"] == "no_license_required"

@@ -275,7 +275,7 @@ def test_check_memo_gives_decision_and_cited_reasons(as_role) -> None:
     expect(page.locator("#eccn")).to_have_text("3A090.a")
     destinations = page.locator("#reasons tbody tr", has_text="ac-2023-destinations")
     expect(destinations).to_contain_text("applies")
-    expect(destinations).to_contain_text("15 CFR 742.6(a)(6)(iii)(A)")
+    expect(destinations).to_contain_text("15 CFR 742.6(a)(6)(iii) and (b)(10)(ii)")
     expect(destinations).to_contain_text("88 FR 73458 (2023-10-25)")
     expect(destinations).to_contain_text("2023-11-17")
     # From 2025-01-13 the headquarters rule is the AI diffusion rule's text (licensing.yaml).
