@@ -116,6 +116,7 @@ def test_the_index_is_the_one_built_name_by_name(full_screener, entries):
     plain = _plain_index(entries)
     assert len(plain["names"]) > 55_000 and plain["han_exact"]
     assert list(index.names) == plain["names"]
+    assert {type(n) for n in index.names} == {IndexedName}
     for field in ("exact", "han_exact", "pinyin_full", "han_trade", "pinyin_trade", "tokens",
                   "sounds", "skeletons", "grams"):
         postings = getattr(index, field)
@@ -363,7 +364,6 @@ def test_skeletons_on_the_full_csl(full_screener):
 
 def test_ascii_cleaning_and_latin_forms_as_plainly_made(texts):
     import unicodedata
-    from dataclasses import astuple
 
     from exportguard.names.normalize import NameForm
 
@@ -375,5 +375,6 @@ def test_ascii_cleaning_and_latin_forms_as_plainly_made(texts):
         assert clean(text) == plain
     for text in texts[:5000]:
         for form in name_forms(text, every=False):
-            again = NameForm(*astuple(form))
+            again = NameForm(*form)
+            assert type(form) is NameForm and again.tokens == form.tokens
             assert form == again and hash(form) == hash(again) and repr(form) == repr(again)

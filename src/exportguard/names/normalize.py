@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -35,8 +35,7 @@ _APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
 MAX_NAME_CHARS = 1000
 
 
-@dataclass(frozen=True, slots=True)
-class NameForm:
+class NameForm(NamedTuple):
     """One comparable form of a name.
 
     `tokens` is the core: canonical words with legal forms and stopwords removed. `kind` says how
@@ -44,6 +43,9 @@ class NameForm:
     'han-dictionary' (with CC-CEDICT glosses); 'transliterated' (another script romanised);
     'syllabic' (a script that writes every vowel, Japanese kana or a Korean person's syllables,
     read in Latin letters: never matched on consonants alone).
+
+    A named tuple (immutable, compared and hashed by its values): the index build makes one per
+    name of a list, and a tuple is made in one step where a frozen dataclass sets each field.
     """
 
     original: str
@@ -321,15 +323,9 @@ def _latin_form(original: str, text: str, kind: str, notes: tuple[str, ...] = ()
     if not folded.isascii() or _DIGIT.search(folded) is not None:
         tokens = [_ORDINAL.sub(r"\1", t) if t[0].isdigit() else t for t in tokens]
     out, core, legal = _rewrite(tokens, kind == "latin", marked)
-    # NameForm(original, kind, text, tokens, legal_forms, notes), each field set as the frozen
-    # dataclass's __init__ sets it, less its lookups per field (a list's names make 56,000).
-    form = _NEW(NameForm)
-    _SET_ORIGINAL(form, original)
-    _SET_KIND(form, kind)
-    _SET_TEXT(form, " ".join(out))
-    _SET_TOKENS(form, tuple(core))
-    _SET_LEGAL(form, tuple(legal))
-    _SET_NOTES(form, notes)
+    # NameForm(original, kind, text, tokens, legal_forms, notes) without the named tuple's
+    # own __new__ (a Python function): a list's names make 56,000.
+    form = _NEW(NameForm, (original, kind, " ".join(out), tuple(core), tuple(legal), notes))
     return form
 
 
@@ -337,7 +333,7 @@ def _joined_initials(tokens: list[str]) -> list[str]:
     """Letters written one by one in a row (A.B.C., L.X.C, T. E. G.) as the one word they spell
     (abc, lxc, teg): a name with and without the dots between its initials has the same words.
     A single initial (John F. Kennedy) stays a word of its own."""
-    if sum(len(t) == 1 for t in tokens) < 2:
+    if list(map(len, tokens)).count(1) < 2:  # (most names: no two one-letter words)
         return tokens
     out: list[str] = []
     run: list[str] = []
@@ -378,13 +374,9 @@ def _in_vocabulary(spelled: str) -> bool:
     return tuple(basic_tokens(spelled)) in vocabulary().phrases
 
 
-_NEW = object.__new__
-_SET_ORIGINAL, _SET_KIND, _SET_TEXT, _SET_TOKENS, _SET_LEGAL, _SET_NOTES = (
-    NameForm.__dict__[field].__set__
-    for field in ("original", "kind", "text", "tokens", "legal_forms", "notes"))
-if tuple(f.name for f in fields(NameForm)) != ("original", "kind", "text", "tokens",
-                                                "legal_forms", "notes"):
-    raise TypeError("_latin_form sets each field of NameForm: update it with the class")
+_NEW = tuple.__new__
+if NameForm._fields != ("original", "kind", "text", "tokens", "legal_forms", "notes"):
+    raise TypeError("_latin_form makes NameForm from its fields in order: update it with the class")
 
 
 def name_forms(text: str, every: bool = True) -> tuple[NameForm, ...]:

@@ -116,7 +116,7 @@ def _normaliser_fingerprint() -> str:
 
 
 def _form_values(form: NameForm) -> tuple[Any, ...]:
-    return (form.original, form.kind, form.text, form.tokens, form.legal_forms, form.notes)
+    return tuple(form)  # (its fields in order)
 
 
 class NameForms:

@@ -16,11 +16,11 @@ import pickle
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jellyfish
 import numpy as np
@@ -47,9 +47,8 @@ if TYPE_CHECKING:
     from exportguard.screening.forms_cache import NameForms
 
 
-@dataclass(frozen=True, slots=True)
-class IndexedName:
-    """One comparable name of one entry."""
+class IndexedName(NamedTuple):
+    """One comparable name of one entry (a named tuple, as `NameForm`: made in one step)."""
 
     entry: int
     origin: str  # 'name', 'alias' or 'local' (a curated name in the party's own script)
@@ -98,7 +97,6 @@ def phonetic(token: str) -> str:
     return jellyfish.metaphone(token) if token.isalpha() and len(token) > 3 else ""
 
 
-_FORM_FIELDS = tuple(f.name for f in fields(NameForm))
 _ENTRY, _FORM, _TOKENS = attrgetter("entry"), attrgetter("form"), attrgetter("tokens")
 _FORMAT = 6  # of the pickled state and the file; older ones are refused (and rebuilt)
 _HAN_CHARS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -125,7 +123,7 @@ def _bare_keys(tokens: list[str]) -> list[str]:
 
 
 def _encode_name(name: IndexedName) -> bytes:
-    values = [name.origin, name.text, *(getattr(name.form, f) for f in _FORM_FIELDS)]
+    values = [name.origin, name.text, *name.form]  # (the form's fields in order)
     return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -626,7 +624,7 @@ def _names(entries: Sequence[ListEntry], keys: _Keys, forms: NameForms | None
         repair_spellings(text for listed in entries
                          for text in (listed.name, *listed.alt_names, *listed.local_names))
     get = forms.get if forms is not None else _fresh
-    new = object.__new__
+    new = tuple.__new__
     for entry, listed in enumerate(entries):
         for origin, texts in (("name", (listed.name,)), ("alias", listed.alt_names),
                               ("local", listed.local_names)):
@@ -642,13 +640,9 @@ def _names(entries: Sequence[ListEntry], keys: _Keys, forms: NameForms | None
                         continue
                     seen.add(tokens)
                     number = len(names)
-                    # IndexedName(entry, origin, text, form), its fields set as the frozen
-                    # dataclass's __init__ sets them, less its per-field lookups.
-                    name = new(IndexedName)
-                    _SET_ENTRY(name, entry)
-                    _SET_ORIGIN(name, origin)
-                    _SET_TEXT(name, text)
-                    _SET_FORM(name, form)
+                    # IndexedName(entry, origin, text, form) without the named tuple's own
+                    # __new__ (a Python function).
+                    name = new(IndexedName, (entry, origin, text, form))
                     append(name)
                     if first:
                         if han is not None:
@@ -657,10 +651,8 @@ def _names(entries: Sequence[ListEntry], keys: _Keys, forms: NameForms | None
     return names
 
 
-_SET_ENTRY, _SET_ORIGIN, _SET_TEXT, _SET_FORM = (
-    IndexedName.__dict__[field].__set__ for field in ("entry", "origin", "text", "form"))
-if tuple(f.name for f in fields(IndexedName)) != ("entry", "origin", "text", "form"):
-    raise TypeError("_names sets each field of IndexedName: update it with the class")
+if IndexedName._fields != ("entry", "origin", "text", "form"):
+    raise TypeError("_names makes IndexedName from its fields in order: update it with the class")
 
 
 def _fresh(text: str) -> tuple[tuple[NameForm, ...], HanKeys | None]:

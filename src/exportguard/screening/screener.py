@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 from typing import Any
@@ -679,7 +679,7 @@ class Screener:
                 note = f"read '{text}' as {via}'{read}' ({how.format(', '.join(used))})"
                 # A person's syllables are each read with their vowels: no consonant matches.
                 kind = "syllabic" if how.startswith("a person") else "transliterated"
-                forms[:0] = [replace(f, kind=kind, notes=(note,))
+                forms[:0] = [f._replace(kind=kind, notes=(note,))
                              for f in name_forms(read) if f.tokens not in
                              {g.tokens for g in forms}]
         return forms[: len(forms) - len(known)]
@@ -696,7 +696,7 @@ class Screener:
                 joined = " ".join(" ".join(pieces) if pieces else word
                                   for word, pieces in zip(words, split, strict=True))
                 note = f"'{form.text}' read as '{joined}' (glued words split against listed names)"
-                found.extend(replace(f, notes=(*form.notes, note)) for f in name_forms(joined)
+                found.extend(f._replace(notes=(*form.notes, note)) for f in name_forms(joined)
                              if f.tokens != form.tokens)
         return found
 
