@@ -297,7 +297,8 @@ def _plain_latin_form(text: str, read_pinyin: bool) -> tuple[str, tuple[str, ...
     folded = text.casefold()
     marked: list[str] = []
     for spelled, compact in _plain_legal_form_spans(folded):
-        if tuple(normalize.basic_tokens(spelled)) in vocabulary().phrases:
+        if tuple(normalize.basic_tokens(spelled)) in vocabulary().phrases or \
+                normalize._ends_initials(folded, spelled):  # (K.A.S. is kas, not k and A.S.)
             continue
         folded = folded.replace(spelled, f" {compact} ", 1)
         marked.append(compact)
