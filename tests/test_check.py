@@ -178,10 +178,10 @@ SCENARIOS = [
      "license_required", "presumption_of_denial", ["supercomputer-end-use-2023"],
      {"end_use": "supercomputer"}),
     ("advanced-node-day-before-rule", "CN", [UNLISTED_CN], None, "EAR99", "2022-10-06",
-     "no_license_required", None, [], {"end_use": "wafer fab"}),
+     "no_license_required", None, [], {"end_use": "7 nm logic wafer fab"}),
     ("advanced-node-rule-day", "CN", [UNLISTED_CN], None, "EAR99", "2022-10-07",
      "license_required", "presumption_of_denial", ["advanced-node-end-use-2022"],
-     {"end_use": "wafer fab"}),
+     {"end_use": "7 nm logic wafer fab"}),
 ]
 
 

@@ -44,6 +44,9 @@ def item_facts(item: Classification | None, eccn: str | None) -> dict[str, Any]:
         "item_4a090_a": has("4A090.a"),
         "item_4a090_b": has("4A090.b"),
         "item_ear99": eccn == "EAR99",
+        # 744.23(a)(2)(ii): Product Groups B-E of Category 3; a catalogued chip is 3A
+        "item_cat3_bcde": (False if item is not None else
+                           bool(eccn and len(eccn) >= 2 and eccn[0] == "3" and eccn[1] in "BCDE")),
     }
     ac = [facts[k] for k in ("item_3a090_a", "item_3a090_b", "item_4a090_a", "item_4a090_b")]
     facts["item_ac"] = True if True in ac else (None if None in ac else False)

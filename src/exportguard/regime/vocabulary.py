@@ -23,8 +23,17 @@ class EndUse:
     words: tuple[str, ...]
 
     def found_in(self, text: str) -> bool:
+        """A word counts only as a whole word: "fab" is not found in "fabless", "7 nm" not in
+        "17 nm" (a word ending in a letter or digit may not continue with one)."""
         lower = text.lower()
-        return any(word in lower for word in self.words)
+        return any(_whole_word(word).search(lower) for word in self.words)
+
+
+@cache
+def _whole_word(word: str) -> re.Pattern[str]:
+    before = r"(?<![a-z0-9])" if word[:1].isascii() and word[:1].isalnum() else ""
+    after = r"(?![a-z0-9])" if word[-1:].isascii() and word[-1:].isalnum() else ""
+    return re.compile(before + re.escape(word) + after)
 
 
 @dataclass(frozen=True)
