@@ -24,8 +24,9 @@ from exportguard.errors import InputError
 from exportguard.model import ListEntry
 from tests.checking import decide
 
-SCENARIOS = yaml.safe_load((Path(__file__).parent / "scenarios" / "jurisdiction" /
-                            "foreign_made.yaml").read_text(encoding="utf-8"))
+SCENARIOS = [s for name in ("foreign_made.yaml", "audit_r1.yaml")
+             for s in yaml.safe_load((Path(__file__).parent / "scenarios" / "jurisdiction" /
+                                      name).read_text(encoding="utf-8"))]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["id"] for s in SCENARIOS])
