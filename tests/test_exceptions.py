@@ -13,8 +13,9 @@ from exportguard.check import Party
 from exportguard.check.exceptions import exception_rules
 from tests.checking import decide
 
-SCENARIOS = yaml.safe_load((Path(__file__).parent / "scenarios" / "jurisdiction" /
-                            "exceptions.yaml").read_text(encoding="utf-8"))
+SCENARIOS = [s for name in ("exceptions.yaml", "exceptions_audit_r1.yaml")
+             for s in yaml.safe_load((Path(__file__).parent / "scenarios" / "jurisdiction" /
+                                      name).read_text(encoding="utf-8"))]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["id"] for s in SCENARIOS])
