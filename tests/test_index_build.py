@@ -379,3 +379,14 @@ def test_ascii_cleaning_and_latin_forms_as_plainly_made(texts):
             again = NameForm(*form)
             assert type(form) is NameForm and again.tokens == form.tokens
             assert form == again and hash(form) == hash(again) and repr(form) == repr(again)
+
+
+def test_listed_forms_are_the_usual_readings_kept_apart(texts):
+    """`listed_forms` (the build's normaliser) gives `name_forms(text, every=False)` of every
+    CSL text, Chinese local names' usual reading among them, and keeps it in its own store."""
+    readings = 0
+    for text in texts:
+        assert normalize.listed_forms(text) == name_forms(text, every=False), text
+        readings += name_forms(text, every=False) != name_forms(text, every=True)
+    assert readings > 100  # names in characters with readings beyond the usual one
+    assert normalize.listed_forms(texts[-1]) is normalize._LISTED[texts[-1]]

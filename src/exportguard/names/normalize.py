@@ -198,7 +198,8 @@ _SINGLE_KEPT = 200_000  # words kept per table (then the store starts over)
 
 def _single_word(token: str, table: dict[tuple[str, ...], Phrase],
                  single: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    spelt = _SPELT.get(token) or _spelling(token)
+    # (`_spelling` leaves a word of under 7 characters as it is: no call, nothing kept.)
+    spelt = _SPELT.get(token) or (token if len(token) < 7 else _spelling(token))
     phrase = table.get((spelt,))
     words = phrase.canonical if phrase is not None and not phrase.legal else (spelt,)
     if len(single) >= _SINGLE_KEPT:
@@ -390,6 +391,23 @@ def name_forms(text: str, every: bool = True) -> tuple[NameForm, ...]:
     if text.isascii():
         return _forms(text, True)  # one reading only: `every` changes nothing
     return _forms(text, every)
+
+
+def listed_forms(text: str) -> tuple[NameForm, ...]:
+    """`name_forms(text, every=False)`, a listed name's usual reading, kept in a dictionary of
+    its own: an index build asks it once of each of a list's 56,000 texts (a rebuild in the
+    same process finds them there), which `name_forms`'s LRU cache would keep at a higher cost
+    per text, pushing the queries' forms out."""
+    found = _LISTED.get(text)
+    if found is None:
+        if len(_LISTED) >= _LISTED_KEPT:
+            _LISTED.clear()
+        found = _LISTED[text] = _forms.__wrapped__(text, text.isascii())
+    return found
+
+
+_LISTED: dict[str, tuple[NameForm, ...]] = {}
+_LISTED_KEPT = 65_536  # texts kept, as many as `_forms` keeps (then the store starts over)
 
 
 @lru_cache(maxsize=65536)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from exportguard.config import data_dir
-from exportguard.names.normalize import NameForm, name_forms
+from exportguard.names.normalize import NameForm, listed_forms
 
 _PREFIX = "forms-"
 _SUFFIX = ".pickle"
@@ -144,7 +144,7 @@ class NameForms:
         else:
             from exportguard.screening.index import han_keys
 
-            found = (name_forms(text, every=False), han_keys(text))
+            found = (listed_forms(text), han_keys(text))
             self._known[text] = (tuple(_form_values(f) for f in found[0]), found[1])
             self.added += 1
         self._seen[text] = found

@@ -31,7 +31,7 @@ from exportguard.names.normalize import (
     NameForm,
     han_key,
     kept_in_brackets,
-    name_forms,
+    listed_forms,
     repair_spellings,
 )
 from exportguard.names.scripts import skeleton, skeletons
@@ -658,4 +658,4 @@ if IndexedName._fields != ("entry", "origin", "text", "form"):
 def _fresh(text: str) -> tuple[tuple[NameForm, ...], HanKeys | None]:
     """What the index needs of a name text, normalised here (`forms_cache.NameForms.get` keeps
     the same values between builds)."""
-    return name_forms(text, every=False), None if text.isascii() else han_keys(text)
+    return listed_forms(text), None if text.isascii() else han_keys(text)
