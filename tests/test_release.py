@@ -14,8 +14,9 @@ from exportguard.check.release import ReleaseRequest, release
 from exportguard.cli import app
 from exportguard.errors import InputError
 
-SCENARIOS = yaml.safe_load((Path(__file__).parent / "scenarios" / "jurisdiction" /
-                            "releases.yaml").read_text(encoding="utf-8"))
+SCENARIOS = [s for name in ("releases.yaml", "releases_audit_r1.yaml")
+             for s in yaml.safe_load((Path(__file__).parent / "scenarios" / "jurisdiction" /
+                                      name).read_text(encoding="utf-8"))]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["id"] for s in SCENARIOS])

@@ -174,6 +174,13 @@ def _ac_reasons(records: dict[str, DatedRecord], facts: dict[str, Any], country:
         rule for rule in licensing_rules().rules_on(day)
         if rule.condition is not None and not rule.measure and rule.effect == "license_required"
         and set(rule.condition.facts()) <= usable and rule.condition.evaluate(facts)]
+    excluded = records.get("advanced-computing-deemed-export-excluded")
+    if fired and excluded is not None:
+        names = ", ".join(f"{r.id} ({r.citation.cfr})" for r in fired)
+        return [_record_reason(
+            excluded, "info", "no_license_required",
+            f"An export of this technology to {country} would need a licence under {names}; "
+            f"{excluded.summary}")]
     record = records.get("advanced-computing-technology-release")
     if not fired or record is None:
         return []
