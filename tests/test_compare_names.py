@@ -146,3 +146,28 @@ def test_cli_compare_json_and_errors():
     bad = runner.invoke(app, ["compare", "Megvii", "Megvii", "--country-a", "XX"])
     assert bad.exit_code == 2
     assert "country_a" in bad.output and "Traceback" not in bad.output
+
+
+def test_a_pair_scores_what_a_screen_gives_a_listed_individual(csl_entries, full_screener):
+    """As above for SDN individuals with one name of three words or more: the pair takes the
+    listed party's type from the lists (`_listed_type`), so the rules for persons' names
+    (screening/persons.py) apply as in the screen; the name less its last word is within it."""
+    rng = random.Random(6)
+    single = [e for e in csl_entries if e.type == "Individual" and not e.alt_names
+              and len(e.name.split()) >= 3 and with_local_names(e) is e]
+    compared = contained = 0
+    for entry in rng.sample(single, 40):
+        for query in _variants(entry.name, rng):
+            result = full_screener.screen(query, limit=100, min_score=0.5)
+            hit = next((m for m in result.matches if m.entry.key == entry.key), None)
+            if hit is None:
+                continue
+            pair = compare_names(query, entry.name, country_b=entry.countries,
+                                 screener=full_screener)
+            assert pair.score == pytest.approx(hit.score, abs=1e-9), (query, entry.name)
+            assert [f.to_dict() for f in pair.match.features] == \
+                [f.to_dict() for f in hit.features], (query, entry.name)
+            compared += 1
+            contained += any(f.name == "name_parts_contained" for f in hit.features)
+    assert compared >= 150
+    assert contained >= 5

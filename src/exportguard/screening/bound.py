@@ -31,6 +31,7 @@ from exportguard.screening.features import (
     TOKEN_WEIGHT,
 )
 from exportguard.screening.index import NameIndex
+from exportguard.screening.persons import PARTS_CONTAINED, person_like
 
 _MARGIN = 1e-9  # float sums in another order
 
@@ -87,11 +88,14 @@ def score_bounds_many(index: NameIndex, jobs: Sequence[tuple[NameForm, np.ndarra
         n_weights = index.token_weights.take(tokens)
         n_sum = np.add.reduceat(n_weights, owner_starts)
         n_sum[n_sum == 0] = 1.0
-        n_cov = np.add.reduceat(n_weights * mine.max(axis=0), owner_starts) / n_sum
+        n_best = mine.max(axis=0)
+        n_cov = np.add.reduceat(n_weights * n_best, owner_starts) / n_sum
         q_best = np.maximum.reduceat(mine, owner_starts, axis=1)
         bounds = _bounds(weights[0], q_best, n_cov)
         for each in weights[1:]:
             np.maximum(bounds, _bounds(each, q_best, n_cov), out=bounds)
+        if len(query) > 1 and person_like(form):
+            _mark_contained(query, n_best, q_best, owner_starts, bounds)
         _mark_joined(index, query, tokens, owner_starts, bounds, present)
         out[number] = bounds
     return out  # type: ignore[return-value]
@@ -103,6 +107,20 @@ def _bounds(weights: tuple[float, ...], q_best: np.ndarray, n_cov: np.ndarray) -
     both = q_cov + n_cov
     both[both == 0] = np.inf  # no overlap: 0
     return TOKEN_WEIGHT * (2 * q_cov * n_cov / both) + STRING_WEIGHT + _MARGIN
+
+
+def _mark_contained(query: tuple[str, ...], n_best: np.ndarray, q_best: np.ndarray,
+                    owner_starts: np.ndarray, bounds: np.ndarray) -> None:
+    """At least PARTS_CONTAINED for the candidates one of whose names may hold the other's
+    parts (`persons.parts_contained`): every query word but its initials found exactly, or a
+    listed name of two words or more each found exactly in the query."""
+    words = [at for at, t in enumerate(query) if len(t) > 1]
+    held = ((q_best.take(words, axis=0) == 1.0).all(axis=0) if words
+            else np.zeros(len(bounds), dtype=bool))
+    lengths = np.diff(owner_starts, append=len(n_best))
+    held |= (np.minimum.reduceat(n_best, owner_starts) == 1.0) & (lengths > 1)
+    if held.any():
+        np.maximum(bounds, np.where(held, PARTS_CONTAINED + _MARGIN, 0.0), out=bounds)
 
 
 def _similarity(index: NameIndex, query: tuple[str, ...], tokens: np.ndarray

@@ -14,6 +14,7 @@ from exportguard.names.scripts import skeleton
 from exportguard.names.syllables import pinyin_syllables
 from exportguard.names.terms import filler_tokens, generic_tokens, place_tokens, vocabulary
 from exportguard.screening.index import phonetic
+from exportguard.screening.persons import PARTS_CONTAINED, parts_contained, person_like, sound_alike
 from exportguard.screening.typos import slip
 
 TOKEN_WEIGHT = 0.85
@@ -272,10 +273,12 @@ def bare_name(form: NameForm) -> str | None:
 
 
 def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
-          n_weights: tuple[float, ...]) -> float:
+          n_weights: tuple[float, ...], person: bool = True) -> float:
     """Score in [0, 1] of one query form against one listed form, before country adjustment.
     The weights are those of each form's tokens (see NameIndex.weights). `bound` skips
-    candidates by an upper bound of this score: a feature that adds to it must be added there."""
+    candidates by an upper bound of this score: a feature that adds to it must be added there.
+    `person`: the listed party may be a person (its list does not say it is an entity, a vessel
+    or an aircraft), so the rules for persons' names (`persons.py`) may apply."""
     if query.tokens == listed.tokens:
         return 1.0 + (LEGAL_FORM_CONFLICT if legal_form_conflict(query, listed) else 0.0)
     if bare_name(listed) is not None:
@@ -293,7 +296,8 @@ def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
         value += KIND_CONFLICT
     if kinds_differ(query, listed):
         value += KINDS_DIFFER
-    typo = one_letter_differs(query, listed.tokens, n_weights, n_best)
+    typo = one_letter_differs(query, listed.tokens, n_weights, n_best,
+                              listed if person else None)
     if typo is not None:
         if typo[2] and not rare:
             value += ANOTHER_NAME
@@ -301,6 +305,9 @@ def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
     if value > NUMBER_ONLY_CEILING and shared_number_only(
             query.tokens, q_best, listed.tokens) is not None:
         value = NUMBER_ONLY_CEILING
+    if person and value < PARTS_CONTAINED and parts_contained(query, q_best, q_weights, listed,
+                                                              n_best, n_weights):
+        value = PARTS_CONTAINED
     return value
 
 
@@ -387,15 +394,18 @@ def legal_form_conflict(query: NameForm, listed: NameForm) -> bool:
 
 def one_letter_differs(
     query: NameForm, listed: tuple[str, ...], n_weights: tuple[float, ...],
-    n_best: list[float],
+    n_best: list[float], listed_form: NameForm | None = None,
 ) -> tuple[str, str, str] | None:
     """(query word, listed word, why it is likely another name or '') when a distinctive word of
     the listed name is in a Latin-script query with one letter changed, added, dropped or two
     letters swapped, and not exactly; of several such words, one likely another name comes
     first. (A reading of another script differs by a letter as a matter of course: "yhya" for
-    يحيى is Yahya.)"""
+    يحيى is Yahya.) When both names read as persons' (`listed_form`, `persons.person_like`), a
+    letter that sounds alike (`persons.sound_alike`) is a spelling of the same name, not another
+    name: persons' names are spelt many ways."""
     if query.kind != "latin":
         return None
+    persons = listed_form is not None and person_like(query) and person_like(listed_form)
     total = sum(n_weights) or 1.0
     found: tuple[str, str, str] | None = None
     for j, word in enumerate(listed):
@@ -403,7 +413,8 @@ def one_letter_differs(
             continue
         for candidate in query.tokens:
             if OSA.distance(candidate, word, score_cutoff=1) == 1 and candidate not in listed:
-                why = _another_name(candidate, word)
+                why = "" if persons and sound_alike(candidate, word) else _another_name(
+                    candidate, word)
                 if why:
                     return candidate, word, why
                 found = found or (candidate, word, "")
@@ -444,7 +455,7 @@ def rare_word_approximate(
 
 def explain(
     query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
-    n_weights: tuple[float, ...],
+    n_weights: tuple[float, ...], person: bool = True,
 ) -> list[Feature]:
     """The features behind `score` for the same pair; their contributions add up to it."""
     if query.tokens == listed.tokens:
@@ -504,11 +515,15 @@ def explain(
             f"the listed name '{listed.core}' is only {bare}: it matches only a query that is "
             "the same, never one that merely shares it"))
         return features
-    typo = one_letter_differs(query, listed.tokens, n_weights, n_best)
+    typo = one_letter_differs(query, listed.tokens, n_weights, n_best,
+                              listed if person else None)
     number = shared_number_only(query.tokens, q_best, listed.tokens)
     if typo is not None:
         mine, theirs, why = typo
         detail = f"one letter differs in the distinctive word '{theirs}' (query '{mine}')"
+        spelt = None if why or not person else _person_spelling(query, listed, mine, theirs)
+        if spelt is not None:
+            features.append(Feature("person_name_spelling", 1.0, 0.0, 0.0, spelt))
         if why and rare is None:
             features.append(Feature("one_letter_differs", 1.0, ANOTHER_NAME, ANOTHER_NAME,
                                     f"{detail}: {why}"))
@@ -528,7 +543,25 @@ def explain(
             "number_only", 1.0, NUMBER_ONLY_CEILING - so_far, NUMBER_ONLY_CEILING - so_far,
             f"the names share the number {number} and otherwise only words that describe or "
             f"place a party: no word that names one, so at most {NUMBER_ONLY_CEILING:.2f}"))
+        so_far = NUMBER_ONLY_CEILING
+    contained = parts_contained(query, q_best, q_weights, listed, n_best, n_weights) if (
+        person and so_far < PARTS_CONTAINED) else None
+    if contained is not None:
+        features.append(Feature(
+            "name_parts_contained", 1.0, PARTS_CONTAINED - so_far, PARTS_CONTAINED - so_far,
+            f"both read as persons' names and {contained}: a person is named with fewer or "
+            f"more of their names, so at least {PARTS_CONTAINED:.2f} (to review)"))
     return features
+
+
+def _person_spelling(query: NameForm, listed: NameForm, mine: str, theirs: str) -> str | None:
+    """Why a one-letter difference of two persons' names is read as a spelling of one name
+    (`one_letter_differs`), or None when it is not."""
+    how = sound_alike(mine, theirs)
+    if how is None or not (person_like(query) and person_like(listed)):
+        return None
+    return (f"both read as persons' names, and '{mine}' is '{theirs}' with {how} (letters "
+            "Soundex codes alike): a person's name spelt another way, not another name")
 
 
 def short_word_approximate(

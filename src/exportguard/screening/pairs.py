@@ -2,10 +2,11 @@
 
 Name B becomes the one entry of an index of its own, with the names in characters (curated) of
 the listed entries that have B's name (`_local_names`: a listed name keeps its own, as in a
-screen), and name A is screened against that index by
-`Screener.screen`, the code a screen runs. Word weights are IDF over the names of a list, so the
-one-name index weighs words as the lists in force weigh them (`NameIndex.weigh_as`): when B is a
-listed name, A scores against B what a screen of A gives that name. Two differences remain, both
+screen) and their type when they agree on one (`_listed_type`: a vessel is no person), and
+name A is screened against that index by `Screener.screen`, the code a screen runs. Word
+weights are IDF over the names of a list, so the one-name index weighs words as the lists in
+force weigh them (`NameIndex.weigh_as`): when B is a listed name, A scores against B what a
+screen of A gives that name. Two differences remain, both
 from the other listed names: a screen scores only the 40 names with most in common with A (B is
 always scored here), and reads a name in characters in Japanese or by its Korean readings only
 when no listed name comes close to its Chinese readings (here: when B does not).
@@ -101,6 +102,7 @@ def compare_names(a: str, b: str, *, country_a: str | None = None,
         finally:
             store.close()
     index = NameIndex([ListEntry(PAIR_LIST, text_b, countries=list(codes_b), key="pair:b",
+                                 type=_listed_type(text_b, screener.index),
                                  local_names=_local_names(text_b, screener.index))])
     index.weigh_as(screener.index)
     result = Screener(index).screen(text_a, code_a, limit=1, min_score=0.0)
@@ -121,6 +123,16 @@ def _local_names(text: str, lists: NameIndex) -> list[str]:
             if name.origin != "local":
                 found.extend(lists.entries[name.entry].local_names)
     return list(dict.fromkeys(found))
+
+
+def _listed_type(text: str, lists: NameIndex) -> str | None:
+    """The type (Individual, Entity, Vessel...) the lists give every listed entry that has a
+    name (or alias) of `text`'s core, when they give one and agree; else None. As in a screen,
+    a party its list says is no individual is not read as a person (`persons.may_be_person`)."""
+    types = {lists.entries[lists.names[number].entry].type for form in name_forms(text)
+             for number in lists.exact.get(form.core, ())
+             if lists.names[number].origin != "local"}
+    return types.pop() if len(types) == 1 else None
 
 
 def _countries(value: str | Sequence[str] | None) -> tuple[str, ...]:

@@ -83,6 +83,7 @@ from exportguard.screening.han_rules import (
     relative,
 )
 from exportguard.screening.index import IndexedName, NameIndex
+from exportguard.screening.persons import may_be_person
 from exportguard.screening.short_names import SHORT_NAME_CEILING, other_business, short_name
 
 # Chosen from measured precision and recall on the labelled set (bench/quality.py, figures in
@@ -398,7 +399,7 @@ class Screener:
         minor = business_words(part.text) if key else frozenset()
         features = [exact] if exact is not None else explain(
             form, self._query_weights(form, minor, name.form), name.form,
-            self.index.name_weights[number])
+            self.index.name_weights[number], may_be_person(entry))
         lighter = sorted(minor.intersection(form.tokens)) if (
             exact is None and lighter_against(form, name.form)) else []
         if lighter:
@@ -552,7 +553,8 @@ class Screener:
                 if self._wanted(name, lists):
                     weights = light if light is not plain and lighter_against(
                         form, name.form) else plain
-                    value = score(form, weights, name.form, index.name_weights[number])
+                    value = score(form, weights, name.form, index.name_weights[number],
+                                  may_be_person(index.entries[name.entry]))
                     out.append((form, number, value, None))
 
     def _trade_and_pinyin(self, text: str, key: str | None, lists: frozenset[str] | None
