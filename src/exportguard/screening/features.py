@@ -405,7 +405,6 @@ def one_letter_differs(
     name: persons' names are spelt many ways."""
     if query.kind != "latin":
         return None
-    persons = listed_form is not None and person_like(query) and person_like(listed_form)
     total = sum(n_weights) or 1.0
     found: tuple[str, str, str] | None = None
     for j, word in enumerate(listed):
@@ -413,8 +412,10 @@ def one_letter_differs(
             continue
         for candidate in query.tokens:
             if OSA.distance(candidate, word, score_cutoff=1) == 1 and candidate not in listed:
-                why = "" if persons and sound_alike(candidate, word) else _another_name(
-                    candidate, word)
+                why = _another_name(candidate, word)
+                if why and listed_form is not None and sound_alike(candidate, word) and (
+                        person_like(query) and person_like(listed_form)):
+                    why = ""  # a person's name spelt another way
                 if why:
                     return candidate, word, why
                 found = found or (candidate, word, "")

@@ -106,6 +106,9 @@ def parts_contained(
     same word as a part of the other or an initial of one (A. Khamenei, Ali Khamenei), and its
     whole words carry CONTAINED_SHARE of the longer name's weight or more. `q_best` and
     `n_best` are each word's best similarity (`features.align_tokens`)."""
+    if min(q_best) < 1.0 and min(n_best) < 1.0 and all(
+            len(t) > _INITIAL for t in (*query.tokens, *listed.tokens)):
+        return None  # each name has a word the other lacks, and no initial
     if not (person_like(query) and person_like(listed)):
         return None
     if len(query.tokens) <= len(listed.tokens):
