@@ -202,6 +202,23 @@ def test_readme_example_runs_as_written(example: Example, readme_home: Path,
         assert " ".join(example.expected.split()) in printed, where
 
 
+def test_readme_compare_order_scores_are_what_compare_prints(
+        readme_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Comparing section's prose: `compare A B` scores X, "while the other order scores Y",
+    on the lists the examples loaded (two decimals, as the text writes them)."""
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    found = re.search(r'`compare "([^"]+)" "([^"]+)"` scores (\d\.\d\d), '
+                      r"while the other order scores (\d\.\d\d)", text)
+    assert found, "the README no longer states the two orders' scores"
+    a, b, forward, backward = found.groups()
+    monkeypatch.setenv("EXPORTGUARD_HOME", str(readme_home / "home"))
+    monkeypatch.chdir(readme_home)
+    for first, second, stated in ((a, b, forward), (b, a, backward)):
+        result = CliRunner().invoke(app, ["compare", first, second, "--json"])
+        assert result.exit_code == 0, result.output
+        assert f"{json.loads(result.stdout)['score']:.2f}" == stated, (first, second)
+
+
 def test_readme_python_blocks_run_and_print_what_their_comments_say(
         capsys: pytest.CaptureFixture[str]) -> None:
     """The ```python blocks (the Library section) run on the starter set; a `print(...)  # X`
