@@ -264,6 +264,9 @@ def test_same_input_same_answer(full_screener):
         ({"destination": "CN", "item": "A100", "item_eccn": "3A090.a"}, "item"),
         ({"destination": "CN"}, "item"),
         ({"destination": "CN", "item_eccn": "3A09"}, "item_eccn"),
+        ({"destination": "CN", "item_eccn": "3A090.z"}, "item_eccn"),
+        ({"destination": "CN", "item_eccn": "3A090.a.9"}, "item_eccn"),
+        ({"destination": "CN", "item_eccn": "4A090.c"}, "item_eccn"),
         ({"destination": "CN", "item_eccn": "EAR99", "end_use": "x" * 501}, "end_use"),
     ],
 )
@@ -271,6 +274,20 @@ def test_bad_input_is_refused_naming_the_field(full_screener, kwargs, field):
     with pytest.raises(InputError) as caught:
         decide(full_screener, parties=[UNLISTED_CN], **kwargs)
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize("eccn", ["3A090", "4A090"])
+def test_an_advanced_computing_eccn_without_its_paragraph_is_review_not_cleared(full_screener,
+                                                                                 eccn):
+    """`--item-eccn 3A090` to China: which paragraph (.a, .b or .c) is not known, so the answer
+    is review naming item_ac, never "no licence required" (each paragraph alone needs one)."""
+    for given, expected in ((eccn, "review"), (eccn + ".a", "license_required"),
+                            (eccn + ".b", "license_required")):
+        answer = decide(full_screener, destination="CN", parties=[UNLISTED_CN], item_eccn=given,
+                        on="2024-06-01")
+        assert answer.decision == expected, given
+        if expected == "review":
+            assert "item_ac" in answer.missing_facts
 
 
 def test_contradictory_party_input_is_refused(full_screener):

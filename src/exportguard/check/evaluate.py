@@ -10,6 +10,7 @@ turns the decision into `review` and is named in `missing_facts`.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
 from exportguard.check.determination import (
@@ -243,7 +244,27 @@ def _checked_party(party: Party) -> Party:
 
 
 def _eccn(value: str | None) -> str:
-    return parse_eccn(value, "item_eccn")
+    eccn = parse_eccn(value, "item_eccn")
+    base = eccn[:5]
+    if base in ("3A090", "4A090") and eccn != base:
+        known = advanced_computing_paragraph_names()
+        if eccn not in known:
+            named = ", ".join(sorted(p for p in known if p.startswith(base)))
+            raise InputError("item_eccn", f"'{value}' is not a paragraph of {base} "
+                                          f"(the rules know {named}, or {base} alone)")
+    return eccn
+
+
+@cache
+def advanced_computing_paragraph_names() -> frozenset[str]:
+    """Every 3A090/4A090 paragraph the rules data names, with the paragraphs above it
+    (3A090.a.1 gives 3A090.a too)."""
+    rules = advanced_computing_rules()
+    names = {p.paragraph for p in rules.paragraphs} | {d.paragraph for d in rules.derived}
+    for name in list(names):
+        parts = name.split(".")
+        names.update(".".join(parts[:n]) for n in range(2, len(parts)))
+    return frozenset(names)
 
 
 def _reason(

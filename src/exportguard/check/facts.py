@@ -35,6 +35,8 @@ def item_facts(item: Classification | None, eccn: str | None) -> dict[str, Any]:
             return False
         if undecided:
             return None
+        if eccn is not None and eccn == prefix[:5]:
+            return None  # "3A090" without its paragraph: .a, .b or .c is not known
         return bool(eccn and (eccn == prefix or eccn.startswith(prefix + ".")))
 
     facts: dict[str, Any] = {
