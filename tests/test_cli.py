@@ -73,3 +73,33 @@ def test_console_script_runs():
     result = subprocess.run([sys.executable, "-m", "exportguard.cli", "--help"],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0 and "screen" in result.stdout
+
+
+def test_lists_names_a_snapshot_in_force_that_serves_none_of_its_lists():
+    """`lists`: the OFAC SDN file loaded beside the full CSL serves nothing (the CSL's SDN copy
+    is larger); its cell said " (of SDN)", now "none (of SDN)"."""
+    from exportguard.cli.lists import served_label
+
+    assert served_label([], ["SDN"], True) == "none (of SDN)"
+    partial = served_label(["CMIC", "EL"], ["CMIC", "EL", "FCC"], True)
+    assert partial == "CMIC, EL (of CMIC, EL, FCC)"
+    assert served_label(["EL"], ["EL"], True) == "EL"
+    assert served_label([], ["EL"], False) == "(superseded)"
+
+
+def test_owners_says_when_a_company_owns_nothing_or_has_no_owner():
+    """`owners` on the README's example graph: the bottom of a chain owns nothing and the top
+    has no owner; each empty branch says so instead of printing a bare heading."""
+    from tests.conftest import ROOT
+
+    imported = runner.invoke(app, ["ownership", "import", str(ROOT / "examples/ownership.csv")])
+    assert imported.exit_code == 0, imported.output
+    leaf = runner.invoke(app, ["owners", "Example Subsidiary KK", "--date", "2025-10-15"])
+    assert leaf.exit_code == 0, leaf.output
+    assert "Example Holdings Ltd 80 %" in leaf.stdout
+    assert "no holding known on the date" in leaf.stdout
+    assert "no owner known on the date" not in leaf.stdout
+    top = runner.invoke(app, ["owners", "Example Group Holdings", "--date", "2025-10-15"])
+    assert top.exit_code == 0, top.output
+    assert "Example Japan KK 100 %" in top.stdout
+    assert "no owner known on the date" in top.stdout

@@ -38,9 +38,7 @@ def lists_command(
         table.add_column(column, overflow="fold")
     for s in shown:
         served = sorted(code for code, sid in serving.items() if sid == s.id)
-        lists = ", ".join(served) if s in current else "(superseded)"
-        if s in current and len(served) < len(s.lists):
-            lists += f" (of {', '.join(s.lists)})"
+        lists = served_label(served, s.lists, s in current)
         table.add_row(
             str(s.id), s.source, s.format, f"{s.entry_count:,}", lists,
             s.speaks_for.isoformat(), f"{s.loaded_at:%Y-%m-%d %H:%M}", s.origin,
@@ -54,6 +52,17 @@ def lists_command(
     out.print(f"[dim]{SERVING_RULE}[/]", highlight=False)
     if all(s.source == STARTER_SOURCE for s in current):
         starter_warning()
+
+
+def served_label(served: list[str], carried: list[str], in_force: bool) -> str:
+    """The "lists served" cell: the lists a snapshot in force serves, of those it carries
+    ("none" when another copy serves every one of them)."""
+    if not in_force:
+        return "(superseded)"
+    label = ", ".join(served) if served else "none"
+    if len(served) < len(carried):
+        label += f" (of {', '.join(carried)})"
+    return label
 
 
 @app.command()

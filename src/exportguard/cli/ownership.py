@@ -75,11 +75,15 @@ def owners(
                        trail | {edge.owner})
 
     add_owners(up, company.id, {company.id})
+    if not up.children:
+        up.add("[dim]no owner known on the date[/]")
     down = tree.add("owns")
     for edge in holdings:
         if edge.owner == company.id:
             share = f"{edge.percent:g} %" if edge.percent is not None else "share unknown"
             down.add(f"{below[edge.owned].name} {share}")
+    if not down.children:
+        down.add("[dim]no holding known on the date[/]")
     out.print(tree)
     out.print(f"As of {day.isoformat()}:", highlight=False)
     for outcome in finding.outcomes:
