@@ -54,3 +54,17 @@ def test_cli_and_page_say_how_many_more(store: Store) -> None:
         assert bad.status_code == 422 and "limit" in bad.text
     finally:
         service.close()
+
+
+def test_the_screen_address_opens_the_screen_page(store: Store) -> None:
+    """GET /screen (typed, bookmarked, or reloaded after a result) goes to the screen form at /,
+    as every other page's address opens its form; it answered 405 before."""
+    service = Service(store)
+    try:
+        service.client.post("/login", data={"key": service.secrets["screener"], "next": "/"})
+        moved = service.client.get("/screen", follow_redirects=False)
+        assert moved.status_code == 303 and moved.headers["location"] == "/"
+        page = service.client.get("/screen")
+        assert page.status_code == 200 and 'action="/screen"' in page.text
+    finally:
+        service.close()

@@ -153,6 +153,13 @@ def _counts(request: Request, who: Principal) -> dict[str, int] | None:
     return _state(request).cases.counts() if allows(who.role, "reviewer") else None
 
 
+@router.get("/screen", include_in_schema=False)
+def screen_address(request: Request) -> Response:
+    """The screen form is the home page; /screen typed or bookmarked goes there (it answered
+    405 before: the address only took the form's POST)."""
+    return RedirectResponse("/", 303)
+
+
 @router.post("/screen", response_class=HTMLResponse)
 def screen(request: Request, name: str = Form(""), country: str = Form(""),
            as_of: str = Form(""), customer_id: str = Form(""), limit: str = Form(""),
