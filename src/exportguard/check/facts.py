@@ -77,6 +77,7 @@ def destination_facts(dest: str, day: date) -> dict[str, Any]:
 
 def party_facts(parties: list[Party], day: date, assumptions: list[str]) -> dict[str, Any]:
     states: list[bool | None] = []
+    allied: list[bool | None] = []
     for party in parties:
         hq = party.hq
         if hq is None and party.country is not None:
@@ -90,11 +91,19 @@ def party_facts(parties: list[Party], day: date, assumptions: list[str]) -> dict
         places = [c for c in (hq, party.parent_hq) if c is not None]
         if not places:
             states.append(None)
+            allied.append(None)
             continue
         treated = [treated_as(c, day) for c in places]
         states.append(any(c == "MO" or "D:5" in groups_of(c, day) for c in treated))
+        # 744.23(d)(2): headquartered in the United States, A:5 or A:6, and not owned from
+        # Macau or D:5 (the ultimate parent, when given, is read for the majority owner)
+        own = treated_as(hq, day) if hq is not None else None
+        allied.append(None if own is None else (
+            (own == "US" or bool({"A:5", "A:6"} & set(groups_of(own, day))))
+            and not states[-1]))
     value = True if True in states else (None if None in states else False)
-    return {"party_hq_d5_or_mo": value}
+    ally = False if False in allied else (None if None in allied else True)
+    return {"party_hq_d5_or_mo": value, "party_hq_us_a5_a6": ally}
 
 
 def end_use_facts(end_use: str | None, assumptions: list[str]) -> dict[str, Any]:
