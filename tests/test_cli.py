@@ -103,3 +103,12 @@ def test_owners_says_when_a_company_owns_nothing_or_has_no_owner():
     assert top.exit_code == 0, top.output
     assert "Example Japan KK 100 %" in top.stdout
     assert "no owner known on the date" in top.stdout
+
+
+def test_version_prints_the_installed_version():
+    from importlib.metadata import version
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"exportguard {version('exportguard')}"
+    assert result.stdout.strip() == "exportguard 0.1.0"  # pyproject.toml's [project] version

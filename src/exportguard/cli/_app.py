@@ -26,9 +26,21 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"exportguard {version('exportguard')}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
-    """Makes `app` a group while no command module is imported yet; it has no options."""
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print exportguard's version and exit."),
+) -> None:
+    """Makes `app` a group while no command module is imported yet; its one option is
+    --version."""
 
 
 F = TypeVar("F", bound=Callable[..., Any])
