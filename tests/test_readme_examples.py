@@ -219,6 +219,25 @@ def test_readme_compare_order_scores_are_what_compare_prints(
         assert f"{json.loads(result.stdout)['score']:.2f}" == stated, (first, second)
 
 
+def test_readme_screen_json_keys_are_the_printed_ones(readme_home: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Screening section's sketch of `screen --json` names every key the document has (top
+    level, snapshot, match, explanation) and no other."""
+    text = README.read_text(encoding="utf-8")
+    sketch = re.search(r"`--json` prints one object:\n`(\{.*?\})`;", text, re.S)
+    assert sketch, "the README no longer sketches screen --json"
+    named = set(re.findall(r'"([a-z_]+)"', sketch.group(1)))
+    monkeypatch.setenv("EXPORTGUARD_HOME", str(readme_home / "home"))
+    monkeypatch.chdir(readme_home)
+    result = CliRunner().invoke(app, ["screen", "海康威视", "--json", "--no-audit"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    match = document["matches"][0]
+    printed = (set(document) | set(document["snapshot"]) | set(match)
+               | set(match["explanation"]))
+    assert named == printed, (sorted(named - printed), sorted(printed - named))
+
+
 def test_readme_python_blocks_run_and_print_what_their_comments_say(
         capsys: pytest.CaptureFixture[str]) -> None:
     """The ```python blocks (the Library section) run on the starter set; a `print(...)  # X`
