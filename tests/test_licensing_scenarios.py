@@ -3,6 +3,7 @@ the walk over every dated record that proves each boundary is pinned on both of 
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -28,6 +29,15 @@ def test_there_are_at_least_two_hundred_scenarios_with_unique_ids():
     assert len(ids) >= 200 and len(set(ids)) == len(ids)
     for scenario in SCENARIOS:
         assert set(scenario) <= _KEYS and set(scenario["expect"]) <= _EXPECT, scenario["id"]
+
+
+def test_the_readme_counts_the_scenarios_there_are():
+    """README.md's Scenarios paragraph says how many dated transactions the folder holds."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"`tests/scenarios/licensing/\*\.yaml` holds (\d+) dated transactions",
+                     " ".join(readme.split()))
+    assert said, "README.md no longer counts the licensing scenarios"
+    assert int(said.group(1)) == len(SCENARIOS)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["id"] for s in SCENARIOS])
