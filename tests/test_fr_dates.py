@@ -140,3 +140,17 @@ def test_the_page_table_file_is_validated():
     with pytest.raises(ValueError, match="do not start at the citation"):
         _document({"citation": "84 FR 10", "pages": "9-12", "published": "2019-01-02",
                    "entity_list": False, "title": "t", "source": "s"}, "row")
+
+
+def test_a_citation_of_a_rules_first_page_does_not_name_the_rule_twice(csl_entries):
+    """Megvii's listing basis (`history`, `listed_from_basis`) read "84 FR 54002; 84 FR 54002 is
+    in 84 FR 54002, effective 2019-10-09"; a page inside the rule still names the rule."""
+    table = FrDates.builtin()
+    first = table.effective(84, 54002)
+    assert first is not None and first.in_document
+    assert first.earliest == first.latest == date(2019, 10, 9)
+    assert first.basis.startswith("the rule beginning there, effective 2019-10-09 (")
+    when = listing_date(_el(csl_entries, "Megvii Technology"), table)
+    assert when.day == date(2019, 10, 9)
+    assert "84 FR 54002 is in 84 FR 54002" not in when.basis
+    assert when.basis.startswith("the earliest Federal Register notice (84 FR 54002; the rule")

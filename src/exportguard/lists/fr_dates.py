@@ -191,10 +191,11 @@ class FrDates:
         # A citation of a document's first page, or of a page inside its known span, is that
         # document (an entry printed on the page where the rule begins belongs to the rule).
         if page == document.first or (document.last is not None and page <= document.last):
+            where = (f"{volume} FR {page} is in {document.label}"
+                     if document.label != f"{volume} FR {page}" else "the rule beginning there")
             return PageDate(volume, page, document.effective, document.effective,
-                            f"{volume} FR {page} is in {document.label}, effective "
-                            f"{document.effective.isoformat()} ({document.source})",
-                            in_document=True)
+                            f"{where}, effective {document.effective.isoformat()} "
+                            f"({document.source})", in_document=True)
         if (document.entity_list and document.effective < document.published
                 and printed.earliest == printed.latest == document.published):
             return PageDate(volume, page, document.effective, document.published,
