@@ -141,3 +141,34 @@ def test_country_table_is_pycountrys_and_a_damaged_or_stale_copy_is_made_again(
         if state == "stale":
             assert not copy.exists()
     _clear()
+
+
+def test_generic_words_are_kept_and_equal_the_words_made_from_the_phrases(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The generic words (industry vocabulary, places, country names) read from the kept copy
+    are the words made from the phrases by `basic_tokens`; accented country names are in them
+    (cote, divoire, curacao); a damaged copy is made again."""
+    from exportguard.names import normalize
+
+    monkeypatch.setenv("EXPORTGUARD_HOME", str(tmp_path))
+    data = terms._terms_data()
+    chinese = [t for v in data["chinese_terms"].values()
+               for t in (v if isinstance(v, list) else [v])]
+    expected = {w for phrase in [*data["synonyms"], *chinese, *terms._latin_places(data),
+                                 *(a or "" for pair in terms.country_names() for a in pair)]
+                for w in normalize.basic_tokens(phrase)}
+    expected |= set(data["extra_generic"])
+    expected -= set(data["stopwords"])
+    assert {"cote", "divoire", "curacao", "technology", "shenzhen"} <= expected
+    terms.generic_tokens.cache_clear()
+    assert terms.generic_tokens() == expected
+    (copy,) = tmp_path.glob("generic-words-*.json")
+    terms.generic_tokens.cache_clear()
+    with monkeypatch.context() as patch:
+        patch.setattr(normalize, "basic_tokens", _refuse)  # read from the copy
+        assert terms.generic_tokens() == expected
+    copy.write_text('{"not": "a list"}')
+    terms.generic_tokens.cache_clear()
+    assert terms.generic_tokens() == expected
+    assert list(tmp_path.glob("generic-words-*.json")) == [copy]
+    terms.generic_tokens.cache_clear()

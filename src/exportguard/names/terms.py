@@ -213,19 +213,39 @@ def _latin_places(data: dict[str, Any]) -> list[str]:
 @cache
 def generic_tokens() -> frozenset[str]:
     """Words that describe a business or a place rather than name it: industry vocabulary, place
-    names and country names. They count for less when two names are compared."""
+    names and country names. They count for less when two names are compared.
+
+    The words are kept in the data directory, keyed by everything they are made from (the
+    phrases, the country names, the normaliser's code and the installed anyascii): a screen of a
+    name in Latin letters then neither reads the phrases again nor imports anyascii for the
+    accented country names (Côte d'Ivoire); a missing, damaged or stale file is made again."""
+    data = _terms_data()
+    terms = [t for v in data["chinese_terms"].values() for t in (v if isinstance(v, list) else [v])]
+    phrases = [*data["synonyms"], *terms, *_latin_places(data)]
+    countries = [attribute or "" for pair in country_names() for attribute in pair]
+    spec = find_spec("anyascii")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    digest = hashlib.sha256("\0".join(
+        ["generic 1", f"{origin}:{os.stat(origin).st_mtime_ns if origin else ''}", *phrases,
+         "\1", *countries, "\1", *map(repr, data["extra_generic"]), "\1",
+         *map(repr, data["stopwords"])]
+    ).encode("utf-8"))
+    digest.update(PACKAGE.joinpath("names/normalize.py").read_bytes())
+    path = data_dir() / f"generic-words-{digest.hexdigest()[:16]}.json"
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        kept = json.loads(path.read_text("utf-8"))
+        if isinstance(kept, list) and all(isinstance(w, str | bool) for w in kept):
+            return frozenset(kept)
     from exportguard.names.normalize import basic_tokens
 
-    data = _terms_data()
     words: set[str] = set()
-    terms = [t for v in data["chinese_terms"].values() for t in (v if isinstance(v, list) else [v])]
-    for phrase in [*data["synonyms"], *terms, *_latin_places(data)]:
+    for phrase in [*phrases, *countries]:
         words.update(basic_tokens(phrase))
-    for name, common_name in country_names():
-        for attribute in (name, common_name):
-            words.update(basic_tokens(attribute or ""))
     words.update(data["extra_generic"])
-    return frozenset(words - set(data["stopwords"]))
+    found = frozenset(words - set(data["stopwords"]))
+    # (YAML reads an unquoted `no` as False: it is kept as the parse gives it)
+    keep(path, json.dumps(sorted(found, key=repr)).encode("utf-8"), family="generic-words-*.json")
+    return found
 
 
 @cache
