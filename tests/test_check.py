@@ -27,7 +27,7 @@ SCENARIOS = [
     ("megvii-ear99-day-after", "CN", [MEGVII], None, "EAR99", "2019-10-10",
      "license_required", "presumption_of_denial", ["entity-list"], {}),
     ("megvii-named-eccn-case-by-case", "CN", [MEGVII], None, "1A004.c", "2020-01-01",
-     "license_required", "case_by_case", ["entity-list"], {}),
+     "license_required", "case_by_case", ["licence-by-eccn", "entity-list"], {}),
     ("hikvision-ear99-2024", "CN", [HIKVISION], None, "EAR99", "2024-01-01",
      "license_required", "presumption_of_denial", ["entity-list"], {}),
     ("a100-unlisted-cn-day-before-august-2022-letter", "CN", [UNLISTED_CN], "A100", None,
@@ -288,6 +288,24 @@ def test_an_advanced_computing_eccn_without_its_paragraph_is_review_not_cleared(
         assert answer.decision == expected, given
         if expected == "review":
             assert "item_ac" in answer.missing_facts
+
+
+@pytest.mark.parametrize(("eccn", "destination", "decision", "outcome"), [
+    ("3A001.a", "CN", "review", "review"),       # NS/MT columns: the chart is not modelled
+    ("5A002.a", "CN", "review", "review"),
+    ("5A992.c", "CN", "no_license_required", "info"),  # 9x9: anti-terrorism only
+    ("3A991.a", "DE", "no_license_required", "info"),
+    ("5A992.c", "RU", "review", "review"),      # 746.8(a)(1): every ECCN to Russia
+    ("3A991.a", "IR", "license_required", "review"),  # an AT destination (and the embargo)
+])
+def test_a_us_origin_item_of_an_unmodelled_eccn_is_never_silently_cleared(
+        full_screener, eccn, destination, decision, outcome):
+    result = decide(full_screener, destination=destination, parties=[
+        Party("Contoso Trading Co", country=destination)], item_eccn=eccn, on="2024-06-01")
+    assert result.decision == decision, [r.to_dict() for r in result.reasons]
+    (reason,) = [r for r in result.reasons if r.rule_id == "licence-by-eccn"]
+    assert reason.outcome == outcome and "U.S.-origin item" in reason.summary
+    assert "Part 738" in reason.citation
 
 
 def test_contradictory_party_input_is_refused(full_screener):

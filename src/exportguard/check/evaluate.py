@@ -121,7 +121,7 @@ def check(
             result.ownership = finding.to_dict()
             reasons.extend(ownership_reasons(finding, party, eccn))
     jurisdiction = assess_jurisdiction(origin, eccn, {**facts, **footnote_facts(screened)}, day)
-    reasons = jurisdiction_reasons(reasons, jurisdiction, eccn)
+    reasons = jurisdiction_reasons(reasons, jurisdiction, eccn, dest)
     if jurisdiction.subject_to_ear is False:
         missing.clear()  # no EAR rule can reach the item, whatever else is unknown
     else:

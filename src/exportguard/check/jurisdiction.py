@@ -491,11 +491,17 @@ _NOT_EAR_RULES = frozenset({"sdn-blocking", "ofac-50-percent", "possible-match"}
 
 
 def jurisdiction_reasons(reasons: list[CheckReason], found: Jurisdiction,
-                         eccn: str | None) -> list[CheckReason]:
+                         eccn: str | None, destination: str | None = None) -> list[CheckReason]:
     """The check's reasons once jurisdiction is known: an item not subject to the EAR takes no
     EAR licence requirement (they become information); an undecided one leaves each of them
     as a question for review."""
     if found.basis == "us_origin":
+        # A U.S.-origin item is subject to the EAR wherever it is (734.3(a)(1)); an ECCN the
+        # rules do not model is a question for review, never a silent "no licence required".
+        if eccn is not None and not matches(eccn, _MODELLED_ITEMS):
+            if _AT_SERIES.match(eccn) and destination not in _EVERY_ECCN_DESTINATIONS:
+                return [_at_series_reason(eccn), *reasons]
+            return [_unmodelled_item_reason(eccn, "U.S.-origin item"), *reasons]
         return reasons
     if found.subject_to_ear:
         first = [_jurisdiction_reason(found, "info", "no_license_required")]
@@ -518,13 +524,39 @@ def jurisdiction_reasons(reasons: list[CheckReason], found: Jurisdiction,
     return out
 
 
-def _unmodelled_item_reason(eccn: str | None) -> CheckReason:
+# The 9x9 ECCNs (third character 9: 3A991, 4A994, 5A992...) are in the usual case controlled for
+# anti-terrorism reasons only (their CCL entries' "AT applies to entire entry"), which reach
+# Cuba, Iran, North Korea and Syria (Supplement No. 1 to Part 738, AT column; Part 746); every
+# ECCN needs a licence to Russia and Belarus (746.8(a)(1), 87 FR 12226, from 2022-02-24).
+_AT_SERIES = re.compile(r"\d[A-E]9\d\d")
+_EVERY_ECCN_DESTINATIONS = frozenset({"CU", "IR", "KP", "SY", "RU", "BY"})
+
+
+def _at_series_reason(eccn: str) -> CheckReason:
+    return CheckReason(
+        rule_id="licence-by-eccn",
+        outcome="info",
+        effect="no_license_required",
+        review_policy=None,
+        summary=f"The U.S.-origin item ({eccn}) is subject to the EAR; its ECCN is of the 9x9 "
+        "series, controlled in the usual case for anti-terrorism reasons only, which need no "
+        "licence for this destination on the Commerce Country Chart. exportguard does not model "
+        "the CCL entry itself: read it (a 9x9 entry with other reasons, or a licence "
+        "requirement of Part 744 or 746, changes the answer).",
+        citation="15 CFR 738.4 and Supplement No. 1 to Part 738 (AT column); 746.8(a)(1)",
+        source="https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C/part-738",
+        effective_from=None,
+        effective_to=None,
+    )
+
+
+def _unmodelled_item_reason(eccn: str | None, what: str = "foreign-made item") -> CheckReason:
     return CheckReason(
         rule_id="licence-by-eccn",
         outcome="review",
         effect="review",
         review_policy=None,
-        summary=f"The foreign-made item ({eccn or 'ECCN not given'}) is subject to the EAR; "
+        summary=f"The {what} ({eccn or 'ECCN not given'}) is subject to the EAR; "
         "the licence requirements of its ECCN (reasons for control on the Commerce Country "
         "Chart, Part 742) are not modelled by exportguard beyond the advanced-computing rules: "
         "read its CCL entry for this destination.",
