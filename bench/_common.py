@@ -165,6 +165,28 @@ def average_precision(scored: Iterable[tuple[float, bool]], n_pos: int) -> float
     return ap
 
 
+def profile_some(screener, queries: list[str], wanted: set[int], orders: tuple[str, ...],
+                 top: int, title: str) -> None:
+    """Screen every query in order (as the timed run did, so the caches are as warm) with
+    cProfile (CPU-time timer) on only the queries numbered in `wanted`; print its top lines
+    by each order."""
+    import cProfile
+    import pstats
+    import time
+
+    profile = cProfile.Profile(time.thread_time)
+    for number, query in enumerate(queries):
+        if number in wanted:
+            profile.enable()
+            screener.screen(query, limit=10)
+            profile.disable()
+        else:
+            screener.screen(query, limit=10)
+    for order in orders:
+        print(f"\ncProfile of {title} (CPU time), by {order}:")
+        pstats.Stats(profile).sort_stats(order).print_stats(top)
+
+
 def percentile(sorted_values: list[float], q: float) -> float:
     if not sorted_values:
         return float("nan")

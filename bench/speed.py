@@ -33,7 +33,14 @@ from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import CSL_COMPACT, import_screener, load_entries, matcher_fingerprint, percentile  # noqa: E402
+from _common import (  # noqa: E402
+    CSL_COMPACT,
+    import_screener,
+    load_entries,
+    matcher_fingerprint,
+    percentile,
+    profile_some,
+)
 
 
 def rss_mib() -> float:
@@ -173,9 +180,6 @@ def _timed(screener, queries: list[str], lat: list[float], lat_cpu: list[float])
 
 def _profile_tail(screener, queries: list[str], args: argparse.Namespace) -> int:
     """See the module's docstring: the child times, the parent profiles the slow tail."""
-    import cProfile
-    import pstats
-
     read, write = os.pipe()
     child = os.fork()
     if child == 0:  # the timed run, as without the option
@@ -195,23 +199,14 @@ def _profile_tail(screener, queries: list[str], args: argparse.Namespace) -> int
     os.waitpid(child, 0)
     count = max(1, round(len(queries) * args.profile_tail))
     slow = set(sorted(range(len(queries)), key=lambda i: -lat_cpu[i])[:count])
-    profile = cProfile.Profile(time.thread_time)
-    for number, query in enumerate(queries):
-        if number in slow:
-            profile.enable()
-            screener.screen(query, limit=10)
-            profile.disable()
-        else:
-            screener.screen(query, limit=10)
     tail_cpu = sorted(lat_cpu[i] for i in slow)
     in_han = sum(1 for i in slow if any("\u4e00" <= c <= "\u9fff" for c in queries[i]))
     print(f"\nslowest {count} queries ({args.profile_tail:.0%}) by CPU time in the timed run: "
           f"{tail_cpu[0] * 1000:.2f}-{tail_cpu[-1] * 1000:.2f} ms, sum "
           f"{sum(tail_cpu) * 1000:.0f} ms of {sum(lat_cpu) * 1000:.0f} ms; "
           f"{in_han} of them in Chinese characters")
-    for order in ("tottime", "cumulative"):
-        print(f"\ncProfile of those queries (CPU time), by {order}:")
-        pstats.Stats(profile).sort_stats(order).print_stats(args.profile_top)
+    profile_some(screener, queries, slow, ("tottime", "cumulative"), args.profile_top,
+                 "those queries")
     return 0
 
 

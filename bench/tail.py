@@ -26,7 +26,13 @@ from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import CSL_COMPACT, import_screener, load_entries, percentile  # noqa: E402
+from _common import (  # noqa: E402
+    CSL_COMPACT,
+    import_screener,
+    load_entries,
+    percentile,
+    profile_some,
+)
 
 
 def speed_queries(entries: list, count: int) -> list[str]:
@@ -179,21 +185,8 @@ def main(argv: list[str] | None = None) -> int:
                                          "queries": queries, "slow": rows}, ensure_ascii=False,
                                         indent=1), encoding="utf-8")
     if args.profile:
-        import cProfile
-        import pstats
-
-        wanted = set(slow)
-        profile = cProfile.Profile(time.thread_time)
-        for number, query in enumerate(queries):
-            if number in wanted:
-                profile.enable()
-                screener.screen(query, limit=10)
-                profile.disable()
-            else:
-                screener.screen(query, limit=10)
-        for order in ("tottime", args.sort):
-            print(f"\ncProfile of the slowest {count} (CPU time), by {order}:")
-            pstats.Stats(profile).sort_stats(order).print_stats(args.top)
+        profile_some(screener, queries, set(slow), ("tottime", args.sort), args.top,
+                     f"the slowest {count}")
     return 0
 
 

@@ -28,3 +28,10 @@ def found(screener: Screener, query: str, country: str | None = None, **screen_a
 def features(match) -> dict:
     """A match's explanation features by name."""
     return {f.name: f for f in match.features}
+
+
+def readings(text: str) -> list[str]:
+    """The readings of a name in characters (`names.chinese.read_text`), spaces normalised."""
+    from exportguard.names.chinese import read_text
+
+    return [" ".join(r.text.split()) for r in read_text(text)]

@@ -55,6 +55,14 @@ def csl_entries():
 
 
 @pytest.fixture(scope="session")
+def listed_only(csl_entries) -> Screener:
+    """The reference CSL without any name in characters: every party as if uncurated."""
+    from dataclasses import replace
+
+    return Screener.from_entries([replace(e, local_names=[]) for e in csl_entries])
+
+
+@pytest.fixture(scope="session")
 def full_screener(csl_entries) -> Screener:
     """The full reference CSL with the curated local names, as `current_screener` builds it."""
     from exportguard.lists.starter import with_local_names

@@ -36,6 +36,24 @@ def _variants(name: str, rng: random.Random) -> list[str]:
     return found
 
 
+def _pairs_as_screened(screener, entries, rng):
+    """(query, entry, screen's match of the entry, compare_names of the pair) for each variant
+    of each entry's name that finds the entry at 0.5 in a screen of the whole list; the pair's
+    score and features are asserted equal to the screen's."""
+    for entry in entries:
+        for query in _variants(entry.name, rng):
+            result = screener.screen(query, limit=100, min_score=0.5)
+            hit = next((m for m in result.matches if m.entry.key == entry.key), None)
+            if hit is None:
+                continue
+            pair = compare_names(query, entry.name, country_b=entry.countries, screener=screener)
+            assert pair.score == pytest.approx(hit.score, abs=1e-9), (query, entry.name)
+            assert pair.match is not None
+            assert [f.to_dict() for f in pair.match.features] == \
+                [f.to_dict() for f in hit.features], (query, entry.name)
+            yield query, entry, hit, pair
+
+
 def test_a_pair_scores_what_a_screen_against_the_full_list_gives_the_entry(
         csl_entries, full_screener):
     """For entries of the reference CSL with one name (no alias, no curated name: the one-name
@@ -46,22 +64,11 @@ def test_a_pair_scores_what_a_screen_against_the_full_list_gives_the_entry(
               and len(e.name.split()) >= 2 and with_local_names(e) is e]
     compared = 0
     exact = 0
-    for entry in rng.sample(single, 40):
-        for query in _variants(entry.name, rng):
-            result = full_screener.screen(query, limit=100, min_score=0.5)
-            hit = next((m for m in result.matches if m.entry.key == entry.key), None)
-            if hit is None:
-                continue
-            pair = compare_names(query, entry.name, country_b=entry.countries,
-                                 screener=full_screener)
-            assert pair.score == pytest.approx(hit.score, abs=1e-9), (query, entry.name)
-            assert pair.match is not None
-            assert [f.to_dict() for f in pair.match.features] == \
-                [f.to_dict() for f in hit.features], (query, entry.name)
-            assert pair.decision == ("clear" if hit.score < DEFAULT_THRESHOLD else
-                                     "match" if hit.score >= 0.999 else "review")
-            compared += 1
-            exact += hit.score >= 0.999
+    for _, _, hit, pair in _pairs_as_screened(full_screener, rng.sample(single, 40), rng):
+        assert pair.decision == ("clear" if hit.score < DEFAULT_THRESHOLD else
+                                 "match" if hit.score >= 0.999 else "review")
+        compared += 1
+        exact += hit.score >= 0.999
     # Most variants find their entry at 0.5 (the typos and reversed names too), some exactly.
     assert compared >= 150
     assert 60 <= exact <= compared - 50
@@ -156,18 +163,8 @@ def test_a_pair_scores_what_a_screen_gives_a_listed_individual(csl_entries, full
     single = [e for e in csl_entries if e.type == "Individual" and not e.alt_names
               and len(e.name.split()) >= 3 and with_local_names(e) is e]
     compared = contained = 0
-    for entry in rng.sample(single, 40):
-        for query in _variants(entry.name, rng):
-            result = full_screener.screen(query, limit=100, min_score=0.5)
-            hit = next((m for m in result.matches if m.entry.key == entry.key), None)
-            if hit is None:
-                continue
-            pair = compare_names(query, entry.name, country_b=entry.countries,
-                                 screener=full_screener)
-            assert pair.score == pytest.approx(hit.score, abs=1e-9), (query, entry.name)
-            assert [f.to_dict() for f in pair.match.features] == \
-                [f.to_dict() for f in hit.features], (query, entry.name)
-            compared += 1
-            contained += any(f.name == "name_parts_contained" for f in hit.features)
+    for _, _, hit, _ in _pairs_as_screened(full_screener, rng.sample(single, 40), rng):
+        compared += 1
+        contained += any(f.name == "name_parts_contained" for f in hit.features)
     assert compared >= 150
     assert contained >= 5

@@ -4,7 +4,6 @@ an A-share stock's short name with the exchange's marks (*ST, -U), and a former 
 written after the name (（原名...）, 曾用名). Real entries of the reference CSL, with the listed
 names only (as a party without a curated record is screened) where the rule is a reading."""
 
-from dataclasses import replace
 
 import pytest
 
@@ -23,14 +22,6 @@ BAOTOU = ("Baotou Guanghua Chemical Industrial Corporation (Parent Organization:
           "Nuclear Group Corporation (CNNC))")
 CASIC23 = ("China Aerospace Science and Industry Corporation Second Academy. Subordinate "
            "Institution - 23rd Research Institute")
-
-
-@pytest.fixture(scope="module")
-def listed_only(csl_entries):
-    """The reference CSL without any name in characters: every party as if uncurated."""
-    from exportguard.screening import Screener
-
-    return Screener.from_entries([replace(e, local_names=[]) for e in csl_entries])
 
 
 def best(screener, query, **kwargs):

@@ -5,30 +5,17 @@ heavy equipment), a trade name that ends with the first character of the term af
 English name (半导体制造国际公司). Real entries of the reference CSL, screened without their
 curated names in characters (as a party without a curated record is), and with them."""
 
-from dataclasses import replace
 from functools import partial
 
 import pytest
 
-from exportguard.names.chinese import read_text, trade_name_with_head
+from exportguard.names.chinese import trade_name_with_head
 from exportguard.screening import DEFAULT_THRESHOLD
 from exportguard.screening.screener import FUZZY_CEILING, _word_for_word
-from tests.checking import features
+from tests.checking import features, readings
 from tests.checking import found as _found
 
 found = partial(_found, min_score=0)
-
-
-@pytest.fixture(scope="module")
-def listed_only(csl_entries):
-    """The reference CSL without any name in characters: every party as if uncurated."""
-    from exportguard.screening import Screener
-
-    return Screener.from_entries([replace(e, local_names=[]) for e in csl_entries])
-
-
-def _readings(text: str) -> list[str]:
-    return [" ".join(r.text.split()) for r in read_text(text)]
 
 
 @pytest.mark.parametrize(
@@ -40,7 +27,7 @@ def _readings(text: str) -> list[str]:
     ],
 )
 def test_business_words_are_read_as_english(query, reading):
-    assert _readings(query)[0] == reading
+    assert readings(query)[0] == reading
 
 
 @pytest.mark.parametrize(
@@ -65,7 +52,7 @@ def test_uncurated_parties_are_found_by_their_business_words(listed_only, query,
 def test_a_trade_name_may_take_the_first_character_of_the_term_after_it(listed_only):
     # jieba reads 微 inside 微电子; HK HENGBANGWEI ELECTRONICS LIMITED (sanctioned 2024-05-01)
     # spells its trade name 恒邦微. The usual reading stays first.
-    assert _readings("恒邦微电子") == ["hengbang microelectronics", "hengbangwei electronics"]
+    assert readings("恒邦微电子") == ["hengbang microelectronics", "hengbangwei electronics"]
     assert trade_name_with_head("恒邦微电子") == "恒邦微"
     match = found(listed_only, "恒邦微电子")["HK HENGBANGWEI ELECTRONICS LIMITED"]
     assert match.score >= DEFAULT_THRESHOLD

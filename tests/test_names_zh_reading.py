@@ -3,7 +3,6 @@ curated name in characters (issue 16), and the conflicts that keep unlisted Chin
 clear. Real entries of the reference CSL: with the curated local names, and with the listed
 names only (as a party without a curated record is screened)."""
 
-from dataclasses import replace
 from functools import partial
 
 import pytest
@@ -19,14 +18,6 @@ from tests.checking import found as _found
 
 # these screens look further down the list than screen's defaults
 found = partial(_found, min_score=0)
-
-
-@pytest.fixture(scope="module")
-def listed_only(csl_entries):
-    """The reference CSL without any name in characters: every party as if uncurated."""
-    from exportguard.screening import Screener
-
-    return Screener.from_entries([replace(e, local_names=[]) for e in csl_entries])
 
 
 @pytest.mark.parametrize(

@@ -4,29 +4,16 @@ management, 设计 design), and "HK" / "Hongkong" in Latin names, which Hong Kon
 Registry takes to be the same words as "Hong Kong". Real entries of the reference CSL, screened
 without their curated names in characters (as a party without a curated record is)."""
 
-from dataclasses import replace
 from functools import partial
 
 import pytest
 
-from exportguard.names.chinese import read_text
 from exportguard.names.normalize import name_forms
 from exportguard.screening import DEFAULT_THRESHOLD
 from tests.checking import found as _found
+from tests.checking import readings
 
 found = partial(_found, min_score=0)
-
-
-@pytest.fixture(scope="module")
-def listed_only(csl_entries):
-    """The reference CSL without any name in characters: every party as if uncurated."""
-    from exportguard.screening import Screener
-
-    return Screener.from_entries([replace(e, local_names=[]) for e in csl_entries])
-
-
-def _readings(text: str) -> list[str]:
-    return [" ".join(r.text.split()) for r in read_text(text)]
 
 
 @pytest.mark.parametrize(
@@ -40,7 +27,7 @@ def _readings(text: str) -> list[str]:
     ],
 )
 def test_business_words_are_read_as_english(query, reading):
-    assert _readings(query)[0] == reading
+    assert readings(query)[0] == reading
 
 
 @pytest.mark.parametrize(
