@@ -308,6 +308,17 @@ def test_a_us_origin_item_of_an_unmodelled_eccn_is_never_silently_cleared(
     assert "Part 738" in reason.citation
 
 
+@pytest.mark.parametrize("day", ["2021-06-01", "2022-04-07", "2022-04-08"])
+def test_a_9x9_item_to_russia_is_review_on_either_side_of_the_2022_rules(full_screener, day):
+    """The set of every-ECCN destinations carries no dates (87 FR 22130 made all CCL items need a
+    licence to Russia from 2022-04-08): before it the answer is review, more cautious than the
+    text, never a clearance."""
+    result = decide(full_screener, destination="RU", parties=[
+        Party("Contoso Trading Co", country="RU")], item_eccn="5A992.c", on=day)
+    assert result.decision == "review"
+    assert "licence-by-eccn" in result.fired
+
+
 def test_contradictory_party_input_is_refused(full_screener):
     with pytest.raises(InputError) as caught:
         decide(full_screener, destination="JP", parties=[Party("X KK", parent_hq="CN")],

@@ -527,7 +527,11 @@ def jurisdiction_reasons(reasons: list[CheckReason], found: Jurisdiction,
 # The 9x9 ECCNs (third character 9: 3A991, 4A994, 5A992...) are in the usual case controlled for
 # anti-terrorism reasons only (their CCL entries' "AT applies to entire entry"), which reach
 # Cuba, Iran, North Korea and Syria (Supplement No. 1 to Part 738, AT column; Part 746); every
-# ECCN needs a licence to Russia and Belarus (746.8(a)(1), 87 FR 12226, from 2022-02-24).
+# ECCN needs a licence to Russia and Belarus (746.8(a)(1): Categories 3-9 from 2022-02-24, 87 FR
+# 12226, and Belarus from 2022-03-02, 87 FR 13048; "all items on the Commerce Control List" from
+# 2022-04-08, 87 FR 22130, https://www.govinfo.gov/content/pkg/FR-2022-04-14/html/2022-07937.htm).
+# The set carries no dates: a 9x9 item to Russia or Belarus before those days is sent to review
+# too (more cautious than the text, never a clearance the text denies).
 _AT_SERIES = re.compile(r"\d[A-E]9\d\d")
 _EVERY_ECCN_DESTINATIONS = frozenset({"CU", "IR", "KP", "SY", "RU", "BY"})
 
@@ -543,7 +547,8 @@ def _at_series_reason(eccn: str) -> CheckReason:
         "licence for this destination on the Commerce Country Chart. exportguard does not model "
         "the CCL entry itself: read it (a 9x9 entry with other reasons, or a licence "
         "requirement of Part 744 or 746, changes the answer).",
-        citation="15 CFR 738.4 and Supplement No. 1 to Part 738 (AT column); 746.8(a)(1)",
+        citation="15 CFR 738.4 and Supplement No. 1 to Part 738 (AT column); 746.8(a)(1) "
+        "(87 FR 22130, all CCL items to Russia and Belarus from 2022-04-08)",
         source="https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C/part-738",
         effective_from=None,
         effective_to=None,
