@@ -132,6 +132,9 @@ def test_history_cli_shows_added_and_removed(store, sample, monkeypatch, tmp_pat
     assert d["counts"] == {"added": 0, "removed": 1, "changed": 0}
     bad = runner.invoke(app, ["diff", "--from", "1", "--to", "77"])
     assert bad.exit_code == 2 and "no snapshot #77" in bad.stderr
+    itself = runner.invoke(app, ["diff", "--from", "2", "--to", "2"])  # not "nothing changed"
+    assert itself.exit_code == 2, itself.output
+    assert "--from and --to both name snapshot #2" in " ".join(itself.stderr.split())
 
 
 def test_snapshot_in_force_on_a_date(store, sample):

@@ -61,7 +61,7 @@ def test_release_route_answers_like_the_cli(service: Service) -> None:
 
 @pytest.mark.parametrize(("body", "field"), [
     ({"technology": "3A090.a", "nationalities": ["CN"]}, "technology"),
-    ({"technology": "3E001", "nationalities": ["ZZ"]}, "nationality"),
+    ({"technology": "3E001", "nationalities": ["ZZ"]}, "nationalities.0"),
     ({"technology": "3E001", "nationalities": ["US"], "permanent_resident": True},
      "permanent_resident"),
 ])

@@ -38,7 +38,7 @@ def test_api_before_the_rule_is_not_covered(service: Service) -> None:
 
 
 @pytest.mark.parametrize(("body", "field"), [
-    ({"activities": ["robots"]}, "activity"),
+    ({"activities": ["robots"]}, "activities"),
     ({"transaction": "shares"}, "transaction"),
     ({"revenue_share": 101}, "revenue_share"),
     ({"date": "2025-02-30"}, "date"),

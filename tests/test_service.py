@@ -419,7 +419,7 @@ def test_audit_dates_are_calendar_days_only(service: Service, path: str, day: st
     answer = service.get(path.format(day=day), "admin")
     assert answer.status_code == 422, answer.text
     error = answer.json()["error"]
-    assert error["field"] == "query.from" and "YYYY-MM-DD" in error["message"], error
+    assert error["field"] == "from" and "YYYY-MM-DD" in error["message"], error
     assert service.get(path.format(day="2026-01-01"), "admin").status_code == 200
 
 

@@ -121,7 +121,7 @@ def test_history_index_is_built_once_per_snapshot_set(store: Store, monkeypatch)
     service = Service(store)
     try:
         empty = service.get("/history", params={"name": ""})
-        assert empty.status_code == 422 and empty.json()["error"]["field"] == "query.name"
+        assert empty.status_code == 422 and empty.json()["error"]["field"] == "name"
         assert built == []  # refused before any work
         for _ in range(3):
             found = service.get("/history", params={"name": LISTED})

@@ -12,11 +12,13 @@ class ExportGuardError(Exception):
 
 
 class InputError(ExportGuardError):
-    """A value given by the user is unusable; `field` names which one."""
+    """A value given by the user is unusable; `field` names which one, and `index` which
+    element (from 0) when the value is one of several (the second party, a nationality)."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, *, index: int | None = None) -> None:
         self.field = field
         self.message = message
+        self.index = index
         super().__init__(f"{field}: {message}")
 
 

@@ -65,7 +65,7 @@ def check(
     if len(parties) > MAX_PARTIES:
         raise InputError("party", f"at most {MAX_PARTIES} parties per check")
     screener = screener_for(day)
-    parties = [_checked_party(p) for p in parties]
+    parties = [_checked_party(p, index) for index, p in enumerate(parties)]
     assumptions: list[str] = []
     findings = [ownership_of(ownership, screener, p.name, p.country, day) if ownership else None
                 for p in parties]
@@ -228,7 +228,15 @@ def _destination(value: str) -> str:
     return parse_country(value, "destination")
 
 
-def _checked_party(party: Party) -> Party:
+def _checked_party(party: Party, index: int) -> Party:
+    try:
+        return _checked_one(party)
+    except InputError as exc:
+        exc.index = index  # which party, for the API's `parties.N.field`
+        raise
+
+
+def _checked_one(party: Party) -> Party:
     if not party.name or not party.name.strip():
         raise InputError("party", "a party name is required")
     if party.parent_hq and not party.parent:

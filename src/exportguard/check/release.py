@@ -227,6 +227,14 @@ def _record_reason(record: DatedRecord, outcome: str, effect: str, summary: str)
         caveat=record.caveat)
 
 
+def _nationality(value: str, index: int) -> str:
+    try:
+        return parse_country(value, "nationality")
+    except InputError as exc:
+        exc.index = index  # which one, for the API's `nationalities.N`
+        raise
+
+
 def _checked(request: ReleaseRequest) -> tuple[str, str | None, tuple[str, ...]]:
     technology = parse_eccn(request.technology, "technology")
     if technology != "EAR99" and not is_technology_or_software(technology):
@@ -235,11 +243,13 @@ def _checked(request: ReleaseRequest) -> tuple[str, str | None, tuple[str, ...]]
     for_item = parse_eccn(request.for_item, "for_item") if request.for_item else None
     if len(request.nationalities) > MAX_NATIONALITIES:
         raise InputError("nationality", f"at most {MAX_NATIONALITIES} nationalities")
-    nationalities = tuple(dict.fromkeys(parse_country(c, "nationality")
-                                        for c in request.nationalities))
+    nationalities = tuple(dict.fromkeys(_nationality(c, index)
+                                        for index, c in enumerate(request.nationalities)))
     if not nationalities and not (request.permanent_resident or request.protected_individual):
-        raise InputError("nationality", "give the person's citizenship (--nationality CC), or "
-                         "--permanent-resident / --protected-individual")
+        raise InputError("nationality", "give the person's citizenship or permanent residency "
+                         "(--nationality, an ISO code), or say the person is a U.S. permanent "
+                         "resident (--permanent-resident) or a protected individual "
+                         "(--protected-individual)")
     if "US" in nationalities and request.permanent_resident:
         raise InputError("permanent_resident", "a U.S. citizen is not a permanent resident")
     return technology, for_item, nationalities

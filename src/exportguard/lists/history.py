@@ -241,6 +241,10 @@ class SnapshotDiff:
 
 
 def diff_snapshots(store: Store, old_id: int, new_id: int) -> SnapshotDiff:
+    if old_id == new_id:  # would list no change, which reads as "nothing changed"
+        raise InputError("to", f"--from and --to both name snapshot #{old_id}; a diff compares "
+                         "two different snapshots of one source (`exportguard lists --all` "
+                         "shows them)")
     old = store.snapshot(old_id, "from")
     new = store.snapshot(new_id, "to")
     if old.source != new.source:

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exportguard.audit_anchor import Anchoring
 from exportguard.errors import ExportGuardError, InputError, ListFileError, StoreError
+from exportguard.service import api_words
 from exportguard.service.checkpoint import Checkpointer
 from exportguard.service.docs import install_docs
 from exportguard.service.metrics import RequestMetrics, metrics_response
@@ -290,6 +291,9 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> Any:
+        if request.url.path.startswith("/api/"):  # the JSON field sent, not the CLI's flag
+            field, message = api_words.input_error(request.url.path, exc)
+            return reply(request, 422, "invalid_input", message, field)
         return reply(request, 422, "invalid_input", str(exc), exc.field)
 
     @app.exception_handler(ListFileError)
@@ -311,17 +315,24 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ExportGuardError)
     async def other_error(request: Request, exc: ExportGuardError) -> Any:
-        return reply(request, 422, "refused", str(exc), None)
+        message = str(exc)
+        if request.url.path.startswith("/api/"):
+            message = api_words.for_api(message)
+        return reply(request, 422, "refused", message, None)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Any:
         first = exc.errors()[0] if exc.errors() else {}
-        location = [str(part) for part in first.get("loc", ()) if part not in ("body",)]
-        field = ".".join(location) or "body"
+        # the field as the caller sent it: `parties.0.name`, `from` (not `query.from`)
+        location = list(first.get("loc", ()))
+        if location and location[0] in ("body", "query", "path"):
+            location = location[1:]
+        field = ".".join(str(part) for part in location) or "body"
         if first.get("type") == "json_invalid":
             field, message = "body", "the body is not valid JSON"
         else:
-            message = f"{field}: {first.get('msg', 'invalid')}"
+            why = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+            message = f"{field}: {why}"
         return reply(request, 422, "invalid_input", message, field)
 
     @app.exception_handler(StarletteHTTPException)

@@ -48,6 +48,7 @@ _COMMANDS = {
     "`exportguard ownership import`": "the Ownership page's import",
     "`exportguard batch`": "the command line's `exportguard batch`",
     "`exportguard invest`": "the Invest page",
+    "`exportguard lists --all`": "the table of snapshots",
 }
 
 
