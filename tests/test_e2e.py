@@ -512,3 +512,10 @@ def test_every_navigation_link_opens_a_page(as_role, server: Running) -> None:
     page.get_by_label("to snapshot").fill("2")
     page.get_by_label("to snapshot").press("Enter")
     expect(page.locator("#diff-error")).to_contain_text("a diff compares two snapshots of one")
+    # A snapshot compared with itself is refused, naming the page's two fields (not --from).
+    page.get_by_label("Diff from snapshot").fill("2")
+    page.get_by_label("to snapshot").fill("2")
+    page.get_by_label("to snapshot").press("Enter")
+    expect(page.locator("#diff-error")).to_contain_text(
+        "the “Diff from snapshot” and “to snapshot” fields both name snapshot #2")
+    expect(page.locator("#diff-error")).not_to_contain_text("--")
