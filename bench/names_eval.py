@@ -56,6 +56,13 @@
   it; every query a name printed on the page in its row and in no earlier set (bench/README.md says
   how small its listed half is and why). Every row `heldout`; held back like zh_b (thresholds from
   zh's `dev` rows; run it once, by the lead).
+- `data/names_eval_zh_i.csv` (`--sets zh_i`): a ninth Chinese set, listed and unlisted rows in one
+  file, written by one helper without reading the curated names or the matcher and without running
+  it. Listed parties drawn, not chosen (the CSL's EL / MEU / NS-CMIC / SDN entries with a CN, HK or
+  MO country, ordered by the SHA-256 of "zh_i-2026-12-06:<key>"; every draw and its outcome is
+  logged in `data/names_eval_zh_i_draws.csv`); its listed half is very small (bench/README.md says
+  why). Every row `heldout`; held back like zh_b (thresholds from zh's `dev` rows; run it once,
+  by the lead).
 
 Each row carries a `split` column (`dev` / `heldout`, by a hash of the party). exportguard is run as
 tests/conftest.py `full_screener` builds it (the full reference CSL with the curated local names)
@@ -72,7 +79,7 @@ data/local_names/*.yaml ("uncurated"); with one whose `source` cites the site th
 from ("curated, same source": the matcher looks up the very page the set was read from, which is
 not generalisation); with one from other sources only ("curated, independent source").
 
-    .venv/bin/python bench/names_eval.py [--sets zh pairs zh_b ... zh_h] [--splits dev]
+    .venv/bin/python bench/names_eval.py [--sets zh pairs zh_b ... zh_i] [--splits dev]
         [--no-nk] [--only-exportguard] [--misses] [--listed-names-only] [--json out.json]
 
 `--listed-names-only` screens against the lists' own names without any curated name in
@@ -104,10 +111,10 @@ SETS = {"zh": DATA_DIR / "names_eval_zh.csv", "pairs": DATA_DIR / "names_eval_pa
         "zh_b": DATA_DIR / "names_eval_zh_b.csv", "zh_c": DATA_DIR / "names_eval_zh_c.csv",
         "zh_d": DATA_DIR / "names_eval_zh_d.csv", "zh_e": DATA_DIR / "names_eval_zh_e.csv",
         "zh_f": DATA_DIR / "names_eval_zh_f.csv", "zh_g": DATA_DIR / "names_eval_zh_g.csv",
-        "zh_h": DATA_DIR / "names_eval_zh_h.csv"}
-DEFAULT_SETS = ("zh", "pairs")  # zh_b .. zh_h are held back: only when asked for by name
+        "zh_h": DATA_DIR / "names_eval_zh_h.csv", "zh_i": DATA_DIR / "names_eval_zh_i.csv"}
+DEFAULT_SETS = ("zh", "pairs")  # zh_b .. zh_i are held back: only when asked for by name
 # reported with --country CN and by curation group
-CHINESE_SETS = frozenset({"zh", "zh_b", "zh_c", "zh_d", "zh_e", "zh_f", "zh_g", "zh_h"})
+CHINESE_SETS = frozenset({"zh", "zh_b", "zh_c", "zh_d", "zh_e", "zh_f", "zh_g", "zh_h", "zh_i"})
 # Rows read with a set: names_eval_zh_hard.csv holds only `dev` rows (hard negatives written for
 # tuning the rules of screening/han_rules.py), so the heldout part of zh is what it was.
 EXTRA_ROWS = {"zh": (DATA_DIR / "names_eval_zh_hard.csv",)}
@@ -122,7 +129,7 @@ FILES_IF_PRESENT = {"zh_f": (DATA_DIR / "names_eval_zh_f.csv",
                              DATA_DIR / "names_eval_zh_g_unlisted.csv")}
 # sets without dev rows: baselines tuned on zh's dev rows
 TUNE_ON = {"zh_b": "zh", "zh_c": "zh", "zh_d": "zh", "zh_e": "zh", "zh_f": "zh", "zh_g": "zh",
-           "zh_h": "zh"}
+           "zh_h": "zh", "zh_i": "zh"}
 POSITIVE_LABELS = frozenset({"listed", "match"})
 NEGATIVE_LABELS = frozenset({"unlisted", "no_match"})
 SPLITS = ("dev", "heldout")
@@ -395,7 +402,7 @@ def print_misses(outcomes: list[Outcome], rows: list[dict[str, str]], t: float) 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="exportguard on the independent names sets.")
     parser.add_argument("--sets", nargs="+", choices=sorted(SETS), default=list(DEFAULT_SETS),
-                        help="zh_b .. zh_h are held back: run each once, at the end")
+                        help="zh_b .. zh_i are held back: run each once, at the end")
     parser.add_argument("--no-nk", action="store_true", help="skip nomenklatura")
     parser.add_argument("--splits", nargs="+", choices=SPLITS, default=list(SPLITS),
                         help="screen only these splits' rows (tune on dev; heldout once)")

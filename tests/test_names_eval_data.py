@@ -5,8 +5,9 @@ come from bench/names_eval.py and are recorded in bench/RESULTS.md. names_eval_z
 names_eval_zh_c.csv, names_eval_zh_d.csv, names_eval_zh_e.csv and zh_f (names_eval_zh_f.csv and
 names_eval_zh_f_sources.csv with names_eval_zh_f_unlisted.csv, two halves written at the same
 time; either may be missing) and zh_g (names_eval_zh_g.csv with names_eval_zh_g_unlisted.csv,
-likewise) and zh_h (names_eval_zh_h.csv, one file) are held-back Chinese sets (every row
-`heldout`, each run once at the end): these tests read their shape, never screen them.
+likewise) and zh_h (names_eval_zh_h.csv, one file) and zh_i (names_eval_zh_i.csv, one file, with
+its draw log names_eval_zh_i_draws.csv) are held-back Chinese sets (every row `heldout`, each run
+once at the end): these tests read their shape, never screen them.
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ ZH_G = tuple(n for n in ZH_G_HALVES if (DATA / n).is_file())
 # zh_h: an eighth set, listed and unlisted rows in one file (bench/README.md says how it was
 # written)
 ZH_H = "names_eval_zh_h.csv"
-COLUMNS.update({name: ZH_COLUMNS for name in (*ZH_F, *ZH_G, ZH_H)})
+# zh_i: a ninth set, listed (drawn) and unlisted rows in one file
+ZH_I = "names_eval_zh_i.csv"
+COLUMNS.update({name: ZH_COLUMNS for name in (*ZH_F, *ZH_G, ZH_H, ZH_I)})
 LABELS = {
     "names_eval_zh.csv": ("listed", "unlisted"),
     "names_eval_pairs.csv": ("match", "no_match"),
@@ -63,14 +66,14 @@ LABELS = {
 }
 CHINESE = ("names_eval_zh.csv", "names_eval_zh_b.csv", "names_eval_zh_c.csv",
            "names_eval_zh_d.csv", "names_eval_zh_e.csv", "names_eval_zh_hard.csv", *ZH_F, *ZH_G,
-           ZH_H)
+           ZH_H, ZH_I)
 # all heldout, no tuning
 HELD_BACK = frozenset({"names_eval_zh_b.csv", "names_eval_zh_c.csv", "names_eval_zh_d.csv",
-                       "names_eval_zh_e.csv", *ZH_F, *ZH_G, ZH_H})
+                       "names_eval_zh_e.csv", *ZH_F, *ZH_G, ZH_H, ZH_I})
 DEV_ONLY = frozenset({"names_eval_zh_hard.csv"})  # every row dev: written for tuning
 # in_local_names is filled in by the lead from the curated yaml (its writer did not read it)
 LOCAL_NAMES_UNFILLED = frozenset({"names_eval_zh_c.csv", "names_eval_zh_d.csv",
-                                  "names_eval_zh_e.csv", *ZH_F, *ZH_G, ZH_H})
+                                  "names_eval_zh_e.csv", *ZH_F, *ZH_G, ZH_H, ZH_I})
 HAN = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -366,8 +369,8 @@ def test_zh_f_sources_part_is_its_own_method_and_adds_new_parties() -> None:
         ZH_F_SOURCES_SIZE
     assert all(r["note"].startswith(ZH_F_SOURCES_METHOD) for r in rows)
     assert all(r["label"] == "listed" for r in rows)
-    # the sets written before it (zh_g and zh_h, written later, may take its parties again)
-    others = [r for f in CHINESE if f != ZH_F_SOURCES and f not in (*ZH_G, ZH_H)
+    # the sets written before it (zh_g, zh_h and zh_i, written later, may take its parties again)
+    others = [r for f in CHINESE if f != ZH_F_SOURCES and f not in (*ZH_G, ZH_H, ZH_I)
               for r in read(f)[1]]
     other_keys = {k for r in others for k in r["expected_entry_id"].split(";") if k}
     keys = {k for r in rows for k in r["expected_entry_id"].split(";")}
@@ -442,7 +445,7 @@ def test_zh_h_is_as_recorded_and_independent_of_every_earlier_set(csl_by_key) ->
     _, rows = read(ZH_H)
     listed = [r for r in rows if r["label"] == "listed"]
     unlisted = [r for r in rows if r["label"] == "unlisted"]
-    earlier = [r for f in CHINESE if f != ZH_H for r in read(f)[1]]
+    earlier = [r for f in CHINESE if f not in (ZH_H, ZH_I) for r in read(f)[1]]
     earlier_keys = {k for r in earlier for k in r["expected_entry_id"].split(";") if k}
     earlier_queries = {_fold(r["query"]) for r in earlier}
     with (DATA / "chinese_names.csv").open(encoding="utf-8", newline="") as handle:
@@ -457,6 +460,74 @@ def test_zh_h_is_as_recorded_and_independent_of_every_earlier_set(csl_by_key) ->
     assert all(r["note"].startswith(ZH_H_METHOD) for r in rows)
     assert all(k.split(":")[0] in {"EL", "MEU", "CMIC", "SDN", "UVL"}
                for r in listed for k in r["expected_entry_id"].split(";"))
+    shared = sorted(r["query"] for r in rows if _fold(r["query"]) in earlier_queries)
+    assert not shared, shared
+    _check_independent_of_tuning(rows, listed, unlisted, csl_by_key)
+
+
+# names_eval_zh_i.csv: the ninth Chinese set (bench/README.md says how it was written). Its listed
+# parties are drawn: the CSL's EL / MEU / NS-CMIC / SDN entries with a CN, HK or MO country, one per
+# key, ordered by the SHA-256 of "zh_i-2026-12-06:<key>"; names_eval_zh_i_draws.csv logs the walked
+# prefix of that order, one row per draw. Asked for: >= 100 listed queries for >= 60 parties; the
+# walk kept 4 parties (bench/README.md says why), so these are its real sizes, so that a row lost
+# later shows.
+ZH_I_DRAWS = "names_eval_zh_i_draws.csv"
+ZH_I_SEED = "zh_i-2026-12-06"
+ZH_I_SIZE = {"listed_rows": 10, "parties": 4, "unlisted_rows": 101, "unlisted_hard": 69,
+             "draws": 520}
+ZH_I_METHODS = ("method: drawn (zhi)", "method: unlisted (zhi)")
+
+
+def zh_i_draw_order(csl_entries) -> list[str]:
+    """The keys of zh_i's draw: EL / MEU / CMIC / SDN entries with a CN, HK or MO country, by the
+    SHA-256 of the seed and the key."""
+    keys = {e.key for e in csl_entries if e.list_code in ("EL", "MEU", "CMIC", "SDN")
+            and {"CN", "HK", "MO"} & set(e.countries)}
+    return sorted(keys, key=lambda k: hashlib.sha256(f"{ZH_I_SEED}:{k}".encode()).hexdigest())
+
+
+def test_zh_i_draws_are_the_seeded_order_and_the_kept_parties_are_its_listed_rows(
+        csl_entries) -> None:
+    """The draw log is a prefix of the seeded order; searches agree with the outcome; a draw
+    skipped as a party of an earlier set is one; the kept draws are exactly the listed parties of
+    names_eval_zh_i.csv, each row naming only its drawn entry."""
+    columns, draws = read(ZH_I_DRAWS)
+    assert columns == ["key", "outcome", "searches", "note"]
+    assert [d["key"] for d in draws] == zh_i_draw_order(csl_entries)[:len(draws)]
+    earlier = {k for f in CHINESE if f != ZH_I for r in read(f)[1]
+               for k in r["expected_entry_id"].split(";") if k}
+    for d in draws:
+        assert d["outcome"] in ZH_F_OUTCOMES and d["note"], d
+        searches = int(d["searches"])
+        assert (1 <= searches <= 3) if d["outcome"] in {"kept", "not_found"} else searches == 0, d
+        assert (d["key"] in earlier) == d["note"].startswith("party already in an earlier set"), d
+    listed = [r for r in read(ZH_I)[1] if r["label"] == "listed"]
+    assert {r["party"] for r in listed} == {d["key"] for d in draws if d["outcome"] == "kept"}
+    assert all(r["expected_entry_id"] == r["party"] for r in listed)
+    assert len(draws) == ZH_I_SIZE["draws"]
+
+
+def test_zh_i_is_as_recorded_and_independent_of_every_earlier_set(csl_by_key) -> None:
+    """zh_i: as large as recorded, every note naming its method, over 60 % of the unlisted rows
+    hard; no listed party and no query (folded: case, width, punctuation) of any earlier Chinese
+    set (zh .. zh_h, zh_hard, chinese_names.csv); then as zh_e (sourced kinds, one party per entry,
+    nothing of the tuning rows, no unlisted query that is a CSL name)."""
+    _, rows = read(ZH_I)
+    listed = [r for r in rows if r["label"] == "listed"]
+    unlisted = [r for r in rows if r["label"] == "unlisted"]
+    sizes = {"listed_rows": len(listed), "parties": len({r["party"] for r in listed}),
+             "unlisted_rows": len(unlisted),
+             "unlisted_hard": sum(r["kind"] == "unlisted_hard" for r in unlisted),
+             "draws": len(read(ZH_I_DRAWS)[1])}
+    assert sizes == ZH_I_SIZE
+    assert sizes["unlisted_hard"] * 10 >= sizes["unlisted_rows"] * 6
+    assert all(r["note"].startswith(ZH_I_METHODS[r["label"] == "unlisted"]) for r in rows)
+    earlier = [r for f in CHINESE if f != ZH_I for r in read(f)[1]]
+    earlier_keys = {k for r in earlier for k in r["expected_entry_id"].split(";") if k}
+    earlier_queries = {_fold(r["query"]) for r in earlier}
+    with (DATA / "chinese_names.csv").open(encoding="utf-8", newline="") as handle:
+        earlier_queries |= {_fold(r["chinese_name"]) for r in csv.DictReader(handle)}
+    assert not {k for r in listed for k in r["expected_entry_id"].split(";")} & earlier_keys
     shared = sorted(r["query"] for r in rows if _fold(r["query"]) in earlier_queries)
     assert not shared, shared
     _check_independent_of_tuning(rows, listed, unlisted, csl_by_key)
