@@ -108,7 +108,7 @@ def check(
             if rule.effect == "not_enforced":
                 reasons.append(_reason(rule, "not_enforced", "not_enforced", None, rule.summary))
                 continue
-            policy, note = rule.review_policy(facts)
+            policy, note = rule.review_policy(facts, day)
             summary = f"{rule.summary} {note}" if note else rule.summary
             reasons.append(_reason(rule, "applies", rule.effect, policy, summary))
             assumptions.extend(a for a in rule.assumptions if a not in assumptions)

@@ -4,14 +4,16 @@ The file is in the common dated-record format (regime/records.py). A rule's `rev
 either one policy or a table read top to bottom, `[{when: condition, policy: ...}, ...,
 {otherwise: ...}]`: the first row whose condition is met sets the policy, so the policy of the
 2023 destinations rule (denial for Macau and D:5, case-by-case inside the 2026 band for China)
-is law in data, not in Python.
+is law in data, not in Python. A row may name another rule (`rule: id`): it is met while that
+rule is in force and its condition holds (and the row's own `when`, if any), so a policy that
+a later text added and a still later one removed keeps the dates of the rule that records it.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -27,7 +29,7 @@ from exportguard.regime.records import DatedRecord, Field, Section, parse_record
 
 DATA_FILE = "data/regime/licensing.yaml"
 EFFECTS = ("prohibited", "license_required", "review", "no_license_required", "not_enforced")
-_POLICY_KEYS = {"when", "policy", "otherwise", "note"}
+_POLICY_KEYS = {"when", "policy", "otherwise", "note", "rule"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,9 @@ class PolicyRow:
     policy: str
     condition: Condition | None = None
     note: str | None = None
+    rule: str | None = None  # the row holds only while this rule is in force and met
+    period: Period | None = None  # that rule's dates, filled in when the rules are loaded
+    rule_condition: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -57,10 +62,21 @@ class LicenceRule:
     def in_force(self, day: date) -> bool:
         return self.period.contains(day)
 
-    def review_policy(self, facts: Mapping[str, Any]) -> tuple[str | None, str | None]:
-        """The policy this rule sets for these facts, and the row's note; (None, None) when the
-        rule sets none, or when a row before the one that would apply is undecided."""
+    def review_policy(self, facts: Mapping[str, Any],
+                      day: date | None = None) -> tuple[str | None, str | None]:
+        """The policy this rule sets for these facts on `day`, and the row's note; (None, None)
+        when the rule sets none, or when a row before the one that would apply is undecided. A
+        row tied to another rule is skipped outside that rule's dates (and with no day)."""
         for row in self.policy:
+            if row.rule is not None:
+                if day is None or row.period is None or not row.period.contains(day):
+                    continue
+                state = _all(row.rule_condition, row.condition, facts)
+                if state is None:
+                    return None, "The review policy depends on facts not given."
+                if state:
+                    return row.policy, row.note
+                continue
             state = True if row.condition is None else row.condition.evaluate(facts)
             if state is None:
                 return None, "The review policy depends on facts not given."
@@ -90,6 +106,8 @@ def _policy(value: object, where: str) -> tuple[PolicyRow, ...]:
         here = f"{where}[{i}]"
         if not isinstance(raw, dict) or set(raw) - _POLICY_KEYS:
             raise ValueError(f"row {i}: expected {{when, policy, note}} or {{otherwise}}")
+        if "rule" in raw and ("otherwise" in raw or not isinstance(raw["rule"], str)):
+            raise ValueError(f"row {i}: 'rule' names a rule id, in a row with 'policy'")
         word = raw.get("policy", raw.get("otherwise"))
         if word not in POLICIES:
             raise ValueError(f"row {i}: '{word}' is not one of {', '.join(POLICIES)}")
@@ -97,10 +115,10 @@ def _policy(value: object, where: str) -> tuple[PolicyRow, ...]:
         if "when" in raw:
             condition = parse_condition(raw["when"], f"{here}.when")
             fact_registry().check_condition(condition, f"{here}.when")
-        elif "otherwise" not in raw:
-            raise ValueError(f"row {i}: a row needs 'when' or is the 'otherwise' row")
+        elif "otherwise" not in raw and "rule" not in raw:
+            raise ValueError(f"row {i}: a row needs 'when' or 'rule', or is the 'otherwise' row")
         note = " ".join(str(raw["note"]).split()) if raw.get("note") else None
-        rows.append(PolicyRow(str(word), condition, note))
+        rows.append(PolicyRow(str(word), condition, note, raw.get("rule")))
     return tuple(rows)
 
 
@@ -131,7 +149,7 @@ def licensing_rules() -> LicensingRules:
         data["rules"] = [_with_measure(r, i) for i, r in enumerate(data["rules"])]
     parsed = parse_records(data, DATA_FILE, SECTIONS,
                            digest=hashlib.sha256(raw).hexdigest()[:12])
-    rules = tuple(_rule(r) for r in parsed["rules"])
+    rules = _with_row_rules(tuple(_rule(r) for r in parsed["rules"]))
     lists = {r.get("list"): _rule(r) for r in parsed["lists"]}
     return LicensingRules(parsed.version, rules, lists, parsed["rules"] + parsed["lists"])
 
@@ -151,6 +169,34 @@ def _rule(record: DatedRecord) -> LicenceRule:
         informational=bool(record.get("informational")),
         assumptions=record.get("assumptions", ()),
     )
+
+
+def _with_row_rules(rules: tuple[LicenceRule, ...]) -> tuple[LicenceRule, ...]:
+    """Policy rows that name a rule take its dates and condition; an unknown id, or a rule
+    naming itself, fails the load."""
+    by_id = {rule.id: rule for rule in rules}
+    out = []
+    for rule in rules:
+        rows = []
+        for row in rule.policy:
+            if row.rule is not None:
+                named = by_id.get(row.rule)
+                if named is None or named is rule:
+                    raise ValueError(f"{DATA_FILE} ({rule.id}): review_policy row names "
+                                     f"'{row.rule}', which is not another rule of the file")
+                row = replace(row, period=named.period, rule_condition=named.condition)
+            rows.append(row)
+        out.append(replace(rule, policy=tuple(rows)))
+    return tuple(out)
+
+
+def _all(first: Condition | None, second: Condition | None,
+         facts: Mapping[str, Any]) -> bool | None:
+    """Both conditions (a missing one holds), with three values."""
+    states = [c.evaluate(facts) for c in (first, second) if c is not None]
+    if False in states:
+        return False
+    return None if None in states else True
 
 
 def _with_measure(record: object, index: int) -> object:
