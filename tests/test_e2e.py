@@ -491,9 +491,9 @@ def test_every_navigation_link_opens_a_page(as_role, server: Running) -> None:
     page = as_role("admin")
     page.goto("/")
     links = page.locator("header nav a").evaluate_all("els => els.map(e => e.pathname)")
-    assert links == ["/", "/check", "/classify", "/invest", "/outbound", "/portfolio", "/batch",
-                     "/watchlist", "/ownership", "/cases", "/lists", "/chart", "/audit", "/keys",
-                     "/glossary"]
+    assert links == ["/", "/check", "/classify", "/invest", "/outbound", "/release",
+                     "/portfolio", "/batch", "/watchlist", "/ownership", "/cases", "/lists",
+                     "/chart", "/audit", "/keys", "/glossary"]
     for path in links:
         answer = page.goto(path, wait_until="domcontentloaded")
         assert answer is not None and answer.status == 200, path

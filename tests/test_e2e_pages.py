@@ -222,9 +222,78 @@ def test_invest_page(as_role, shots) -> None:
     shot(page, shots, "invest-hikvision")
 
 
+RELEASE_FIELDS = {"technology": "Technology or source code (ECCN, e.g. 3E001, or EAR99)",
+                  "nationalities": "Nationalities (ISO-2, e.g. CN or CN, IN)",
+                  "for_item": "Item the technology is for (ECCN, e.g. 3A090.a)",
+                  "person": "Person's name (screened against the lists)",
+                  "date": "Date (YYYY-MM-DD)"}
+
+
+def release_memo(page: Page, **fields: str) -> None:
+    page.goto("/release")
+    for name, label in RELEASE_FIELDS.items():
+        page.get_by_label(label).fill(fields.get(name, ""))
+    page.get_by_label(RELEASE_FIELDS["date"]).press("Enter")
+
+
+def test_release_page_deemed_export_with_the_person_screened(as_role, shots) -> None:
+    page = as_role("screener")
+    page.goto("/")
+    page.locator('header nav a[href="/release"]').click()  # the nav leads to it
+    expect(page).to_have_url(re.compile(r"/release$"))
+    expect(page.locator('header nav a[href="/release"]')).to_have_attribute("aria-current",
+                                                                            "page")
+    # Each form field bears the name of the API's JSON field.
+    for name, label in RELEASE_FIELDS.items():
+        expect(page.get_by_label(label)).to_have_attribute("name", name)
+    release_memo(page, technology="3E001", nationalities="CN", for_item="3A090.a",
+                 person="Megvii Technology", date="2024-06-01")
+    expect(page.locator("#decision")).to_have_text("license required")
+    expect(page.locator("#deemed")).to_have_text("A deemed export to CN.")
+    expect(page.locator("#reasons tbody tr", has_text="entity-list")).to_contain_text("applies")
+    expect(page.locator("#reasons tbody tr", has_text="advanced-computing-deemed-export-"
+                        "excluded")).to_contain_text("info")
+    expect(page.locator("#person-screened")).to_contain_text("EL “Megvii Technology” 1.00")
+    expect(page.locator("#missing-facts")).to_contain_text("Commerce Country Chart")
+    shot(page, shots, "release-megvii")
+    # A lawful permanent resident is not a foreign person: no deemed export.
+    page.goto("/release")
+    page.get_by_label(RELEASE_FIELDS["technology"]).fill("3E001")
+    page.get_by_label(RELEASE_FIELDS["nationalities"]).fill("CN")
+    page.get_by_label("U.S. lawful permanent resident (green card)").check()
+    page.get_by_role("button", name="Check the release").click()
+    expect(page.locator("#decision")).to_have_text("no license required")
+    expect(page.locator("#deemed")).to_have_text(
+        "Not a deemed export: the person is not a foreign person.")
+    expect(page.locator("#reasons")).to_contain_text("not-a-foreign-person")
+
+
+def test_release_page_shows_errors_beside_the_form(as_role, shots) -> None:
+    page = as_role("screener")
+    release_memo(page, technology="3E001", nationalities="CN, ZZ")
+    error = page.locator("#form-error")
+    expect(error).to_have_text("Not checked: Nationalities: 'ZZ' is not an ISO 3166-1 country "
+                               "code")
+    expect(page.get_by_label(RELEASE_FIELDS["nationalities"])).to_have_attribute(
+        "aria-invalid", "true")
+    expect(page.get_by_label(RELEASE_FIELDS["nationalities"])).to_have_value("CN, ZZ")
+    expect(page.locator("#memo")).to_have_count(0)
+    release_memo(page, technology="3E001")  # nobody's nationality: the fields to fill, by label
+    expect(error).to_contain_text("(the “Nationalities” field, an ISO code)")
+    expect(error).to_contain_text("(the “U.S. lawful permanent resident” field)")
+    expect(error).not_to_contain_text("--")
+    release_memo(page, technology="3A090.a", nationalities="CN")
+    expect(error).to_contain_text("Technology or source code: 3A090.a is not technology or "
+                                  "software")
+    expect(page.get_by_label(RELEASE_FIELDS["technology"])).to_have_attribute("aria-invalid",
+                                                                              "true")
+    shot(page, shots, "release-error")
+
+
 def test_glossary_is_reachable_from_every_page(as_role, shots) -> None:
     page = as_role("admin")
-    for path in ("/", "/check", "/classify", "/invest", "/batch", "/watchlist", "/ownership",
+    for path in ("/", "/check", "/classify", "/invest", "/release", "/batch", "/watchlist",
+                 "/ownership",
                  "/cases", "/lists", "/chart", "/audit", "/keys", "/lists/load"):
         answer = page.goto(path, wait_until="domcontentloaded")  # the chart draws slowly
         assert answer is not None and answer.status == 200, path

@@ -36,7 +36,7 @@ MAX_NATIONALITIES = 10
 _AC_TECHNOLOGY = ("3E001*", "4E001*", "3D001*", "4D001*", "4D090*")
 _AC_ITEMS = ("3A090*", "4A090*")
 RELEASE_QUESTIONS = {
-    "for_item": "the item the technology is for (--for-item ECCN, e.g. 3A090.a)",
+    "for_item": "the item the technology is for, as an ECCN such as 3A090.a (--for-item)",
     "technology_country_chart": "the technology's reasons for control on the Commerce Country "
     "Chart for the country the release is deemed to go to (read its CCL entry)",
 }
@@ -236,6 +236,9 @@ def _nationality(value: str, index: int) -> str:
 
 
 def _checked(request: ReleaseRequest) -> tuple[str, str | None, tuple[str, ...]]:
+    if not (request.technology or "").strip():
+        raise InputError("technology", "the technology's ECCN (product group D or E, e.g. "
+                         "3E001) or EAR99 is required")
     technology = parse_eccn(request.technology, "technology")
     if technology != "EAR99" and not is_technology_or_software(technology):
         raise InputError("technology", f"{technology} is not technology or software (a "

@@ -1,7 +1,7 @@
-"""What the API and the web pages do for a screen or a check: decide, apply the pairs reviewers
-cleared, open a case when a person must decide, and append the decision to the audit log.
-Both front ends call these, so a page and an API call with the same input give the same answer
-and leave the same record."""
+"""What the API and the web pages do for a screen, a check or a release: decide, apply the
+pairs reviewers cleared, open a case when a person must decide, and append the decision to the
+audit log. Both front ends call these, so a page and an API call with the same input give the
+same answer and leave the same record."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from exportguard.access import Principal
 from exportguard.cases import subject_fingerprint, subject_key
 from exportguard.check import CheckRequest, Party, check
+from exportguard.check.release import ReleaseDetermination, ReleaseRequest, release
 from exportguard.lists.codes import parse_list_codes
 from exportguard.model import ListEntry, entry_fingerprint
 from exportguard.regime.dated import parse_as_of
@@ -53,6 +54,18 @@ def run_check(state: ServiceState, principal: Principal, request_id: str,
               request: CheckRequest) -> dict[str, Any]:
     """The `check --json` memo plus `case_id` and the request id."""
     return prepare_check(state, principal, request_id, request).commit(state)
+
+
+def run_release(state: ServiceState, principal: Principal, request_id: str,
+                request: ReleaseRequest, via: str | None = None) -> ReleaseDetermination:
+    """The deemed-export answer, the person screened on the lists of its date, audited."""
+    result = release(request, screener_for=lambda day: state.screener(day, filter_dates=False))
+    detail: dict[str, Any] = {"date": result.as_of.isoformat(), "decision": result.decision,
+                              "technology": result.technology, "deemed_to": result.deemed_to}
+    if via:
+        detail["via"] = via
+    state.audit.append(principal.name, "release", request.person or "", request_id, detail)
+    return result
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

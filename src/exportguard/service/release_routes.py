@@ -1,5 +1,6 @@
 """Deemed exports over HTTP: `POST /api/v1/release` answers with what
-`exportguard release --json` prints (15 CFR 734.13(b), 772.1)."""
+`exportguard release --json` prints (15 CFR 734.13(b), 772.1); the `/release` page
+(`service/pages/release.py`) asks the same question as a form."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import Field
 
-from exportguard.check.release import MAX_NATIONALITIES, ReleaseRequest, release
-from exportguard.service import schemas
+from exportguard.check.release import MAX_NATIONALITIES, ReleaseRequest
+from exportguard.service import operations, schemas
 from exportguard.service.api import Screener_, Strict, state_of
 from exportguard.service.app import request_id
 from exportguard.service.schemas import ok
@@ -35,14 +36,9 @@ class ReleaseBody(Strict):
 def release_check(body: ReleaseBody, request: Request, who: Screener_) -> dict[str, Any]:
     """Is releasing this technology in the U.S. to this person a deemed export, to where, and
     does it need a licence on the date?"""
-    state = state_of(request)
-    result = release(ReleaseRequest(
+    result = operations.run_release(state_of(request), who, request_id(request), ReleaseRequest(
         technology=body.technology, nationalities=tuple(body.nationalities),
         permanent_resident=body.permanent_resident,
         protected_individual=body.protected_individual, for_item=body.for_item,
-        person=body.person, date=body.date),
-        screener_for=lambda day: state.screener(day, filter_dates=False))
-    state.audit.append(who.name, "release", body.person or "", request_id(request),
-                       {"date": result.as_of.isoformat(), "decision": result.decision,
-                        "technology": result.technology, "deemed_to": result.deemed_to})
+        person=body.person, date=body.date))
     return {**result.to_dict(), "request_id": request_id(request)}

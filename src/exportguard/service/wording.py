@@ -41,6 +41,12 @@ FLAG_FIELDS: dict[str, str] = {
     "--lists": "Lists",
     "--limit": "Limit",
     "--min-score": "Minimum score",
+    "--technology": "Technology or source code",
+    "--nationality": "Nationalities",
+    "--permanent-resident": "U.S. lawful permanent resident",
+    "--protected-individual": "Protected individual",
+    "--for-item": "Item the technology is for",
+    "--person": "Person's name",
 }
 _FLAG = re.compile(r"--[a-z][a-z-]*")
 _COMMANDS = {
