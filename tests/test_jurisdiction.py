@@ -24,7 +24,7 @@ from exportguard.errors import InputError
 from exportguard.model import ListEntry
 from tests.checking import decide
 
-SCENARIOS = [s for name in ("foreign_made.yaml", "audit_r1.yaml")
+SCENARIOS = [s for name in ("foreign_made.yaml", "audit_r1.yaml", "audit_r2.yaml")
              for s in yaml.safe_load((Path(__file__).parent / "scenarios" / "jurisdiction" /
                                       name).read_text(encoding="utf-8"))]
 

@@ -47,6 +47,10 @@ JURISDICTION_QUESTIONS = {
     "security (734.9(b))",
     "footnote_1_design": "whether the item was produced from a design of the footnote 1 entity "
     "(May 2020 Huawei rule)",
+    "origin_lists_item": "whether the country the item was first exported from has it on an "
+    "export control list (734.4(a)(3); Japan's July 2023 listing is named in its footnote)",
+    "item_us_content": "whether the item incorporates U.S.-origin content other than EAR99 "
+    "(--us-content ECCN=PCT, or --us-content none)",
     "origin_sme_exempt": "whether an item made in this country is excluded from the licence "
     "requirements of 742.4(a)(4) and 742.6(a)(6), which 734.4(a)(8) defers to (Japan, the "
     "Netherlands, per summaries; read those exclusions)",
@@ -55,6 +59,8 @@ _KNOWN_IC = ("3A090*", "3A001.a*")
 # Countries whose items summaries say 742.4(a)(4)/742.6(a)(6) exclude (unread), which the
 # no-de-minimis rule of 734.4(a)(8) defers to.
 _SME_EXEMPT_ORIGINS = ("JP", "NL")
+# Countries whose export control list 734.4(a)(3)'s own footnote says holds the equipment.
+_LISTING_ORIGINS = ("JP",)
 # The licensing rules that say whether U.S.-origin content needs a licence to the destination:
 # only their item and destination facts matter for Supp. No. 2 to Part 734.
 def _content_rule_facts() -> frozenset[str]:
@@ -283,6 +289,10 @@ def origin_facts(origin: ItemOrigin, eccn: str | None) -> dict[str, Any]:
         us_ic = False if not content else None
     return {
         "origin_sme_exempt": None if origin.origin in (None, *_SME_EXEMPT_ORIGINS) else False,
+        # 734.4(a)(3): footnote 1 names Japan's listing of July 23, 2023; other lists not held
+        "origin_lists_item": True if origin.origin in _LISTING_ORIGINS else None,
+        "item_us_content": (None if content is None
+                            else any(e != "EAR99" for e in content)),
         "item_us_ic": us_ic,
         "fdp_ns_scope": False if eccn == "EAR99" else None,
         "footnote_1_design": None,

@@ -8,7 +8,10 @@ from fnmatch import fnmatchcase
 
 from exportguard.errors import InputError
 
-_ECCN = re.compile(r"^(EAR99|[0-9][A-E][0-9]{3}(\.[a-z](\.[0-9]+(\.[a-z])?)?)?)$")
+# paragraphs alternate letter, number, letter ... down to six levels (3B001.f.1.b.2.b, the
+# lithography paragraph of 734.4(a)(3) in its 2023 text)
+_ECCN = re.compile(r"^(EAR99|[0-9][A-E][0-9]{3}"
+                   r"(\.[a-z](\.[0-9]+(\.[a-z](\.[0-9]+(\.[a-z])?)?)?)?)?)$")
 
 
 def parse_eccn(value: str | None, field: str) -> str:
