@@ -60,7 +60,7 @@
   file, written by one helper without reading the curated names or the matcher and without running
   it. Listed parties drawn, not chosen (the CSL's EL / MEU / NS-CMIC / SDN entries with a CN, HK or
   MO country, ordered by the SHA-256 of "zh_i-2026-12-06:<key>"; every draw and its outcome is
-  logged in `data/names_eval_zh_i_draws.csv`); its listed half is very small (bench/README.md says
+  logged in `data/names_eval_zh_i_draws.csv`); its listed half is small (bench/README.md says
   why). Every row `heldout`; held back like zh_b (thresholds from zh's `dev` rows; run it once,
   by the lead).
 

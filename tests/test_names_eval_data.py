@@ -467,14 +467,14 @@ def test_zh_h_is_as_recorded_and_independent_of_every_earlier_set(csl_by_key) ->
 
 # names_eval_zh_i.csv: the ninth Chinese set (bench/README.md says how it was written). Its listed
 # parties are drawn: the CSL's EL / MEU / NS-CMIC / SDN entries with a CN, HK or MO country, one per
-# key, ordered by the SHA-256 of "zh_i-2026-12-06:<key>"; names_eval_zh_i_draws.csv logs the walked
-# prefix of that order, one row per draw. Asked for: >= 100 listed queries for >= 60 parties; the
-# walk of 800 draws kept 14 parties (bench/README.md says why), so these are its real sizes, so that
-# a row lost later shows.
+# key, ordered by the SHA-256 of "zh_i-2026-12-06:<key>"; names_eval_zh_i_draws.csv logs the walk of
+# that order (the whole pool), one row per draw. Asked for: >= 100 listed queries for >= 60 parties;
+# the walk kept 33 parties (bench/README.md says why), so these are its real sizes, so that a row
+# lost later shows.
 ZH_I_DRAWS = "names_eval_zh_i_draws.csv"
 ZH_I_SEED = "zh_i-2026-12-06"
-ZH_I_SIZE = {"listed_rows": 22, "parties": 14, "unlisted_rows": 101, "unlisted_hard": 69,
-             "draws": 800}
+ZH_I_SIZE = {"listed_rows": 47, "parties": 33, "unlisted_rows": 101, "unlisted_hard": 69,
+             "draws": 2467}
 ZH_I_METHODS = ("method: drawn (zhi)", "method: unlisted (zhi)")
 
 
