@@ -520,3 +520,82 @@ _ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seven
 def _ordinal(number: str) -> str | None:
     value = int(number)
     return _ORDINAL_WORDS[value - 1] if 1 <= value <= len(_ORDINAL_WORDS) else None
+
+
+# A unit written with its parents' names in front of its own (issue 16): Chinese institutes are
+# named so in full, 中国人民解放军军事科学院军事医学研究院野战输血研究所 (the PLA's Academy of
+# Military Sciences, its Academy of Military Medical Sciences, then the institute), 中国航空工业
+# 集团公司成都飞机设计研究所 (the AVIC group, then the institute), and a unit is written after its
+# host's name (中山大学国家超级计算广州中心, the national supercomputing centre hosted by Sun
+# Yat-sen University). The listing names the unit alone or with its parent in English ("Academy
+# of Military Medical Sciences, Field Blood Transfusion Institution"), and curated names in
+# characters often give the unit alone (野战输血研究所) or with a shorter or older parent
+# (中航工业成都飞机设计研究所, 军事医学科学院生物工程研究所). Read whole, the parents' words
+# outweigh the unit's and the own name in characters differs; so the query is also read as its
+# unit (the words after a parent's last word) under its parents (the words before): see
+# `screener.Screener._units_of_parents`.
+UNIT_OF_PARENT = 0.95
+# The last word of a parent: a group or company, an academy, a university or college, an
+# administration, ministry or department, the army.
+_PARENT_END = re.compile(r"集团有限公司|集团公司|有限责任公司|有限公司|集团|公司|科学院|研究院|"
+                         r"大学|学院|总局|局|部|解放军|委员会")
+# The last word of a unit: an institute, academy or design institute, a centre, a laboratory, a
+# design department, a branch academy, a company, a factory.
+_UNIT_END = re.compile(r"(?:研究所|研究院|设计院|设计所|研究中心|中心|实验室|研究室|设计部|分院|"
+                       r"有限责任公司|有限公司|厂)$")
+_UNIT_MIN = 4  # characters of a unit's name, its last word included
+_UNIT_OWN = 2  # characters of a unit's name before its last word
+
+
+@lru_cache(maxsize=8192)
+def unit_splits(key: str) -> tuple[tuple[str, str], ...]:
+    """(parents, unit) for each way the exact key of a name in characters (`normalize.han_key`)
+    reads as a unit after its parents' names: the parents end with a parent's last word
+    (集团公司, 研究院, 大学...), the unit with a unit's (研究所, 中心...) and has two characters
+    of its own or more; the nearest parent first (中国人民解放军军事科学院军事医学研究院 /
+    野战输血研究所, then 中国人民解放军军事科学院 / 军事医学研究院野战输血研究所...)."""
+    if _UNIT_END.search(key) is None:
+        return ()
+    found: list[tuple[str, str]] = []
+    for match in _PARENT_END.finditer(key):
+        head, unit = key[: match.end()], key[match.end():]
+        end = _UNIT_END.search(unit)
+        if (len(head) >= 2 and len(unit) >= _UNIT_MIN and end is not None
+                and end.start() >= _UNIT_OWN):
+            found.append((head, unit))
+    return tuple(reversed(found))
+
+
+def is_unit(key: str) -> bool:
+    """Whether a name in characters ends with a unit's last word and has two characters of its
+    own before it (野战输血研究所)."""
+    end = _UNIT_END.search(key)
+    return end is not None and len(key) >= _UNIT_MIN and end.start() >= _UNIT_OWN
+
+
+@lru_cache(maxsize=4096)
+def parent_parts(head: str) -> tuple[str, ...]:
+    """The names a unit's parents are written with: each run of whole parents' names in `head`
+    (中国人民解放军 / 军事科学院 / 军事医学研究院: each, and each run of them, the whole too)."""
+    ends = [m.end() for m in _PARENT_END.finditer(head)]
+    starts = [0, *ends]
+    cuts = sorted({*ends, len(head)})
+    parts = {head[a:b] for a in starts for b in cuts if b > a and b - a >= 2}
+    return tuple(sorted(parts, key=len, reverse=True))
+
+
+def unit_has_place(unit: str) -> bool:
+    """Whether a unit's name says where it is (国家超级计算广州中心, 成都飞机设计研究所): a place
+    word, which sets it apart from units of other parents with the same words (生物工程研究所
+    names many institutes)."""
+    return any(word.how == "place" and word.chars not in _REGIONS
+               for word in segment(unit))
+
+
+def parent_in_name(parent: Sequence[str], unit: Sequence[str]) -> bool:
+    """Whether a listed unit's name (its tokens) holds the words of a listed parent's name
+    (tokens) that say whose it is, two or more ("Academy of Military Medical Sciences" in
+    "Academy of Military Medical Sciences, Field Blood Transfusion Institution")."""
+    filler = filler_tokens()
+    own = {t for t in parent if t not in filler}
+    return len(own) >= _PARENT_WORDS and own.issubset(unit)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Sequence
@@ -68,6 +69,7 @@ from exportguard.screening.han_rules import (
     NUMBERED_ALONE,
     NUMBERED_IN_PLACE,
     RELATIVE_CEILING,
+    UNIT_OF_PARENT,
     NameFacts,
     Relative,
     acronym_only,
@@ -75,12 +77,17 @@ from exportguard.screening.han_rules import (
     company_not_institution,
     contradiction,
     han_facts,
+    is_unit,
     lighter_against,
     numbered_agrees,
     numbered_unit,
+    parent_in_name,
     parent_named,
+    parent_parts,
     party_facts,
     relative,
+    unit_has_place,
+    unit_splits,
 )
 from exportguard.screening.index import IndexedName, NameIndex
 from exportguard.screening.persons import may_be_person
@@ -259,6 +266,7 @@ class Screener:
         self._han_names: dict[int, tuple[str, ...]] = {}
         self._facts: dict[int, NameFacts] = {}
         self._kin: dict[tuple[str, int], Relative | None] = {}
+        self._unit_names: list[str] | None = None  # see _units
 
     @cached_property
     def fr_dates(self) -> FrDates:
@@ -580,6 +588,7 @@ class Screener:
                         f"read {key} as trade name {trade} ({how}); trade name {trade} of "
                         f"{_origin(name.origin)} {name.text}")))
             out.extend(self._numbered(key, text, lists))
+            out.extend(self._units_of_parents(key, lists))
             return out
         if not text.isascii():
             return out
@@ -637,6 +646,89 @@ class Screener:
                 f"{_origin(name.origin)} {name.text} carries that number and is a "
                 f"{'/'.join(sorted(unit.words() & set(name.form.tokens)))}")))
         return out
+
+    def _units(self, unit: str) -> list[tuple[int, str]]:
+        """The names in characters that end with a unit's name (`han_rules.unit_splits`), each
+        with what is written before the unit ('' for a name that is the unit alone): looked up
+        in the index's exact keys written backwards, sorted once."""
+        if self._unit_names is None:
+            self._unit_names = sorted(key[::-1] for key in self.index.han_exact.keys
+                                      if is_unit(key))
+        backwards = unit[::-1]
+        found: list[tuple[int, str]] = []
+        at = bisect.bisect_left(self._unit_names, backwards)
+        while at < len(self._unit_names) and self._unit_names[at].startswith(backwards):
+            key = self._unit_names[at][::-1]
+            found.extend((n, key[: -len(unit)]) for n in self.index.han_exact.get(key, ()))
+            at += 1
+        return found
+
+    def _parents_named(self, head: str) -> dict[int, str]:
+        """The listed parties (entry numbers) whose names in characters are written in `head`,
+        a unit's parents' names (`han_rules.parent_parts`), each with the name found."""
+        found: dict[int, str] = {}
+        for part in parent_parts(head):
+            for number in self.index.han_exact.get(part, ()):
+                found.setdefault(self.index.names[number].entry, part)
+        return found
+
+    def _units_of_parents(self, key: str, lists: frozenset[str] | None
+                          ) -> list[tuple[NameForm, int, float, Feature | None]]:
+        """Names of the unit a query in characters names after its parents' names
+        (`han_rules.unit_splits`: 中国人民解放军军事科学院军事医学研究院 / 野战输血研究所), when
+        the party is that unit under those parents: its name in characters is the unit under
+        the same parent (the same party's name, or a shortening: 中航工业 of 中国航空工业集团公司),
+        or is the unit alone and either names its place (中山大学 / 国家超级计算广州中心) or the
+        party's listed name holds the listed name of a parent the query names ("Academy of
+        Military Medical Sciences, Field Blood Transfusion Institution" under 军事医学研究院, the
+        Academy of Military Medical Sciences' name in characters). A unit of another parent,
+        a sister unit of the same parent and the parent alone are not read so."""
+        splits = unit_splits(key)
+        if not splits:
+            return []
+        out: list[tuple[NameForm, int, float, Feature | None]] = []
+        seen: set[int] = set()
+        for head, unit in splits:
+            for number, theirs in self._units(unit):
+                name = self.index.names[number]
+                if number in seen or not self._wanted(name, lists):
+                    continue
+                why = self._parent_agrees(head, unit, theirs, name.entry)
+                if why is None:
+                    continue
+                seen.add(number)
+                out.append((name.form, number, UNIT_OF_PARENT, Feature(
+                    "unit_of_parent", 1.0, UNIT_OF_PARENT, UNIT_OF_PARENT,
+                    f"read {key} as the unit {unit} under {head}; the "
+                    f"{_origin(name.origin)} {name.text} {why}")))
+        return out
+
+    def _parent_agrees(self, head: str, unit: str, theirs: str, entry: int) -> str | None:
+        """How the party's name `theirs` + `unit` agrees with the query's parents `head`, or
+        None (see `_units_of_parents`)."""
+        if theirs:
+            if _shortens(theirs, head):
+                return f"is that unit under {theirs}, a shortening of {head}"
+            mine = self._parents_named(head)
+            same = next((e for e in self._parents_named(theirs) if e in mine), None)
+            if same is None:
+                return None
+            return (f"is that unit under {theirs}; {mine[same]} and {theirs} are names of "
+                    f"{self.index.entries[same].name}")
+        if unit_has_place(unit):
+            return "is that unit's own name, which names its place"
+        listed = self.index.entries[entry]
+        tokens = frozenset(t for n in (listed.name, *listed.alt_names) if not has_han(n)
+                           for f in name_forms(n, False) for t in f.tokens)
+        for parent, part in self._parents_named(head).items():
+            if parent == entry:
+                continue
+            above = self.index.entries[parent]
+            theirs_tokens = [t for f in name_forms(above.name, False) for t in f.tokens]
+            if set(theirs_tokens) < tokens and parent_in_name(theirs_tokens, tokens):
+                return (f"is that unit's name, and the listed name {listed.name} names the "
+                        f"parent {above.name}, whose name in characters {part} the query has")
+        return None
 
     def _forms(self, text: str) -> list[NameForm]:
         """The query's forms (a name in Hangul read in Korean too), plus each form with its
