@@ -57,9 +57,15 @@ def test_a_name_reads_as_units_under_parents_nearest_parent_first():
     assert is_unit("野战输血研究所")
     assert not is_unit("研究所")
     assert not is_unit("中国航空工业集团公司")
-    assert parent_parts(PLA_AMS_AMMS) == (
+    assert parent_parts(PLA_AMS_AMMS)[0] == PLA_AMS_AMMS
+    assert set(parent_parts(PLA_AMS_AMMS)) == {
         PLA_AMS_AMMS, "中国人民解放军军事科学院", "军事科学院军事医学研究院", "中国人民解放军",
-        "军事医学研究院", "军事科学院")
+        "军事医学研究院", "军事科学院"}
+    # A direction before 部 is a part of a place (新疆西部), not a ministry; 部 of 部件 ends no
+    # word; a legal form's words are no unit of their own (集团 / 股份有限公司).
+    assert unit_splits("新疆西部合盛硅业有限公司") == ()
+    assert unit_splits("菲舍尔航空部件镇江有限公司") == ()
+    assert unit_splits("天茂实业集团股份有限公司") == ()
 
 
 @pytest.mark.parametrize(

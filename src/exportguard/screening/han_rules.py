@@ -5,6 +5,7 @@ a feature how the query was read (see `screener.Screener._match`)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -543,6 +544,8 @@ _PARENT_END = re.compile(r"集团有限公司|集团公司|有限责任公司|�
 # design department, a branch academy, a company, a factory.
 _UNIT_END = re.compile(r"(?:研究所|研究院|设计院|设计所|研究中心|中心|实验室|研究室|设计部|分院|"
                        r"有限责任公司|有限公司|厂)$")
+_FORM_ONLY = re.compile(r"(?:股份|集团|控股|总)+")
+_DIRECTION = re.compile(r"[东西南北中]部$")  # 新疆西部: a part of a place, no ministry
 _UNIT_MIN = 4  # characters of a unit's name, its last word included
 _UNIT_OWN = 2  # characters of a unit's name before its last word
 
@@ -551,9 +554,11 @@ _UNIT_OWN = 2  # characters of a unit's name before its last word
 def unit_splits(key: str) -> tuple[tuple[str, str], ...]:
     """(parents, unit) for each way the exact key of a name in characters (`normalize.han_key`)
     reads as a unit after its parents' names: the parents end with a parent's last word
-    (集团公司, 研究院, 大学...), the unit with a unit's (研究所, 中心...) and has two characters
-    of its own or more; the nearest parent first (中国人民解放军军事科学院军事医学研究院 /
-    野战输血研究所, then 中国人民解放军军事科学院 / 军事医学研究院野战输血研究所...)."""
+    (集团公司, 研究院, 大学...) where a word ends (not 部 of 部件), the unit with a unit's
+    (研究所, 中心...) and has two characters of its own or more, not only a legal form's
+    (股份 of 集团股份有限公司 is the group's own form); the nearest parent first
+    (中国人民解放军军事科学院军事医学研究院 / 野战输血研究所, then 中国人民解放军军事科学院 /
+    军事医学研究院野战输血研究所...)."""
     if _UNIT_END.search(key) is None:
         return ()
     found: list[tuple[str, str]] = []
@@ -561,8 +566,12 @@ def unit_splits(key: str) -> tuple[tuple[str, str], ...]:
         head, unit = key[: match.end()], key[match.end():]
         end = _UNIT_END.search(unit)
         if (len(head) >= 2 and len(unit) >= _UNIT_MIN and end is not None
-                and end.start() >= _UNIT_OWN):
+                and end.start() >= _UNIT_OWN and not _FORM_ONLY.fullmatch(unit[: end.start()])
+                and not _DIRECTION.search(head)):
             found.append((head, unit))
+    if found:
+        ends = set(itertools.accumulate(len(w.chars) for w in segment(key)))
+        found = [(head, unit) for head, unit in found if len(head) in ends]
     return tuple(reversed(found))
 
 
@@ -581,7 +590,7 @@ def parent_parts(head: str) -> tuple[str, ...]:
     starts = [0, *ends]
     cuts = sorted({*ends, len(head)})
     parts = {head[a:b] for a in starts for b in cuts if b > a and b - a >= 2}
-    return tuple(sorted(parts, key=len, reverse=True))
+    return tuple(sorted(parts, key=lambda p: (-len(p), p)))
 
 
 def unit_has_place(unit: str) -> bool:

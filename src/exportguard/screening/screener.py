@@ -131,6 +131,9 @@ TRADE_NAME_OTHER = 0.90
 PINYIN_FULL = 0.95
 PINYIN_TRADE = 0.90
 _TYPO_MATCH = 0.75  # a word of the trade name found at least this well counts as present
+# Names in characters ending with one unit's name beyond which it names no unit of its own
+# (科技有限公司 ends thousands of company names): see Screener._units.
+_UNIT_NAMES_MAX = 50
 _PINYIN_MIN = 6  # letters: shorter pinyin keys (dahua, hikv) are too often other words
 
 
@@ -655,12 +658,15 @@ class Screener:
             self._unit_names = sorted(key[::-1] for key in self.index.han_exact.keys
                                       if is_unit(key))
         backwards = unit[::-1]
-        found: list[tuple[int, str]] = []
-        at = bisect.bisect_left(self._unit_names, backwards)
+        start = at = bisect.bisect_left(self._unit_names, backwards)
         while at < len(self._unit_names) and self._unit_names[at].startswith(backwards):
-            key = self._unit_names[at][::-1]
-            found.extend((n, key[: -len(unit)]) for n in self.index.han_exact.get(key, ()))
             at += 1
+            if at - start > _UNIT_NAMES_MAX:
+                return []  # a unit's name so many names end with says nothing of whose it is
+        found: list[tuple[int, str]] = []
+        for backwards_key in self._unit_names[start:at]:
+            key = backwards_key[::-1]
+            found.extend((n, key[: -len(unit)]) for n in self.index.han_exact.get(key, ()))
         return found
 
     def _parents_named(self, head: str) -> dict[int, str]:
