@@ -14,7 +14,13 @@ from functools import partial
 import pytest
 
 from exportguard.screening import DEFAULT_THRESHOLD
-from exportguard.screening.han_rules import UNIT_OF_PARENT, is_unit, parent_parts, unit_splits
+from exportguard.screening.han_rules import (
+    RELATIVE_CEILING,
+    UNIT_OF_PARENT,
+    is_unit,
+    parent_parts,
+    unit_splits,
+)
 from tests.checking import features
 from tests.checking import found as _found
 
@@ -133,3 +139,36 @@ def test_the_unit_under_another_parent_is_not_read_as_the_listed_unit(full_scree
     match = found(full_screener, "中国科学院野战输血研究所")[FIELD_BLOOD]
     assert "unit_of_parent" not in features(match)
     assert match.score < DEFAULT_THRESHOLD
+
+
+SHINING_PATH = "SHINING PATH"  # SDN; its aliases include PEOPLE'S LIBERATION ARMY (Peru)
+
+
+@pytest.mark.parametrize("query", ["中国人民解放军军事科学院", PLA_AMS_AMMS,
+                                   "中国人民解放军国防科技大学"])
+def test_a_listed_name_of_the_parents_words_only_is_held_below_the_threshold(full_screener,
+                                                                            query):
+    # The Academy of Military Sciences is not on the CSL; read whole, its name met Shining
+    # Path's alias PEOPLE'S LIBERATION ARMY at 0.89 (every listed word is in 中国人民解放军
+    # 'china people's liberation army'): the words name the query's parent, not its unit.
+    for country in (None, "CN"):
+        match = found(full_screener, query, country)[SHINING_PATH]
+        assert match.score == pytest.approx(RELATIVE_CEILING)
+        assert sum(f.contribution for f in match.features) == pytest.approx(match.score)
+        parent = features(match)["parent_only"]
+        assert parent.contribution < 0
+        assert "(peoples, liberation, army) reads 中国人民解放军" in parent.detail
+    # The unit's own listed name is not held: NUDT's curated name, the AMMS institutes above.
+    assert full_screener.screen("中国人民解放军国防科技大学").matches[0].entry.name == (
+        "National University of Defense Technology (NUDT)")
+
+
+def test_the_parents_words_hold_back_only_names_the_unit_does_not_name(full_screener):
+    # CASC's 9th Academy's 772nd institute: the listed name has the institute's number, a word
+    # of the unit, and is not held; the parent rule says nothing of it.
+    query = "中国航天科技集团公司第九研究院772研究所"
+    listed = ("China Aerospace Science and Technology Corporation (CASC) 9th Academy 772 "
+              "Research Institute")
+    match = found(full_screener, query)[listed]
+    assert match.score >= DEFAULT_THRESHOLD
+    assert "parent_only" not in features(match)

@@ -541,9 +541,10 @@ UNIT_OF_PARENT = 0.95
 _PARENT_END = re.compile(r"集团有限公司|集团公司|有限责任公司|有限公司|集团|公司|科学院|研究院|"
                          r"大学|学院|总局|局|部|解放军|委员会")
 # The last word of a unit: an institute, academy or design institute, a centre, a laboratory, a
-# design department, a branch academy, a company, a factory.
+# design department, a branch academy, an academy of sciences, a university or college, a
+# company, a factory.
 _UNIT_END = re.compile(r"(?:研究所|研究院|设计院|设计所|研究中心|中心|实验室|研究室|设计部|分院|"
-                       r"有限责任公司|有限公司|厂)$")
+                       r"科学院|大学|学院|有限责任公司|有限公司|厂)$")
 _FORM_ONLY = re.compile(r"(?:股份|集团|控股|总)+")
 _DIRECTION = re.compile(r"[东西南北中]部$")  # 新疆西部: a part of a place, no ministry
 _UNIT_MIN = 4  # characters of a unit's name, its last word included
@@ -608,3 +609,30 @@ def parent_in_name(parent: Sequence[str], unit: Sequence[str]) -> bool:
     filler = filler_tokens()
     own = {t for t in parent if t not in filler}
     return len(own) >= _PARENT_WORDS and own.issubset(unit)
+
+
+@lru_cache(maxsize=4096)
+def reading_tokens(text: str) -> frozenset[str]:
+    """Every word of every reading of a text in characters (`normalize.name_forms`)."""
+    return frozenset(t for form in name_forms(text) for t in form.tokens)
+
+
+def parent_only(key: str, listed: Sequence[str]) -> tuple[str, str, tuple[str, ...]] | None:
+    """(parents, unit, the listed name's words) when a query in characters that names a unit
+    under its parents (`unit_splits`, the nearest parent) meets a listed name (its tokens)
+    whose every word that says whose it is (not a filler word: company, china...) is a word of
+    the parents' readings: the listed name names a parent, or a party named like one, not the
+    unit (中国人民解放军军事科学院 'china people's liberation army military academy of
+    sciences' against the alias PEOPLE'S LIBERATION ARMY of Peru's Shining Path; a CETC
+    institute's query against the CETC group). Held back like a group relative
+    (RELATIVE_CEILING): group links are the ownership rules' business."""
+    splits = unit_splits(key)
+    if not splits:
+        return None
+    head, unit = splits[0]
+    filler = filler_tokens()
+    own = tuple(dict.fromkeys(t for t in listed if t not in filler))
+    mine = reading_tokens(head)
+    if not own or not all(t in mine for t in own):
+        return None
+    return head, unit, own

@@ -83,6 +83,7 @@ from exportguard.screening.han_rules import (
     numbered_unit,
     parent_in_name,
     parent_named,
+    parent_only,
     parent_parts,
     party_facts,
     relative,
@@ -368,6 +369,10 @@ class Screener:
                         key, part.text, exact, entry_number):
                     value = RELATIVE_CEILING
                     certain = False
+                if value > RELATIVE_CEILING and exact is None and key and parent_only(
+                        key, self.index.names[number].form.tokens):
+                    value = RELATIVE_CEILING
+                    certain = False
                 if value > SHORT_NAME_CEILING and self._short_name_held(
                         key, exact, entry_number, form, self.index.names[number].form.tokens):
                     value = SHORT_NAME_CEILING
@@ -493,6 +498,16 @@ class Screener:
             features.append(Feature("group_relative", 1.0, RELATIVE_CEILING - so_far,
                                     RELATIVE_CEILING - so_far,
                                     f"{kin.detail()}; so at most {RELATIVE_CEILING:.2f}"))
+        so_far = sum(f.contribution for f in features)
+        parent = parent_only(key, name.form.tokens) if (
+            exact is None and key and so_far > RELATIVE_CEILING) else None
+        if parent is not None:
+            head, unit, words = parent
+            features.append(Feature(
+                "parent_only", 1.0, RELATIVE_CEILING - so_far, RELATIVE_CEILING - so_far,
+                f"the query names the unit {unit} under {head}, and every word of the listed "
+                f"name that says whose it is ({', '.join(words)}) reads {head}: it names a "
+                f"parent, not the unit; so at most {RELATIVE_CEILING:.2f}"))
         so_far = sum(f.contribution for f in features)
         held = self._short_name_held(key, exact, name.entry, form, name.form.tokens) if (
             so_far > SHORT_NAME_CEILING) else None
