@@ -89,9 +89,17 @@ def test_stdio_tools_answer_the_seed_story_as_the_cli_does(tmp_path: Path) -> No
         async with Client(params, read_timeout_seconds=120) as client:
             answers = await _ask_all(client)
             bad = await client.call_tool("check", {**MEGVII, "date": "2019-02-30"})
-            return answers, bad
+            # Errors name the tool's argument as sent, never a command-line flag.
+            party = await client.call_tool("check", {**MEGVII, "parties": [
+                {"name": "Megvii Technology"}, {"name": "Example Co", "country": "ZZ"}]})
+            both = await client.call_tool("classify", {"figures": {"tpp": 4800,
+                                                                   "throughput": {"fp8": 1}}})
+            return answers, bad, [party.content[0].text, both.content[0].text]
 
-    answers, bad = anyio.run(ask)
+    answers, bad, argued = anyio.run(ask)
+    assert "parties.1.country: 'ZZ' is not an ISO 3166-1 country code" in argued[0]
+    assert "figures.tpp: give either figures.tpp or datasheet figures (figures.throughput)" \
+        in argued[1] and "--" not in argued[1]
     assert answers[0]["decision"] == "no_license_required"
     assert answers[1]["decision"] == "license_required"
     assert answers[2]["controlled"] is False and answers[2]["measures"] == []

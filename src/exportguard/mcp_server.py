@@ -5,7 +5,8 @@ Tools: `screen`, `check`, `classify`, `invest` and `list_status`. Each returns t
 the CLI prints with `--json` (the same builders: `views.screen_document`, `check(...).to_dict()`,
 `classify(...).to_dict()`, `invest(...).to_dict()`, `lists_view(...).to_dict()`), and decisions are
 appended to the audit log like the CLI's, actor `mcp:NAME` (`audit` in the document says so). Bad
-input is a tool error naming the field, as the CLI's exit code 2 does.
+input is a tool error naming the argument (`parties.1.country`, `figures.tpp`), as the API's 422
+names the JSON field.
 
 Transports: stdio (for a local agent; it runs as the user, like the CLI) and streamable HTTP at
 `/mcp`, where every request must carry an API key of the service (`Authorization: Bearer KEY` or
@@ -23,8 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from exportguard.access import Access, allows
 from exportguard.audit import AuditLog
-from exportguard.errors import ExportGuardError
+from exportguard.errors import ExportGuardError, InputError
 from exportguard.names.normalize import MAX_NAME_CHARS
+from exportguard.service import api_words
 from exportguard.store import Store
 
 INSTRUCTIONS = (
@@ -87,11 +89,13 @@ def build_server(store: Store, actor: str = "mcp:stdio") -> MCPServer:
                             detail)
         return {"recorded": True, "seq": record.seq, "actor": record.actor}
 
-    def answer(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    def answer(work: Callable[[], dict[str, Any]], tool: str) -> dict[str, Any]:
         try:
             return work()
-        except ExportGuardError as exc:  # bad input names its field, as the CLI's exit 2
-            raise ToolError(str(exc)) from None
+        except InputError as exc:  # names the tool's argument, as the API names its JSON field
+            raise ToolError(api_words.input_error(f"/api/v1/{tool}", exc)[1]) from None
+        except ExportGuardError as exc:
+            raise ToolError(api_words.for_api(exc)) from None
 
     @server.tool(description="Screen a party name against the restricted-party lists (the "
                  "`exportguard screen --json` document): matches with scores, the features "
@@ -111,7 +115,7 @@ def build_server(store: Store, actor: str = "mcp:stdio") -> MCPServer:
                 "decision": result.decision, "snapshot_ids": [s.id for s in result.snapshots],
                 "via": "mcp"})
             return data
-        return answer(work)
+        return answer(work, "screen")
 
     @server.tool(name="check",
                  description="May this item go to these parties at this destination on this "
@@ -144,7 +148,7 @@ def build_server(store: Store, actor: str = "mcp:stdio") -> MCPServer:
                 "request": request.to_dict(), "decision": result.decision,
                 "review_policy": result.review_policy, "via": "mcp"})
             return data
-        return answer(work)
+        return answer(work, "check")
 
     @server.tool(description="Classify a chip under ECCN 3A090/4A090 on a date (the "
                  "`exportguard classify --json` document): TPP, performance density, the "
@@ -163,7 +167,7 @@ def build_server(store: Store, actor: str = "mcp:stdio") -> MCPServer:
                 return classify_item(item, day).to_dict()
             assert figures is not None
             return classify_item(_figures(figures).spec(), day).to_dict()
-        return answer(work)
+        return answer(work, "classify")
 
     @server.tool(description="May a U.S. person buy or hold this security on the date? The "
                  "NS-CMIC check (`exportguard invest --json`): ticker, ISIN or issuer name.")
@@ -174,12 +178,12 @@ def build_server(store: Store, actor: str = "mcp:stdio") -> MCPServer:
                                                          "decision": data["decision"],
                                                          "via": "mcp"})
             return data
-        return answer(work)
+        return answer(work, "invest")
 
     @server.tool(description="The list snapshots in force and which one serves each list (the "
                  "`exportguard lists --json` document); all=true for every snapshot kept.")
     def list_status(all: bool = False) -> dict[str, Any]:
-        return answer(lambda: lists_view(store, all).to_dict())
+        return answer(lambda: lists_view(store, all).to_dict(), "lists")
 
     return server
 
