@@ -60,9 +60,9 @@ def test_check_errors_name_the_party_and_the_figure_sent(service: Service) -> No
     both = {**H100, "item_eccn": "3A090.a"}
     refused(service.post("/check", both), "item", "figures.tpp", "item_eccn")
     refused(service.post("/check", {**H100, "foreign_made": True, "origin": "US"}), "origin",
-            "foreign_made contradicts origin US")
+            "foreign_made says the item was made outside the U.S., but origin is US")
     refused(service.post("/check", {**H100, "origin": "US", "us_content": {"3A090.a": 20}}),
-            "us_content", "origin US with us_content")
+            "us_content", "us_content describes a foreign-made item", "but origin is US")
     figures = {**H100, "item": None, "figures": {"tpp": 4800, "throughput": {"fp8": 1979}}}
     refused(service.post("/check", figures), "figures.tpp",
             "give either figures.tpp or datasheet figures (figures.throughput)")

@@ -248,7 +248,7 @@ def test_screen_error_is_shown_beside_the_form(as_role) -> None:
     page.get_by_label("Name (any script)").fill("!!!")
     page.get_by_label("Lists as of (YYYY-MM-DD, optional)").fill("2024-13-40")
     page.get_by_role("button", name="Screen", exact=True).click()
-    expect(page.locator("#form-error")).to_contain_text("Not screened: as_of:")
+    expect(page.locator("#form-error")).to_contain_text("Not screened: Lists as of:")
     expect(page.get_by_label("Lists as of (YYYY-MM-DD, optional)")).to_have_attribute(
         "aria-invalid", "true")
     expect(page.get_by_label("Name (any script)")).to_have_value("!!!")  # input kept
@@ -422,7 +422,7 @@ def test_audit_lists_the_decisions_and_verifies_the_chain(as_role) -> None:
         ("screen", NEAR_MISS_2)}
     admin.get_by_label("Export from (YYYY-MM-DD)").fill("2024-02-30")
     admin.get_by_role("button", name="Download CSV").click()
-    expect(admin.locator("#form-error")).to_contain_text("Not exported: from: '2024-02-30'")
+    expect(admin.locator("#form-error")).to_contain_text("Not exported: From: '2024-02-30'")
     expect(admin.get_by_label("Export from (YYYY-MM-DD)")).to_have_value("2024-02-30")
 
     reviewer = as_role("reviewer")
@@ -483,7 +483,7 @@ def test_chart_image_loads_as_svg(as_role) -> None:
 
     answer_bad = page.goto("/chart?date=2024-13-01")
     assert answer_bad is not None and answer_bad.status == 422
-    expect(page.locator(".error")).to_contain_text("Not drawn: date:")
+    expect(page.locator(".error")).to_contain_text("Not drawn: Date:")
     expect(page.locator("img#chart")).to_have_count(0)
 
 

@@ -160,6 +160,18 @@ def test_check_page_takes_figures_foreign_made_and_several_parties(as_role, shot
     page.get_by_role("button", name="Check").click()
     expect(page.locator("#form-error")).to_contain_text("give the item one way")
     expect(page.get_by_label("TPP")).to_have_attribute("aria-invalid", "true")
+    # An error opens with the field's label, never the engine's name for it (party_country).
+    page.get_by_label("Catalogue name (e.g. H100)").fill("")
+    page.get_by_label("Party country (ISO-2)", exact=True).fill("ZZ")
+    page.get_by_role("button", name="Check").click()
+    expect(page.locator("#form-error")).to_have_text(
+        "Not checked: Party country: 'ZZ' is not an ISO 3166-1 country code")
+    page.get_by_label("Party country (ISO-2)", exact=True).fill("CN")
+    page.get_by_label("Made in (ISO-2)").fill("US")
+    page.get_by_role("button", name="Check").click()
+    expect(page.locator("#form-error")).to_have_text(
+        "Not checked: Made in: the “Made outside the U.S.” field says the item was made outside "
+        "the U.S., but the “Made in” field is US")
 
 
 def test_check_page_foreign_made_item_by_the_direct_product_rule(as_role, shots) -> None:
@@ -341,7 +353,7 @@ def test_keys_page_creates_shows_once_and_revokes(as_role, server: Running, shot
            ).not_to_be_empty()
     page.get_by_label("Name (who or what uses it)").fill("bad name!")
     page.get_by_role("button", name="Create key").click()
-    expect(page.locator("#form-error")).to_contain_text("Not created: name:")
+    expect(page.locator("#form-error")).to_contain_text("Not created: Name:")
     expect(page.get_by_label("Name (who or what uses it)")).to_have_attribute(
         "aria-invalid", "true")
 

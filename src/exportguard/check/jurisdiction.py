@@ -160,7 +160,8 @@ def item_origin(
     U.S., country not given"."""
     place = parse_country(origin, "origin") if origin and origin.strip() else None
     if foreign_made and place == "US":
-        raise InputError("origin", "--foreign-made contradicts --origin US")
+        raise InputError("origin", "--foreign-made says the item was made outside the U.S., "
+                         "but --origin is US")
     content = _content(us_content)
     direct = _technology(direct_product_of, "direct_product_of")
     plant = _technology(plant_direct_product_of, "plant_direct_product_of")
@@ -169,8 +170,9 @@ def item_origin(
     if place == "US":
         for name, value in foreign_facts.items():
             if value is not None:
-                raise InputError(name, f"--origin US with --{name.replace('_', '-')}: U.S. "
-                                 "content and direct-product facts describe a foreign-made item")
+                raise InputError(name, f"--{name.replace('_', '-')} describes a foreign-made "
+                                 "item (U.S. content and direct-product facts), but --origin "
+                                 "is US")
     if place is None and not foreign_made and all(v is None for v in foreign_facts.values()):
         place = "US"
     if (direct is None) != (plant is None):

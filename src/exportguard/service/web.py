@@ -36,8 +36,8 @@ from exportguard.views import diffs, history_view, lists_view
 router = APIRouter(include_in_schema=False)
 COOKIE = "eg_session"
 _TEMPLATES = Jinja2Templates(directory=str(resources.files("exportguard.service") / "templates"))
-_TEMPLATES.env.filters.update(plain=wording.for_web, score=wording.score, question=wording.question,
-                              rule_title=glossary.title)
+_TEMPLATES.env.filters.update(plain=wording.for_web, problem=wording.problem, score=wording.score,
+                              question=wording.question, rule_title=glossary.title)
 _PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
                                "img-src 'self'; form-action 'self'; frame-ancestors 'none'",

@@ -74,6 +74,29 @@ def for_web(text: object) -> str:
                   words)
 
 
+# The form field at the head of an error ("party_country: ..."), by its label where the engine's
+# name for it is not the label said plainly; `from`/`to` name different fields on the Lists and
+# Audit pages, so they are only capitalised.
+_FIELD_LABELS: dict[str, str] = {
+    **{flag[2:].replace("-", "_"): label for flag, label in FLAG_FIELDS.items()
+       if flag not in ("--from", "--to")},
+    "item": "Item", "party": "Party", "nationality": "Nationalities",
+}
+_HEAD = re.compile(r"([a-z][a-z0-9_]*): ")
+
+
+def problem(text: object) -> str:
+    """An error shown beside a form: the field it names first by its label ("Party country:
+    'ZZ' is not ..."), and every flag in it as the form field that gives it."""
+    words = for_web(text)
+    head = _HEAD.match(words)
+    if head is None:
+        return words
+    name = head.group(1)
+    label = _FIELD_LABELS.get(name) or name.replace("_", " ").capitalize()
+    return f"{label}: {words[head.end():]}"
+
+
 # The facts a memo may miss, asked as the form asks them (the engine's questions name CLI flags).
 _FACT_FIELDS = {
     "tpp": "the total processing performance: fill “TPP”, or “Datasheet figures”",

@@ -19,12 +19,8 @@ from exportguard.service.web import _csrf, _state, _who, page
 router = APIRouter(include_in_schema=False)
 _FIELDS = ("technology", "nationalities", "permanent_resident", "protected_individual",
            "for_item", "person", "date")
-# The engine's field names where the form's differ, and each field's label on the page.
+# The engine's field names where the form's differ.
 _FORM_FIELD = {"nationality": "nationalities"}
-_LABELS = {"technology": "Technology or source code", "nationalities": "Nationalities",
-           "for_item": "Item the technology is for", "person": "Person's name", "date": "Date",
-           "permanent_resident": "U.S. lawful permanent resident",
-           "protected_individual": "Protected individual"}
 
 
 @router.get("/release", response_class=HTMLResponse)
@@ -43,9 +39,8 @@ async def release_page(request: Request) -> Response:
         result = await run_in_threadpool(operations.run_release, _state(request), who,
                                           request_id(request), release_request(form), "web")
     except InputError as exc:
-        field = _FORM_FIELD.get(exc.field, exc.field)
         return page(request, "release.html", who, 422, result=None, form=shown,
-                    error=f"{_LABELS.get(field, field)}: {exc.message}", error_field=field,
+                    error=str(exc), error_field=_FORM_FIELD.get(exc.field, exc.field),
                     questions=RELEASE_QUESTIONS)
     return page(request, "release.html", who, result=result.to_dict(), form=shown,
                 questions=RELEASE_QUESTIONS)
