@@ -33,7 +33,7 @@ def test_truncation_is_detected_against_the_anchor(store: Store, tmp_path) -> No
     write_anchor(anchor, "sqlite:///another.db", 99, "f" * 64)  # another database: ignored
     good = verify_anchored(log, path=anchor)
     assert good.ok and good.head_seq == 6 and good.anchor.startswith(f"6:{digest}")
-    assert "1 anchors checked" in good.anchor
+    assert "1 anchor checked" in good.anchor
     with store.engine.begin() as connection:
         connection.execute(text("delete from audit_log where seq > 4"))
     cut = verify_anchored(log, path=anchor)

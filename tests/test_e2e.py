@@ -489,6 +489,9 @@ def test_chart_image_loads_as_svg(as_role) -> None:
 
 def test_every_navigation_link_opens_a_page(as_role, server: Running) -> None:
     page = as_role("admin")
+    failed: list[str] = []  # anything a page asks for that fails
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400
+            else None)
     page.goto("/")
     links = page.locator("header nav a").evaluate_all("els => els.map(e => e.pathname)")
     assert links == ["/", "/check", "/classify", "/invest", "/outbound", "/release",
@@ -499,6 +502,12 @@ def test_every_navigation_link_opens_a_page(as_role, server: Running) -> None:
         assert answer is not None and answer.status == 200, path
         expect(page.locator(f'header nav a[href="{path}"]')).to_have_attribute(
             "aria-current", "page")
+    page.wait_for_load_state("load")
+    assert failed == []
+    # The icon every browser asks for (a 404 in every page's console before).
+    expect(page.locator('link[rel="icon"]')).to_have_attribute("href", "/favicon.ico")
+    icon = page.request.get("/favicon.ico")
+    assert icon.status == 200 and icon.headers["content-type"] == "image/svg+xml"
     # The diff form with both fields blank compares the latest snapshots of each source.
     page.goto("/lists")
     page.get_by_role("button", name="Show diff").click()

@@ -333,7 +333,7 @@ def test_keys_page_creates_shows_once_and_revokes(as_role, server: Running, shot
     page.goto("/keys")
     page.get_by_label("Name (who or what uses it)").fill("order-system")
     page.get_by_label("Role").select_option("reviewer")
-    page.get_by_label("Rate (requests a second, optional)").fill("50")
+    page.get_by_label("Rate (units a second, optional; a screen costs 1)").fill("50")
     page.get_by_role("button", name="Create key").click()
     secret = page.locator("#secret").inner_text()
     assert re.fullmatch(r"eg_[A-Za-z0-9_-]{43}", secret)

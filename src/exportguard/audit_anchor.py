@@ -101,7 +101,7 @@ def verify_anchored(log: AuditLog, head: str | None = None,
     if anchors:
         newest = anchors[-1]
         report.anchor = (f"{newest.head} (written {newest.at} to {path}; {len(anchors):,} "
-                         "anchors checked)")
+                         f"anchor{'' if len(anchors) == 1 else 's'} checked)")
     return report
 
 

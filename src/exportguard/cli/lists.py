@@ -87,8 +87,8 @@ def diff(
     for d in found:
         out.print(
             f"[bold]{d.source}[/]: snapshot #{d.old.id} ({d.old.speaks_for}) -> #{d.new.id} "
-            f"({d.new.speaks_for}): {len(d.added)} added, {len(d.removed)} removed, "
-            f"{len(d.changed)} changed", highlight=False,
+            f"({d.new.speaks_for}): {len(d.added):,} added, {len(d.removed):,} removed, "
+            f"{len(d.changed):,} changed", highlight=False,
         )
         data = d.to_dict()
         for code, groups in data["lists"].items():

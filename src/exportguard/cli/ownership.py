@@ -32,7 +32,8 @@ def ownership_import(
     if as_json:
         print(json.dumps({"companies_added": companies, "edges_added": edges}))
         return
-    out.print(f"Imported {edges:,} ownership edges ({companies:,} new companies) from {file}.",
+    out.print(f"Imported {edges:,} ownership edge{'' if edges == 1 else 's'} ({companies:,} new "
+              f"compan{'y' if companies == 1 else 'ies'}) from {file}.",
               highlight=False)
 
 
@@ -87,7 +88,8 @@ def owners(
     out.print(tree)
     out.print(f"As of {day.isoformat()}:", highlight=False)
     for outcome in finding.outcomes:
-        out.print(f"  [bold]{outcome.rule.title}[/]: {outcome.status}. {outcome.summary}",
+        out.print(f"  [bold]{outcome.rule.title}[/]: {outcome.status.replace('_', ' ')}. "
+                  f"{outcome.summary}",
                   highlight=False)
         if outcome.assumption:
             out.print(f"    assumption: {outcome.assumption}", highlight=False)

@@ -56,8 +56,10 @@ def serve(
 def keys_create(
     name: Annotated[str, typer.Argument(help="Who or what uses the key, e.g. 'order-system'.")],
     role: Annotated[str, typer.Option(help=f"One of {', '.join(ROLES)}.")] = "screener",
-    rate: Annotated[float | None, typer.Option(help="Requests per second allowed (default: "
-                                               "the service's).")] = None,
+    rate: Annotated[float | None, typer.Option(help="Units of work per second allowed: a "
+                                               "screen costs 1, a check 1 per party, a batch "
+                                               "10 plus 1 per 100 rows (default: the "
+                                               "service's).")] = None,
     as_json: _JSON = False,
 ) -> None:
     """Create a key. Its secret is printed once: store it now, it cannot be shown again."""

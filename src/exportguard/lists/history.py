@@ -113,7 +113,8 @@ def serving_reasons(
         size = counts.get((chosen_id, code), 0)
         copies = [s for s in snapshots if code in s.lists]
         official = [s for s in copies if s.source != STARTER_SOURCE]
-        head = (f"#{chosen.id} {chosen.source} ({size:,} entries, speaks for "
+        head = (f"#{chosen.id} {chosen.source} ({size:,} entr{'y' if size == 1 else 'ies'}, "
+                f"speaks for "
                 f"{chosen.speaks_for.isoformat()})")
         if chosen.source == STARTER_SOURCE:
             reasons[code] = f"{head}: no official snapshot carries {code}; the built-in " \

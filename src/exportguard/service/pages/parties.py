@@ -246,4 +246,5 @@ async def ownership_import(request: Request) -> Response:
                        {"companies_added": companies, "edges_added": edges, "via": "web"})
     return page(request, "ownership.html", who, view=None, drawing=None,
                 form={"name": "", "country": "", "date": ""},
-                notice=f"Imported {edges:,} ownership edges ({companies:,} new companies).")
+                notice=f"Imported {edges:,} ownership edge{'' if edges == 1 else 's'} "
+                       f"({companies:,} new compan{'y' if companies == 1 else 'ies'}).")
