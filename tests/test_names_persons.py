@@ -77,7 +77,7 @@ def test_one_letter_stays_another_name_for_other_parties_and_other_sounds(
     ("query", "listed"),
     [("USAMA BIN LADIN", "Usama bin Muhammad bin Awad BIN LADIN"),
      ("Maria Antonieta FREGOSO", "FREGOSO AMEZQUITA, Maria Antonieta"),
-     ("Mr. Rami Makhlouf", "Rami Makhlouf"), ("A. Khamenei", "Ali Khamenei"),
+     ("A. Khamenei", "Ali Khamenei"),
      ("Hans J Friedrich", "Hans Joachim Friedrich")],
 )
 def test_a_person_named_with_fewer_or_more_of_their_names_is_reviewed(

@@ -22,6 +22,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from exportguard.names import person_words
 from exportguard.names.normalize import NameForm
 from exportguard.screening.features import (
     _PHONETIC_SIMILARITY,
@@ -31,7 +32,12 @@ from exportguard.screening.features import (
     TOKEN_WEIGHT,
 )
 from exportguard.screening.index import NameIndex
-from exportguard.screening.persons import PARTS_CONTAINED, person_like
+from exportguard.screening.persons import (
+    PARTS_CONTAINED,
+    PERSON_READING_MAX,
+    person_like,
+    reads_as_person,
+)
 
 _MARGIN = 1e-9  # float sums in another order
 
@@ -96,6 +102,8 @@ def score_bounds_many(index: NameIndex, jobs: Sequence[tuple[NameForm, np.ndarra
             np.maximum(bounds, _bounds(each, q_best, n_cov), out=bounds)
         if len(query) > 1 and person_like(form):
             _mark_contained(query, n_best, q_best, owner_starts, bounds)
+        if len(query) > 1 and reads_as_person(form):
+            _mark_person(index, query, tokens, n_best, q_best, owner_starts, bounds)
         _mark_joined(index, query, tokens, owner_starts, bounds, present)
         out[number] = bounds
     return out  # type: ignore[return-value]
@@ -121,6 +129,57 @@ def _mark_contained(query: tuple[str, ...], n_best: np.ndarray, q_best: np.ndarr
     held |= (np.minimum.reduceat(n_best, owner_starts) == 1.0) & (lengths > 1)
     if held.any():
         np.maximum(bounds, np.where(held, PARTS_CONTAINED + _MARGIN, 0.0), out=bounds)
+
+
+def _mark_person(index: NameIndex, query: tuple[str, ...], tokens: np.ndarray,
+                 n_best: np.ndarray, q_best: np.ndarray, owner_starts: np.ndarray,
+                 bounds: np.ndarray) -> None:
+    """At least PERSON_READING_MAX for the candidates `persons.person_reading` may lift: each
+    word of one name found exactly in the other, or one that reading may pair otherwise (a
+    title or post-nominal word, an initial, a given name of the nicknames table, a word whose
+    initial the other name has), and some word found exactly."""
+    loose_words = person_words.loose_words()
+    loose_ids = _loose_ids(index, loose_words)
+    exact = q_best == 1.0
+    ok = exact.copy()
+    letters: dict[str, np.ndarray] = {}
+    for at, word in enumerate(query):
+        if len(word) == 1 or word in loose_words:
+            ok[at] = True
+            continue
+        if word[0] not in letters:
+            slot = index.tokens.slots.get(word[0])
+            letters[word[0]] = (np.logical_or.reduceat(tokens == slot, owner_starts)
+                                if slot is not None else np.zeros(len(bounds), dtype=bool))
+        ok[at] |= letters[word[0]]
+    long_words = [at for at, word in enumerate(query) if len(word) > 1]
+    some = (exact.take(long_words, axis=0).any(axis=0) if long_words
+            else np.zeros(len(bounds), dtype=bool))
+    held = ok.all(axis=0) & some
+    listed_ok = (n_best == 1.0) | np.isin(tokens, loose_ids)
+    initials = {w for w in query if len(w) == 1}
+    if initials:  # a listed word that starts with a query's initial (few queries have one)
+        keys = index.tokens.keys
+        first = np.fromiter((ord(keys[t][0]) for t in tokens.tolist()), dtype=np.int64,
+                            count=len(tokens))
+        for word in initials:
+            listed_ok |= first == ord(word)
+    lengths = np.diff(owner_starts, append=len(n_best))
+    held |= (np.logical_and.reduceat(listed_ok, owner_starts) & (lengths > 1)
+             & np.logical_or.reduceat(n_best == 1.0, owner_starts))
+    if held.any():
+        np.maximum(bounds, np.where(held, PERSON_READING_MAX + _MARGIN, 0.0), out=bounds)
+
+
+def _loose_ids(index: NameIndex, words: frozenset[str]) -> np.ndarray:
+    """The index's token ids of `words` and of single letters, sorted (kept on the index)."""
+    kept = index.__dict__.get("_person_loose_ids")
+    if kept is None:
+        slots = index.tokens.slots
+        found = {slots[w] for w in words if w in slots}
+        found.update(slots[c] for c in map(chr, range(ord("a"), ord("z") + 1)) if c in slots)
+        kept = index.__dict__["_person_loose_ids"] = np.asarray(sorted(found), dtype=np.int64)
+    return kept
 
 
 def _similarity(index: NameIndex, query: tuple[str, ...], tokens: np.ndarray

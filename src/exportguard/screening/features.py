@@ -14,7 +14,14 @@ from exportguard.names.scripts import skeleton
 from exportguard.names.syllables import pinyin_syllables
 from exportguard.names.terms import filler_tokens, generic_tokens, place_tokens, vocabulary
 from exportguard.screening.index import phonetic
-from exportguard.screening.persons import PARTS_CONTAINED, parts_contained, person_like, sound_alike
+from exportguard.screening.persons import (
+    PARTS_CONTAINED,
+    PERSON_READING_MAX,
+    parts_contained,
+    person_like,
+    person_reading,
+    sound_alike,
+)
 from exportguard.screening.typos import slip
 
 TOKEN_WEIGHT = 0.85
@@ -308,6 +315,10 @@ def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
     if person and value < PARTS_CONTAINED and parts_contained(query, q_best, q_weights, listed,
                                                               n_best, n_weights):
         value = PARTS_CONTAINED
+    if person and value < PERSON_READING_MAX:
+        reading = person_reading(query, q_weights, listed, n_weights)
+        if reading is not None and value < reading.level:
+            value = reading.level
     return value
 
 
@@ -552,6 +563,16 @@ def explain(
             "name_parts_contained", 1.0, PARTS_CONTAINED - so_far, PARTS_CONTAINED - so_far,
             f"both read as persons' names and {contained}: a person is named with fewer or "
             f"more of their names, so at least {PARTS_CONTAINED:.2f} (to review)"))
+        so_far = PARTS_CONTAINED
+    reading = person_reading(query, q_weights, listed, n_weights) if (
+        person and so_far < PERSON_READING_MAX) else None
+    if reading is not None and so_far < reading.level:
+        *shown, (name, detail) = reading.notes
+        features.extend(Feature(name, 1.0, 0.0, 0.0, detail) for name, detail in shown)
+        lift = reading.level - so_far
+        features.append(Feature(
+            name, 1.0, lift, lift, f"both read as persons' names; {detail}: the same person's "
+            f"name written another way, so at least {reading.level:.2f} (to review)"))
     return features
 
 

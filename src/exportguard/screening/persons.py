@@ -22,9 +22,11 @@ l; m n; r, and a e i o u y h w not coded.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from exportguard.model import ListEntry
+from exportguard.names import person_words
 from exportguard.names.normalize import NameForm
 from exportguard.names.terms import filler_tokens, generic_tokens
 
@@ -60,10 +62,13 @@ def person_like(form: NameForm) -> bool:
     return form.kind in _LETTERS and not form.legal_forms and _person_words(form.tokens)
 
 
-@lru_cache(maxsize=1 << 16)
 def _person_words(tokens: tuple[str, ...]) -> bool:
-    if len(tokens) < _PARTS:
-        return False
+    return len(tokens) >= _PARTS and _name_words(tokens)
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_words(tokens: tuple[str, ...]) -> bool:
+    """No word a digit, nor a business, organisation, place, institution or kind word."""
     from exportguard.screening.features import _KIND_WORDS, INSTITUTION_WORDS
 
     other = generic_tokens() | filler_tokens() | _JOINING_WORDS | INSTITUTION_WORDS | _KIND_WORDS
@@ -138,3 +143,216 @@ def parts_contained(
         return None
     shown = f" ({', '.join(initials)} as initials)" if initials else ""
     return f"{which}{shown}, carrying {share:.0%} of the weight of the longer"
+
+
+# A person's name read without its titles (King, Sheikh, Dr, Gen.) and post-nominal words (Jr,
+# Esq.), whose given names may be written as initials or nicknames (`names/person_words.py`):
+# each rule lets a match be reviewed, at a level below an exact match, never confirm it.
+TITLES_ASIDE = 0.92  # the same name but for titles or suffixes: "Dr. John Smith" / "John Smith"
+NICKNAME = 0.88  # a given name and its nickname, the other names the same: Bob / Robert Smith
+INITIALS = 0.87  # a given name written as its initial: "Donald J. Trump" / "Donald John Trump"
+TITLE_GIVEN_NAME = 0.87  # a title that addresses a given name alone: "King Salman"
+# ... when that given name is rare: its weight at least that of 'john' in the reference CSL (in
+# some 50 listed names; 'salman' 31 names, weight 56; 'mohammed' 286 names, weight 28): "Sheikh
+# Mohammed" would put hundreds of listed persons to review.
+TITLE_GIVEN_WEIGHT = 50.0
+PERSON_READING_MAX = TITLES_ASIDE
+# The words a person's name and the other share exactly carry at least this share of the other
+# name's weight (its initials left out), so that a shared given name is not all that agrees: the
+# surnames must ("Bob Smith" / "Robert Smith", never "Bob Smith" / "Robert Jones").
+SHARED_SHARE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class PersonReading:
+    """Why two persons' names are one, read without titles, with initials and nicknames:
+    `level` is the least score the pair gets, `notes` the (feature, detail) pairs shown."""
+
+    level: float
+    notes: tuple[tuple[str, str], ...]
+
+
+@lru_cache(maxsize=1 << 16)
+def set_aside(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], int]:
+    """(the leading titles and trailing post-nominal words of a name, the name without them,
+    where the name starts in `tokens`); at least one word is always left."""
+    titles, longest = person_words.titles(), person_words.longest_title()
+    first_words = person_words.title_words()
+    start, aside = 0, []
+    while start < len(tokens) - 1 and tokens[start] in first_words:
+        for size in range(min(longest, len(tokens) - 1 - start), 0, -1):
+            if tokens[start:start + size] in titles:
+                aside.extend(tokens[start:start + size])
+                start += size
+                break
+        else:
+            break
+    end = len(tokens)
+    suffixes = person_words.suffix_words()
+    while end - 1 > start and tokens[end - 1] in suffixes:
+        end -= 1
+        aside.append(tokens[end])
+    return tuple(aside), tokens[start:end], start
+
+
+def _titles_conflict(mine: tuple[str, ...], theirs: tuple[str, ...]) -> str | None:
+    """Why the titles or suffixes of two names say two persons (Mr / Mrs, Jr / Sr), or None."""
+    genders = [{g for w in words if (g := person_words.title_gender(w))} for words in
+               (mine, theirs)]
+    if len(genders[0] | genders[1]) > 1:
+        return "the titles say another gender"
+    generations = [{w for w in words if person_words.generation(w)} for words in (mine, theirs)]
+    if generations[0] and generations[1] and generations[0] != generations[1]:
+        return "the suffixes say another generation"
+    return None
+
+
+def person_reading(
+    query: NameForm, q_weights: tuple[float, ...],
+    listed: NameForm, n_weights: tuple[float, ...],
+) -> PersonReading | None:
+    """Whether two names read as persons' (`person_like`) are one person's once their titles
+    and post-nominal words are set aside (TITLES_ASIDE), a given name is written as an initial
+    that agrees (INITIALS) or as a nickname the table links (NICKNAME), or a title addresses a
+    given name alone (TITLE_GIVEN_NAME); None when no such rule holds, or when the names are
+    the same words (the score says so already)."""
+    q_aside, q_parts, q_at = set_aside(query.tokens)
+    n_aside, n_parts, n_at = set_aside(listed.tokens)
+    if not (q_aside or n_aside) and not _may_differ_as_person(q_parts, n_parts):
+        return None
+    if not (reads_as_person(query) and reads_as_person(listed)) or _titles_conflict(
+            q_aside, n_aside):
+        return None
+    q_w = q_weights[q_at:q_at + len(q_parts)]
+    n_w = n_weights[n_at:n_at + len(n_parts)]
+    notes: list[tuple[str, str]] = []
+    levels: list[float] = []
+    if q_aside or n_aside:
+        shown = "; ".join(f"{side} '{' '.join(words)}'" for side, words in
+                          (("the query's", q_aside), ("the listed name's", n_aside)) if words)
+        notes.append(("person_titles", f"titles and post-nominal words set aside: {shown}"))
+        levels.append(TITLES_ASIDE)
+    if len(q_parts) <= len(n_parts):
+        inner, inner_w, outer, outer_w, inner_aside = q_parts, q_w, n_parts, n_w, q_aside
+    else:
+        inner, inner_w, outer, outer_w, inner_aside = n_parts, n_w, q_parts, q_w, n_aside
+    if len(inner) == 1:
+        given = [w for w in inner_aside if w in person_words.given_name_titles()]
+        if (not given or len(outer) < 2 or inner[0] != outer[0] or inner[0] in outer[1:]
+                or inner_w[0] < TITLE_GIVEN_WEIGHT or not _listed_share_kept(
+                    n_weights, n_at, [(0, 0, "exact")], 0 if len(q_parts) == 1 else 1,
+                    n_parts)):
+            return None
+        notes.append(("title_given_name", f"'{given[0]} {inner[0]}': a title that addresses "
+                      f"a given name alone, and '{inner[0]}' is the other name's first name"))
+        return PersonReading(TITLE_GIVEN_NAME, tuple(notes))
+    links = _match_parts(inner, outer)
+    if links is None:
+        return None
+    paired = {j for _i, j, _how in links}
+    extra = [w for at, w in enumerate(outer) if at not in paired]
+    extra_names = [w for w in extra if len(w) > _INITIAL]
+    initials = [(inner[i], outer[j]) if len(inner[i]) == _INITIAL else (outer[j], inner[i])
+                for i, j, how in links if how == "initial"]
+    nicknames = [(inner[i], outer[j]) for i, j, how in links if how == "nickname"]
+    if not (notes or initials or nicknames or len(extra) > len(extra_names)):
+        return None  # the same words, or only fewer names: `parts_contained` decides
+    shares = (_shared_share(outer, outer_w, {j for _i, j, how in links if how == "exact"}),
+              _shared_share(inner, inner_w, {i for i, _j, how in links if how == "exact"}))
+    if not min(shares) or (shares[0] < CONTAINED_SHARE if extra_names
+                           else max(shares) < SHARED_SHARE):
+        return None
+    listed_side = 0 if len(q_parts) <= len(n_parts) else 1
+    if not _listed_share_kept(n_weights, n_at, links, listed_side, n_parts):
+        return None
+    extra_initials = [w for w in extra if len(w) == _INITIAL]
+    if initials or extra_initials:
+        shown = [f"'{a}' is an initial of '{b}'" for a, b in initials]
+        shown += [f"'{w}', a middle initial of one name only" for w in extra_initials]
+        notes.append(("given_name_initial", "; ".join(shown)))
+        levels.append(INITIALS)
+    if nicknames:
+        notes.append(("given_name_nickname", "; ".join(
+            f"'{a}' and '{b}' are one given name (nicknames table)" for a, b in nicknames)))
+        levels.append(NICKNAME)
+    if extra_names:
+        notes.append(("person_fewer_names", f"'{' '.join(inner)}' has fewer names than "
+                      f"'{' '.join(outer)}', each of them there"))
+        levels.append(PARTS_CONTAINED)
+    return PersonReading(min(levels), tuple(notes))
+
+
+def reads_as_person(form: NameForm) -> bool:
+    """`person_like`, initials apart: two words or more, those longer than an initial read as
+    a person's ("S Krishnan": a single letter may be a vocabulary word, 's' of S.A.)."""
+    if form.kind not in _LETTERS or form.legal_forms or len(form.tokens) < _PARTS:
+        return False
+    words = tuple(t for t in form.tokens if len(t) > _INITIAL)
+    return bool(words) and _name_words(words)
+
+
+def _listed_share_kept(weights: tuple[float, ...], at: int,
+                       links: list[tuple[int, int, str]], side: int,
+                       parts: tuple[str, ...]) -> bool:
+    """Whether the listed name's words found in the query (exactly, as a nickname, or as the
+    name an initial of the query starts) carry CONTAINED_SHARE of its whole weight, titles
+    included: a delta re-screen chooses the customers a new listed name may match by its
+    heaviest words (`watch/select.py` KEY_SHARE), meeting words alike, nicknames and initials
+    included. `side`: 0 when the listed name is `links`' outer name, 1 when the inner."""
+    found = {link[1 - side] for link in links
+             if link[2] != "initial" or len(parts[link[1 - side]]) > _INITIAL}
+    total = sum(weights)
+    kept = sum(weights[at + k] for k in found)
+    return total > 0 and kept >= CONTAINED_SHARE * total
+
+
+def _shared_share(words: tuple[str, ...], weights: tuple[float, ...], exact: set[int]) -> float:
+    """The share of a name's weight (its initials left out) its words found exactly carry."""
+    total = sum(w for word, w in zip(words, weights, strict=True) if len(word) > _INITIAL)
+    shared = sum(w for at, w in enumerate(weights) if at in exact and len(words[at]) > _INITIAL)
+    return shared / total if total else 0.0
+
+
+def _may_differ_as_person(q_parts: tuple[str, ...], n_parts: tuple[str, ...]) -> bool:
+    """A quick test before anything is read: a word of one name is not the other's, and it is
+    an initial or a given name of the nicknames table."""
+    links = person_words.nickname_links()
+    return any(w not in n_parts and (len(w) == 1 or w in links) for w in q_parts) or any(
+        w not in q_parts and (len(w) == 1 or w in links) for w in n_parts)
+
+
+def _match_parts(inner: tuple[str, ...], outer: tuple[str, ...]
+                 ) -> list[tuple[int, int, str]] | None:
+    """Each part of `inner` paired with its own part of `outer`: the same word ('exact'), an
+    initial and the name it starts, either side ('initial'), or a given name and its nickname
+    ('nickname'): (inner position, outer position, how) for each, or None when a part has no
+    pair."""
+    free = list(range(len(outer)))
+    links: list[tuple[int, int, str]] = []
+    left: list[int] = []
+    for i, word in enumerate(inner):
+        at = next((j for j in free if outer[j] == word), None)
+        if at is None:
+            left.append(i)
+        else:
+            free.remove(at)
+            links.append((i, at, "exact"))
+    for i in left:
+        word = inner[i]
+        at = next((j for j in free if _initial_of(word, outer[j])), None)
+        how = "initial"
+        if at is None:
+            at = next((j for j in free if person_words.same_given_name(word, outer[j])), None)
+            how = "nickname"
+            if at is None:
+                return None
+        free.remove(at)
+        links.append((i, at, how))
+    return links
+
+
+def _initial_of(a: str, b: str) -> bool:
+    """One word is an initial, the other a name that starts with it."""
+    if len(a) == _INITIAL < len(b):
+        return b.startswith(a)
+    return len(b) == _INITIAL < len(a) and a.startswith(b)

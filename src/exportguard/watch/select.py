@@ -38,6 +38,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from exportguard.names import person_words
 from exportguard.screening.features import (
     _PHONETIC_SIMILARITY,
     _PLURAL_SIMILARITY,
@@ -47,6 +48,7 @@ from exportguard.screening.features import (
     TOKEN_WEIGHT,
 )
 from exportguard.screening.index import NameIndex, phonetic
+from exportguard.screening.persons import PERSON_READING_MAX
 from exportguard.screening.screener import DEFAULT_THRESHOLD
 from exportguard.store.watchlist import Customer
 from exportguard.watch.kept import KeptForms, glued_split, key_hash
@@ -125,8 +127,11 @@ def _chosen(kept: KeptForms, index: NameIndex, names: np.ndarray) -> set[int]:
     similar = _similar(kept, words, touched, joined)
     compacts = ["".join(words_of) for words_of in _split(
         [touched[c] for c in column.tolist()], lengths.tolist())]
+    loose = person_words.loose_words()
+    touched_loose = np.fromiter((len(w) == 1 or w in loose for w in touched), dtype=bool,
+                                count=len(touched))
     chosen |= _bounded(kept, index, similar, column, owner, index.token_weights.take(tokens),
-                       compacts)
+                       compacts, touched_loose)
     return chosen
 
 
@@ -223,10 +228,15 @@ def _similar(kept: KeptForms, words: dict[str, int], touched: list[str],
         t, v = np.nonzero(typo)
         rows.append(np.stack([t, v + start, typo[t, v]], axis=1))
     extra = list(extra)
+    links = person_words.nickname_links()
     for number, word in enumerate(touched):
         for other in (word + "s", word[:-1] if word.endswith("s") else None):
             if other and (found := words.get(other)) is not None:
                 extra.append((number, found, _PLURAL_SIMILARITY))
+        # A person's given name and its nickname, or its initial (`persons.person_reading`).
+        for other in (*links.get(word, ()), word[0] if len(word) > 1 else None):
+            if other and (found := words.get(other)) is not None:
+                extra.append((number, found, 1.0))
     sounds = {}
     for number, word in enumerate(touched):
         key = phonetic(word)
@@ -255,10 +265,12 @@ def _similar(kept: KeptForms, words: dict[str, int], touched: list[str],
 
 
 def _bounded(kept: KeptForms, index: NameIndex, similar: np.ndarray, column: np.ndarray,
-             owner: np.ndarray, weights: np.ndarray, compacts: list[str]) -> set[int]:
+             owner: np.ndarray, weights: np.ndarray, compacts: list[str],
+             touched_loose: np.ndarray) -> set[int]:
     """Customers with a form whose score bound against a touched name reaches FLOOR. `column`:
     each touched name word's touched word; `owner`: its name (0..count-1); `weights`: its weight
-    in the new index; `compacts`: each name's words written together."""
+    in the new index; `compacts`: each name's words written together; `touched_loose`: each
+    touched word that a person's name may pair otherwise than exactly (`_bounded`'s end)."""
     count = len(compacts)
     if not len(similar):
         return set()
@@ -360,6 +372,19 @@ def _bounded(kept: KeptForms, index: NameIndex, similar: np.ndarray, column: np.
         theirs = [compacts[n] for n in names.take(near).tolist()]
         ratio = process.cpdist(mine, theirs, scorer=fuzz.ratio, dtype=np.float64) / 100.0
         bound[near] -= STRING_WEIGHT * (1.0 - ratio) - _RATIO_MARGIN
+    # Persons' names are lifted whatever their coverages (`persons.parts_contained`,
+    # `persons.person_reading`) when every word of one of them is found in the other (exactly,
+    # as a nickname or an initial: the rows of `_similar`) or may be set aside (a title, a
+    # post-nominal word, an initial, a given name of the nicknames table).
+    loose = person_words.loose_words()
+    q_loose = np.fromiter((len(w) == 1 or w in loose for w in kept.vocabulary), dtype=bool,
+                          count=size).take(q_words)
+    n_loose = touched_loose.take(column.take(np.repeat(n_lo, n_len) + (
+        np.arange(int(n_len.sum())) - np.repeat(np.cumsum(n_len) - n_len, n_len))))
+    q_ok = np.bincount(q_owner, weights=(q_best == 1.0) | q_loose, minlength=len(pairs))
+    n_ok = np.bincount(n_owner, weights=(n_best == 1.0) | n_loose, minlength=len(pairs))
+    person = ((q_ok == f_len) & (f_len > 1)) | ((n_ok == n_len) & (n_len > 1))
+    np.maximum(bound, np.where(person, PERSON_READING_MAX + _MARGIN, 0.0), out=bound)
     return set(kept.form_customer.take(forms[bound >= FLOOR]).tolist())
 
 
