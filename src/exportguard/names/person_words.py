@@ -104,12 +104,18 @@ def suffix_words() -> frozenset[str]:
 
 
 @cache
+def aside_words() -> frozenset[str]:
+    """Every word of a title and every post-nominal word: a name's words that its reading may
+    set aside (`persons.set_aside`), wherever they stand."""
+    return frozenset({w for title in titles() for w in title} | suffix_words())
+
+
+@cache
 def loose_words() -> frozenset[str]:
     """Every word a person's reading may pair other than exactly: the words of titles, the
     post-nominal words, the given names and nicknames of the table (`bound.py` keeps the
     candidates that have them)."""
-    return frozenset({w for title in titles() for w in title} | suffix_words()
-                     | nickname_links().keys())
+    return aside_words() | nickname_links().keys()
 
 
 def title_gender(word: str) -> str | None:

@@ -240,8 +240,8 @@ def person_reading(
         given = [w for w in inner_aside if w in person_words.given_name_titles()]
         if (not given or len(outer) < 2 or inner[0] != outer[0] or inner[0] in outer[1:]
                 or inner_w[0] < TITLE_GIVEN_WEIGHT or not _listed_share_kept(
-                    n_weights, n_at, [(0, 0, "exact")], 0 if len(q_parts) == 1 else 1,
-                    n_parts)):
+                    listed.tokens, n_weights, n_at, [(0, 0, "exact")],
+                    0 if len(q_parts) == 1 else 1, n_parts)):
             return None
         notes.append(("title_given_name", f"'{given[0]} {inner[0]}': a title that addresses "
                       f"a given name alone, and '{inner[0]}' is the other name's first name"))
@@ -263,7 +263,7 @@ def person_reading(
                            else max(shares) < SHARED_SHARE):
         return None
     listed_side = 0 if len(q_parts) <= len(n_parts) else 1
-    if not _listed_share_kept(n_weights, n_at, links, listed_side, n_parts):
+    if not _listed_share_kept(listed.tokens, n_weights, n_at, links, listed_side, n_parts):
         return None
     extra_initials = [w for w in extra if len(w) == _INITIAL]
     if initials or extra_initials:
@@ -291,18 +291,20 @@ def reads_as_person(form: NameForm) -> bool:
     return bool(words) and _name_words(words)
 
 
-def _listed_share_kept(weights: tuple[float, ...], at: int,
+def _listed_share_kept(tokens: tuple[str, ...], weights: tuple[float, ...], at: int,
                        links: list[tuple[int, int, str]], side: int,
                        parts: tuple[str, ...]) -> bool:
     """Whether the listed name's words found in the query (exactly, as a nickname, or as the
-    name an initial of the query starts) carry CONTAINED_SHARE of its whole weight, titles
-    included: a delta re-screen chooses the customers a new listed name may match by its
-    heaviest words (`watch/select.py` KEY_SHARE), meeting words alike, nicknames and initials
-    included. `side`: 0 when the listed name is `links`' outer name, 1 when the inner."""
-    found = {link[1 - side] for link in links
+    name an initial of the query starts) carry CONTAINED_SHARE of its weight, the words of
+    titles and post-nominal words wherever they stand left out (`person_words.aside_words`):
+    a delta re-screen chooses the customers a new listed name may match by its heaviest words
+    so counted (`watch/select.py`), meeting words alike, nicknames and initials included.
+    `side`: 0 when the listed name is `links`' outer name, 1 when the inner."""
+    aside = person_words.aside_words()
+    found = {at + link[1 - side] for link in links
              if link[2] != "initial" or len(parts[link[1 - side]]) > _INITIAL}
-    total = sum(weights)
-    kept = sum(weights[at + k] for k in found)
+    total = sum(w for t, w in zip(tokens, weights, strict=True) if t not in aside)
+    kept = sum(weights[k] for k in found if tokens[k] not in aside)
     return total > 0 and kept >= CONTAINED_SHARE * total
 
 

@@ -127,11 +127,12 @@ def _chosen(kept: KeptForms, index: NameIndex, names: np.ndarray) -> set[int]:
     similar = _similar(kept, words, touched, joined)
     compacts = ["".join(words_of) for words_of in _split(
         [touched[c] for c in column.tolist()], lengths.tolist())]
-    loose = person_words.loose_words()
+    loose, aside = person_words.loose_words(), person_words.aside_words()
     touched_loose = np.fromiter((len(w) == 1 or w in loose for w in touched), dtype=bool,
                                 count=len(touched))
+    touched_aside = np.fromiter((w in aside for w in touched), dtype=bool, count=len(touched))
     chosen |= _bounded(kept, index, similar, column, owner, index.token_weights.take(tokens),
-                       compacts, touched_loose)
+                       compacts, touched_loose, touched_aside)
     return chosen
 
 
@@ -266,11 +267,12 @@ def _similar(kept: KeptForms, words: dict[str, int], touched: list[str],
 
 def _bounded(kept: KeptForms, index: NameIndex, similar: np.ndarray, column: np.ndarray,
              owner: np.ndarray, weights: np.ndarray, compacts: list[str],
-             touched_loose: np.ndarray) -> set[int]:
+             touched_loose: np.ndarray, touched_aside: np.ndarray) -> set[int]:
     """Customers with a form whose score bound against a touched name reaches FLOOR. `column`:
     each touched name word's touched word; `owner`: its name (0..count-1); `weights`: its weight
     in the new index; `compacts`: each name's words written together; `touched_loose`: each
-    touched word that a person's name may pair otherwise than exactly (`_bounded`'s end)."""
+    touched word that a person's name may pair otherwise than exactly (`_bounded`'s end);
+    `touched_aside`: each touched word that may be a title or a post-nominal word."""
     count = len(compacts)
     if not len(similar):
         return set()
@@ -284,6 +286,9 @@ def _bounded(kept: KeptForms, index: NameIndex, similar: np.ndarray, column: np.
     light = np.zeros(len(owner), dtype=bool)
     light[order] = (before + weights[order] < KEY_SHARE * totals[owner[order]]) & \
         (totals[owner[order]] > 0)
+    # A person's name is read with its titles and post-nominal words set aside
+    # (`persons.person_reading`): its key words so weighed are key words too.
+    light &= _light(np.where(touched_aside.take(column), 0.0, weights), owner, count)
     key_word = column[~light]
     key_name = owner[~light]
     # (customer form, touched name) pairs that share a similar key word.
@@ -386,6 +391,20 @@ def _bounded(kept: KeptForms, index: NameIndex, similar: np.ndarray, column: np.
     person = ((q_ok == f_len) & (f_len > 1)) | ((n_ok == n_len) & (n_len > 1))
     np.maximum(bound, np.where(person, PERSON_READING_MAX + _MARGIN, 0.0), out=bound)
     return set(kept.form_customer.take(forms[bound >= FLOOR]).tolist())
+
+
+def _light(weights: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
+    """Each word of each name (`owner`) whose name's lighter words and itself weigh less than
+    KEY_SHARE of the name (a word of weight 0 always)."""
+    totals = np.bincount(owner, weights=weights, minlength=count)
+    order = np.lexsort((weights, owner))
+    running = np.cumsum(weights[order])
+    name_start = np.r_[0, np.cumsum(np.bincount(owner, minlength=count))[:-1]]
+    before = running - weights[order] - np.r_[0.0, running][name_start[owner[order]]]
+    light = np.ones(len(owner), dtype=bool)
+    light[order] = (before + weights[order] < KEY_SHARE * totals[owner[order]]) | \
+        (weights[order] == 0)
+    return light
 
 
 def _vocabulary_weights(kept: KeptForms, index: NameIndex) -> np.ndarray:
