@@ -134,3 +134,24 @@ def test_another_convention_still_differs_from_the_partys_own_name(full_screener
     match = found(full_screener, "北京工业大学")["Beijing Institute of Technology"]
     assert match.score < DEFAULT_THRESHOLD
     assert "own_name_differs" in features(match)
+
+
+ZONGHENG = "Chengdu Zongheng Automation Technology Co., Ltd."
+
+
+def test_a_short_name_read_as_the_partys_listed_trade_name_alone_is_its_name(full_screener):
+    # 纵横股份 (an A-share short name) reads 'zongheng co ltd', word for word the entry's alias
+    # "Zongheng Co., Ltd.", the trade name and a legal form alone; the curated name in
+    # characters 成都纵横自动化技术股份有限公司 holds 纵横. Was 0.80 (own_name_differs).
+    for country in (None, "CN"):
+        match = found(full_screener, "纵横股份", country)[ZONGHENG]
+        assert DEFAULT_THRESHOLD <= match.score < 1.0  # a short name: never confirmed
+        assert match.matched_name == "Zongheng Co., Ltd."
+        assert "has the trade name 纵横" in features(match)["listed_trade_name"].detail
+        assert not {"own_name_differs", "short_name_other_business"} & set(features(match))
+    # 集团 is no legal form of the alias: 纵横集团 is not read so and stays below.
+    other = found(full_screener, "纵横集团")[ZONGHENG]
+    assert other.score < DEFAULT_THRESHOLD
+    assert "listed_trade_name" not in features(other)
+    # A party with no such alias keeps the held short name (亨通股份, above).
+    assert "listed_trade_name" not in features(found(full_screener, "亨通股份")[HENGTONG])

@@ -337,6 +337,11 @@ class Screener:
                         key, form.tokens, self.index.names[number].form.tokens):
                     differs = False
                     certain = False  # a translation of the listed name, not its own characters
+                listed_trade = (exact is None and key and not other
+                                and self._listed_trade_name(key, form, number))
+                if listed_trade:
+                    differs = False
+                    certain = False  # a short name: never a confirmed match
                 if differs:
                     value += OWN_NAME_DIFFERS
                     certain = False
@@ -381,7 +386,7 @@ class Screener:
                     certain = False
                 held = self._short_name_held(key, exact, entry_number, form,
                                              self.index.names[number].form) if (
-                    value > SHORT_NAME_CEILING) else None
+                    value > SHORT_NAME_CEILING and not listed_trade) else None
                 if held is not None and value > held[2]:
                     value = held[2]
                     certain = False
@@ -432,12 +437,23 @@ class Screener:
                 f"the query's business words after its trade name ({', '.join(lighter)}) weigh "
                 f"{BUSINESS_WORD_SHARE:.0%} of their usual weight: English names of Chinese "
                 "companies often word them otherwise or leave them out"))
+        listed_trade = (self._listed_trade_name(key, form, number)
+                        if exact is None and key and not _other_convention(form) else None)
         differs = bool(exact is None and key and self._own_names_differ(key, name.entry)
                        and not _numbers_agree(key, name.form.tokens)
                        and not (not _other_convention(form) and short_name(key) is not None
                                 and _reads_as_listed(form.tokens, name.form.tokens))
                        and not (not _other_convention(form)
-                                and _word_for_word(key, form.tokens, name.form.tokens)))
+                                and _word_for_word(key, form.tokens, name.form.tokens))
+                       and not listed_trade)
+        if listed_trade:
+            features.append(Feature(
+                "listed_trade_name", 1.0, 0.0, 0.0,
+                f"the listed name {name.text} is the trade name and a legal form alone, as the "
+                f"query {key} is ({' '.join(form.tokens)}); the party's name in characters "
+                f"{listed_trade} has the trade name {trade_name(key)}: a name of the party, "
+                "not another company of the trade name; a short name is never a confirmed "
+                "match"))
         if differs:
             own = "', '".join(self._own_names(name.entry))
             features.append(Feature(
@@ -518,7 +534,7 @@ class Screener:
                 f"parent, not the unit; so at most {RELATIVE_CEILING:.2f}"))
         so_far = sum(f.contribution for f in features)
         held = self._short_name_held(key, exact, name.entry, form, name.form) if (
-            so_far > SHORT_NAME_CEILING) else None
+            so_far > SHORT_NAME_CEILING and not listed_trade) else None
         if held is not None and so_far > held[2]:
             features.append(Feature(held[0], 1.0, held[2] - so_far, held[2] - so_far,
                                     f"{held[1]}; so at most {held[2]:.2f}"))
@@ -671,6 +687,23 @@ class Screener:
                 f"{_origin(name.origin)} {name.text} carries that number and is a "
                 f"{'/'.join(sorted(unit.words() & set(name.form.tokens)))}")))
         return out
+
+    def _listed_trade_name(self, key: str, form: NameForm, number: int) -> str | None:
+        """The party's name in characters holding the trade name, when a short name of a trade
+        name and 股份 or 集团 (纵横股份, an A-share short name) is read word for word as a listed
+        name in Latin letters that is itself the trade name and a legal form alone (the alias
+        "Zongheng Co., Ltd." of Chengdu Zongheng Automation Technology): the party is listed
+        under its trade name alone, so the short name is one of its names, not another company
+        of the trade name (`short_names.other_business`), and the party's own name in characters
+        (成都纵横自动化技术股份有限公司) holds that trade name. None otherwise."""
+        listed = self.index.names[number]
+        trade = trade_name(key)
+        if (not trade or key not in {trade + word for word in ("股份", "集团")}
+                or short_name(key) is None or has_han(listed.text)
+                or len(form.tokens) != 1 or form.tokens != listed.form.tokens
+                or not form.legal_forms or not listed.form.legal_forms):
+            return None
+        return next((name for name in self._own_names(listed.entry) if trade in name), None)
 
     def _units(self, unit: str) -> list[tuple[int, str]]:
         """The names in characters that end with a unit's name (`han_rules.unit_splits`), each
