@@ -54,6 +54,10 @@ SEED_STORY = [
     ("invest", {"security": "002415.SZ", "date": "2021-08-02"},
      ["invest", "002415.SZ", "--date", "2021-08-02"]),
     ("list_status", {}, ["lists"]),
+    ("release", {"technology": "3E001", "for_item": "3A090.a", "nationalities": ["CN"],
+                 "date": "2024-06-01"},
+     ["release", "--technology", "3E001", "--for-item", "3A090.a", "--nationality", "CN",
+      "--date", "2024-06-01"]),
 ]
 
 
@@ -76,7 +80,7 @@ def _document(result: Any) -> dict[str, Any]:
 
 async def _ask_all(client: Client) -> list[dict[str, Any]]:
     tools = {t.name for t in (await client.list_tools()).tools}
-    assert {"screen", "check", "classify", "invest", "list_status"} <= tools
+    assert {"screen", "check", "classify", "invest", "release", "list_status"} <= tools
     return [_document(await client.call_tool(name, args)) for name, args, _cli_args in SEED_STORY]
 
 
@@ -94,12 +98,16 @@ def test_stdio_tools_answer_the_seed_story_as_the_cli_does(tmp_path: Path) -> No
                 {"name": "Megvii Technology"}, {"name": "Example Co", "country": "ZZ"}]})
             both = await client.call_tool("classify", {"figures": {"tpp": 4800,
                                                                    "throughput": {"fp8": 1}}})
-            return answers, bad, [party.content[0].text, both.content[0].text]
+            nationality = await client.call_tool("release", {"technology": "3E001",
+                                                             "nationalities": ["CN", "ZZ"]})
+            return answers, bad, [party.content[0].text, both.content[0].text,
+                                  nationality.content[0].text]
 
     answers, bad, argued = anyio.run(ask)
     assert "parties.1.country: 'ZZ' is not an ISO 3166-1 country code" in argued[0]
     assert "figures.tpp: give either figures.tpp or datasheet figures (figures.throughput)" \
         in argued[1] and "--" not in argued[1]
+    assert "nationalities.1: 'ZZ' is not an ISO 3166-1 country code" in argued[2]
     assert answers[0]["decision"] == "no_license_required"
     assert answers[1]["decision"] == "license_required"
     assert answers[2]["controlled"] is False and answers[2]["measures"] == []
@@ -107,6 +115,7 @@ def test_stdio_tools_answer_the_seed_story_as_the_cli_does(tmp_path: Path) -> No
     assert answers[4]["decision"] == "no_license_required"
     assert answers[5]["decision"] == "license_required"
     assert answers[7]["decision"] == "purchase_prohibited_divest_window"
+    assert answers[9]["decision"] == "review" and answers[9]["deemed_to"] == ["CN"]
     for (_name, _args, cli_args), answer in zip(SEED_STORY, answers, strict=True):
         assert answer == _cli(cli_args), cli_args
     # Bad input is a tool error naming the field, never a traceback.

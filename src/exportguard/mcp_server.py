@@ -1,10 +1,11 @@
 """`exportguard mcp`: the engine's verbs as tools for AI agents (Model Context Protocol, with the
 official SDK), so an agent that drafts export paperwork asks instead of guessing.
 
-Tools: `screen`, `check`, `classify`, `invest` and `list_status`. Each returns the JSON document
-the CLI prints with `--json` (the same builders: `views.screen_document`, `check(...).to_dict()`,
-`classify(...).to_dict()`, `invest(...).to_dict()`, `lists_view(...).to_dict()`), and decisions are
-appended to the audit log like the CLI's, actor `mcp:NAME` (`audit` in the document says so). Bad
+Tools: `screen`, `check`, `classify`, `invest`, `release` and `list_status`. Each returns the
+JSON document the CLI prints with `--json` (the same builders: `views.screen_document`,
+`check(...).to_dict()`, `classify(...).to_dict()`, `invest(...).to_dict()`,
+`release(...).to_dict()`, `lists_view(...).to_dict()`), and decisions are appended to the audit
+log like the CLI's, actor `mcp:NAME` (`audit` in the document says so). Bad
 input is a tool error naming the argument (`parties.1.country`, `figures.tpp`), as the API's 422
 names the JSON field.
 
@@ -34,7 +35,8 @@ INSTRUCTIONS = (
     "restricted-party lists (on a date with as_of), `check` for whether an item may go to "
     "parties in a country on a date (prohibited, license_required, no_license_required or "
     "review), `classify` for a chip's ECCN 3A090/4A090 paragraph, `invest` for NS-CMIC "
-    "securities, `list_status` for which list snapshots answer. Quote the reasons and their "
+    "securities, `release` for technology released to a foreign person in the U.S. (deemed "
+    "exports), `list_status` for which list snapshots answer. Quote the reasons and their "
     "citations; a `review` decision or `missing_facts` means a person must decide or a fact is "
     "missing: ask for it, never assume it.")
 
@@ -73,6 +75,8 @@ def build_server(store: Store, actor: str = "mcp:stdio") -> MCPServer:
     """The tools over `store`; `actor` names who asked in the audit records."""
     from exportguard.check import CheckRequest, Party, check
     from exportguard.check.jurisdiction import parse_us_content
+    from exportguard.check.release import ReleaseRequest
+    from exportguard.check.release import release as release_of
     from exportguard.invest import invest as invest_in
     from exportguard.items import classify as classify_item
     from exportguard.lists.codes import parse_list_codes
@@ -179,6 +183,31 @@ def build_server(store: Store, actor: str = "mcp:stdio") -> MCPServer:
                                                          "via": "mcp"})
             return data
         return answer(work, "invest")
+
+    @server.tool(description="Is releasing this technology or source code in the U.S. to this "
+                 "person a deemed export (15 CFR 734.13(b)), to where, and does it need a "
+                 "licence on the date? The `exportguard release --json` document. technology: "
+                 "an ECCN of product group D or E (e.g. 3E001) or EAR99; nationalities: the "
+                 "person's citizenships or permanent residencies, ISO-2; for_item: the item the "
+                 "technology is for (e.g. 3A090.a); person: a name to screen.")
+    def release(technology: str, nationalities: list[str] | None = None,
+                permanent_resident: bool = False, protected_individual: bool = False,
+                for_item: str | None = None, person: str | None = None,
+                date: str | None = None) -> dict[str, Any]:
+        def work() -> dict[str, Any]:
+            asked = ReleaseRequest(
+                technology=technology, nationalities=tuple(nationalities or ()),
+                permanent_resident=permanent_resident,
+                protected_individual=protected_individual, for_item=for_item, person=person,
+                date=date)
+            result = release_of(asked, screener_for=lambda day: screener_for(
+                store, day, filter_dates=False))
+            data = result.to_dict()
+            data["audit"] = audited("release", person or "", {
+                "date": result.as_of.isoformat(), "decision": result.decision,
+                "technology": result.technology, "deemed_to": result.deemed_to, "via": "mcp"})
+            return data
+        return answer(work, "release")
 
     @server.tool(description="The list snapshots in force and which one serves each list (the "
                  "`exportguard lists --json` document); all=true for every snapshot kept.")
