@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -91,3 +92,9 @@ def test_page_bad_number_is_422_naming_the_field(service: Service) -> None:
     reply = service.client.post("/outbound", data={"csrf": csrf, "training_compute": "lots"})
     assert reply.status_code == 422
     assert "training_compute" in reply.text and 'aria-invalid="true"' in reply.text
+    # The error names the field as the form asks it, not by the engine's name.
+    assert "Not classified: Operations used to train the AI system: 'lots' is not a number" \
+        in html.unescape(reply.text)
+    dated = service.client.post("/outbound", data={"csrf": csrf, "date": "2025-02-30"})
+    assert "Not classified: Date: '2025-02-30' is not a real calendar date" \
+        in html.unescape(dated.text)

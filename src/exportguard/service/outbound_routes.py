@@ -14,7 +14,7 @@ from exportguard.errors import InputError
 from exportguard.outbound import OutboundQuestion, outbound, outbound_rules
 from exportguard.outbound.decide import END_USES, MAX_ACTIVITIES, MAX_TARGET_CHARS, NO_END_USE
 from exportguard.regime.dated import parse_as_of
-from exportguard.service import schemas
+from exportguard.service import schemas, wording
 from exportguard.service.api import Screener_, Strict, state_of
 from exportguard.service.app import request_id
 from exportguard.service.schemas import ok
@@ -96,8 +96,12 @@ async def outbound_page(request: Request) -> Response:
     try:
         result = _answer(request, _form_question(values))
     except InputError as exc:
+        choices = _choices()
+        label = choices["labels"].get(exc.field)  # a fact's field: its question on the form
         return page(request, "outbound.html", who, 422, result=None, form=values,
-                    error=str(exc), error_field=exc.field, **_choices())
+                    error=f"{label.rstrip('.')}: {exc.message}" if label
+                    else wording.problem(exc),
+                    error_field=exc.field, **choices)
     _audit(request, who.name, result)
     return page(request, "outbound.html", who, result=result, form=values, **_choices())
 
