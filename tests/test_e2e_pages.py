@@ -322,6 +322,10 @@ def test_glossary_is_reachable_from_every_page(as_role, shots) -> None:
     expect(page.locator("#list-UN + dd")).to_contain_text("Information only")
     expect(page.locator("#feature-token_overlap + dd")).to_contain_text("Weight 0.85")
     expect(page.locator("tr#ac-2023-destinations")).to_contain_text("88 FR 73458 (2023-10-25)")
+    # The rules the check and release memos link to: foreign-made items, exceptions, releases.
+    expect(page.locator("tr#de-minimis-25")).to_contain_text("734.4")
+    expect(page.locator("tr#nac-2024")).to_contain_text("740.8")
+    expect(page.locator("tr#deemed-export")).to_contain_text("734.13")
     shot(page, shots, "glossary")
 
 

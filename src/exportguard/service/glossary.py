@@ -7,6 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from exportguard.check.exceptions import exception_rules
+from exportguard.check.jurisdiction import jurisdiction_rules
+from exportguard.check.release import release_rules
 from exportguard.check.rules import licensing_rules
 from exportguard.lists.codes import LIST_NAMES
 from exportguard.ownership.resolve import ownership_rules
@@ -104,6 +107,11 @@ def rules() -> tuple[Term, ...]:
     for group in (computing.exclusions, computing.derived, computing.review_bands,
                   computing.measures):
         found += [_rule(d.id, d.id, d.summary, d.citation, _span(d.period)) for d in group]
+    # Foreign-made items (734.4, 734.9), licence exceptions, deemed exports: the check and
+    # release memos link their rule ids here too.
+    for records in (jurisdiction_rules(), exception_rules(), release_rules()):
+        for section in records.sections.values():
+            found += [_rule(r.id, r.id, r.summary, r.citation, _span(r.period)) for r in section]
     for rule in ownership_rules():
         found.append(Term(rule.id, f"{rule.id} ({rule.title})", rule.summary,
                           rule.citation.text(), rule.citation.url,
