@@ -266,6 +266,12 @@ def test_release_page_deemed_export_with_the_person_screened(as_role, shots) -> 
     expect(page.locator("#reasons tbody tr", has_text="advanced-computing-deemed-export-"
                         "excluded")).to_contain_text("info")
     expect(page.locator("#person-screened")).to_contain_text("EL “Megvii Technology” 1.00")
+    # A rule id links to its glossary entry; one written in the code, not the rules data (the
+    # Commerce Country Chart question), has none, so no link leads nowhere.
+    expect(page.locator("#reasons a", has_text="deemed-export").first).to_have_attribute(
+        "href", "/glossary#deemed-export")
+    expect(page.locator("#reasons tbody tr", has_text="technology-country-chart").locator(
+        "a[href^='/glossary']")).to_have_count(0)
     expect(page.locator("#missing-facts")).to_contain_text("Commerce Country Chart")
     shot(page, shots, "release-megvii")
     # A lawful permanent resident is not a foreign person: no deemed export.
