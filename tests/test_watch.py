@@ -622,3 +622,36 @@ def test_unexplained_screens_give_the_screeners_matches_and_scores(full_screener
         assert seen(touched.screen(query, country, limit=100)) == on_touched, query
         shown += len(on_touched)
     assert shown >= 15
+
+
+def test_a_customer_naming_a_unit_under_its_parents_is_chosen_when_the_unit_is_touched(
+        full_screener):
+    """A customer named as a unit under its parents (中国人民解放军军事科学院军事医学研究院
+    野战输血研究所) can meet a touched name in characters that ends with its unit
+    (`Screener._units_of_parents`): the unit alone (野战输血研究所, the Field Blood Transfusion
+    Institution's curated name) or under another name of the same parent
+    (中国人民解放军军事医学科学院基础医学研究所). The delta chooses it by its keys though no key
+    is equal (whatever the bound on its words says), and not a customer naming a sister unit."""
+    from exportguard.store.watchlist import Customer
+    from exportguard.watch.kept import KeptForms
+    from exportguard.watch.select import _by_keys, chosen_customers
+
+    index = full_screener.index
+    parents = "中国人民解放军军事科学院军事医学研究院"
+    amms = "Academy of Military Medical Sciences"
+    units = {f"{amms}, Field Blood Transfusion Institution": "野战输血研究所",
+             f"{amms}, Institute of Basic Medicine": "基础医学研究所"}
+    customers = [Customer(1, "c1", parents + "野战输血研究所", None),
+                 Customer(2, "c2", parents + "基础医学研究所", None),
+                 Customer(3, "c3", parents + "毒物药物研究所", None)]  # a sister unit
+    kept = KeptForms.build(customers, index.token_weight)
+    for number, (listed, unit) in enumerate(units.items(), start=1):
+        names = np.asarray([n for n, name in enumerate(index.names)
+                            if index.entries[name.entry].name == listed
+                            and name.text.endswith(unit)], dtype=np.int64)
+        assert len(names)
+        assert all(index.names[n].text != parents + unit for n in names)  # no equal key
+        screened = full_screener.screen(customers[number - 1].name)
+        assert screened.matches[0].entry.name == listed  # the full screen finds it
+        assert _by_keys(kept, index, names) == {number}
+        assert number in chosen_customers(kept, index, names)

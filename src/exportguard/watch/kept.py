@@ -45,6 +45,7 @@ from exportguard.names.pinyin import pinyin_trade_names
 from exportguard.names.query import query_parts, split_glued
 from exportguard.screening.flat import decode_keys, encode_keys, read_arrays, write_arrays
 from exportguard.screening.forms_cache import normaliser_fingerprint
+from exportguard.screening.han_rules import unit_splits
 from exportguard.screening.index import phonetic
 from exportguard.screening.screener import _GLUED_MIN, _GLUED_PIECE, _PINYIN_MIN, validate_query
 from exportguard.store.watchlist import Customer
@@ -91,6 +92,9 @@ def customer_record(name: str, words: Container[str]) -> CustomerRecord:
         found = list(name_forms(part.text))
         if key:
             keys.append("h" + key)
+            # Each unit the name names under its parents (`han_rules.unit_splits`) is looked up
+            # as a name in characters ending with it (`Screener._units_of_parents`).
+            keys += ["h" + unit for _parents, unit in unit_splits(key)]
             trade = trade_name(part.text)
             if trade:
                 keys.append("t" + trade)
@@ -340,9 +344,10 @@ def write_kept(path: Path, kept: KeptForms, made_by: str, version: str) -> None:
 
 def fingerprint() -> str:
     """The normaliser's fingerprint and the code that makes the records (this module and the
-    screener's query rules)."""
+    screener's query rules, with the units' under their parents)."""
     digest = hashlib.sha256(normaliser_fingerprint().encode())
-    for module in (Path(__file__), Path(__file__).parents[1] / "screening" / "screener.py"):
+    screening = Path(__file__).parents[1] / "screening"
+    for module in (Path(__file__), screening / "screener.py", screening / "han_rules.py"):
         digest.update(module.read_bytes())
     return digest.hexdigest()[:24]
 

@@ -6,7 +6,9 @@ A touched name can be reported for a customer only in one of these ways (`Screen
 
 - its characters, trade name or pinyin equal a lookup key of the customer's name (exact alias,
   trade name, pinyin: the customer's kept keys against the keys the new index files the touched
-  names under);
+  names under), or its characters end with a unit the customer's name names under its parents
+  (unit_of_parent: the customer's units are kept as keys, each touched name's unit endings are
+  looked up);
 - a form of the customer's name scores at least FLOOR against it (the threshold less the most
   a country can add; every other adjustment subtracts). `score` is at most TOKEN_WEIGHT x the
   harmonic mean of the two weighted coverages + STRING_WEIGHT, the coverages growing with each
@@ -47,6 +49,7 @@ from exportguard.screening.features import (
     STRING_WEIGHT,
     TOKEN_WEIGHT,
 )
+from exportguard.screening.han_rules import is_unit
 from exportguard.screening.index import NameIndex, phonetic
 from exportguard.screening.persons import PERSON_READING_MAX
 from exportguard.screening.screener import DEFAULT_THRESHOLD
@@ -169,6 +172,11 @@ def _by_keys(kept: KeptForms, index: NameIndex, names: np.ndarray) -> set[int]:
         slots = set((np.searchsorted(postings.starts, at, side="right") - 1).tolist())
         every = postings.keys
         found += [key_hash(prefix + every[s]) for s in slots]
+        if prefix == "h":
+            # A customer naming a unit under its parents is looked up under the unit's name
+            # too, which a touched name in characters may end with (`Screener._units_of_parents`).
+            found += [key_hash("h" + every[s][i:]) for s in slots
+                      for i in range(1, len(every[s])) if is_unit(every[s][i:])]
     if not found:
         return set()
     hit = _among(kept.keys, np.asarray(found, dtype=np.int64))
