@@ -263,6 +263,13 @@ def place_tokens() -> frozenset[str]:
 
 
 @cache
+def place_parts() -> frozenset[str]:
+    """The words of the Chinese places written in two words (hong kong, inner mongolia, south
+    china), which `place_tokens` leaves out: alone, neither word is a place."""
+    return frozenset(w for p in _latin_places(_terms_data()) if " " in p for w in p.split())
+
+
+@cache
 def filler_tokens() -> frozenset[str]:
     """Words that say nothing about what a company does (company, enterprise, general, new...:
     `extra_generic`), with the place words."""

@@ -12,7 +12,13 @@ from rapidfuzz.distance import OSA
 from exportguard.names.normalize import NameForm
 from exportguard.names.scripts import skeleton
 from exportguard.names.syllables import pinyin_syllables
-from exportguard.names.terms import filler_tokens, generic_tokens, place_tokens, vocabulary
+from exportguard.names.terms import (
+    filler_tokens,
+    generic_tokens,
+    place_parts,
+    place_tokens,
+    vocabulary,
+)
 from exportguard.screening.index import phonetic
 from exportguard.screening.persons import (
     PARTS_CONTAINED,
@@ -62,6 +68,18 @@ _SHORT_WORD = 5
 # not held (it is the name), nor is a numbered unit a query in characters reads with its place or
 # a listed Chinese party (`han_rules.numbered_unit`, scored apart).
 NUMBER_ONLY_CEILING = 0.75
+# A listed name whose words but one are generic or places ("ATLANTIC SHIP MANAGEMENT COMPANY",
+# "Hongkong Delta Electronics Technology Co., Limited": Atlantic, Delta) is that word and what its
+# other words say. A query that shares the one word but is otherwise another name scores at most
+# ONE_WORD_CEILING, which a country's agreement does not lift to the default threshold: when the
+# query adds a distinctive word of its own ("Atlantic Sunrise Ship Management"), or when it
+# describes its business in its own words and has fewer than half of the listed name's other
+# words, more than its places missing ("Atlantic Trading LLC", "Delta Electronics, Inc.",
+# "Richtek Technology Corporation" / RICHTEK HONGKONG ELECTRONIC). The listed name with its place
+# or legal form dropped ("Atlantic Ship Management", "Delta Electronics Technology"), or the word
+# alone or with places only ("Richtek", "Delta Hong Kong"), is not held (feature
+# `one_distinctive_word`, the function of the same name).
+ONE_WORD_CEILING = 0.75
 # Forms that English-language registers use interchangeably for one company.
 # Words that say a party is an institution (or a bank) rather than another company: a university is
 # not a company of the same name ("Fudan University" / "Shanghai Fudan Microelectronics Co., Ltd.").
@@ -309,6 +327,9 @@ def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
         if typo[2] and not rare:
             value += ANOTHER_NAME
         value = min(value, ANOTHER_NAME_CEILING if typo[2] else ONE_LETTER_CEILING)
+    if value > ONE_WORD_CEILING and one_distinctive_word(
+            query, q_best, listed.tokens, n_best) is not None:
+        value = ONE_WORD_CEILING
     if value > NUMBER_ONLY_CEILING and shared_number_only(
             query.tokens, q_best, listed.tokens) is not None:
         value = NUMBER_ONLY_CEILING
@@ -320,6 +341,51 @@ def score(query: NameForm, q_weights: tuple[float, ...], listed: NameForm,
         if reading is not None and value < reading.level:
             value = reading.level
     return value
+
+
+def one_distinctive_word(query: NameForm, q_best: list[float], listed: tuple[str, ...],
+                         n_best: list[float]) -> tuple[str, str] | None:
+    """(the listed name's one distinctive word, why the query is another name) when every word
+    of the listed name but one is generic or a place (`generic_tokens`, `place_tokens`), a query
+    in Latin letters has that word (exactly or nearly: `align_tokens`' best similarities), and
+    the query is otherwise another name (`ONE_WORD_CEILING`): it has a distinctive word the
+    listed name lacks, or it has a descriptive word (generic, not a place) and fewer than half of
+    the listed name's other words, and lacks more than places of them. None otherwise."""
+    if query.kind != "latin" or len(listed) < 2:
+        return None
+    generic, places = generic_tokens(), _places()
+    word = None
+    for token in listed:
+        if token not in generic and token not in places and token != word:
+            if word is not None:
+                return None  # two distinctive words
+            word = token
+    if word is None or max(b for t, b in zip(listed, n_best, strict=True)
+                           if t == word) < _TYPO_FLOOR:
+        return None
+    own = [t for t, s in zip(query.tokens, q_best, strict=True)
+           if s < _TYPO_FLOOR and t not in generic and t not in places]
+    if own:
+        return word, f"the query adds '{own[0]}', a word the listed name lacks"
+    if not any(t in generic and t not in places for t in query.tokens):
+        return None  # the word alone, or with places: a search for it
+    others: dict[str, float] = {}
+    for token, best in zip(listed, n_best, strict=True):
+        if token != word:
+            others[token] = max(others.get(token, 0.0), best)
+    missing = [t for t, best in others.items() if best < _TYPO_FLOOR]
+    if 2 * (len(others) - len(missing)) >= len(others) or all(t in places for t in missing):
+        return None
+    return word, (f"the query has {len(others) - len(missing)} of the listed name's "
+                  f"{len(others)} other words (lacks {', '.join(missing)}) and describes the "
+                  "party in words of its own")
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    """The place words, the words of places written in two (hong, kong), and the nations'
+    adjectives (Chinese, Russian...)."""
+    return place_tokens() | place_parts() | _NATION_WORDS
 
 
 def shared_number_only(query: tuple[str, ...], q_best: list[float],
@@ -550,6 +616,14 @@ def explain(
             features.append(Feature("one_letter_differs", 1.0, 0.0, 0.0,
                                     f"{detail}: a typo of the listed name or another name"))
     so_far = sum(f.contribution for f in features)
+    single = one_distinctive_word(query, q_best, listed.tokens, n_best) if (
+        so_far > ONE_WORD_CEILING) else None
+    if single is not None:
+        features.append(Feature(
+            "one_distinctive_word", 1.0, ONE_WORD_CEILING - so_far, ONE_WORD_CEILING - so_far,
+            f"every word of the listed name but '{single[0]}' is generic or a place, and "
+            f"{single[1]}: one shared word is not enough, so at most {ONE_WORD_CEILING:.2f}"))
+        so_far = ONE_WORD_CEILING
     if number is not None and so_far > NUMBER_ONLY_CEILING:
         features.append(Feature(
             "number_only", 1.0, NUMBER_ONLY_CEILING - so_far, NUMBER_ONLY_CEILING - so_far,
