@@ -145,7 +145,7 @@ def _rewrite(tokens: list[str], read_pinyin: bool, legal_words: list[str]
             out += words if words is not None else _single_word(token, table, single)
         if stopwords.isdisjoint(out):  # (most names: the core is every word, no list made)
             return out, out, legal
-        core = [t for t in out if t not in stopwords] or out[:]
+        core = _without_stopwords(out, stopwords) or out[:]
         return out, core, legal
     words_of = tuple(tokens)  # (its slices are the table's keys)
     size_of_name = len(words_of)
@@ -181,11 +181,23 @@ def _rewrite(tokens: list[str], read_pinyin: bool, legal_words: list[str]
         core += words
         i += 1
     if not stopwords.isdisjoint(core):
-        core = [t for t in core if t not in stopwords] or core
+        core = _without_stopwords(core, stopwords) or core
     if not core and legal:
         # A name that is nothing but a legal form ("Limited") keeps it as its core.
         core = [t for form in legal for t in form.split()]
     return out, core, legal
+
+
+# Stopwords that are one only before a number: "No. 9 Plant" is the ninth plant, "NO, Kwang Chol"
+# (an SDN entry) is a Korean family name.
+_BEFORE_NUMBER = frozenset({"no"})
+
+
+def _without_stopwords(words: list[str], stopwords: frozenset[str]) -> list[str]:
+    """`words` without the stopwords (a word of `_BEFORE_NUMBER` only before a number)."""
+    last = len(words) - 1
+    return [t for i, t in enumerate(words) if t not in stopwords or (
+        t in _BEFORE_NUMBER and not (i < last and words[i + 1][:1].isdigit()))]
 
 
 # What `_rewrite` makes of a word where no phrase of its table matches (nor is it a legal form

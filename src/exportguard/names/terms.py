@@ -89,7 +89,7 @@ def _terms_data() -> dict[str, Any]:
     spec = find_spec("yaml")
     origin = spec.origin if spec is not None and spec.origin else ""
     installed = f"{origin}:{os.stat(origin).st_mtime_ns if origin else ''}"
-    digest = hashlib.sha256(f"terms 2\n{installed}\n".encode() + raw + b"\0" + cities
+    digest = hashlib.sha256(f"terms 3\n{installed}\n".encode() + raw + b"\0" + cities
                             ).hexdigest()[:16]
     path = data_dir() / f"name-terms-{digest}.pickle"
     with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
@@ -101,6 +101,7 @@ def _terms_data() -> dict[str, Any]:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data: dict[str, Any] = yaml.load(raw.decode("utf-8"), Loader=loader)
+    check_terms(data)
     places = data["chinese_places"]
     apart = data["places_apart"] = []  # cities read with an apostrophe (ji'an): see place_words
     for name, english in yaml.load(cities.decode("utf-8"), Loader=loader)["cities"].values():
@@ -111,6 +112,46 @@ def _terms_data() -> dict[str, Any]:
                 apart.append(places[stem])
     keep(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), family="name-terms-*.pickle")
     return data
+
+
+class TermsFileError(ValueError):
+    """data/name_terms.yaml holds something other than words; the message names the key."""
+
+
+def check_terms(data: object, where: str = "data/name_terms.yaml") -> None:
+    """Raise `TermsFileError`, naming the key, unless every term of the table (every key and
+    every value below the top level, but `version`) is a string. YAML 1.1 reads unquoted no,
+    yes, on, off, y, n, true and false as booleans and bare numbers as numbers: a stopword
+    written `no` was False, so "no" was neither a stopword nor a generic word."""
+    if not isinstance(data, dict):
+        raise TermsFileError(f"{where}: the file must be a mapping of sections")
+    for section, value in data.items():
+        if section != "version":
+            _check_strings(value, f"{section}", where)
+
+
+def _check_strings(value: object, key: str, where: str) -> None:
+    if isinstance(value, str):
+        return
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            if not isinstance(name, str):
+                raise TermsFileError(f"{where}: {key} has the key {name!r} "
+                                     f"({type(name).__name__}), not a string{_quote(name)}")
+            _check_strings(inner, f"{key}.{name}", where)
+        return
+    if isinstance(value, list):
+        for number, inner in enumerate(value):
+            _check_strings(inner, f"{key}[{number}]", where)
+        return
+    raise TermsFileError(f"{where}: {key} is {value!r} ({type(value).__name__}), not a "
+                         f"string{_quote(value)}")
+
+
+def _quote(value: object) -> str:
+    if isinstance(value, bool):
+        return ": YAML reads unquoted no/yes/on/off/y/n/true/false as booleans, quote the word"
+    return ": quote it"
 
 
 def _canonical(tokens: tuple[str, ...], phrases: dict[tuple[str, ...], Phrase], longest: int
@@ -226,7 +267,7 @@ def generic_tokens() -> frozenset[str]:
     spec = find_spec("anyascii")
     origin = spec.origin if spec is not None and spec.origin else ""
     digest = hashlib.sha256("\0".join(
-        ["generic 1", f"{origin}:{os.stat(origin).st_mtime_ns if origin else ''}", *phrases,
+        ["generic 2", f"{origin}:{os.stat(origin).st_mtime_ns if origin else ''}", *phrases,
          "\1", *countries, "\1", *map(repr, data["extra_generic"]), "\1",
          *map(repr, data["stopwords"])]
     ).encode("utf-8"))
@@ -234,7 +275,7 @@ def generic_tokens() -> frozenset[str]:
     path = data_dir() / f"generic-words-{digest.hexdigest()[:16]}.json"
     with contextlib.suppress(OSError, ValueError, TypeError):
         kept = json.loads(path.read_text("utf-8"))
-        if isinstance(kept, list) and all(isinstance(w, str | bool) for w in kept):
+        if isinstance(kept, list) and all(isinstance(w, str) for w in kept):
             return frozenset(kept)
     from exportguard.names.normalize import basic_tokens
 
@@ -243,8 +284,7 @@ def generic_tokens() -> frozenset[str]:
         words.update(basic_tokens(phrase))
     words.update(data["extra_generic"])
     found = frozenset(words - set(data["stopwords"]))
-    # (YAML reads an unquoted `no` as False: it is kept as the parse gives it)
-    keep(path, json.dumps(sorted(found, key=repr)).encode("utf-8"), family="generic-words-*.json")
+    keep(path, json.dumps(sorted(found)).encode("utf-8"), family="generic-words-*.json")
     return found
 
 
@@ -275,6 +315,5 @@ def filler_tokens() -> frozenset[str]:
     `extra_generic`), with the place words."""
     from exportguard.names.normalize import basic_tokens
 
-    words = {t for w in _terms_data()["extra_generic"] if isinstance(w, str)
-             for t in basic_tokens(w)}
+    words = {t for w in _terms_data()["extra_generic"] for t in basic_tokens(w)}
     return frozenset(words | place_tokens())

@@ -1,0 +1,62 @@
+"""A listed name whose words but one are generic or places is that word and what the rest says
+(`features.one_distinctive_word`, feature `one_distinctive_word`). Once 'ship management' and
+Hongkong/HK were generic words and places (n18), a query sharing only the one word and otherwise
+another name reached review: "Atlantic Trading LLC" / ATLANTIC SHIP MANAGEMENT COMPANY, "Delta
+Electronics, Inc." (CN) / Hongkong Delta Electronics Technology, "Richtek Technology Corporation" /
+RICHTEK HONGKONG ELECTRONIC. Such a pair scores at most ONE_WORD_CEILING; the listed name with its
+place or legal form dropped, or the word alone, is still found."""
+
+import pytest
+
+from exportguard.screening.features import COUNTRY_AGREES, ONE_WORD_CEILING
+from exportguard.screening.screener import DEFAULT_THRESHOLD
+
+ATLANTIC = "SDN:29786"  # ATLANTIC SHIP MANAGEMENT COMPANY (AE)
+HK_DELTA = "UVL:n362fffdff0660f1c"  # Hongkong Delta Electronics Technology Co., Limited (CN)
+RICHTEK = "SDN:50921"  # RICHTEK HONGKONG ELECTRONIC CO LIMITED (CN)
+DELTA_LOGISTICS = "DPL:nc79672709a35bb7a"  # DELTA LOGISTICS B.V. (NL)
+
+
+def _scores(screener, query, country=None):
+    result = screener.screen(query, limit=20, min_score=0.0, country=country)
+    return {m.entry_id: m for m in result.matches}
+
+
+def test_the_ceiling_with_a_country_stays_below_the_threshold():
+    assert ONE_WORD_CEILING + COUNTRY_AGREES < DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(("query", "country", "entry"), [
+    ("Atlantic Trading LLC", None, ATLANTIC),  # was 0.890
+    ("Atlantic Sunrise Ship Management", None, ATLANTIC),  # a distinctive word of its own
+    ("Delta Electronics, Inc.", "CN", HK_DELTA),  # Taiwan's Delta, was 0.947 with CN
+    ("Delta Electronics, Inc.", None, DELTA_LOGISTICS),  # was 0.908
+    ("Richtek Technology Corporation", "CN", RICHTEK),  # was 0.943 with CN
+])
+def test_one_shared_word_is_not_enough(full_screener, query, country, entry):
+    match = _scores(full_screener, query, country).get(entry)
+    assert match is None or match.score < DEFAULT_THRESHOLD
+    assert entry not in {m.entry_id for m in full_screener.screen(query, country=country).matches}
+
+
+def test_the_explanation_names_the_one_word(full_screener):
+    match = _scores(full_screener, "Atlantic Trading LLC")[ATLANTIC]
+    assert match.score == pytest.approx(ONE_WORD_CEILING)
+    held = next(f for f in match.features if f.name == "one_distinctive_word")
+    assert held.contribution < 0
+    assert held.detail.startswith("every word of the listed name but 'atlantic' is generic")
+    assert "lacks ship, management" in held.detail
+    assert sum(f.contribution for f in match.features) == pytest.approx(ONE_WORD_CEILING)
+
+
+@pytest.mark.parametrize(("query", "entry"), [
+    ("Atlantic Ship Management", ATLANTIC),  # the listed name without its legal form
+    ("Delta Electronics Technology Co., Ltd.", HK_DELTA),  # without its place
+    ("Hongkong Delta Electronics", HK_DELTA),  # three of its four other words
+    ("Richtek Electronic", RICHTEK),  # without its place
+    ("Richtek", RICHTEK),  # the word alone
+])
+def test_the_listed_name_without_its_place_or_form_is_found(full_screener, query, entry):
+    match = _scores(full_screener, query)[entry]
+    assert match.score >= DEFAULT_THRESHOLD
+    assert "one_distinctive_word" not in {f.name for f in match.features}
