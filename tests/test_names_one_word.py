@@ -28,7 +28,8 @@ def test_the_ceiling_with_a_country_stays_below_the_threshold():
 
 @pytest.mark.parametrize(("query", "country", "entry"), [
     ("Atlantic Trading LLC", None, ATLANTIC),  # was 0.890
-    ("Atlantic Sunrise Ship Management", None, ATLANTIC),  # a distinctive word of its own
+    # a distinctive word of its own (Delta Star), was 0.873 with CN
+    ("Hongkong Delta Star Electronics Technology", "CN", HK_DELTA),
     ("Delta Electronics, Inc.", "CN", HK_DELTA),  # Taiwan's Delta, was 0.947 with CN
     ("Delta Electronics, Inc.", None, DELTA_LOGISTICS),  # was 0.908
     ("Richtek Technology Corporation", "CN", RICHTEK),  # was 0.943 with CN
@@ -51,6 +52,7 @@ def test_the_explanation_names_the_one_word(full_screener):
 
 @pytest.mark.parametrize(("query", "entry"), [
     ("Atlantic Ship Management", ATLANTIC),  # the listed name without its legal form
+    ("Atlantic Ocean Ship Management", ATLANTIC),  # and a generic word added
     ("Delta Electronics Technology Co., Ltd.", HK_DELTA),  # without its place
     ("Hongkong Delta Electronics", HK_DELTA),  # three of its four other words
     ("Richtek Electronic", RICHTEK),  # without its place
@@ -60,3 +62,11 @@ def test_the_listed_name_without_its_place_or_form_is_found(full_screener, query
     match = _scores(full_screener, query)[entry]
     assert match.score >= DEFAULT_THRESHOLD
     assert "one_distinctive_word" not in {f.name for f in match.features}
+
+
+def test_a_pinyin_syllable_read_alone_is_no_word_of_its_own(listed_only):
+    # 北京市商汤科技开发有限公司 in pinyin syllables: shi (市, city) is in no listed name
+    match = _scores(listed_only, "Bei Jing Shi Shang Tang Ke Ji Kai Fa You Xian Gong Si")[
+        "EL:naadc39c9d32c3fb6"]  # Beijing Sensetime Technology Development Co., Ltd.
+    assert match.matched_name == "Beijing Shangtang Technology Development Co., Ltd."
+    assert match.score >= DEFAULT_THRESHOLD

@@ -349,8 +349,9 @@ def one_distinctive_word(query: NameForm, q_best: list[float], listed: tuple[str
     of the listed name but one is generic or a place (`generic_tokens`, `place_tokens`), a query
     in Latin letters has that word (exactly or nearly: `align_tokens`' best similarities), and
     the query is otherwise another name (`ONE_WORD_CEILING`): it has a distinctive word the
-    listed name lacks, or it has a descriptive word (generic, not a place) and fewer than half of
-    the listed name's other words, and lacks more than places of them. None otherwise."""
+    listed name lacks (not one pinyin syllable: a character read alone), or it has a
+    descriptive word (generic, not a place) and fewer than half of the listed name's other
+    words, and lacks more than places of them. None otherwise."""
     if query.kind != "latin" or len(listed) < 2:
         return None
     generic, places = generic_tokens(), _places()
@@ -364,7 +365,7 @@ def one_distinctive_word(query: NameForm, q_best: list[float], listed: tuple[str
                            if t == word) < _TYPO_FLOOR:
         return None
     own = [t for t, s in zip(query.tokens, q_best, strict=True)
-           if s < _TYPO_FLOOR and t not in generic and t not in places]
+           if s < _TYPO_FLOOR and t not in generic and t not in places and not _one_syllable(t)]
     if own:
         return word, f"the query adds '{own[0]}', a word the listed name lacks"
     if not any(t in generic and t not in places for t in query.tokens):
@@ -379,6 +380,13 @@ def one_distinctive_word(query: NameForm, q_best: list[float], listed: tuple[str
     return word, (f"the query has {len(others) - len(missing)} of the listed name's "
                   f"{len(others)} other words (lacks {', '.join(missing)}) and describes the "
                   "party in words of its own")
+
+
+def _one_syllable(word: str) -> bool:
+    """One pinyin syllable: a character read alone, mostly a place's or a term's (Bei Jing Shi,
+    市 city; China Science Yuan, 院 academy), not a name of its own."""
+    cut = pinyin_syllables(word)
+    return cut is not None and len(cut) == 1
 
 
 @lru_cache(maxsize=1)
