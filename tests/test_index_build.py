@@ -284,7 +284,9 @@ def _plain_rewrite(tokens: list[str], read_pinyin: bool, legal_words: list[str]
                 out.extend(words)
                 core.extend(words)
             i += 1
-    core = [t for t in core if t not in vocab.stopwords] or core
+    # ("no" is a stopword before a number only: "No. 9 Plant", but "NO, Kwang Chol")
+    core = [t for i, t in enumerate(core) if t not in vocab.stopwords or (
+        t == "no" and not (i + 1 < len(core) and core[i + 1][0].isdigit()))] or core
     if not core and legal_forms:
         core = [t for form in legal_forms for t in form.split()]
     return out, core, legal_forms
