@@ -70,3 +70,25 @@ def test_a_pinyin_syllable_read_alone_is_no_word_of_its_own(listed_only):
         "EL:naadc39c9d32c3fb6"]  # Beijing Sensetime Technology Development Co., Ltd.
     assert match.matched_name == "Beijing Shangtang Technology Development Co., Ltd."
     assert match.score >= DEFAULT_THRESHOLD
+
+
+CETC_11 = "EL:n6b6ca4baf2024664"  # China Electronic Technology Group Corporation No. 11 ...
+
+
+@pytest.mark.parametrize(("query", "country"), [
+    ("China Aerospace Science and Technology Corporation No. 11 Research Institute", None),
+    ("中国航天科技集团公司第十一研究院", "CN"),  # CASC's 11th academy, 0.858 once "no" was read
+])
+def test_another_groups_unit_of_the_same_number_is_held(full_screener, query, country):
+    match = _scores(full_screener, query, country)[CETC_11]
+    assert match.score < DEFAULT_THRESHOLD
+    held = next(f for f in match.features if f.name == "one_distinctive_word")
+    assert "the query describes the party as aerospace" in held.detail
+
+
+@pytest.mark.parametrize("query", ["中国电子科技集团公司第十一研究所",
+                                   "China Electronics Technology Group Corporation 11th Research "
+                                   "Institute"])
+def test_the_groups_own_unit_is_found(full_screener, query):
+    match = _scores(full_screener, query)[CETC_11]
+    assert match.score >= DEFAULT_THRESHOLD

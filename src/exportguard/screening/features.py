@@ -351,8 +351,10 @@ def one_distinctive_word(query: NameForm, q_best: list[float], listed: tuple[str
     the query is otherwise another name (`ONE_WORD_CEILING`): it has a distinctive word the
     listed name lacks (not one pinyin syllable: a character read alone), or it has a
     descriptive word (generic, not a place) and fewer than half of the listed name's other
-    words, and lacks more than places of them. None otherwise."""
-    if query.kind != "latin" or len(listed) < 2:
+    words, and lacks more than places of them, or, when the one word is a number, each name has
+    a descriptive word the other lacks (China Aerospace ... No. 11 / China Electronics ...
+    No. 11: another group's eleventh institute; a query in any script). None otherwise."""
+    if len(listed) < 2:
         return None
     generic, places = generic_tokens(), _places()
     word = None
@@ -364,6 +366,8 @@ def one_distinctive_word(query: NameForm, q_best: list[float], listed: tuple[str
     if word is None or max(b for t, b in zip(listed, n_best, strict=True)
                            if t == word) < _TYPO_FLOOR:
         return None
+    if query.kind != "latin" and not word.isdigit():
+        return None  # (a number: a unit of a group, in whatever script the query came)
     own = [t for t, s in zip(query.tokens, q_best, strict=True)
            if s < _TYPO_FLOOR and t not in generic and t not in places and not _one_syllable(t)]
     if own:
@@ -375,7 +379,13 @@ def one_distinctive_word(query: NameForm, q_best: list[float], listed: tuple[str
         if token != word:
             others[token] = max(others.get(token, 0.0), best)
     missing = [t for t, best in others.items() if best < _TYPO_FLOOR]
-    if 2 * (len(others) - len(missing)) >= len(others) or all(t in places for t in missing):
+    theirs = [t for t in missing if t not in places]
+    mine = [t for t, s in zip(query.tokens, q_best, strict=True)
+            if s < _TYPO_FLOOR and t in generic and t not in places]
+    if theirs and mine and word.isdigit():
+        return word, (f"the query describes the party as {' '.join(mine)}, the listed name as "
+                      f"{' '.join(theirs)}: another group's unit of the same number")
+    if 2 * (len(others) - len(missing)) >= len(others) or not theirs:
         return None
     return word, (f"the query has {len(others) - len(missing)} of the listed name's "
                   f"{len(others)} other words (lacks {', '.join(missing)}) and describes the "
