@@ -84,6 +84,7 @@ def test_another_groups_unit_of_the_same_number_is_held(full_screener, query, co
     assert match.score < DEFAULT_THRESHOLD
     held = next(f for f in match.features if f.name == "one_distinctive_word")
     assert "the query describes the party as aerospace" in held.detail
+    assert "another group's unit of the number 11" in held.detail
 
 
 @pytest.mark.parametrize("query", ["中国电子科技集团公司第十一研究所",
@@ -92,3 +93,10 @@ def test_another_groups_unit_of_the_same_number_is_held(full_screener, query, co
 def test_the_groups_own_unit_is_found(full_screener, query):
     match = _scores(full_screener, query)[CETC_11]
     assert match.score >= DEFAULT_THRESHOLD
+
+
+def test_a_shortened_numbered_unit_is_not_held(full_screener):
+    # 航天三院, CASIC's 3rd Academy, read 'aerospace 3 academy': it lacks words, adds none
+    match = _scores(full_screener, "航天三院")["EL:n5a4eefa744a58fb8"]
+    assert match.score >= DEFAULT_THRESHOLD
+    assert "one_distinctive_word" not in {f.name for f in match.features}

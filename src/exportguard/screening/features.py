@@ -351,9 +351,8 @@ def one_distinctive_word(query: NameForm, q_best: list[float], listed: tuple[str
     the query is otherwise another name (`ONE_WORD_CEILING`): it has a distinctive word the
     listed name lacks (not one pinyin syllable: a character read alone), or it has a
     descriptive word (generic, not a place) and fewer than half of the listed name's other
-    words, and lacks more than places of them, or, when the one word is a number, each name has
-    a descriptive word the other lacks (China Aerospace ... No. 11 / China Electronics ...
-    No. 11: another group's eleventh institute; a query in any script). None otherwise."""
+    words, and lacks more than places of them; when the one word is a number, only as
+    `_another_groups_unit` says, for a query in any script. None otherwise."""
     if len(listed) < 2:
         return None
     generic, places = generic_tokens(), _places()
@@ -366,8 +365,10 @@ def one_distinctive_word(query: NameForm, q_best: list[float], listed: tuple[str
     if word is None or max(b for t, b in zip(listed, n_best, strict=True)
                            if t == word) < _TYPO_FLOOR:
         return None
-    if query.kind != "latin" and not word.isdigit():
-        return None  # (a number: a unit of a group, in whatever script the query came)
+    if word.isdigit():
+        return _another_groups_unit(word, query, q_best, listed, n_best)
+    if query.kind != "latin":
+        return None
     own = [t for t, s in zip(query.tokens, q_best, strict=True)
            if s < _TYPO_FLOOR and t not in generic and t not in places and not _one_syllable(t)]
     if own:
@@ -379,17 +380,29 @@ def one_distinctive_word(query: NameForm, q_best: list[float], listed: tuple[str
         if token != word:
             others[token] = max(others.get(token, 0.0), best)
     missing = [t for t, best in others.items() if best < _TYPO_FLOOR]
-    theirs = [t for t in missing if t not in places]
-    mine = [t for t, s in zip(query.tokens, q_best, strict=True)
-            if s < _TYPO_FLOOR and t in generic and t not in places]
-    if theirs and mine and word.isdigit():
-        return word, (f"the query describes the party as {' '.join(mine)}, the listed name as "
-                      f"{' '.join(theirs)}: another group's unit of the same number")
-    if 2 * (len(others) - len(missing)) >= len(others) or not theirs:
+    if 2 * (len(others) - len(missing)) >= len(others) or all(t in places for t in missing):
         return None
     return word, (f"the query has {len(others) - len(missing)} of the listed name's "
                   f"{len(others)} other words (lacks {', '.join(missing)}) and describes the "
                   "party in words of its own")
+
+
+def _another_groups_unit(number: str, query: NameForm, q_best: list[float],
+                         listed: tuple[str, ...], n_best: list[float]) -> tuple[str, str] | None:
+    """When the listed name's one distinctive word is a number (a numbered unit: China
+    Electronics Technology Group Corporation No. 11 Research Institute), why a query in any script
+    is another group's unit of that number: each name describes its group in a word the other
+    lacks (aerospace / electronics). A shortened name that lacks words only (航天三院, aerospace 3
+    academy, CASIC's 3rd Academy) is not held."""
+    generic, places = generic_tokens(), _places()
+    theirs = [t for t, best in zip(listed, n_best, strict=True)
+              if best < _TYPO_FLOOR and t in generic and t not in places]
+    mine = [t for t, best in zip(query.tokens, q_best, strict=True)
+            if best < _TYPO_FLOOR and t in generic and t not in places]
+    if not (theirs and mine):
+        return None
+    return number, (f"the query describes the party as {' '.join(mine)}, the listed name as "
+                    f"{' '.join(theirs)}: another group's unit of the number {number}")
 
 
 def _one_syllable(word: str) -> bool:
