@@ -8,21 +8,23 @@ The rows are never scored here; the set is held back for one run by the lead
 
 from __future__ import annotations
 
-import csv
 import importlib.util
-import re
 import unicodedata
 from collections import Counter
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.pairs_sets import (
+    check_held_back_rows,
+    pair_key,
+    project,
+    read_rows,
+    used_pair_keys,
+)
 
 DATA = ROOT / "bench" / "data"
 PAIRS = DATA / "names_eval_pairs_ext3.csv"
-COLUMNS = ["name_a", "name_b", "label", "kind", "source_url", "split", "note"]
-SOURCE = re.compile(r"https://github\.com/([\w.-]+/[\w.-]+)/blob/[0-9a-f]{40}/\S+")
-KINDS = {"person", "company", "organization", "vessel"}
 # rows by (project, label) as written, so that a row lost or added later shows
 SIZE = {
     ("Senzing/truth-sets", "match"): 58, ("Senzing/truth-sets", "no_match"): 49,
@@ -47,42 +49,13 @@ USED_PROJECTS = {
 }
 
 
-def _read(path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def _key(a: str, b: str) -> frozenset[str]:
-    """A pair in either order, case folded."""
-    return frozenset((a.casefold(), b.casefold()))
-
-
-def _project(row: dict[str, str]) -> str:
-    found = SOURCE.fullmatch(row["source_url"])
-    assert found, row["source_url"]
-    return found.group(1)
-
-
 def test_every_row_is_held_back_sourced_and_labelled():
-    columns, rows = _read(PAIRS)
-    assert columns == COLUMNS
-    for number, row in enumerate(rows, start=2):
-        where = f"{PAIRS.name}:{number}"
-        for side in ("name_a", "name_b"):
-            assert row[side] and row[side].strip() == row[side], where
-            assert unicodedata.is_normalized("NFC", row[side]), where
-        assert row["name_a"].casefold() != row["name_b"].casefold(), where
-        assert row["label"] in ("match", "no_match"), where
-        assert row["kind"] in KINDS, where
-        assert row["split"] == "heldout", f"{where}: a held-back set has only heldout rows"
-        assert SOURCE.fullmatch(row["source_url"]), f"{where}: {row['source_url']}"
-        assert row["note"].strip(), where
+    check_held_back_rows(PAIRS, sides_differ_folded=True)
 
 
 def test_sizes_sources_kinds_and_share_of_non_matches():
-    _, rows = _read(PAIRS)
-    assert dict(Counter((_project(r), r["label"]) for r in rows)) == SIZE
+    _, rows = read_rows(PAIRS)
+    assert dict(Counter((project(r), r["label"]) for r in rows)) == SIZE
     assert len(rows) == 306
     labels = Counter(r["label"] for r in rows)
     assert labels == {"match": 214, "no_match": 92}
@@ -98,7 +71,7 @@ def _scripts(text: str) -> set[str]:
 
 def test_cross_script_rows():
     """Han, Cyrillic, Arabic and Khmer names against their Latin forms, as the sources give them."""
-    _, rows = _read(PAIRS)
+    _, rows = read_rows(PAIRS)
     counts = Counter()
     for row in rows:
         both = _scripts(row["name_a"]) | _scripts(row["name_b"])
@@ -112,17 +85,14 @@ def test_cross_script_rows():
 
 
 def test_no_pair_twice_and_none_of_the_sets_already_used():
-    _, rows = _read(PAIRS)
-    keys = [_key(r["name_a"], r["name_b"]) for r in rows]
+    _, rows = read_rows(PAIRS)
+    keys = [pair_key(r["name_a"], r["name_b"]) for r in rows]
     assert len(keys) == len(set(keys)), [k for k, n in Counter(keys).items() if n > 1]
-    used = set()
-    for name in ("names_eval_pairs_ext.csv", "names_eval_pairs_ext2.csv"):
-        used |= {_key(r["name_a"], r["name_b"]) for r in _read(DATA / name)[1]}
-    used |= {_key(r["query"], r["expected_name"]) for r in _read(DATA / "names_eval_pairs.csv")[1]}
+    used = used_pair_keys(DATA, "names_eval_pairs_ext.csv", "names_eval_pairs_ext2.csv")
     assert len(used) > 1200, "the used sets were not read"
     shared = [sorted(k) for k in keys if k in used]
     assert not shared, shared[:5]
-    assert not {_project(r) for r in rows} & USED_PROJECTS
+    assert not {project(r) for r in rows} & USED_PROJECTS
 
 
 @pytest.fixture(scope="module")
