@@ -427,6 +427,7 @@ def test_chosen_customers_cover_every_form_scoring_the_floor(full_screener, csl_
     against a touched name by `features.score`, and chooses far fewer than share a word."""
     from exportguard.names.query import query_parts
     from exportguard.screening.features import score
+    from exportguard.screening.persons import may_be_person
     from exportguard.store.watchlist import Customer
     from exportguard.watch.kept import KeptForms
     from exportguard.watch.select import FLOOR, chosen_customers
@@ -452,11 +453,76 @@ def test_chosen_customers_cover_every_form_scoring_the_floor(full_screener, csl_
                     sharing.add(customer.id)
                 for number in names.tolist():
                     name = index.names[number]
-                    if score(form, weights, name.form, index.name_weights[number]) >= FLOOR:
+                    if score(form, weights, name.form, index.name_weights[number],
+                             may_be_person(index.entries[name.entry])) >= FLOOR:
                         reaching.add(customer.id)
     assert len(reaching) >= 40
     assert reaching <= chosen, [customers[c].name for c in reaching - chosen]
     assert len(chosen) < 0.8 * len(sharing | chosen)
+
+
+def test_chosen_customers_cover_persons_readings_and_only_persons(full_screener, csl_entries):
+    """Persons' readings (titles set aside, initials, nicknames, fewer names: `persons.py`)
+    lift a score whatever its coverages, so the choice lifts its bound for those pairs, and
+    only for pairs those rules may read: SDN individuals touched, their names written with a
+    title, an initial, a nickname of the nicknames table or fewer names are chosen wherever
+    `features.score` (with the listed party's `may_be_person`, as the screener asks) reaches
+    FLOOR; companies whose words are initials or given names of the table ("AT&T Inc.",
+    "Robert Northern LLC") are not chosen for the December 2024 additions, companies all."""
+    from exportguard.names import person_words
+    from exportguard.names.query import query_parts
+    from exportguard.screening.features import score
+    from exportguard.screening.persons import may_be_person
+    from exportguard.store.watchlist import Customer
+    from exportguard.watch.kept import KeptForms
+    from exportguard.watch.select import FLOOR, chosen_customers, touched_names
+
+    index = full_screener.index
+    links = person_words.nickname_links()
+    individuals = [e for e in csl_entries if e.list_code == "SDN" and e.type == "Individual"
+                   and ", " in e.name and len(e.name.split()) >= 3]
+    nicknamed = [e for e in individuals
+                 if e.name.split(", ")[1].split()[0].lower() in links][::40][:25]
+    persons = nicknamed + individuals[::400][:15]
+    texts = []
+    for entry in persons:
+        surname, given = entry.name.split(", ", 1)
+        first, *more = given.split()
+        texts += [f"{given} {surname}", f"Dr. {first} {surname}", f"{first[0]}. {surname}",
+                  f"{first} {more[0][0] if more else ''} {surname}", f"Mr {given} {surname} Jr"]
+        texts += [f"{nick.title()} {' '.join(more)} {surname}"
+                  for nick in sorted(links.get(first.lower(), ()))[:2]]
+    companies = ["AT&T Inc.", "T-Mobile US, Inc.", "Xiamen C&D Inc.", "I. ASH", "EX-CLE",
+                 "Robert Northern LLC", "Lilly Northern Sdn. Bhd.", "Will Semiconductor Co., Ltd.",
+                 "United Microelectronics Corporation", "First Northern Limited"]
+    customers = [Customer(n, f"c{n}", text, None)
+                 for n, text in enumerate(dict.fromkeys(texts + companies))]
+    kept = KeptForms.build(customers, index.token_weight)
+    additions = _touched_by_additions(full_screener, csl_entries)[2]
+    keys = {e.key for e in persons}
+    people = touched_names(index, np.asarray(
+        [n for n, e in enumerate(index.entries) if e.key in keys]))
+    chosen = chosen_customers(kept, index, np.concatenate([additions, people]))
+    reaching, by_reading = set(), set()
+    for customer in customers:
+        for part in query_parts(customer.name):
+            for form in full_screener._forms(part.text):
+                weights = index.weights(form)
+                for number in np.concatenate([additions, people]).tolist():
+                    name = index.names[number]
+                    person = may_be_person(index.entries[name.entry])
+                    value = score(form, weights, name.form, index.name_weights[number], person)
+                    if value >= FLOOR:
+                        reaching.add(customer.id)
+                        if score(form, weights, name.form, index.name_weights[number],
+                                 False) < FLOOR:
+                            by_reading.add(customer.id)
+    assert len(by_reading) >= 40  # reached only by a person's reading
+    assert reaching <= chosen, [customers[c].name for c in reaching - chosen]
+    assert not {c.name for c in customers if c.id in chosen} & set(companies)
+    # The companies alone against the additions: none chosen.
+    alone = [c for c in customers if c.name in companies]
+    assert chosen_customers(KeptForms.build(alone, index.token_weight), index, additions) == set()
 
 
 def test_kept_forms_are_rebuilt_when_stale_or_damaged_never_trusted(store, tmp_path, china_el,

@@ -285,9 +285,15 @@ def person_reading(
 def reads_as_person(form: NameForm) -> bool:
     """`person_like`, initials apart: two words or more, those longer than an initial read as
     a person's ("S Krishnan": a single letter may be a vocabulary word, 's' of S.A.)."""
-    if form.kind not in _LETTERS or form.legal_forms or len(form.tokens) < _PARTS:
+    return form.kind in _LETTERS and not form.legal_forms and words_read_as_person(form.tokens)
+
+
+def words_read_as_person(tokens: tuple[str, ...]) -> bool:
+    """`reads_as_person` of a name in letters with no legal form, by its words alone (a delta
+    re-screen's choice of customers knows their forms' words only: `watch/select.py`)."""
+    if len(tokens) < _PARTS:
         return False
-    words = tuple(t for t in form.tokens if len(t) > _INITIAL)
+    words = tuple(t for t in tokens if len(t) > _INITIAL)
     return bool(words) and _name_words(words)
 
 

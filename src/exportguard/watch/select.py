@@ -23,6 +23,12 @@ A touched name can be reported for a customer only in one of these ways (`Screen
   in that bound; a customer's long word split into index words (`Screener._glued`) is kept with its
   glued forms, which are bounded as the others while the new index splits the word the same
   way (else the customer is chosen);
+- the rules for persons' names (`persons.parts_contained`, `persons.person_reading`) lift a
+  pair whatever its coverages, only where the listed party may be a person and both names read
+  as persons' names, every word of one is found in the other (exactly, as a nickname or an
+  initial) or may be set aside, and the listed name's words found carry CONTAINED_SHARE of its
+  weight (`_persons_lifted`); its key words are then also weighed with its titles left out,
+  and a nickname or an initial pairs words for these rules only, never for the score's bound;
 - customers kept as "always" (names in Hangul, characters read in Korean, names read from
   another script, names the rules refuse).
 
@@ -35,6 +41,7 @@ list updates.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -51,7 +58,13 @@ from exportguard.screening.features import (
 )
 from exportguard.screening.han_rules import is_unit
 from exportguard.screening.index import NameIndex, phonetic
-from exportguard.screening.persons import PERSON_READING_MAX
+from exportguard.screening.persons import (
+    CONTAINED_SHARE,
+    PERSON_READING_MAX,
+    may_be_person,
+    reads_as_person,
+    words_read_as_person,
+)
 from exportguard.screening.screener import DEFAULT_THRESHOLD
 from exportguard.store.watchlist import Customer
 from exportguard.watch.kept import KeptForms, glued_split, key_hash
@@ -127,16 +140,24 @@ def _chosen(kept: KeptForms, index: NameIndex, names: np.ndarray) -> set[int]:
     keys = index.tokens.keys
     touched = [keys[t] for t in distinct.tolist()]
     joined = _joined(kept, words, touched, [touched[c] for c in column.tolist()], owner)
-    similar = _similar(kept, words, touched, joined)
+    persons = _person_names(index, names)
+    person_word = np.zeros(len(touched), dtype=bool)
+    person_word[column[persons.take(owner)]] = True
+    similar = _similar(kept, words, touched, joined, person_word)
     compacts = ["".join(words_of) for words_of in _split(
         [touched[c] for c in column.tolist()], lengths.tolist())]
-    loose, aside = person_words.loose_words(), person_words.aside_words()
-    touched_loose = np.fromiter((len(w) == 1 or w in loose for w in touched), dtype=bool,
-                                count=len(touched))
-    touched_aside = np.fromiter((w in aside for w in touched), dtype=bool, count=len(touched))
     chosen |= _bounded(kept, index, similar, column, owner, index.token_weights.take(tokens),
-                       compacts, touched_loose, touched_aside)
+                       compacts, touched, persons)
     return chosen
+
+
+def _person_names(index: NameIndex, names: np.ndarray) -> np.ndarray:
+    """Each touched name the rules for persons' names may read (`features.score`: its party
+    may be a person, and `persons.reads_as_person`, which `persons.person_like` implies)."""
+    entries, indexed = index.entries, index.names
+    return np.fromiter((may_be_person(entries[(name := indexed[n]).entry])
+                        and reads_as_person(name.form) for n in names.tolist()),
+                       dtype=bool, count=len(names))
 
 
 def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -225,9 +246,12 @@ def _joined(kept: KeptForms, words: dict[str, int], touched: list[str], name_wor
 
 
 def _similar(kept: KeptForms, words: dict[str, int], touched: list[str],
-             extra: list[tuple[int, int, float]]) -> np.ndarray:
+             extra: list[tuple[int, int, float]], person_word: np.ndarray) -> np.ndarray:
     """The pairs (touched word, customer word) some rule of `_token_similarity` could call alike,
-    as rows (touched word, vocabulary word, the most that rule gives), one per pair."""
+    or that a person's reading pairs (a given name and its nickname or initial, for the words
+    of `person_word`, those of a touched name read as a person's), as rows (touched word,
+    vocabulary word, the most `_token_similarity` gives, 1 when either says the two words are
+    one), one per pair, sorted by pair."""
     rows: list[np.ndarray] = []
     vocabulary = kept.vocabulary
     for start in range(0, len(vocabulary), _CHUNK):
@@ -238,14 +262,18 @@ def _similar(kept: KeptForms, words: dict[str, int], touched: list[str],
         rows.append(np.stack([t, v + start, typo[t, v]], axis=1))
     extra = list(extra)
     links = person_words.nickname_links()
+    read: list[tuple[int, int, float, float]] = []
     for number, word in enumerate(touched):
         for other in (word + "s", word[:-1] if word.endswith("s") else None):
             if other and (found := words.get(other)) is not None:
                 extra.append((number, found, _PLURAL_SIMILARITY))
-        # A person's given name and its nickname, or its initial (`persons.person_reading`).
+        if not person_word[number]:
+            continue
+        # A person's given name and its nickname, or its initial (`persons.person_reading`,
+        # `persons.parts_contained`): one word to those rules, unlike to the score's.
         for other in (*links.get(word, ()), word[0] if len(word) > 1 else None):
             if other and (found := words.get(other)) is not None:
-                extra.append((number, found, 1.0))
+                read.append((number, found, 0.0, 1.0))
     sounds = {}
     for number, word in enumerate(touched):
         key = phonetic(word)
@@ -261,29 +289,38 @@ def _similar(kept: KeptForms, words: dict[str, int], touched: list[str],
                     extra.append((number, found, _PHONETIC_SIMILARITY))
     if extra:
         rows.append(np.asarray(extra, dtype=np.float64))
-    table = np.concatenate(rows) if rows else np.empty((0, 3))
+    rows = [np.concatenate([r, (r[:, 2:3] == 1.0).astype(np.float64)], axis=1) for r in rows]
+    if read:
+        rows.append(np.asarray(read, dtype=np.float64))
+    table = np.concatenate(rows) if rows else np.empty((0, 4))
     if not len(table):
         return table
-    # One row per pair, with its largest value.
+    # One row per pair, with the largest value of each column.
     codes = table[:, 0].astype(np.int64) * len(vocabulary) + table[:, 1].astype(np.int64)
-    order = np.lexsort((-table[:, 2], codes))
+    order = np.argsort(codes, kind="stable")
     codes, table = codes[order], table[order]
     first = np.ones(len(codes), dtype=bool)
     first[1:] = codes[1:] != codes[:-1]
-    return table[first]
+    starts = np.flatnonzero(first)
+    out = table[first]
+    out[:, 2] = np.maximum.reduceat(table[:, 2], starts)
+    out[:, 3] = np.maximum.reduceat(table[:, 3], starts)
+    return out
 
 
 def _bounded(kept: KeptForms, index: NameIndex, similar: np.ndarray, column: np.ndarray,
-             owner: np.ndarray, weights: np.ndarray, compacts: list[str],
-             touched_loose: np.ndarray, touched_aside: np.ndarray) -> set[int]:
+             owner: np.ndarray, weights: np.ndarray, compacts: list[str], touched: list[str],
+             persons: np.ndarray) -> set[int]:
     """Customers with a form whose score bound against a touched name reaches FLOOR. `column`:
     each touched name word's touched word; `owner`: its name (0..count-1); `weights`: its weight
-    in the new index; `compacts`: each name's words written together; `touched_loose`: each
-    touched word that a person's name may pair otherwise than exactly (`_bounded`'s end);
-    `touched_aside`: each touched word that may be a title or a post-nominal word."""
+    in the new index; `compacts`: each name's words written together; `touched`: the touched
+    words; `persons`: each touched name the rules for persons' names may read
+    (`_person_names`)."""
     count = len(compacts)
     if not len(similar):
         return set()
+    aside = person_words.aside_words()
+    touched_aside = np.fromiter((w in aside for w in touched), dtype=bool, count=len(touched))
     size = len(kept.vocabulary)
     # Each name's key words (see the module's text): by position, lightest first.
     totals = np.bincount(owner, weights=weights, minlength=count)
@@ -296,7 +333,8 @@ def _bounded(kept: KeptForms, index: NameIndex, similar: np.ndarray, column: np.
         (totals[owner[order]] > 0)
     # A person's name is read with its titles and post-nominal words set aside
     # (`persons.person_reading`): its key words so weighed are key words too.
-    light &= _light(np.where(touched_aside.take(column), 0.0, weights), owner, count)
+    light &= _light(np.where(touched_aside.take(column) & persons.take(owner), 0.0, weights),
+                    owner, count)
     key_word = column[~light]
     key_name = owner[~light]
     # (customer form, touched name) pairs that share a similar key word.
@@ -342,14 +380,20 @@ def _bounded(kept: KeptForms, index: NameIndex, similar: np.ndarray, column: np.
     table = similar[:, 0].astype(np.int64) * size + similar[:, 1].astype(np.int64)
     at = np.searchsorted(table, codes)
     at[at == len(table)] = 0
-    value = np.where(table.take(at) == codes, similar[:, 2].take(at), 0.0)
+    hit = table.take(at) == codes
+    value = np.where(hit, similar[:, 2].take(at), 0.0)
+    one = np.where(hit, similar[:, 3].take(at), 0.0)  # one word to a person's reading
     # Best similarity of each form word (over the name's words) and of each name word.
     q_key = np.repeat(np.cumsum(f_len) - f_len, n_len * f_len) + i  # (pair, form word)
     q_best = np.zeros(int(f_len.sum()))
     np.maximum.at(q_best, q_key, value)
+    q_one = np.zeros(int(f_len.sum()))
+    np.maximum.at(q_one, q_key, one)
     n_key = np.repeat(np.cumsum(n_len) - n_len, cells) + j  # (pair, name word)
     n_best = np.zeros(int(n_len.sum()))
     np.maximum.at(n_best, n_key, value)
+    n_one = np.zeros(int(n_len.sum()))
+    np.maximum.at(n_one, n_key, one)
     # Coverages: the query's words as the new index weighs them, the name's as it does.
     vocabulary_weight = _vocabulary_weights(kept, index)
     q_words = kept.form_tokens.take(np.repeat(f_lo, f_len) + (
@@ -385,20 +429,78 @@ def _bounded(kept: KeptForms, index: NameIndex, similar: np.ndarray, column: np.
         theirs = [compacts[n] for n in names.take(near).tolist()]
         ratio = process.cpdist(mine, theirs, scorer=fuzz.ratio, dtype=np.float64) / 100.0
         bound[near] -= STRING_WEIGHT * (1.0 - ratio) - _RATIO_MARGIN
-    # Persons' names are lifted whatever their coverages (`persons.parts_contained`,
-    # `persons.person_reading`) when every word of one of them is found in the other (exactly,
-    # as a nickname or an initial: the rows of `_similar`) or may be set aside (a title, a
-    # post-nominal word, an initial, a given name of the nicknames table).
-    loose = person_words.loose_words()
-    q_loose = np.fromiter((len(w) == 1 or w in loose for w in kept.vocabulary), dtype=bool,
-                          count=size).take(q_words)
-    n_loose = touched_loose.take(column.take(np.repeat(n_lo, n_len) + (
-        np.arange(int(n_len.sum())) - np.repeat(np.cumsum(n_len) - n_len, n_len))))
-    q_ok = np.bincount(q_owner, weights=(q_best == 1.0) | q_loose, minlength=len(pairs))
-    n_ok = np.bincount(n_owner, weights=(n_best == 1.0) | n_loose, minlength=len(pairs))
-    person = ((q_ok == f_len) & (f_len > 1)) | ((n_ok == n_len) & (n_len > 1))
+    n_word = column.take(np.repeat(n_lo, n_len) + (
+        np.arange(int(n_len.sum())) - np.repeat(np.cumsum(n_len) - n_len, n_len)))
+    person = _persons_lifted(
+        kept, forms, persons.take(names), _Words(q_words, q_owner, q_one, q_best, f_len),
+        _Words(n_word, n_owner, n_one, n_best, n_len), n_weight, touched, touched_aside)
     np.maximum(bound, np.where(person, PERSON_READING_MAX + _MARGIN, 0.0), out=bound)
     return set(kept.form_customer.take(forms[bound >= FLOOR]).tolist())
+
+
+class _Words(NamedTuple):
+    """The words of one side of the (form, touched name) pairs, pair after pair."""
+
+    word: np.ndarray  # vocabulary or touched word numbers
+    owner: np.ndarray  # the pair of each
+    one: np.ndarray  # 1 where a person's reading finds it in the other name (`_similar`)
+    best: np.ndarray  # its best similarity as the score finds it
+    length: np.ndarray  # each pair's count of words
+
+
+def _persons_lifted(kept: KeptForms, forms: np.ndarray, persons: np.ndarray, query: _Words,
+                    listed: _Words, n_weight: np.ndarray, touched: list[str],
+                    touched_aside: np.ndarray) -> np.ndarray:
+    """The (form, touched name) pairs the rules for persons' names may lift whatever their
+    coverages (`persons.parts_contained`, `persons.person_reading`): what each rule asks of
+    every pair it lifts.
+
+    - The listed party may be a person and its name reads as a person's (`persons`: each
+      pair's), and so do the form's words (`persons.words_read_as_person`; the form's kind and
+      legal forms are not kept, so not asked).
+    - Every word of one name is found in the other (exactly, as a nickname or an initial: the
+      rows of `_similar`) or may be set aside (a title, a post-nominal word, an initial, a
+      given name of the nicknames table).
+    - Some word of the listed name is found as the score finds it (every rule pairs some word
+      the same on both sides).
+    - The listed name's words found carry CONTAINED_SHARE of its weight, its title and
+      post-nominal words left out (`persons._listed_share_kept`, asked by every reading) or
+      not (`parts_contained` when the listed name holds the other's words); or else every
+      listed word but its initials is found as the score finds it (`parts_contained` when the
+      other name holds the listed name's words)."""
+    count = len(forms)
+    loose = person_words.loose_words()
+    q_loose = np.fromiter((len(w) == 1 or w in loose for w in kept.vocabulary), dtype=bool,
+                          count=len(kept.vocabulary)).take(query.word)
+    n_loose = np.fromiter((len(w) == 1 or w in loose for w in touched), dtype=bool,
+                          count=len(touched)).take(listed.word)
+    n_initial = np.fromiter((len(w) == 1 for w in touched), dtype=bool,
+                            count=len(touched)).take(listed.word)
+    q_ok = np.bincount(query.owner, weights=(query.one == 1.0) | q_loose, minlength=count)
+    n_ok = np.bincount(listed.owner, weights=(listed.one == 1.0) | n_loose, minlength=count)
+    person = ((q_ok == query.length) & (query.length > 1)) | \
+        ((n_ok == listed.length) & (listed.length > 1))
+    person &= persons
+    n_exact = listed.best == 1.0
+    person &= np.bincount(listed.owner, weights=n_exact, minlength=count) > 0
+    found = n_weight * (listed.one == 1.0)
+    named = ~touched_aside.take(listed.word)
+    named_total = np.bincount(listed.owner, weights=n_weight * named, minlength=count)
+    share = (named_total > 0) & (np.bincount(listed.owner, weights=found * named,
+                                             minlength=count)
+                                 >= CONTAINED_SHARE * named_total - _MARGIN)
+    share |= np.bincount(listed.owner, weights=found, minlength=count) >= CONTAINED_SHARE * \
+        np.bincount(listed.owner, weights=n_weight, minlength=count) - _MARGIN
+    share |= np.bincount(listed.owner, weights=n_exact | n_initial,
+                         minlength=count) == listed.length
+    person &= share
+    if person.any():  # the forms' words, for the few pairs left
+        at = np.flatnonzero(person)
+        vocabulary, starts, tokens = kept.vocabulary, kept.form_starts, kept.form_tokens
+        reads = {f: words_read_as_person(tuple(vocabulary[t] for t in tokens[
+            starts[f]:starts[f + 1]].tolist())) for f in set(forms.take(at).tolist())}
+        person[at] = [reads[f] for f in forms.take(at).tolist()]
+    return person
 
 
 def _light(weights: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
