@@ -16,6 +16,11 @@
   relationship, name2", each row a given name and one of its nicknames: robert / bob, william /
   bill, elizabeth / betty). Two given names are one name when a row links them; two nicknames of
   one name are not linked by that alone ('al' is Albert's, Alan's and Alexander's).
+- Given names across languages and transliterations: groups of rigour's person-names corpus
+  (Wikidata name items; Alexander / Aleksandr / Sasha, Francisco / Paco, Joseph / Yosef), in
+  Latin letters, kept in data/given_name_groups.json by bench/build_given_names.py (which says
+  what is left out: family-name items, a Chinese syllable's romanisations, groups of more than
+  16 forms). Two given names are one name when one group has both; groups are not merged.
 
 All are read at first use, never at import: a screen that meets no person's name never reads them.
 """
@@ -113,9 +118,9 @@ def aside_words() -> frozenset[str]:
 @cache
 def loose_words() -> frozenset[str]:
     """Every word a person's reading may pair other than exactly: the words of titles, the
-    post-nominal words, the given names and nicknames of the table (`bound.py` keeps the
-    candidates that have them)."""
-    return aside_words() | nickname_links().keys()
+    post-nominal words, the given names and nicknames of the table and of the groups
+    (`bound.py` keeps the candidates that have them)."""
+    return aside_words() | given_name_links().keys()
 
 
 def title_gender(word: str) -> str | None:
@@ -145,6 +150,44 @@ def nickname_links() -> dict[str, frozenset[str]]:
     return {name: frozenset(linked) for name, linked in links.items()}
 
 
+@cache
+def group_links() -> dict[str, frozenset[str]]:
+    """Each given name of data/given_name_groups.json, with the names a group has beside it."""
+    import json
+    from importlib import resources
+
+    path = resources.files("exportguard") / "data" / "given_name_groups.json"
+    try:
+        groups = json.loads(path.read_text(encoding="utf-8"))["groups"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise ExportGuardError(f"data/given_name_groups.json: unreadable 'groups' ({exc}); "
+                               "rebuild it with bench/build_given_names.py") from exc
+    links: dict[str, set[str]] = {}
+    for group in groups:
+        words = group.split()
+        for word in words:
+            links.setdefault(word, set()).update(w for w in words if w != word)
+    if not links:
+        raise ExportGuardError("data/given_name_groups.json: 'groups' is empty")
+    return {name: frozenset(linked) for name, linked in links.items()}
+
+
+@cache
+def given_name_links() -> dict[str, frozenset[str]]:
+    """`nickname_links` and `group_links` together: each given name with the names it is."""
+    links = {name: set(linked) for name, linked in nickname_links().items()}
+    for name, linked in group_links().items():
+        links.setdefault(name, set()).update(linked)
+    return {name: frozenset(linked) for name, linked in links.items()}
+
+
 def same_given_name(a: str, b: str) -> bool:
-    """Whether the nicknames table links the two given names (Bob and Robert)."""
-    return b in nickname_links().get(a, ())
+    """Whether the nicknames table or a group links the two given names (Bob and Robert,
+    Sasha and Alexander)."""
+    return b in given_name_links().get(a, ())
+
+
+def given_name_source(a: str, b: str) -> str:
+    """Which kept list links two given names `same_given_name` says are one."""
+    return ("nicknames table" if b in nickname_links().get(a, ())
+            else "given-name groups of Wikidata's name items, via rigour")

@@ -136,8 +136,8 @@ def _mark_person(index: NameIndex, query: tuple[str, ...], tokens: np.ndarray,
                  bounds: np.ndarray) -> None:
     """At least PERSON_READING_MAX for the candidates `persons.person_reading` may lift: each
     word of one name found exactly in the other, or one that reading may pair otherwise (a
-    title or post-nominal word, an initial, a given name of the nicknames table, a word whose
-    initial the other name has), and some word found exactly."""
+    title or post-nominal word, an initial, a given name of the nicknames table or the
+    given-name groups, a word whose initial the other name has), and some word found exactly."""
     loose_words = person_words.loose_words()
     loose_ids = _loose_ids(index, loose_words)
     exact = q_best == 1.0

@@ -273,7 +273,8 @@ def person_reading(
         levels.append(INITIALS)
     if nicknames:
         notes.append(("given_name_nickname", "; ".join(
-            f"'{a}' and '{b}' are one given name (nicknames table)" for a, b in nicknames)))
+            f"'{a}' and '{b}' are one given name ({person_words.given_name_source(a, b)})"
+            for a, b in nicknames)))
         levels.append(NICKNAME)
     if extra_names:
         notes.append(("person_fewer_names", f"'{' '.join(inner)}' has fewer names than "
@@ -323,8 +324,8 @@ def _shared_share(words: tuple[str, ...], weights: tuple[float, ...], exact: set
 
 def _may_differ_as_person(q_parts: tuple[str, ...], n_parts: tuple[str, ...]) -> bool:
     """A quick test before anything is read: a word of one name is not the other's, and it is
-    an initial or a given name of the nicknames table."""
-    links = person_words.nickname_links()
+    an initial or a given name of the nicknames table or the given-name groups."""
+    links = person_words.given_name_links()
     return any(w not in n_parts and (len(w) == 1 or w in links) for w in q_parts) or any(
         w not in q_parts and (len(w) == 1 or w in links) for w in n_parts)
 

@@ -261,7 +261,7 @@ def _similar(kept: KeptForms, words: dict[str, int], touched: list[str],
         t, v = np.nonzero(typo)
         rows.append(np.stack([t, v + start, typo[t, v]], axis=1))
     extra = list(extra)
-    links = person_words.nickname_links()
+    links = person_words.given_name_links()
     read: list[tuple[int, int, float, float]] = []
     for number, word in enumerate(touched):
         for other in (word + "s", word[:-1] if word.endswith("s") else None):
@@ -269,7 +269,8 @@ def _similar(kept: KeptForms, words: dict[str, int], touched: list[str],
                 extra.append((number, found, _PLURAL_SIMILARITY))
         if not person_word[number]:
             continue
-        # A person's given name and its nickname, or its initial (`persons.person_reading`,
+        # A person's given name and its nickname or equivalent (the nicknames table, the
+        # given-name groups), or its initial (`persons.person_reading`,
         # `persons.parts_contained`): one word to those rules, unlike to the score's.
         for other in (*links.get(word, ()), word[0] if len(word) > 1 else None):
             if other and (found := words.get(other)) is not None:
@@ -460,7 +461,7 @@ def _persons_lifted(kept: KeptForms, forms: np.ndarray, persons: np.ndarray, que
       legal forms are not kept, so not asked).
     - Every word of one name is found in the other (exactly, as a nickname or an initial: the
       rows of `_similar`) or may be set aside (a title, a post-nominal word, an initial, a
-      given name of the nicknames table).
+      given name of the nicknames table or the given-name groups).
     - Some word of the listed name is found as the score finds it (every rule pairs some word
       the same on both sides).
     - The listed name's words found carry CONTAINED_SHARE of its weight, its title and
