@@ -103,11 +103,84 @@ def test_a_given_name_and_its_nickname_are_one_name_when_the_surnames_agree(
     assert "nicknames table" in _details(pair)
 
 
+def test_the_given_name_groups_link_one_name_across_languages_only():
+    """Groups of rigour's person-names corpus (Wikidata name items), data/given_name_groups.json."""
+    for a, b in [("sasha", "alexander"), ("aleksandr", "alexander"), ("paco", "francisco"),
+                 ("lola", "dolores"), ("yosef", "joseph"), ("yakov", "jacob"),
+                 ("efrain", "ephraim")]:
+        assert person_words.same_given_name(a, b) and person_words.same_given_name(b, a)
+        assert "rigour" in person_words.given_name_source(a, b)
+    assert person_words.given_name_source("bob", "robert") == "nicknames table"
+    assert not person_words.same_given_name("sasha", "francisco")
+    assert not person_words.same_given_name("pepe", "francisco")
+    # A Chinese syllable's romanisations are left out: its item links 'dear' and 'sa',
+    # 'joe' and 'zhou', 'king' and 'kuang'.
+    for a, b in [("dear", "sa"), ("joe", "zhou"), ("king", "kuang")]:
+        assert not person_words.same_given_name(a, b)
+    links = person_words.group_links()
+    assert max(len(v) for v in links.values()) < 60  # no over-broad group
+    assert {"sasha", "paco", "yosef"} <= person_words.loose_words()
+
+
+@pytest.mark.parametrize(
+    ("name_a", "name_b"),
+    [("Alexander Ivanov", "Sasha Ivanov"), ("Maria Sidorova", "Masha Sidorova"),
+     ("GILBOA, Yosef", "GILBOA, Joseph")],
+)
+def test_one_given_name_across_languages_is_reviewed_when_the_surnames_agree(
+        full_screener, name_a, name_b):
+    pair = compare_names(name_a, name_b, screener=full_screener)
+    assert pair.score == pytest.approx(NICKNAME)
+    assert "given_name_nickname" in _features(pair)
+    assert "given-name groups" in _details(pair)
+
+
+@pytest.mark.parametrize(
+    ("name_a", "name_b"), [("Francisco García", "Paco García"), ("Dolores Ruiz", "Lola Ruiz")])
+def test_a_surname_common_on_the_lists_does_not_carry_a_given_name_of_another_language(
+        full_screener, name_a, name_b):
+    # Weighed alone the surnames agree and the given names are one (the pairs' own words);
+    # weighed by the reference CSL, García and Ruiz (many listed persons) carry less than half
+    # of the name (`persons.SHARED_SHARE`): no review on a given name and a common surname.
+    alone = compare_names(name_a, name_b)
+    assert alone.score == pytest.approx(NICKNAME)
+    assert "given-name groups" in _details(alone)
+    assert compare_names(name_a, name_b, screener=full_screener).score < DEFAULT_THRESHOLD
+
+
+def test_a_screen_finds_a_listed_person_by_another_languages_given_name(full_screener):
+    # SDN 8802 'PEREZ PASUENGO, Efrain' (reference CSL): Ephraim is Efrain in English; no
+    # match at all without the groups.
+    match = full_screener.screen("Ephraim Perez Pasuengo").matches[0]
+    assert (match.entry.list_code, match.entry.entity_number) == ("SDN", "8802")
+    assert match.score == pytest.approx(NICKNAME)
+    assert "given_name_nickname" in {f.name for f in match.features}
+
+
+def test_a_damaged_given_name_table_is_named(monkeypatch, tmp_path):
+    from importlib import resources
+
+    from exportguard.errors import ExportGuardError
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "given_name_groups.json").write_text('{"source": {}}', encoding="utf-8")
+    monkeypatch.setattr(resources, "files", lambda _package: tmp_path)
+    person_words.group_links.cache_clear()
+    try:
+        with pytest.raises(ExportGuardError, match=r"given_name_groups\.json.*'groups'"):
+            person_words.group_links()
+    finally:
+        monkeypatch.undo()
+        person_words.group_links.cache_clear()
+    assert person_words.same_given_name("sasha", "alexander")
+
+
 @pytest.mark.parametrize(
     ("name_a", "name_b"),
     [("Bob Smith", "Robert Jones"),  # another surname
      ("Bob Smith", "Richard Smith"),  # Bob is no nickname of Richard
-     ("Alexander Ivanov", "Sasha Ivanov")],  # a Russian diminutive the table does not hold
+     ("Alexander Ivanov", "Sasha Petrov"),  # one given name, another surname
+     ("Francisco Garcia", "Pepe Garcia")],  # Pepe is Jose's, not Francisco's
 )
 def test_a_nickname_of_another_name_or_with_another_surname_stays_clear(
         full_screener, name_a, name_b):

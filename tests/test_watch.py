@@ -721,3 +721,24 @@ def test_a_customer_naming_a_unit_under_its_parents_is_chosen_when_the_unit_is_t
         assert screened.matches[0].entry.name == listed  # the full screen finds it
         assert _by_keys(kept, index, names) == {number}
         assert number in chosen_customers(kept, index, names)
+
+
+def test_a_customer_named_by_another_languages_given_name_is_chosen(full_screener):
+    """A touched listed person (SDN 8802 'PEREZ PASUENGO, Efrain', reference CSL) and a customer
+    naming him by the English form of his given name (Ephraim): the screen reviews the pair
+    through the given-name groups (`persons.person_reading`), so a delta re-screen must choose
+    the customer (and not one who shares only the given name)."""
+    from exportguard.store.watchlist import Customer
+    from exportguard.watch.kept import KeptForms
+    from exportguard.watch.select import chosen_customers, touched_names
+
+    index = full_screener.index
+    entries = np.asarray([n for n, e in enumerate(index.entries)
+                          if (e.list_code, e.entity_number) == ("SDN", "8802")])
+    assert len(entries) == 1
+    names = touched_names(index, entries)
+    customers = [Customer(0, "c0", "Ephraim Perez Pasuengo", None),
+                 Customer(1, "c1", "Ephraim Smith", None)]
+    assert full_screener.screen(customers[0].name).matches[0].entry.entity_number == "8802"
+    kept = KeptForms.build(customers, index.token_weight)
+    assert chosen_customers(kept, index, names) == {0}
