@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 
 from exportguard.names import chinese, japanese
 from exportguard.names.legal import ascii_legal_form_spans, legal_form_spans
+from exportguard.names.numbers import NUMBER_MARK, read_numbers
 from exportguard.names.scripts import other_script, romanisations
 from exportguard.names.terms import Phrase, vocabulary
 
@@ -315,6 +316,9 @@ _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 
 def _latin_form(original: str, text: str, kind: str, notes: tuple[str, ...] = ()) -> NameForm:
     """The form of a name written (or read) in Latin letters; `text` is clean."""
+    if _CAMEL.search(text) is not None:  # (a legal form glued to a word: SiemensAG)
+        text, glued = _glued_legal_forms(text)
+        notes += glued
     folded = text.casefold()
     if folded.isascii():
         # Its words, found once for the legal forms and (most names) as its tokens.
@@ -335,11 +339,146 @@ def _latin_form(original: str, text: str, kind: str, notes: tuple[str, ...] = ()
         and "`" not in folded else basic_tokens(folded))
     if not folded.isascii() or _DIGIT.search(folded) is not None:
         tokens = [_ORDINAL.sub(r"\1", t) if t[0].isdigit() else t for t in tokens]
+    tokens, read = read_numbers(tokens)
+    if read:
+        notes += read
+    tokens, spelt = _legal_spellings(tokens)
+    if spelt:
+        notes += spelt
     out, core, legal = _rewrite(tokens, kind == "latin", marked)
+    if legal:
+        joined = vocabulary().run_together
+        if not joined.keys().isdisjoint(tokens):
+            notes += tuple(f"'{t}' read as '{joined[t]}' {RUN_TOGETHER_MARK}"
+                           for t in dict.fromkeys(tokens) if t in joined and t not in out)
     # NameForm(original, kind, text, tokens, legal_forms, notes) without the named tuple's
     # own __new__ (a Python function): a list's names make 56,000.
     form = _NEW(NameForm, (original, kind, " ".join(out), tuple(core), tuple(legal), notes))
     return form
+
+
+# A legal form glued to the word before it, which capitals after small letters show (SiemensAG,
+# AcmeGmbH, NovaLLC): read apart, as 'Siemens AG'. Only forms of one word the vocabulary knows,
+# written with two capitals or more (a brand writes one: RusAg, the Russian Agricultural Bank, is
+# no AG), after a word of three letters or more.
+_CAMEL = re.compile(r"[a-z][A-Z]")
+GLUED_FORM_MARK = "(a legal form written together with the name)"
+MISSPELT_FORM_MARK = "(a legal form misspelt)"
+RUN_TOGETHER_MARK = "(words of a legal form written together)"
+# The notes of the readings above and of numbers in words, which a match shows as its
+# `name_reading` feature (the other notes say how another script was read).
+READING_MARKS = (NUMBER_MARK, GLUED_FORM_MARK, MISSPELT_FORM_MARK, RUN_TOGETHER_MARK)
+
+
+def reading_notes(notes: tuple[str, ...]) -> tuple[str, ...]:
+    """The notes of `notes` that a reading of words (numbers, legal forms) wrote."""
+    return tuple(note for note in notes if note.endswith(READING_MARKS)) if notes else ()
+_GLUED_WORD = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z]*\b")
+
+
+def _glued_legal_forms(text: str) -> tuple[str, tuple[str, ...]]:
+    """`text` with each legal form glued to the word before it written apart, and a note for
+    each ("'SiemensAG' read as 'Siemens AG'")."""
+    forms = _one_word_legal_forms()
+    notes: list[str] = []
+
+    def apart(match: re.Match[str]) -> str:
+        word = match.group()
+        for cut in _CAMEL.finditer(word):  # each small letter followed by a capital
+            head, tail = word[:cut.start() + 1], word[cut.start() + 1:]
+            if len(head) >= 3 and sum(map(str.isupper, tail)) >= 2 and tail.casefold() in forms:
+                notes.append(f"'{word}' read as '{head} {tail}' {GLUED_FORM_MARK}")
+                return f"{head} {tail}"
+        return word
+
+    return _GLUED_WORD.sub(apart, text), tuple(notes)
+
+
+@lru_cache(maxsize=1)
+def _one_word_legal_forms() -> frozenset[str]:
+    """The vocabulary's legal forms of one word of two letters or more (ag, gmbh, llc, ltd...)."""
+    return frozenset(key[0] for key, phrase in vocabulary().phrases.items()
+                     if phrase.legal and len(key) == 1 and len(key[0]) >= 2)
+
+
+# A legal form misspelt by one letter (changed, added, dropped or two swapped): a word of nine
+# letters or more ('Aktiengeselschaft'), or one word of four letters or more of a form of three
+# words or more whose other words are as the vocabulary writes them ('JOYNT STOCK COMPANY'),
+# reads as the form, so the misspelt word is not taken for a word of the name.
+_LEGAL_LONG = 9
+_LEGAL_PHRASE_WORDS = 3
+_LEGAL_WORD = 4
+
+
+@lru_cache(maxsize=1)
+def _legal_tables() -> tuple[tuple[str, ...], dict[tuple[str, ...], list[tuple[str, ...]]],
+                              frozenset[str], tuple[int, ...]]:
+    """(the vocabulary's legal forms of one word of `_LEGAL_LONG` letters or more; each legal
+    form of `_LEGAL_PHRASE_WORDS` words or more with one of its words of `_LEGAL_WORD` letters
+    or more written '*' -> the forms; the words of those forms; their lengths, longest first)."""
+    legal = [key for key, phrase in vocabulary().phrases.items() if phrase.legal]
+    long_words = tuple(sorted(key[0] for key in legal
+                              if len(key) == 1 and len(key[0]) >= _LEGAL_LONG))
+    gapped: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for key in legal:
+        if len(key) >= _LEGAL_PHRASE_WORDS:
+            for at, word in enumerate(key):
+                if len(word) >= _LEGAL_WORD and word.isalpha():
+                    gapped.setdefault((*key[:at], "*", *key[at + 1:]), []).append(key)
+    words = frozenset(word for keys in gapped.values() for key in keys for word in key)
+    sizes = tuple(sorted({len(key) for keys in gapped.values() for key in keys}, reverse=True))
+    return long_words, gapped, words, sizes
+
+
+@lru_cache(maxsize=4096)
+def _legal_long_word(token: str) -> str | None:
+    """The long one-word legal form `token` misspells by one letter, if any."""
+    long_words = _legal_tables()[0]
+    if token in long_words or not token.isalpha():
+        return None
+    for word in long_words:
+        if abs(len(word) - len(token)) <= 1 and OSA.distance(token, word, score_cutoff=1) <= 1:
+            return word
+    return None
+
+
+def _gapped_form(window: tuple[str, ...], gapped: dict[tuple[str, ...], list[tuple[str, ...]]]
+                 ) -> tuple[str, ...] | None:
+    """The legal form `window` writes with one word misspelt by one letter, if any."""
+    for at in range(len(window)):
+        for key in gapped.get((*window[:at], "*", *window[at + 1:]), ()):
+            if OSA.distance(window[at], key[at], score_cutoff=1) <= 1:
+                return key
+    return None
+
+
+def _legal_spellings(tokens: list[str]) -> tuple[list[str], tuple[str, ...]]:
+    """`tokens` with legal forms misspelt by one letter written as the vocabulary writes them,
+    and a note for each; the tokens as given (no copy, no note) when none is there."""
+    _, gapped, words, sizes = _legal_tables()
+    out: list[str] | None = None
+    notes: list[str] = []
+    for at, token in enumerate(tokens):
+        if len(token) >= _LEGAL_LONG - 1:
+            word = _legal_long_word(token)
+            if word is not None:
+                out = out or tokens[:]
+                out[at] = word
+                notes.append(f"'{token}' read as '{word}' {MISSPELT_FORM_MARK}")
+    if len(words.intersection(tokens)) >= _LEGAL_PHRASE_WORDS - 1:
+        phrases = vocabulary().phrases
+        out = out or tokens[:]
+        for size in sizes:
+            for start in range(len(out) - size + 1):
+                window = tuple(out[start:start + size])
+                if window in phrases:
+                    continue
+                key = _gapped_form(window, gapped)
+                if key is not None:
+                    notes.append(f"'{' '.join(window)}' read as '{' '.join(key)}' "
+                                 f"{MISSPELT_FORM_MARK}")
+                    out[start:start + size] = key
+    return (out, tuple(notes)) if notes else (tokens, ())
 
 
 def _joined_initials(tokens: list[str]) -> list[str]:

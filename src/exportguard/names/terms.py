@@ -38,6 +38,8 @@ class Vocabulary:
     han_trade_suffixes: tuple[str, ...]  # business and organisation words after it, longest first
     han_institutions: tuple[str, ...]  # name endings of institutions, which have no trade name
     long_words: tuple[str, ...]  # single vocabulary words of 7+ letters, for spelling repair
+    # words of legal forms written run together ('sade' of 'sade cv'), each -> the words it joins
+    run_together: dict[str, str]
 
 
 def _latin_tokens(text: str) -> tuple[str, ...]:
@@ -173,6 +175,39 @@ def _canonical(tokens: tuple[str, ...], phrases: dict[tuple[str, ...], Phrase], 
     return tuple(out)
 
 
+def _run_together(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """`words` with one or more pairs of neighbours written together, each way once:
+    ('sa', 'de', 'cv') -> ('sade', 'cv'), ('sa', 'decv'), ('sadecv',). Letters are not joined
+    ('c v' is 'cv' already: `normalize._joined_initials`), nor a whole form into one word of
+    under five letters ('co lt' is no 'colt')."""
+    found: list[tuple[str, ...]] = []
+    for joins in range(1, 1 << (len(words) - 1)):
+        out = [words[0]]
+        for at, word in enumerate(words[1:]):
+            if joins >> at & 1:
+                if len(word) < 2 or len(words[at]) < 2:
+                    break
+                out[-1] += word
+            else:
+                out.append(word)
+        else:
+            if len(out) > 1 or len(out[0]) >= 5:
+                found.append(tuple(out))
+    return found
+
+
+def _joined_words(words: tuple[str, ...], glued: tuple[str, ...], into: dict[str, str]) -> None:
+    """Each word of `glued` that joins words of `words` -> those words ('sade' -> 'sa de')."""
+    at = 0
+    for word in glued:
+        parts: list[str] = []
+        while "".join(parts) != word:
+            parts.append(words[at])
+            at += 1
+        if len(parts) > 1:
+            into.setdefault(word, " ".join(parts))
+
+
 @cache
 def vocabulary() -> Vocabulary:
     data = _terms_data()
@@ -211,6 +246,17 @@ def vocabulary() -> Vocabulary:
         {k[0] for k, p in phrases.items() if len(k) == 1 and len(k[0]) >= 7 and k[0].isalpha()}
         | {t for p in phrases.values() for t in p.canonical if len(t) >= 7}
     ))
+    # A legal form of several words written with some of them run together ('SADE CV' for
+    # S.A. de C.V., 'JOINTSTOCK COMPANY') reads as the form; no word or phrase the table has is
+    # taken, and the spelling repair (`long_words`, made above) is not offered these.
+    run_together: dict[str, str] = {}
+    for key, phrase in list(phrases.items()):
+        if phrase.legal and len(key) > 1:
+            for glued in _run_together(key):
+                if glued not in phrases:
+                    phrases[glued] = phrase
+                    pinyin_phrases.setdefault(glued, phrase)
+                    _joined_words(key, glued, run_together)
     return Vocabulary(
         phrases=phrases,
         pinyin_phrases=pinyin_phrases,
@@ -225,6 +271,7 @@ def vocabulary() -> Vocabulary:
                                         reverse=True)),
         han_institutions=tuple(data["chinese_trade_name"]["institutions"]),
         long_words=long_words,
+        run_together=run_together,
     )
 
 

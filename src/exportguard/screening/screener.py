@@ -46,6 +46,7 @@ from exportguard.names.normalize import (
     has_han,
     japanese_forms,
     name_forms,
+    reading_notes,
 )
 from exportguard.names.pinyin import pinyin_trade_names
 from exportguard.names.query import QueryPart, query_parts, split_glued
@@ -485,8 +486,15 @@ class Screener:
         if part.role != "query":
             features.append(Feature("query_cleanup", 1.0, 0.0, 0.0,
                                     f"screened '{part.text}': {part.note}"))
-        if form.notes and exact is None:
-            features.append(Feature("transliteration", 1.0, 0.0, 0.0, "; ".join(form.notes)))
+        read = reading_notes(form.notes)
+        if form.notes and exact is None and len(read) < len(form.notes):
+            features.append(Feature("transliteration", 1.0, 0.0, 0.0, "; ".join(
+                note for note in form.notes if note not in read)))
+        if read or name.form.notes:
+            listed_read = tuple(f"listed name: {note}" for note in reading_notes(name.form.notes))
+            if read or listed_read:
+                features.append(Feature("name_reading", 1.0, 0.0, 0.0,
+                                        "; ".join((*read, *listed_read))))
         country_fit = country_feature(code, entry.countries)
         if country_fit is not None and differs and country_fit.contribution > 0:
             country_fit = Feature("country", country_fit.value, 0.0, 0.0,
