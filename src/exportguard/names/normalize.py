@@ -411,69 +411,84 @@ _LEGAL_WORD = 4
 
 
 @lru_cache(maxsize=1)
-def _legal_tables() -> tuple[tuple[str, ...], dict[tuple[str, ...], list[tuple[str, ...]]],
-                              frozenset[str], tuple[int, ...]]:
-    """(the vocabulary's legal forms of one word of `_LEGAL_LONG` letters or more; each legal
-    form of `_LEGAL_PHRASE_WORDS` words or more with one of its words of `_LEGAL_WORD` letters
-    or more written '*' -> the forms; the words of those forms; their lengths, longest first)."""
-    legal = [key for key, phrase in vocabulary().phrases.items() if phrase.legal]
-    long_words = tuple(sorted(key[0] for key in legal
-                              if len(key) == 1 and len(key[0]) >= _LEGAL_LONG))
+def _legal_tables() -> tuple[dict[str, str], dict[tuple[str, ...], list[tuple[str, ...]]],
+                              dict[str, tuple[str, ...]], frozenset[str], tuple[int, ...]]:
+    """(each misspelling by one letter of a legal form of one word of `_LEGAL_LONG` letters or
+    more -> the form; each legal form of `_LEGAL_PHRASE_WORDS` words or more with one of its
+    words of `_LEGAL_WORD` letters or more written '*' -> the forms; each misspelling by one
+    letter of such a word -> the words it misspells; the words of those forms; their lengths,
+    longest first). The misspellings are worked out once, so a name is looked up, not scored."""
+    vocab = vocabulary()
+    legal = [key for key, phrase in vocab.phrases.items() if phrase.legal]
+    known = {word for key in legal for word in key}
+    long_words: dict[str, str] = {}
+    for key in legal:
+        if (len(key) == 1 and len(key[0]) >= _LEGAL_LONG and key[0].isalpha()
+                and key[0] not in vocab.run_together):  # (not a form's words run together)
+            for spelling in _one_letter_off(key[0]) - known:
+                long_words.setdefault(spelling, key[0])
     gapped: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    misspelt: dict[str, set[str]] = {}
     for key in legal:
         if len(key) >= _LEGAL_PHRASE_WORDS:
             for at, word in enumerate(key):
                 if len(word) >= _LEGAL_WORD and word.isalpha():
                     gapped.setdefault((*key[:at], "*", *key[at + 1:]), []).append(key)
+                    for spelling in _one_letter_off(word) - known:
+                        misspelt.setdefault(spelling, set()).add(word)
     words = frozenset(word for keys in gapped.values() for key in keys for word in key)
     sizes = tuple(sorted({len(key) for keys in gapped.values() for key in keys}, reverse=True))
-    return long_words, gapped, words, sizes
+    return (long_words, gapped, {k: tuple(sorted(v)) for k, v in misspelt.items()}, words,
+            sizes)
 
 
-@lru_cache(maxsize=4096)
-def _legal_long_word(token: str) -> str | None:
-    """The long one-word legal form `token` misspells by one letter, if any."""
-    long_words = _legal_tables()[0]
-    if token in long_words or not token.isalpha():
-        return None
-    for word in long_words:
-        if abs(len(word) - len(token)) <= 1 and OSA.distance(token, word, score_cutoff=1) <= 1:
-            return word
-    return None
+def _one_letter_off(word: str) -> set[str]:
+    """The spellings one letter from `word` (a-z): changed, added, dropped, or two neighbours
+    swapped (an OSA distance of 1)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    cuts = [(word[:at], word[at:]) for at in range(len(word) + 1)]
+    found = {head + tail[1:] for head, tail in cuts if tail}
+    found |= {head + tail[1] + tail[0] + tail[2:] for head, tail in cuts if len(tail) > 1}
+    found |= {head + c + tail[1:] for head, tail in cuts if tail for c in letters}
+    found |= {head + c + tail for head, tail in cuts for c in letters}
+    found.discard(word)
+    return found
 
 
-def _gapped_form(window: tuple[str, ...], gapped: dict[tuple[str, ...], list[tuple[str, ...]]]
-                 ) -> tuple[str, ...] | None:
+def _gapped_form(window: tuple[str, ...], gapped: dict[tuple[str, ...], list[tuple[str, ...]]],
+                 misspelt: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:
     """The legal form `window` writes with one word misspelt by one letter, if any."""
-    for at in range(len(window)):
-        for key in gapped.get((*window[:at], "*", *window[at + 1:]), ()):
-            if OSA.distance(window[at], key[at], score_cutoff=1) <= 1:
-                return key
+    for at, word in enumerate(window):
+        meant = misspelt.get(word)
+        if meant is not None:
+            for key in gapped.get((*window[:at], "*", *window[at + 1:]), ()):
+                if key[at] in meant:
+                    return key
     return None
 
 
 def _legal_spellings(tokens: list[str]) -> tuple[list[str], tuple[str, ...]]:
     """`tokens` with legal forms misspelt by one letter written as the vocabulary writes them,
-    and a note for each; the tokens as given (no copy, no note) when none is there."""
-    _, gapped, words, sizes = _legal_tables()
-    out: list[str] | None = None
+    and a note for each; the tokens as given (no copy, no note) when none is there (most names:
+    a name whose words are no misspelling of a form's word is given back at once)."""
+    long_words, gapped, misspelt, words, sizes = _legal_tables()
+    if long_words.keys().isdisjoint(tokens) and misspelt.keys().isdisjoint(tokens):
+        return tokens, ()
+    out = tokens[:]
     notes: list[str] = []
     for at, token in enumerate(tokens):
-        if len(token) >= _LEGAL_LONG - 1:
-            word = _legal_long_word(token)
-            if word is not None:
-                out = out or tokens[:]
-                out[at] = word
-                notes.append(f"'{token}' read as '{word}' {MISSPELT_FORM_MARK}")
-    if len(words.intersection(tokens)) >= _LEGAL_PHRASE_WORDS - 1:
+        word = long_words.get(token)
+        if word is not None:
+            out[at] = word
+            notes.append(f"'{token}' read as '{word}' {MISSPELT_FORM_MARK}")
+    if len(words.intersection(out)) >= _LEGAL_PHRASE_WORDS - 1:
         phrases = vocabulary().phrases
-        out = out or tokens[:]
         for size in sizes:
             for start in range(len(out) - size + 1):
                 window = tuple(out[start:start + size])
                 if window in phrases:
                     continue
-                key = _gapped_form(window, gapped)
+                key = _gapped_form(window, gapped, misspelt)
                 if key is not None:
                     notes.append(f"'{' '.join(window)}' read as '{' '.join(key)}' "
                                  f"{MISSPELT_FORM_MARK}")
