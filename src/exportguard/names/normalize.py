@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 
 from exportguard.names import chinese, japanese
 from exportguard.names.legal import ascii_legal_form_spans, legal_form_spans
-from exportguard.names.numbers import NUMBER_MARK, read_numbers
+from exportguard.names.numbers import NUMBER_MARK, number_words, read_numbers
 from exportguard.names.scripts import other_script, romanisations
 from exportguard.names.terms import Phrase, vocabulary
 
@@ -339,12 +339,10 @@ def _latin_form(original: str, text: str, kind: str, notes: tuple[str, ...] = ()
         and "`" not in folded else basic_tokens(folded))
     if not folded.isascii() or _DIGIT.search(folded) is not None:
         tokens = [_ORDINAL.sub(r"\1", t) if t[0].isdigit() else t for t in tokens]
-    tokens, read = read_numbers(tokens)
-    if read:
-        notes += read
-    tokens, spelt = _legal_spellings(tokens)
-    if spelt:
-        notes += spelt
+    if not _read_words().isdisjoint(tokens):  # (most names have no such word)
+        tokens, read = read_numbers(tokens)
+        tokens, spelt = _legal_spellings(tokens)
+        notes += read + spelt
     out, core, legal = _rewrite(tokens, kind == "latin", marked)
     if legal:
         joined = vocabulary().run_together
@@ -465,6 +463,14 @@ def _gapped_form(window: tuple[str, ...], gapped: dict[tuple[str, ...], list[tup
                 if key[at] in meant:
                     return key
     return None
+
+
+@lru_cache(maxsize=1)
+def _read_words() -> frozenset[str]:
+    """The words that start a number in words or misspell a legal form: a name without any is
+    read as it is written."""
+    long_words, _, misspelt, _, _ = _legal_tables()
+    return frozenset(words[0] for words in number_words()).union(long_words, misspelt)
 
 
 def _legal_spellings(tokens: list[str]) -> tuple[list[str], tuple[str, ...]]:
