@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 
 from exportguard.names import chinese, japanese
 from exportguard.names.legal import ascii_legal_form_spans, legal_form_spans
-from exportguard.names.numbers import NUMBER_MARK, number_words, read_numbers
+from exportguard.names.numbers import NUMBER_MARK, english_words, read_numbers
 from exportguard.names.scripts import other_script, romanisations
 from exportguard.names.terms import Phrase, vocabulary
 
@@ -426,14 +426,17 @@ def _legal_tables() -> tuple[dict[str, str], dict[tuple[str, ...], list[tuple[st
             for spelling in _one_letter_off(key[0]) - known:
                 long_words.setdefault(spelling, key[0])
     gapped: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-    misspelt: dict[str, set[str]] = {}
+    gaps: set[str] = set()
     for key in legal:
-        if len(key) >= _LEGAL_PHRASE_WORDS:
+        if len(key) >= _LEGAL_PHRASE_WORDS and vocab.run_together.keys().isdisjoint(key):
             for at, word in enumerate(key):
                 if len(word) >= _LEGAL_WORD and word.isalpha():
                     gapped.setdefault((*key[:at], "*", *key[at + 1:]), []).append(key)
-                    for spelling in _one_letter_off(word) - known:
-                        misspelt.setdefault(spelling, set()).add(word)
+                    gaps.add(word)
+    misspelt: dict[str, set[str]] = {}
+    for word in sorted(gaps):
+        for spelling in _one_letter_off(word) - known:
+            misspelt.setdefault(spelling, set()).add(word)
     words = frozenset(word for keys in gapped.values() for key in keys for word in key)
     sizes = tuple(sorted({len(key) for keys in gapped.values() for key in keys}, reverse=True))
     return (long_words, gapped, {k: tuple(sorted(v)) for k, v in misspelt.items()}, words,
@@ -470,7 +473,7 @@ def _read_words() -> frozenset[str]:
     """The words that start a number in words or misspell a legal form: a name without any is
     read as it is written."""
     long_words, _, misspelt, _, _ = _legal_tables()
-    return frozenset(words[0] for words in number_words()).union(long_words, misspelt)
+    return english_words().union(long_words, misspelt)
 
 
 def _legal_spellings(tokens: list[str]) -> tuple[list[str], tuple[str, ...]]:

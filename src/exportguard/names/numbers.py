@@ -62,6 +62,16 @@ def number_words() -> dict[tuple[str, ...], int]:
 
 
 @cache
+def english_words() -> frozenset[str]:
+    """Every word `_ENGLISH` reads (fortyfour, forty, four, fourth, eleventh, hundred...), made
+    without rigour: a name with none of these has no number in words, and rigour's table is not
+    loaded for it."""
+    tens, units = _TENS.split(), (_UNITS + " " + _UNITHS).split()
+    return frozenset([*(t + u for t in tens for u in units), *tens, *units, *_TEENS.split(),
+                      *_TENTHS.split()])
+
+
+@cache
 def _starts() -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
     """The first words of the spellings, and for each the spellings' lengths, longest first."""
     sizes: dict[str, set[int]] = {}
@@ -74,6 +84,8 @@ def read_numbers(tokens: list[str]) -> tuple[list[str], tuple[str, ...]]:
     """`tokens` with each English number or ordinal in words replaced by its digits, and a note
     for each one read ("'forty four' read as 44 (a number in words)"); the tokens as given (no
     copy, no note) when none is there (most names)."""
+    if english_words().isdisjoint(tokens):
+        return tokens, ()
     firsts, sizes_of = _starts()
     if firsts.isdisjoint(tokens):
         return tokens, ()
