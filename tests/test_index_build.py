@@ -16,6 +16,7 @@ from rapidfuzz.distance import OSA
 from exportguard.lists.starter import with_local_names
 from exportguard.names import legal, normalize
 from exportguard.names.normalize import clean, name_forms
+from exportguard.names.numbers import read_numbers
 from exportguard.names.scripts import skeleton, skeletons
 from exportguard.names.terms import generic_tokens, vocabulary
 from exportguard.screening.index import (
@@ -295,7 +296,10 @@ def _plain_rewrite(tokens: list[str], read_pinyin: bool, legal_words: list[str]
 def _plain_latin_form(text: str, read_pinyin: bool) -> tuple[str, tuple[str, ...],
                                                               tuple[str, ...]]:
     """(text, tokens, legal forms) of normalize._latin_form, made with the plain helpers: the
-    legal forms found in the case-folded text, its words found afresh (`basic_tokens`)."""
+    legal forms found in the case-folded text, its words found afresh (`basic_tokens`); a
+    legal form glued to the name written apart first, numbers in words and misspelt legal forms
+    read in every name (`_latin_form` reads them only where its set lookup finds a word)."""
+    text = normalize._glued_legal_forms(text)[0]
     folded = text.casefold()
     marked: list[str] = []
     for spelled, compact in _plain_legal_form_spans(folded):
@@ -306,6 +310,7 @@ def _plain_latin_form(text: str, read_pinyin: bool) -> tuple[str, tuple[str, ...
         marked.append(compact)
     tokens = normalize._joined_initials(normalize.basic_tokens(folded))  # (A.B.C. is abc)
     tokens = [re.sub(r"^(\d+)(?:st|nd|rd|th)$", r"\1", t) for t in tokens]
+    tokens = normalize._legal_spellings(read_numbers(tokens)[0])[0]
     out, core, legal_forms = _plain_rewrite(tokens, read_pinyin, marked)
     return " ".join(out), tuple(core), tuple(legal_forms)
 
@@ -319,7 +324,9 @@ def test_latin_forms_as_plainly_made(texts):
         "Acme Gesellschaft mit beschraenkter Haftung", "Acme Anonim Sirketi", "Limited",
         "Polmex Spolka z ograniczona odpowiedzialnoscia", "Acme 3rd Co., Ltd.", "Acme S.A.",
         "Acme Joint-Stock Company", "OOO `Acme`", "Acme Co_Ltd Limited", "A & B Co Ltd",
-        "A.B.C. Trading Co., Ltd.", "L.X.C Limited", "T. E. G. & Sons", "John F. Kennedy"]
+        "A.B.C. Trading Co., Ltd.", "L.X.C Limited", "T. E. G. & Sons", "John F. Kennedy",
+        "SiemensAG", "Acme Aktiengeselschaft", "Acme Joynt Stock Company", "Brigade Forty 4",
+        "First Ocean GmbH", "Accesos SADE CV"]
     made = {True: 0, False: 0}
     for text in asked:
         for read_pinyin in (True, False):
