@@ -261,7 +261,8 @@ def _similar(kept: KeptForms, words: dict[str, int], touched: list[str],
         t, v = np.nonzero(typo)
         rows.append(np.stack([t, v + start, typo[t, v]], axis=1))
     extra = list(extra)
-    links = person_words.given_name_links()
+    # The tables are read only when a touched name reads as a person's (some 70 ms at first).
+    links = person_words.given_name_links() if person_word.any() else {}
     read: list[tuple[int, int, float, float]] = []
     for number, word in enumerate(touched):
         for other in (word + "s", word[:-1] if word.endswith("s") else None):
@@ -320,7 +321,7 @@ def _bounded(kept: KeptForms, index: NameIndex, similar: np.ndarray, column: np.
     count = len(compacts)
     if not len(similar):
         return set()
-    aside = person_words.aside_words()
+    aside = person_words.aside_words() if persons.any() else frozenset()
     touched_aside = np.fromiter((w in aside for w in touched), dtype=bool, count=len(touched))
     size = len(kept.vocabulary)
     # Each name's key words (see the module's text): by position, lightest first.
@@ -470,9 +471,12 @@ def _persons_lifted(kept: KeptForms, forms: np.ndarray, persons: np.ndarray, que
       listed word but its initials is found as the score finds it (`parts_contained` when the
       other name holds the listed name's words)."""
     count = len(forms)
+    if not persons.any():
+        return persons
     loose = person_words.loose_words()
-    q_loose = np.fromiter((len(w) == 1 or w in loose for w in kept.vocabulary), dtype=bool,
-                          count=len(kept.vocabulary)).take(query.word)
+    vocabulary = kept.vocabulary
+    q_loose = np.fromiter((len(w) == 1 or w in loose for w in map(
+        vocabulary.__getitem__, query.word.tolist())), dtype=bool, count=len(query.word))
     n_loose = np.fromiter((len(w) == 1 or w in loose for w in touched), dtype=bool,
                           count=len(touched)).take(listed.word)
     n_initial = np.fromiter((len(w) == 1 for w in touched), dtype=bool,
@@ -497,7 +501,7 @@ def _persons_lifted(kept: KeptForms, forms: np.ndarray, persons: np.ndarray, que
     person &= share
     if person.any():  # the forms' words, for the few pairs left
         at = np.flatnonzero(person)
-        vocabulary, starts, tokens = kept.vocabulary, kept.form_starts, kept.form_tokens
+        starts, tokens = kept.form_starts, kept.form_tokens
         reads = {f: words_read_as_person(tuple(vocabulary[t] for t in tokens[
             starts[f]:starts[f + 1]].tolist())) for f in set(forms.take(at).tolist())}
         person[at] = [reads[f] for f in forms.take(at).tolist()]
