@@ -1,8 +1,9 @@
 """A Chinese person's name in characters against its pinyin in Western order (issue 16): 王杰
 and "Jie Wang", the given name's syllables together or apart (Ming-Hua, Minghua, Ming Hua), a
-surname of two characters in one word or two (Ouyang, Ou Yang); reviewed at HAN_PERSON_NAME like
-the characters' own order ("Wang Jie"), never confirmed, with the words weighed by the full
-reference CSL. On main at 1235686 王杰 / "Jie Wang" scored 0.086 and 李伟 / "Wei Li" 0.09."""
+surname of two characters in one word or two (Ouyang, Ou Yang), in either order; reviewed at
+HAN_PERSON_NAME like the characters' own order ("Wang Jie"), never confirmed, with the words
+weighed by the full reference CSL. On main at 1235686 王杰 / "Jie Wang" scored 0.086 and 李伟 /
+"Wei Li" 0.09."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from exportguard.screening import DEFAULT_THRESHOLD, Screener
 from exportguard.screening.pairs import compare_names
 from exportguard.screening.short_names import (
     HAN_PERSON_NAME,
+    HAN_SURNAME_FIRST,
     HAN_WESTERN,
     han_person_name,
-    western_order_forms,
+    person_forms,
 )
 from exportguard.watch.kept import customer_record
 
@@ -32,7 +34,8 @@ def _features(pair) -> set[str]:
     [("王杰", "Jie Wang"), ("王杰", "Wang Jie"), ("李伟", "Wei Li"), ("张伟", "Wei Zhang"),
      ("刘强", "Qiang Liu"), ("王伟", "Wei Wang"), ("王明", "Ming Wang"), ("王明", "Wang Ming"),
      ("欧阳明", "Ming Ou Yang"), ("欧阳明", "Ming Ouyang"), ("欧阳明", "Ouyang Ming"),
-     ("李明华", "Ming-Hua Li"), ("李明华", "Minghua Li"), ("李明华", "Ming Hua Li")],
+     ("李明华", "Ming-Hua Li"), ("李明华", "Minghua Li"), ("李明华", "Ming Hua Li"),
+     ("李明华", "Li Ming-Hua"), ("李明华", "Li Ming Hua"), ("欧阳明", "Ou Yang Ming")],
 )
 def test_a_persons_name_in_characters_meets_its_pinyin_in_either_order(
         full_screener, name_a, name_b):
@@ -79,14 +82,14 @@ def test_a_screen_finds_a_listed_person_written_in_western_order(csl_entries):
     assert not screener.screen("王杰", min_score=0.5).matches
 
 
-def test_the_western_reading_is_the_given_name_then_the_surname():
-    assert [f.tokens for f in western_order_forms("王杰", name_forms("王杰"))] == [("jie", "wang")]
-    assert [f.tokens for f in western_order_forms("欧阳明", name_forms("欧阳明"))] == [
-        ("ming", "ouyang")]
-    assert [f.tokens for f in western_order_forms("李明华", name_forms("李明华"))] == [
-        ("minghua", "li")]
-    assert western_order_forms("伟王", name_forms("伟王")) == []
-    assert western_order_forms("华为技术", name_forms("华为技术")) == []  # four characters
+def test_the_readings_as_a_person_are_the_given_name_and_the_surname_apart():
+    assert [f.tokens for f in person_forms("王杰", name_forms("王杰"))] == [("jie", "wang")]
+    assert [(f.tokens, f.kind) for f in person_forms("欧阳明", name_forms("欧阳明"))] == [
+        (("ming", "ouyang"), HAN_WESTERN), (("ouyang", "ming"), HAN_SURNAME_FIRST)]
+    assert [f.tokens for f in person_forms("李明华", name_forms("李明华"))] == [
+        ("minghua", "li"), ("li", "minghua")]
+    assert person_forms("伟王", name_forms("伟王")) == []
+    assert person_forms("华为技术", name_forms("华为技术")) == []  # four characters
     assert han_person_name("王杰", ("jie", "wang"), ("jie", "wang"), western=True).western
     assert han_person_name("王杰", ("jie", "wang"), ("wang", "jie"), western=True) is None
 

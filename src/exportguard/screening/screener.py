@@ -94,13 +94,14 @@ from exportguard.screening.han_rules import (
 from exportguard.screening.index import IndexedName, NameIndex
 from exportguard.screening.persons import may_be_person, person_like
 from exportguard.screening.short_names import (
+    HAN_PERSON_KINDS,
     HAN_PERSON_NAME,
     HAN_WESTERN,
     SHORT_NAME_CEILING,
     han_person_name,
     other_business,
+    person_forms,
     short_name,
-    western_order_forms,
 )
 
 # Chosen from measured precision and recall on the labelled set (bench/quality.py, figures in
@@ -323,7 +324,7 @@ class Screener:
                 if value < hopeless:
                     continue
                 entry_number = self.index.names[number].entry
-                if form.kind == HAN_WESTERN and self._western_person(
+                if form.kind in HAN_PERSON_KINDS and self._person_form_held(
                         key, entry_number, form, self.index.names[number].form) is None:
                     continue  # read in Western order only as a person's listed name
                 entry = self.index.entries[entry_number]
@@ -392,8 +393,8 @@ class Screener:
                     certain = False
                 held = self._short_name_held(key, exact, entry_number, form,
                                              self.index.names[number].form) if (
-                    value > SHORT_NAME_CEILING and (not listed_trade or form.kind == HAN_WESTERN)
-                ) else None
+                    value > SHORT_NAME_CEILING
+                    and (not listed_trade or form.kind in HAN_PERSON_KINDS)) else None
                 if held is not None and value > held[2]:
                     value = held[2]
                     certain = False
@@ -548,7 +549,7 @@ class Screener:
                 f"parent, not the unit; so at most {RELATIVE_CEILING:.2f}"))
         so_far = sum(f.contribution for f in features)
         held = self._short_name_held(key, exact, name.entry, form, name.form) if (
-            so_far > SHORT_NAME_CEILING and (not listed_trade or form.kind == HAN_WESTERN)
+            so_far > SHORT_NAME_CEILING and (not listed_trade or form.kind in HAN_PERSON_KINDS)
         ) else None
         if held is not None and so_far > held[2]:
             features.append(Feature(held[0], 1.0, held[2] - so_far, held[2] - so_far,
@@ -810,12 +811,12 @@ class Screener:
         """The query's forms (a name in Hangul read in Korean too), plus each form with its
         long unknown words split into words of the index ("northwindtrading" -> northwind
         trading), and a person's name in characters read in Western order
-        (`short_names.western_order_forms`)."""
+        (`short_names.person_forms`)."""
         forms = list(name_forms(text))
         if has_hangul(text):
             forms[:0] = self._korean_forms(text, text, forms)
         forms += self._glued(forms)
-        return forms + western_order_forms(han_key(text), forms)
+        return forms + person_forms(han_key(text), forms)
 
     def _other_readings(self, text: str, known: list[NameForm]) -> list[NameForm]:
         """A name in Chinese characters read as a Korean name (its Sino-Korean readings, when
@@ -933,8 +934,8 @@ class Screener:
         (`short_names.han_person_name`)."""
         if not key or (exact is not None and exact.name != "trade_name"):
             return None
-        if form.kind == HAN_WESTERN:
-            return self._western_person(key, entry, form, listed)
+        if form.kind in HAN_PERSON_KINDS:
+            return self._person_form_held(key, entry, form, listed)
         own = self._own_names(entry)
         short = short_name(key) if (exact is None and not own
                                     and form.kind.startswith("han")) else None
@@ -954,16 +955,17 @@ class Screener:
                     SHORT_NAME_CEILING)
         return None
 
-    def _western_person(self, key: str, entry: int, form: NameForm, listed: NameForm
+    def _person_form_held(self, key: str, entry: int, form: NameForm, listed: NameForm
                         ) -> tuple[str, str, float] | None:
-        """The hold of `_short_name_held` for a query in characters read in Western order
-        (`short_names.western_order_forms`): HAN_PERSON_NAME where the listed name is the
-        person's, given name first (`short_names.han_person_name`); else None, and the form
-        scores nothing (`screen`)."""
+        """The hold of `_short_name_held` for a query in characters read as a person's name
+        (`short_names.person_forms`): HAN_PERSON_NAME where the listed name is the person's,
+        in the form's order (`short_names.han_person_name`); else None, and the form scores
+        nothing (`screen`)."""
         # "WEI, Zhang" (the lists' "SURNAME, Given") names its surname first: not Western order.
-        person = han_person_name(key, form.tokens, listed.tokens, western=True) if (
-            "," not in listed.original and may_be_person(self.index.entries[entry])
-            and person_like(listed)) else None
+        western = form.kind == HAN_WESTERN
+        person = han_person_name(key, form.tokens, listed.tokens, western=western) if (
+            not (western and "," in listed.original)
+            and may_be_person(self.index.entries[entry]) and person_like(listed)) else None
         if person is None:
             return None
         return ("han_person_name", f"{person.detail()}: a person's name to review, never "

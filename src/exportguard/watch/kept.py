@@ -48,7 +48,7 @@ from exportguard.screening.forms_cache import normaliser_fingerprint
 from exportguard.screening.han_rules import unit_splits
 from exportguard.screening.index import phonetic
 from exportguard.screening.screener import _GLUED_MIN, _GLUED_PIECE, _PINYIN_MIN, validate_query
-from exportguard.screening.short_names import western_order_forms
+from exportguard.screening.short_names import person_forms
 from exportguard.store.watchlist import Customer
 
 _FORMAT = 1
@@ -110,7 +110,7 @@ def customer_record(name: str, words: Container[str]) -> CustomerRecord:
                 keys += ["q" + trade for trade, _how in pinyin_trade_names(letters)
                          if len(trade) >= _PINYIN_MIN]
         found += _glued(found, words, long)
-        found += western_order_forms(key, found)  # as `Screener._forms` reads the name
+        found += person_forms(key, found)  # as `Screener._forms` reads the name
         for form in found:
             if form.kind == "transliterated":
                 always = True  # words also compared on their consonants
