@@ -100,3 +100,17 @@ def test_a_shortened_numbered_unit_is_not_held(full_screener):
     match = _scores(full_screener, "航天三院")["EL:n5a4eefa744a58fb8"]
     assert match.score >= DEFAULT_THRESHOLD
     assert "one_distinctive_word" not in {f.name for f in match.features}
+
+
+def test_a_chinese_trade_name_in_pinyin_shared_is_enough(full_screener):
+    """'dahua' (大华) is a trade name in pinyin, two syllables: Chinese companies sharing one are
+    often one group's in other trades, so Dahua Technology stays at review against the Denied
+    Persons List's DAHUA ELECTRONICS CORPORATION (the 2019-10-08 scenario of
+    tests/scenarios/licensing/listed_parties.yaml); 'atlantic' is no pinyin and stays held."""
+    matches = full_screener.screen("Dahua Technology", limit=50, min_score=0.0).matches
+    dpl = next(m for m in matches if m.entry_id.startswith("DPL:")
+               and m.matched_name == "DAHUA ELECTRONICS CORPORATION")
+    assert dpl.score >= DEFAULT_THRESHOLD
+    assert "one_distinctive_word" not in {f.name for f in dpl.features}
+    assert _scores(full_screener, "Atlantic Trading LLC")[ATLANTIC].score == pytest.approx(
+        ONE_WORD_CEILING)

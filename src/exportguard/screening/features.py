@@ -369,6 +369,11 @@ def one_distinctive_word(query: NameForm, q_best: list[float], listed: tuple[str
         return _another_groups_unit(word, query, q_best, listed, n_best)
     if query.kind != "latin":
         return None
+    cut = pinyin_syllables(word)
+    if cut is not None and len(cut) > 1:
+        # A Chinese trade name (字号) in pinyin, two characters or more (Dahua): names that share
+        # it are often one group's companies in other trades, so the shared word is enough.
+        return None
     own = [t for t, s in zip(query.tokens, q_best, strict=True)
            if s < _TYPO_FLOOR and t not in generic and t not in places and not _one_syllable(t)]
     if own:
