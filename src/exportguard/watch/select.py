@@ -325,14 +325,7 @@ def _bounded(kept: KeptForms, index: NameIndex, similar: np.ndarray, column: np.
     touched_aside = np.fromiter((w in aside for w in touched), dtype=bool, count=len(touched))
     size = len(kept.vocabulary)
     # Each name's key words (see the module's text): by position, lightest first.
-    totals = np.bincount(owner, weights=weights, minlength=count)
-    order = np.lexsort((weights, owner))
-    running = np.cumsum(weights[order])
-    name_start = np.r_[0, np.cumsum(np.bincount(owner, minlength=count))[:-1]]
-    before = running - weights[order] - np.r_[0.0, running][name_start[owner[order]]]
-    light = np.zeros(len(owner), dtype=bool)
-    light[order] = (before + weights[order] < KEY_SHARE * totals[owner[order]]) & \
-        (totals[owner[order]] > 0)
+    light = _light(weights, owner, count, weightless_light=False)
     # A person's name is read with its titles and post-nominal words set aside
     # (`persons.person_reading`): its key words so weighed are key words too.
     light &= _light(np.where(touched_aside.take(column) & persons.take(owner), 0.0, weights),
@@ -508,17 +501,21 @@ def _persons_lifted(kept: KeptForms, forms: np.ndarray, persons: np.ndarray, que
     return person
 
 
-def _light(weights: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
+def _light(weights: np.ndarray, owner: np.ndarray, count: int, *,
+           weightless_light: bool = True) -> np.ndarray:
     """Each word of each name (`owner`) whose name's lighter words and itself weigh less than
-    KEY_SHARE of the name (a word of weight 0 always)."""
+    KEY_SHARE of the name. The words of a name that weighs nothing in all are light when
+    `weightless_light` (a person's name whose every word is a title), key words otherwise (a
+    name the index does not weigh is still looked up by its words)."""
     totals = np.bincount(owner, weights=weights, minlength=count)
     order = np.lexsort((weights, owner))
     running = np.cumsum(weights[order])
     name_start = np.r_[0, np.cumsum(np.bincount(owner, minlength=count))[:-1]]
     before = running - weights[order] - np.r_[0.0, running][name_start[owner[order]]]
-    light = np.ones(len(owner), dtype=bool)
-    light[order] = (before + weights[order] < KEY_SHARE * totals[owner[order]]) | \
-        (weights[order] == 0)
+    total = totals[owner[order]]
+    light = np.empty(len(owner), dtype=bool)
+    light[order] = np.where(total > 0, before + weights[order] < KEY_SHARE * total,
+                            weightless_light)
     return light
 
 
